@@ -1,0 +1,31 @@
+"""All tables of the schema of record. Importing this package registers them on ``Base.metadata``."""
+
+from db.models.ai import AICommand, AIResponse, MarketAnalysis, TradingSignal
+from db.models.base import Base
+from db.models.ops import AuditLog, Notification, PriceAlert, SystemConfig
+from db.models.telegram import TelegramMessage, TelegramUser
+from db.models.trading import Balance, Order, Position, Trade, TradingPair
+from db.models.users import ExchangeCredential, Portfolio, User, UserSession
+
+__all__ = [
+    "AICommand",
+    "AIResponse",
+    "AuditLog",
+    "Balance",
+    "Base",
+    "ExchangeCredential",
+    "MarketAnalysis",
+    "Notification",
+    "Order",
+    "Portfolio",
+    "Position",
+    "PriceAlert",
+    "SystemConfig",
+    "TelegramMessage",
+    "TelegramUser",
+    "Trade",
+    "TradingPair",
+    "TradingSignal",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,136 @@
+"""What the NLP layer understood, what the bot answered, signals and market analyses."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, Score, created_at, json_object, money, pg_enum, updated_at, uuid_pk
+from domain.enums import CommandStatus, CommandType, SignalSource, SignalType
+
+COMMAND_TYPE = pg_enum(CommandType, "command_type")
+COMMAND_STATUS = pg_enum(CommandStatus, "command_status")
+SIGNAL_TYPE = pg_enum(SignalType, "signal_type")
+SIGNAL_SOURCE = pg_enum(SignalSource, "signal_source")
+
+
+class AICommand(Base):
+    __tablename__ = "ai_commands"
+    __table_args__ = (
+        Index("ix_ai_commands_user_id", "user_id"),
+        Index("ix_ai_commands_telegram_user_id", "telegram_user_id"),
+        Index("ix_ai_commands_status", "status"),
+        Index("ix_ai_commands_command_type", "command_type"),
+        Index("ix_ai_commands_created_at", "created_at"),
+    )
+
+    id: Mapped[uuid_pk]
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    telegram_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("telegram_users.id", ondelete="CASCADE")
+    )
+    command_type: Mapped[CommandType | None] = mapped_column(COMMAND_TYPE)
+    status: Mapped[CommandStatus] = mapped_column(COMMAND_STATUS, server_default=CommandStatus.PENDING.value)
+    input_text: Mapped[str] = mapped_column(Text)
+    processed_input: Mapped[str | None] = mapped_column(Text)
+    detected_intent: Mapped[str | None] = mapped_column(String(50))
+    extracted_entities: Mapped[json_object]
+    confidence_score: Mapped[Decimal | None] = mapped_column(Score)
+    processing_time_ms: Mapped[int | None] = mapped_column(Integer)
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    error_code: Mapped[str | None] = mapped_column(String(50))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    started_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+
+
+class AIResponse(Base):
+    __tablename__ = "ai_responses"
+    __table_args__ = (Index("ix_ai_responses_ai_command_id", "ai_command_id"),)
+
+    id: Mapped[uuid_pk]
+    ai_command_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ai_commands.id", ondelete="CASCADE"))
+    # text | confirmation | clarification | error
+    response_type: Mapped[str] = mapped_column(String(30), server_default="text")
+    response_text: Mapped[str] = mapped_column(Text)
+    response_data: Mapped[json_object]
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    tokens_used: Mapped[int | None] = mapped_column(Integer)
+    processing_time_ms: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[created_at]
+
+
+class TradingSignal(Base):
+    __tablename__ = "trading_signals"
+    __table_args__ = (
+        Index("ix_trading_signals_symbol", "symbol"),
+        Index("ix_trading_signals_user_id", "user_id"),
+        Index("ix_trading_signals_is_active", "is_active"),
+        Index("ix_trading_signals_created_at", "created_at"),
+    )
+
+    id: Mapped[uuid_pk]
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    trading_pair_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("trading_pairs.id", ondelete="SET NULL")
+    )
+    ai_command_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ai_commands.id", ondelete="SET NULL"))
+    symbol: Mapped[str] = mapped_column(String(40))
+    signal_type: Mapped[SignalType] = mapped_column(SIGNAL_TYPE)
+    source: Mapped[SignalSource] = mapped_column(SIGNAL_SOURCE)
+    # Channel or author the signal came from (forwarded posts).
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    strength: Mapped[Decimal | None] = mapped_column(Score)
+    confidence: Mapped[Decimal | None] = mapped_column(Score)
+    entry_low: Mapped[money | None]
+    entry_high: Mapped[money | None]
+    target_price: Mapped[money | None]
+    stop_loss_price: Mapped[money | None]
+    take_profit_price: Mapped[money | None]
+    # All take-profit levels in the order written, as decimal strings.
+    take_profit_levels: Mapped[list[Any]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    leverage: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    raw_text: Mapped[str | None] = mapped_column(Text)
+    reasoning: Mapped[str | None] = mapped_column(Text)
+    indicators: Mapped[json_object]
+    sentiment_data: Mapped[json_object]
+    market_data: Mapped[json_object]
+    valid_until: Mapped[datetime | None]
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    # e.g. tp1_hit, sl_hit, expired, cancelled
+    actual_outcome: Mapped[str | None] = mapped_column(String(30))
+    accuracy_score: Mapped[Decimal | None] = mapped_column(Score)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+
+class MarketAnalysis(Base):
+    __tablename__ = "market_analysis"
+    __table_args__ = (
+        Index("ix_market_analysis_symbol_timeframe_created_at", "symbol", "timeframe", "created_at"),
+    )
+
+    id: Mapped[uuid_pk]
+    trading_pair_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("trading_pairs.id", ondelete="CASCADE")
+    )
+    ai_command_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ai_commands.id", ondelete="SET NULL"))
+    symbol: Mapped[str] = mapped_column(String(40))
+    timeframe: Mapped[str | None] = mapped_column(String(5))
+    # technical | overview | sentiment | news | risk
+    analysis_type: Mapped[str] = mapped_column(String(30))
+    price_at_analysis: Mapped[money | None]
+    trend: Mapped[str | None] = mapped_column(String(20))
+    indicators: Mapped[json_object]
+    support_levels: Mapped[list[Any]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    resistance_levels: Mapped[list[Any]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime | None]

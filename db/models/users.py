@@ -1,0 +1,105 @@
+"""Accounts: users, their sessions, portfolios and exchange API keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, created_at, json_object, money, updated_at, uuid_pk
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        Index("ix_users_email", "email"),
+        Index("ix_users_username", "username"),
+        Index("ix_users_is_active", "is_active"),
+        Index("ix_users_created_at", "created_at"),
+    )
+
+    id: Mapped[uuid_pk]
+    email: Mapped[str | None] = mapped_column(String(255), unique=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    full_name: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    is_verified: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    is_admin: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    preferred_currency: Mapped[str] = mapped_column(String(10), server_default="USDT")
+    timezone: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    language: Mapped[str] = mapped_column(String(8), server_default="en")
+    # Share of the portfolio a single position may take before the bot warns.
+    max_position_percent: Mapped[Decimal | None] = mapped_column()
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+    last_login_at: Mapped[datetime | None]
+
+
+class UserSession(Base):
+    __tablename__ = "user_sessions"
+    __table_args__ = (
+        Index("ix_user_sessions_user_id", "user_id"),
+        Index("ix_user_sessions_expires_at", "expires_at"),
+    )
+
+    id: Mapped[uuid_pk]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Only a hash of the token is stored: a database leak must not hand out live sessions.
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Portfolio(Base):
+    __tablename__ = "portfolios"
+    __table_args__ = (
+        UniqueConstraint("user_id", "name"),
+        Index("ix_portfolios_user_id", "user_id"),
+    )
+
+    id: Mapped[uuid_pk]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100), server_default="Main")
+    description: Mapped[str | None] = mapped_column(Text)
+    base_currency: Mapped[str] = mapped_column(String(10), server_default="USDT")
+    # "paper" or a ccxt exchange id; paper portfolios never reach a real exchange.
+    exchange: Mapped[str] = mapped_column(String(50), server_default="paper")
+    is_paper: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    is_default: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    initial_balance: Mapped[money] = mapped_column(server_default=text("0"))
+    realized_pnl: Mapped[money] = mapped_column(server_default=text("0"))
+    total_fees: Mapped[money] = mapped_column(server_default=text("0"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+
+class ExchangeCredential(Base):
+    """A user's own exchange API key. Key, secret and passphrase are Fernet-encrypted."""
+
+    __tablename__ = "exchange_credentials"
+    __table_args__ = (
+        UniqueConstraint("user_id", "exchange", "label"),
+        Index("ix_exchange_credentials_user_id", "user_id"),
+    )
+
+    id: Mapped[uuid_pk]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    exchange: Mapped[str] = mapped_column(String(50))
+    label: Mapped[str] = mapped_column(String(100), server_default="default")
+    api_key_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    api_secret_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    passphrase_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Last characters of the key, so a user can tell keys apart without seeing them.
+    key_hint: Mapped[str] = mapped_column(String(8))
+    is_testnet: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    permissions: Mapped[json_object]
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[datetime | None]

@@ -1,0 +1,54 @@
+"""The unit of work: one database transaction per update (or per job).
+
+Services call ``commit()`` when their change is complete; repositories never commit. Whatever
+was not committed when the unit of work closes is rolled back, so an order and its balance
+change land together or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+R = TypeVar("R")
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+        self._repositories: dict[type, Any] = {}
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside 'async with'")
+        return self._session
+
+    def repo(self, repository_cls: type[R]) -> R:
+        """The repository of that class bound to this unit's session (built once per unit)."""
+        if repository_cls not in self._repositories:
+            self._repositories[repository_cls] = repository_cls(self.session)  # type: ignore[call-arg]
+        return self._repositories[repository_cls]
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._session_factory()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        session, self._session = self.session, None
+        self._repositories.clear()
+        try:
+            await session.rollback()  # a no-op after commit(); discards anything left over
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+    async def flush(self) -> None:
+        await self.session.flush()

@@ -1,0 +1,105 @@
+"""Shared fixtures: a real PostgreSQL database and a real Redis, isolated per test.
+
+- One database per pytest process (``tsr_test_<pid>``), migrated to head once; after each test
+  that used it every table is truncated, so tests never see each other's rows.
+- Redis: a logical database chosen per process, flushed after each test that used it.
+
+Servers: ``TEST_POSTGRES_URL`` (an admin URL, default the local trust-auth server) and
+``TEST_REDIS_URL``. ``.ci/run`` makes sure both are answering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+import redis.asyncio as aioredis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.engine import create_engine, create_session_factory
+from db.migrate import upgrade
+from db.models import Base
+from db.uow import UnitOfWork
+
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+# Parallel pytest runs on one machine must not share a Redis database.
+REDIS_DB = 1 + os.getpid() % 15
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _recreate_database(name: str) -> None:
+    conn = await asyncpg.connect(_asyncpg_dsn(ADMIN_URL))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_database(name: str) -> None:
+    conn = await asyncpg.connect(_asyncpg_dsn(ADMIN_URL))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def empty_database_url() -> Iterator[str]:
+    """A fresh, empty database for this test process (no migrations applied)."""
+    name = f"tsr_test_{os.getpid()}"
+    asyncio.run(_recreate_database(name))
+    yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_drop_database(name))
+
+
+@pytest.fixture(scope="session")
+def database_url(empty_database_url: str) -> str:
+    """The test database migrated to head. Migration tests use their own databases."""
+    upgrade(empty_database_url)
+    return empty_database_url
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def session_factory(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    yield create_session_factory(engine)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def uow_factory(session_factory: async_sessionmaker[AsyncSession]):
+    """Builds a new UnitOfWork per call, as the bot does per update."""
+    return lambda: UnitOfWork(session_factory)
+
+
+@pytest.fixture
+async def redis_client() -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.from_url(REDIS_URL, db=REDIS_DB, decode_responses=False)
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()
