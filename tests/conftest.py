@@ -53,20 +53,24 @@ async def _drop_database(name: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(scope="session")
-def empty_database_url() -> Iterator[str]:
-    """A fresh, empty database for this test process (no migrations applied)."""
-    name = f"tsr_test_{os.getpid()}"
+def _fresh_database(name: str) -> Iterator[str]:
     asyncio.run(_recreate_database(name))
     yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     asyncio.run(_drop_database(name))
 
 
+@pytest.fixture
+def empty_database_url() -> Iterator[str]:
+    """A fresh, empty database for one test (no migrations applied): for migration tests."""
+    yield from _fresh_database(f"tsr_scratch_{os.getpid()}")
+
+
 @pytest.fixture(scope="session")
-def database_url(empty_database_url: str) -> str:
-    """The test database migrated to head. Migration tests use their own databases."""
-    upgrade(empty_database_url)
-    return empty_database_url
+def database_url() -> Iterator[str]:
+    """The shared test database of this process, migrated to head once."""
+    for url in _fresh_database(f"tsr_test_{os.getpid()}"):
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")
