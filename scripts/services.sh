@@ -19,4 +19,12 @@ if command -v redis-server >/dev/null 2>&1 && ! redis_up; then
     --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
   for _ in $(seq 30); do redis_up && break; sleep 1; done
 fi
+# The time-series tests write to VictoriaMetrics (it speaks the InfluxDB v2 write API); the
+# tests start their own instance, this only installs it where Debian's packages are at hand.
+if ! command -v victoria-metrics >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "Installing victoria-metrics ..."
+  (apt-get install -y -qq victoria-metrics >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq victoria-metrics >/dev/null 2>&1; }) \
+    || echo "victoria-metrics could not be installed: the time-series tests will be skipped."
+fi
 exit 0
