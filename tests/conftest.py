@@ -5,14 +5,18 @@
 - Redis: a logical database chosen per process, flushed after each test that used it.
 
 Servers: ``TEST_POSTGRES_URL`` (an admin URL, default the local trust-auth server) and
-``TEST_REDIS_URL``. ``.ci/run`` makes sure both are answering.
+``TEST_REDIS_URL``. ``.ci/run`` makes sure both are answering. On a machine with neither set nor
+a local server answering, the embedded servers of the quick start are used instead.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import socket
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -22,12 +26,38 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.engine import create_engine, create_session_factory
+from db.local_servers import LocalServers
 from db.migrate import upgrade
 from db.models import Base
 from db.uow import UnitOfWork
 
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+def _test_servers() -> tuple[str, str]:
+    postgres_url = os.environ.get("TEST_POSTGRES_URL") or None
+    redis_url = os.environ.get("TEST_REDIS_URL") or None
+    use_local = os.environ.get("TEST_EMBEDDED_SERVERS") != "1"
+    if postgres_url is None and use_local and _answers(5432):
+        postgres_url = "postgresql://postgres@127.0.0.1:5432/postgres"
+    if redis_url is None and use_local and _answers(6379):
+        redis_url = "redis://127.0.0.1:6379"
+    if postgres_url is None or redis_url is None:
+        embedded = LocalServers(ROOT / ".data" / "test", postgres_url, redis_url)
+        atexit.register(embedded.stop)
+        postgres_url, redis_url = embedded.database_url(), embedded.redis_url()
+    return postgres_url, redis_url
+
+
+ADMIN_URL, REDIS_URL = _test_servers()
 # Parallel pytest runs on one machine must not share a Redis database.
 REDIS_DB = 1 + os.getpid() % 15
 
