@@ -1,0 +1,102 @@
+"""What the NLP layer made of each free-text message (ai_commands) and what the bot answered
+(ai_responses). Status moves pending -> processing -> completed | failed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import AICommand, AIResponse
+from domain.enums import CommandStatus, CommandType
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AICommandRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def create(
+        self, input_text: str, *, telegram_user_id: uuid.UUID | None, user_id: uuid.UUID | None
+    ) -> AICommand:
+        command = AICommand(
+            input_text=input_text,
+            telegram_user_id=telegram_user_id,
+            user_id=user_id,
+            status=CommandStatus.PENDING,
+        )
+        self._session.add(command)
+        await self._session.flush()
+        return command
+
+    async def mark_processing(self, command: AICommand, processed_input: str) -> None:
+        command.status = CommandStatus.PROCESSING
+        command.processed_input = processed_input
+        command.started_at = _now()
+        await self._session.flush()
+
+    async def complete(
+        self,
+        command: AICommand,
+        *,
+        command_type: str,
+        intent: str,
+        entities: dict[str, Any],
+        confidence: float,
+        processing_time_ms: int,
+        model_version: str,
+    ) -> None:
+        command.status = CommandStatus.COMPLETED
+        command.command_type = CommandType(command_type)
+        command.detected_intent = intent
+        command.extracted_entities = entities
+        # NUMERIC(3,2): round, and keep within [0, 1] whatever a model returned.
+        command.confidence_score = min(max(Decimal(str(round(confidence, 2))), Decimal("0")), Decimal("1"))
+        command.processing_time_ms = processing_time_ms
+        command.model_version = model_version
+        command.completed_at = _now()
+        await self._session.flush()
+
+    async def fail(self, command: AICommand, *, error_code: str, error_message: str, processing_time_ms: int) -> None:
+        command.status = CommandStatus.FAILED
+        command.error_code = error_code
+        command.error_message = error_message[:2000]
+        command.processing_time_ms = processing_time_ms
+        command.completed_at = _now()
+        await self._session.flush()
+
+    async def add_response(
+        self,
+        ai_command_id: uuid.UUID,
+        text: str,
+        *,
+        response_type: str = "text",
+        data: dict[str, Any] | None = None,
+        model_version: str | None = None,
+    ) -> AIResponse:
+        response = AIResponse(
+            ai_command_id=ai_command_id,
+            response_text=text,
+            response_type=response_type,
+            response_data=data or {},
+            model_version=model_version,
+        )
+        self._session.add(response)
+        await self._session.flush()
+        return response
+
+    async def get(self, command_id: uuid.UUID) -> AICommand | None:
+        return await self._session.get(AICommand, command_id)
+
+    async def responses(self, command_id: uuid.UUID) -> list[AIResponse]:
+        rows = await self._session.scalars(
+            select(AIResponse).where(AIResponse.ai_command_id == command_id).order_by(AIResponse.created_at)
+        )
+        return list(rows)
