@@ -11,6 +11,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.repositories.alerts import PriceAlertRepository
+from db.repositories.notifications import NotificationRepository
+
 R = TypeVar("R")
 
 
@@ -31,6 +34,15 @@ class UnitOfWork:
         if repository_cls not in self._repositories:
             self._repositories[repository_cls] = repository_cls(self.session)  # type: ignore[call-arg]
         return self._repositories[repository_cls]
+
+    # Named repositories, for services that take the unit of work through a domain Protocol.
+    @property
+    def alerts(self) -> PriceAlertRepository:
+        return self.repo(PriceAlertRepository)
+
+    @property
+    def notifications(self) -> NotificationRepository:
+        return self.repo(NotificationRepository)
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._session_factory()
