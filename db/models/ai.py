@@ -94,8 +94,12 @@ class TradingSignal(Base):
     target_price: Mapped[money | None]
     stop_loss_price: Mapped[money | None]
     take_profit_price: Mapped[money | None]
-    # All take-profit levels in the order written, as decimal strings.
+    # Every entry price (zone ends, DCA entries) ascending, and every take-profit level in the
+    # order written, as decimal strings (JSON has no decimal type).
+    entry_prices: Mapped[list[Any]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     take_profit_levels: Mapped[list[Any]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    # Tracking of a followed signal: how many targets the price has reached so far.
+    targets_hit: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     leverage: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     raw_text: Mapped[str | None] = mapped_column(Text)
     reasoning: Mapped[str | None] = mapped_column(Text)
