@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.repositories.alerts import PriceAlertRepository
 from db.repositories.notifications import NotificationRepository
+from db.repositories.signals import TradingSignalRepository
 
 R = TypeVar("R")
 
@@ -43,6 +44,10 @@ class UnitOfWork:
     @property
     def notifications(self) -> NotificationRepository:
         return self.repo(NotificationRepository)
+
+    @property
+    def signals(self) -> TradingSignalRepository:
+        return self.repo(TradingSignalRepository)
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._session_factory()
