@@ -80,6 +80,11 @@ class Order(Base):
     time_in_force: Mapped[str] = mapped_column(String(10), server_default="GTC")
     reduce_only: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     error_message: Mapped[str | None] = mapped_column(Text)
+    # Protection handed to the position when the order fills (the position keeps the live values).
+    stop_loss: Mapped[money | None]
+    take_profit: Mapped[money | None]
+    # When a stop_limit's trigger was hit: from then on it rests as a plain limit order.
+    triggered_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
     submitted_at: Mapped[datetime | None]

@@ -1,0 +1,69 @@
+"""Domain errors. Each carries a message that is safe to show the user as is.
+
+Adapters translate their own failures (ccxt exceptions, Redis outages) into these at the boundary,
+so handlers need a single error route and never see a library exception.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class; ``user_message`` never contains secrets, stack traces or internal ids."""
+
+    default_message = "Something went wrong with that request."
+
+    def __init__(self, user_message: str | None = None) -> None:
+        self.user_message = user_message or self.default_message
+        super().__init__(self.user_message)
+
+
+class InsufficientFunds(DomainError):
+    default_message = "Not enough balance for this order."
+
+
+class InvalidOrder(DomainError):
+    default_message = "This order is not valid."
+
+
+class OrderNotFound(DomainError):
+    default_message = "I could not find that order."
+
+
+class PositionNotFound(DomainError):
+    default_message = "You have no open position in that pair."
+
+
+class UnknownSymbol(DomainError):
+    default_message = "I do not know that trading pair."
+
+
+class RateLimited(DomainError):
+    default_message = "The exchange is rate-limiting requests. Please try again in a minute."
+
+
+class ExchangeUnavailable(DomainError):
+    default_message = "The exchange cannot be reached right now. Please try again shortly."
+
+
+class MarketDataUnavailable(DomainError):
+    default_message = "Market data is unavailable right now. Please try again shortly."
+
+
+class AuthenticationFailed(DomainError):
+    default_message = "The exchange rejected the API key. Check the key and its permissions."
+
+
+class ConfirmationExpired(DomainError):
+    default_message = "This confirmation has expired. Please send the order again."
+
+
+class ConfirmationNotYours(DomainError):
+    default_message = "This confirmation belongs to someone else."
+
+
+class AlreadyConfirmed(DomainError):
+    default_message = "This order was already confirmed."
+
+
+class ConfigurationError(DomainError):
+    default_message = "The bot is not configured for this action."
