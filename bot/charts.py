@@ -1,0 +1,93 @@
+"""Chart images (PNG) for Telegram: price candles with moving averages, portfolio allocation.
+
+Rendering is CPU work of tens of milliseconds, so callers run these functions in a thread
+(``asyncio.to_thread``) to keep the event loop free. matplotlib is used headless (Agg), with a
+figure object per call: pyplot's global state is not thread-safe.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers; must precede any pyplot import elsewhere
+
+from matplotlib.figure import Figure  # noqa: E402
+
+from domain.models import Candle  # noqa: E402
+
+UP, DOWN, GRID = "#26a69a", "#ef5350", "#e0e0e0"
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _ema(values: Sequence[float], period: int) -> list[float | None]:
+    if len(values) < period:
+        return [None] * len(values)
+    alpha = 2 / (period + 1)
+    out: list[float | None] = [None] * (period - 1)
+    ema = sum(values[:period]) / period
+    out.append(ema)
+    for value in values[period:]:
+        ema = value * alpha + ema * (1 - alpha)
+        out.append(ema)
+    return out
+
+
+def price_chart(symbol: str, timeframe: str, candles: Sequence[Candle], ema_periods: Sequence[int] = (20, 50)) -> bytes:
+    """Candlesticks with volume bars and EMAs."""
+    if not candles:
+        raise ValueError("no candles to draw")
+    figure = Figure(figsize=(8, 4.5))
+    grid = figure.add_gridspec(4, 1, hspace=0.05)
+    prices = figure.add_subplot(grid[:3, 0])
+    volume = figure.add_subplot(grid[3, 0], sharex=prices)
+    xs = range(len(candles))
+    for x, candle in zip(xs, candles, strict=True):
+        color = UP if candle.close >= candle.open else DOWN
+        prices.vlines(x, float(candle.low), float(candle.high), color=color, linewidth=0.8)
+        body_low, body_high = sorted((float(candle.open), float(candle.close)))
+        prices.bar(x, max(body_high - body_low, float(candle.close) * 1e-5), bottom=body_low, color=color, width=0.7)
+        volume.bar(x, float(candle.volume), color=color, width=0.7)
+    closes = [float(c.close) for c in candles]
+    for period in ema_periods:
+        line = _ema(closes, period)
+        if any(v is not None for v in line):
+            prices.plot(xs, [v if v is not None else float("nan") for v in line], linewidth=1, label=f"EMA {period}")
+    if prices.get_legend_handles_labels()[0]:
+        prices.legend(loc="upper left", fontsize=8)
+    prices.set_title(f"{symbol} · {timeframe} · last {closes[-1]:,.8g}", fontsize=10)
+    prices.grid(color=GRID, linewidth=0.5)
+    volume.grid(color=GRID, linewidth=0.5)
+    step = max(len(candles) // 6, 1)
+    volume.set_xticks(list(xs)[::step])
+    volume.set_xticklabels([c.opened_at.strftime("%m-%d %H:%M") for c in candles][::step], fontsize=7)
+    prices.tick_params(labelbottom=False, labelsize=8)
+    volume.tick_params(labelsize=7)
+    return _png(figure)
+
+
+def allocation_chart(allocations: Sequence[tuple[str, Decimal]], title: str = "Allocation") -> bytes:
+    """Horizontal bars of each asset's share of the portfolio value, largest first."""
+    rows = sorted(((a, float(v)) for a, v in allocations if v > 0), key=lambda r: r[1])
+    if not rows:
+        raise ValueError("nothing to draw")
+    total = sum(v for _, v in rows)
+    figure = Figure(figsize=(6, 0.45 * len(rows) + 1.2))
+    axes = figure.add_subplot()
+    bars = axes.barh([a for a, _ in rows], [v for _, v in rows], color="#5c6bc0")
+    for bar, (_, value) in zip(bars, rows, strict=True):
+        axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {value / total:.1%}", va="center",
+                  fontsize=8)
+    axes.set_title(title, fontsize=10)
+    axes.grid(axis="x", color=GRID, linewidth=0.5)
+    axes.tick_params(labelsize=8)
+    axes.margins(x=0.15)
+    return _png(figure)
