@@ -1,0 +1,437 @@
+"""Entities of a typed command, read from the pipeline's mentions and their neighbours.
+
+Each number gets a role from the words just before or after it ("at 3100" is a price, "stop 128"
+a stop, "0.5 eth" an amount, "$200" a quote amount, "25%" a percentage of something). The intent
+then decides which roles become which contract entities, and only the entities that make sense
+for that intent are returned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from nlp.pipeline import Mention
+from nlp.symbols import DEFAULT_QUOTE, QUOTES
+
+# Words skipped when looking left of a number for its label ("stop at 128", "tp: 36").
+_FILLERS = frozenset({"at", "@", ":", "to", "is", "=", "around", "near", "~", "the", "-", "of", "on", "a", "my", "price",
+                      "level", "it", "if", "for", "be", "in", "from", "with"})
+_PRICE_WORDS = frozenset({"at", "@", "price", "around", "near", "from", "entry", "for", "@:"})
+_MONEY_AFTER = frozenset({"usd", "usdt", "usdc", "bucks", "dollars", "dollar", "$", "busd", "fdusd", "dai", "eur"})
+_CLOSE_FRACTIONS = {"half": Decimal(50), "quarter": Decimal(25), "third": Decimal("33.33"), "all": None}
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "place_order": frozenset({"symbol", "side", "amount", "quote_amount", "percent_of_balance", "order_type", "price",
+                              "stop_price", "trailing_percent", "leverage", "margin_mode", "exchange", "market_type",
+                              "stop_loss", "take_profits"}),
+    "cancel_order": frozenset({"order_id", "symbol", "exchange"}),
+    "close_position": frozenset({"symbol", "side", "close_percent", "exchange"}),
+    "modify_order": frozenset({"symbol", "order_id", "stop_loss", "take_profits", "price", "to_breakeven", "exchange"}),
+    "evaluate_trade": frozenset({"symbol", "side", "target_price", "stop_loss", "take_profits", "leverage", "amount"}),
+    "price": frozenset({"symbol", "symbols", "exchange", "period"}),
+    "market_overview": frozenset({"symbols", "exchange", "period"}),
+    "create_alert": frozenset({"symbol", "condition", "target_price", "percent_change", "window", "exchange"}),
+    "list_alerts": frozenset({"symbol"}),
+    "delete_alert": frozenset({"symbol", "alert_id"}),
+    "indicators": frozenset({"symbol", "indicators", "timeframe", "indicator_period", "exchange"}),
+    "chart": frozenset({"symbol", "timeframe", "indicators", "exchange"}),
+    "levels": frozenset({"symbol", "timeframe", "indicators"}),
+    "portfolio": frozenset({"exchange", "market_type"}),
+    "balance": frozenset({"asset", "exchange", "market_type"}),
+    "positions": frozenset({"symbol", "exchange", "market_type"}),
+    "orders": frozenset({"symbol", "exchange"}),
+    "pnl": frozenset({"symbol", "period", "exchange"}),
+    "history": frozenset({"symbol", "period", "exchange"}),
+    "portfolio_risk": frozenset({"symbol", "exchange"}),
+    "position_size": frozenset({"symbol", "side", "price", "stop_loss", "risk_percent", "risk_amount", "leverage",
+                                "quote_amount"}),
+    "trade_risk": frozenset({"symbol", "side", "leverage", "price", "stop_loss"}),
+    "recommend": frozenset({"symbol", "symbols", "quote_amount", "period"}),
+    "news": frozenset({"symbol", "symbols", "exchange", "period"}),
+    "sentiment": frozenset({"symbol", "symbols", "period"}),
+    "signal_update": frozenset({"symbol", "to_breakeven", "stop_loss"}),
+}
+_MULTI_SYMBOL_INTENTS = frozenset({"price", "market_overview", "recommend", "news", "sentiment"})
+
+
+@dataclass
+class _Number:
+    mention: Mention
+    role: str  # amount, quote_amount, percent, price, stop, tp, trigger, condition, indicator_period, leverage, risk, plain
+    value: Decimal
+    context: str = ""  # the word that gave a percentage its meaning
+
+
+class CommandReader:
+    """Reads entities for one intent from a tokenised command."""
+
+    def __init__(self, words: Sequence[str], mentions: Sequence[Mention]) -> None:
+        self.original_words = list(words)
+        self.words = [word.lower() for word in words]
+        self.mentions = list(mentions)
+        self.by_start = {mention.start: mention for mention in mentions}
+        self.numbers = self._number_roles()
+
+    # --- public -------------------------------------------------------------------------------
+
+    def entities(self, intent: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        self._symbols(found, intent)
+        self._keywords(found, intent)
+        reader = getattr(self, f"_read_{intent}", None)
+        if reader is not None:
+            reader(found)
+        allowed = ALLOWED.get(intent, frozenset())
+        return {name: value for name, value in found.items() if name in allowed and value not in (None, [], "")}
+
+    # --- shared pieces --------------------------------------------------------------------------
+
+    def _symbols(self, found: dict[str, Any], intent: str) -> None:
+        symbols: list[str] = []
+        assets = [m for m in self.mentions if m.label == "ASSET"]
+        for index, mention in enumerate(assets):
+            symbol = self._with_named_quote(mention, intent)
+            if symbol not in symbols:
+                symbols.append(symbol)
+        if intent in ("balance",):
+            asset = next((m for m in self.mentions if m.label in ("ASSET", "CASH")), None)
+            if asset is not None:
+                found["asset"] = asset.value.split("/")[0]
+            return
+        if len(symbols) > 1 and intent in _MULTI_SYMBOL_INTENTS:
+            found["symbols"] = symbols
+        elif symbols:
+            found["symbol"] = symbols[0]
+
+    def _with_named_quote(self, mention: Mention, intent: str) -> str:
+        """"ada in btc", "convert 1 btc to usd": a quote currency named after the coin."""
+        base, quote = mention.value.split("/")
+        linkers = ("in", "against") + (("to", "into") if intent == "price" else ())
+        if mention.end + 1 < len(self.words) and self.words[mention.end] in linkers:
+            named = self.by_start.get(mention.end + 1)
+            if named is not None and named.label in ("ASSET", "CASH"):
+                named_base = named.value.split("/")[0]
+                if named_base in QUOTES and named_base != base:
+                    self.mentions = [m for m in self.mentions if m is not named]
+                    return f"{base}/{named_base}"
+        return f"{base}/{quote}" if quote else f"{base}/{DEFAULT_QUOTE}"
+
+    def _keywords(self, found: dict[str, Any], intent: str) -> None:
+        for mention in self.mentions:
+            if mention.label == "EXCHANGE":
+                found.setdefault("exchange", mention.value)
+            elif mention.label == "MARKET_TYPE":
+                found.setdefault("market_type", mention.value)
+            elif mention.label == "MARGIN_MODE":
+                found.setdefault("margin_mode", mention.value)
+            elif mention.label == "TIMEFRAME":
+                found.setdefault("timeframe", mention.value)
+            elif mention.label == "PERIOD":
+                found.setdefault("period", mention.value)
+            elif mention.label == "INDICATOR":
+                found.setdefault("indicators", [])
+                if mention.value not in found["indicators"]:
+                    found["indicators"].append(mention.value)
+            elif mention.label == "LEVERAGE":
+                found.setdefault("leverage", mention.value)
+            elif mention.label == "BREAKEVEN":
+                found["to_breakeven"] = True
+        side = self._side(intent)
+        if side:
+            found["side"] = side
+        for number in self.numbers:
+            if number.role == "leverage":
+                found.setdefault("leverage", number.value)
+
+    def _side(self, intent: str) -> str | None:
+        sides = [m for m in self.mentions if m.label == "SIDE"]
+        if intent in ("close_position",):
+            # The side of the position being closed: only "long"/"short" name it.
+            sides = [m for m in sides if m.text.lower() in ("long", "short", "longs", "shorts")]
+        return sides[0].value if sides else None
+
+    def _first(self, *roles: str) -> Decimal | None:
+        return next((number.value for number in self.numbers if number.role in roles), None)
+
+    def _all(self, role: str) -> list[Decimal]:
+        return [number.value for number in self.numbers if number.role == role]
+
+    def _percent(self, *contexts: str) -> Decimal | None:
+        return next((n.value for n in self.numbers if n.role == "percent" and n.context in contexts), None)
+
+    # --- number roles ---------------------------------------------------------------------------
+
+    def _number_roles(self) -> list[_Number]:
+        numbers: list[_Number] = []
+        previous_role = ""
+        for mention in self.mentions:
+            if mention.label != "NUMBER":
+                continue
+            role, context = self._role_of(mention, previous_role)
+            numbers.append(_Number(mention, role, mention.value, context))
+            previous_role = role
+        return numbers
+
+    def _role_of(self, mention: Mention, previous_role: str) -> tuple[str, str]:
+        i, words = mention.start, self.words
+        after = words[mention.end] if mention.end < len(words) else ""
+        before = words[i - 1] if i > 0 else ""
+        if after == "%":
+            return "percent", self._percent_context(mention)
+        nxt = self.by_start.get(mention.end)
+        if nxt is not None and nxt.label == "ASSET" and not mention.text.startswith("$"):
+            return "amount", ""
+        label, label_word = self._label_before(i)
+        if label in ("TP",) or (previous_role == "tp" and before in ("/", ",", "and", "&", "-")):
+            return "tp", ""
+        if label == "STOP":
+            return "stop", label_word
+        if label == "TRIGGER":
+            return "trigger", ""
+        if label == "CONDITION":
+            return "condition", ""
+        if label == "INDICATOR" or (after and self._label_at(mention.end) == "INDICATOR" and before != "at"):
+            return "indicator_period", ""
+        if before in ("leverage", "lev"):
+            return "leverage", ""
+        if before in ("risk", "risking") or (after == "risk"):
+            return "risk", ""
+        money = mention.text.startswith("$") or mention.text.endswith("$") or after in _MONEY_AFTER \
+            or (nxt is not None and nxt.label == "CASH")
+        if label == "ENTRY" or before in _PRICE_WORDS or label_word in ("at", "@"):
+            return "price", ""
+        if label == "ORDER_TYPE" and label_word == "limit":
+            return "price", ""
+        if money:
+            return "quote_amount", ""
+        if before in ("order", "id", "#", "no", "number", "alert"):
+            return "id", ""
+        return "plain", ""
+
+    def _label_before(self, i: int) -> tuple[str, str]:
+        """The nearest labelled word left of token ``i``, skipping filler words."""
+        j = i - 1
+        first_word = ""
+        while j >= 0 and i - j <= 4:
+            word = self.words[j]
+            mention = self._mention_covering(j)
+            if mention is not None and mention.label not in ("NUMBER",):
+                return mention.label, mention.text.lower()
+            if word in ("at", "@") and not first_word:
+                first_word = word
+            if word not in _FILLERS:
+                break
+            j -= 1
+        return "", first_word
+
+    def _mention_covering(self, j: int) -> Mention | None:
+        for mention in self.mentions:
+            if mention.start <= j < mention.end:
+                return mention
+        return None
+
+    def _label_at(self, j: int) -> str:
+        mention = self.by_start.get(j)
+        return mention.label if mention else ""
+
+    def _percent_context(self, mention: Mention) -> str:
+        window = " ".join(self.words[max(0, mention.start - 4): mention.end + 6])
+        after = " ".join(self.words[mention.end + 1: mention.end + 6])
+        if re.search(r"\btrail", window):
+            return "trail"
+        if re.search(r"\brisk", window):
+            return "risk"
+        if re.match(r"(?:of\s+)?(?:my|the|your|total|all)?\s*(?:\w+\s+)?(?:balance|usdt|usdc|usd|portfolio|account|funds|"
+                    r"capital|stack|cash|stables|wallet|equity|margin)\b", after):
+            return "balance"
+        if re.search(r"\b(?:move|moves|moved|change|changes|swing|pumps?|dumps?|drops?|jumps?|rises?|falls?)\b", window):
+            return "move"
+        if re.search(r"\b(?:close|exit|sell|trim|take|cut|reduce)\b", window):
+            return "close"
+        return ""
+
+    # --- per-intent readers ---------------------------------------------------------------------
+
+    def _read_place_order(self, found: dict[str, Any]) -> None:
+        amount = self._first("amount")
+        if amount is not None:
+            found["amount"] = amount
+        quote_amount = self._first("quote_amount")
+        if quote_amount is not None:
+            found["quote_amount"] = quote_amount
+        balance_share = self._percent("balance")
+        if balance_share is not None:
+            found["percent_of_balance"] = balance_share
+        price = self._first("price")
+        stop_words = [m for m in self.mentions if m.label == "STOP"]
+        order_types = {m.value for m in self.mentions if m.label == "ORDER_TYPE"}
+        trigger = self._first("trigger", "condition")
+        stop_numbers = [n for n in self.numbers if n.role == "stop"]
+        # A bare "stop N" on a new order is its trigger unless it sits after an entry price.
+        for number in stop_numbers:
+            if number.context in ("sl", "stop loss", "stop-loss", "stoploss") or (price is not None and trigger is None
+                                                                                 and "stop_limit" not in order_types):
+                found.setdefault("stop_loss", number.value)
+            elif trigger is None:
+                trigger = number.value
+        if "trailing_stop" in order_types:
+            found["order_type"] = "trailing_stop"
+            trail = self._percent("trail") or self._percent("")
+            if trail is not None:
+                found["trailing_percent"] = trail
+        elif "stop_limit" in order_types:
+            found["order_type"] = "stop_limit"
+            found["stop_price"] = trigger
+            if price is None:
+                price = self._first("plain")
+            found["price"] = price
+        elif trigger is not None or (stop_words and price is None and not stop_numbers and "stop_loss" not in found):
+            found["order_type"] = "stop"
+            found["stop_price"] = trigger if trigger is not None else self._first("plain")
+        elif price is not None or "limit" in order_types:
+            found["order_type"] = "limit"
+            found["price"] = price if price is not None else self._first("plain")
+        else:
+            found["order_type"] = "market"
+        tps = self._all("tp")
+        if tps:
+            found["take_profits"] = tps
+
+    def _read_cancel_order(self, found: dict[str, Any]) -> None:
+        order_id = self._identifier(("order", "id", "#", "no", "number"))
+        if order_id:
+            found["order_id"] = order_id
+
+    def _read_close_position(self, found: dict[str, Any]) -> None:
+        share = self._percent("close", "", "balance")
+        if share is None:
+            share = next((_CLOSE_FRACTIONS[w] for w in self.words if w in _CLOSE_FRACTIONS and _CLOSE_FRACTIONS[w]), None)
+        if share is not None:
+            found["close_percent"] = share
+
+    def _read_modify_order(self, found: dict[str, Any]) -> None:
+        order_id = self._identifier(("order", "id", "#", "no", "number"))
+        if order_id:
+            found["order_id"] = order_id
+        stop = self._first("stop")
+        tps = self._all("tp")
+        if stop is None and not tps:
+            plain = [n for n in self.numbers if n.role in ("plain", "price")]
+            if plain and any(m.label == "STOP" for m in self.mentions):
+                stop = plain[0].value
+            elif plain and order_id:
+                found["price"] = plain[0].value
+        if stop is not None:
+            found["stop_loss"] = stop
+            found.pop("to_breakeven", None)
+        if tps:
+            found["take_profits"] = tps
+        if re.search(r"\b(?:sl|stop|stop[\s-]loss)\s+(?:to|at)\s+(?:entry|the\s+entry|my\s+entry)\b", " ".join(self.words)):
+            found["to_breakeven"] = True
+
+    def _read_evaluate_trade(self, found: dict[str, Any]) -> None:
+        target = self._first("price", "plain", "condition")
+        if target is not None:
+            found["target_price"] = target
+        stop = self._first("stop")
+        if stop is not None:
+            found["stop_loss"] = stop
+        tps = self._all("tp")
+        if tps:
+            found["take_profits"] = tps
+        amount = self._first("amount")
+        if amount is not None:
+            found["amount"] = amount
+
+    def _read_position_size(self, found: dict[str, Any]) -> None:
+        price = self._first("price", "plain")
+        if price is not None:
+            found["price"] = price
+        stop = self._first("stop")
+        if stop is not None:
+            found["stop_loss"] = stop
+        risk_percent = self._percent("risk")
+        if risk_percent is not None:
+            found["risk_percent"] = risk_percent
+        risk_amount = next((n.value for n in self.numbers if n.role in ("risk", "quote_amount")
+                            and self._near_risk_word(n.mention)), None)
+        if risk_amount is not None:
+            found["risk_amount"] = risk_amount
+        else:
+            quote_amount = self._first("quote_amount")
+            if quote_amount is not None:
+                found["quote_amount"] = quote_amount
+
+    def _read_trade_risk(self, found: dict[str, Any]) -> None:
+        price = self._first("price")
+        if price is not None:
+            found["price"] = price
+        stop = self._first("stop")
+        if stop is None:
+            stop = self._number_before_stop_word()
+        if stop is not None:
+            found["stop_loss"] = stop
+
+    def _read_create_alert(self, found: dict[str, Any]) -> None:
+        conditions = [m.value for m in self.mentions if m.label == "CONDITION"]
+        if conditions:
+            found["condition"] = conditions[0]
+        move = self._percent("move", "")
+        if move is not None:
+            found["percent_change"] = move
+            if "timeframe" in found:
+                found["window"] = found["timeframe"]
+        target = self._first("condition", "price", "plain", "quote_amount")
+        if target is not None and move is None:
+            found["target_price"] = target
+
+    def _read_delete_alert(self, found: dict[str, Any]) -> None:
+        alert_id = self._identifier(("alert", "#", "id", "no", "number"))
+        if alert_id:
+            found["alert_id"] = alert_id
+
+    def _read_recommend(self, found: dict[str, Any]) -> None:
+        quote_amount = self._first("quote_amount")
+        if quote_amount is not None and ("symbol" in found or "symbols" in found):
+            found["quote_amount"] = quote_amount
+
+    def _read_indicators(self, found: dict[str, Any]) -> None:
+        period = self._first("indicator_period")
+        if period is not None:
+            found["indicator_period"] = period
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _identifier(self, after_words: tuple[str, ...]) -> str | None:
+        """An order or alert id: "#B12-77X", "order id 99310245", "alert #7"."""
+        for i, word in enumerate(self.words):
+            if word.startswith("#") and len(word) > 1 and any(ch.isdigit() for ch in word):
+                return self._original(i).lstrip("#")
+            if word in after_words and i + 1 < len(self.words):
+                candidate = self.words[i + 1]
+                if candidate in ("id", "#", "no", "number") and i + 2 < len(self.words):
+                    candidate, i = self.words[i + 2], i + 1
+                if any(ch.isdigit() for ch in candidate):
+                    return self._original(i + 1).lstrip("#")
+        return None
+
+    def _original(self, i: int) -> str:
+        return self.original_words[i]
+
+    def _near_risk_word(self, mention: Mention) -> bool:
+        window = self.words[max(0, mention.start - 2): mention.end + 2]
+        return any(word.startswith("risk") for word in window)
+
+    def _number_before_stop_word(self) -> Decimal | None:
+        for number in self.numbers:
+            if self._label_at(number.mention.end) == "STOP":
+                return number.value
+        return None
+
+
+def read_command_entities(words: Sequence[str], mentions: Sequence[Mention], intent: str) -> dict[str, Any]:
+    return CommandReader(words, mentions).entities(intent)

@@ -1,0 +1,157 @@
+"""Scoring a parser against a labelled set, exactly as nlp-dev-README.md describes.
+
+Shared by the dev-set test and the benchmark so both report the same figures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nlp.models import ENTITY_KINDS
+
+SIGNAL_KEYS = frozenset({
+    "symbol", "symbols", "side", "entries", "take_profits", "stop_loss", "leverage", "leverage_max", "margin_mode",
+    "exchange", "exchanges", "market_type", "entry_at_market", "stop_loss_percent", "take_profit_percents",
+    "percent_of_balance", "update", "target_index", "to_breakeven",
+})
+POST_INTENTS = frozenset({"signal", "signal_update"})
+
+
+def load_items(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def values_equal(expected: Any, got: Any) -> bool:
+    """Numbers within 1e-6 relative, strings and booleans exact, lists element-wise in order."""
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return type(expected) is type(got) and expected == got
+    if isinstance(expected, (int, float)) and isinstance(got, (int, float)):
+        return abs(expected - got) <= 1e-6 * max(abs(expected), abs(got)) if expected != got else True
+    if isinstance(expected, list) and isinstance(got, list):
+        return len(expected) == len(got) and all(values_equal(e, g) for e, g in zip(expected, got))
+    return expected == got
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    correct: int
+    missed: int
+    false_positives: int
+    wrong_keys: tuple[str, ...]
+    extra_keys: tuple[str, ...]
+
+
+def score_entities(expected: dict[str, Any], got: dict[str, Any], *, lenient: Iterable[str] = (),
+                   post: bool = False) -> ItemScore:
+    lenient_keys = set(lenient)
+    wrong = tuple(key for key, value in expected.items() if key not in lenient_keys
+                  and not (key in got and values_equal(value, got[key])))
+    scored = [key for key in expected if key not in lenient_keys]
+    extra = tuple(
+        key for key in got
+        if key in ENTITY_KINDS and key not in expected and key not in lenient_keys and (not post or key in SIGNAL_KEYS)
+    )
+    return ItemScore(len(scored) - len(wrong), len(wrong), len(extra), wrong, extra)
+
+
+@dataclass
+class Report:
+    items: int = 0
+    command_type_correct: int = 0
+    intent_labelled: int = 0
+    intent_correct: int = 0
+    entity_correct: int = 0
+    entity_missed: int = 0
+    entity_false_positives: int = 0
+    signal_posts: int = 0
+    signal_posts_exact: int = 0
+    followups: int = 0
+    followups_exact: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def command_type_accuracy(self) -> float:
+        return self.command_type_correct / self.items if self.items else 0.0
+
+    @property
+    def intent_accuracy(self) -> float:
+        return self.intent_correct / self.intent_labelled if self.intent_labelled else 0.0
+
+    @property
+    def precision(self) -> float:
+        found = self.entity_correct + self.entity_false_positives
+        return self.entity_correct / found if found else 0.0
+
+    @property
+    def recall(self) -> float:
+        labelled = self.entity_correct + self.entity_missed
+        return self.entity_correct / labelled if labelled else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def signal_exact_share(self) -> float:
+        return self.signal_posts_exact / self.signal_posts if self.signal_posts else 0.0
+
+    @property
+    def followup_exact_share(self) -> float:
+        return self.followups_exact / self.followups if self.followups else 0.0
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "items": self.items,
+            "command_type_accuracy": round(self.command_type_accuracy, 4),
+            "intent_accuracy": round(self.intent_accuracy, 4),
+            "entity_precision": round(self.precision, 4),
+            "entity_recall": round(self.recall, 4),
+            "entity_f1": round(self.f1, 4),
+            "signal_post_exact_share": round(self.signal_exact_share, 4),
+            "followup_exact_share": round(self.followup_exact_share, 4),
+        }
+
+
+def evaluate(items: Iterable[dict[str, Any]], parse: Callable[[str], dict[str, Any]]) -> Report:
+    """Score ``parse`` (text -> contract dict) over labelled items."""
+    report = Report()
+    for item in items:
+        expect = item["expect"]
+        output = parse(item["text"])
+        got = output.get("entities", {})
+        report.items += 1
+        type_ok = output.get("command_type") in expect["command_type"]
+        report.command_type_correct += type_ok
+        intent_ok = True
+        if "intent" in expect:
+            report.intent_labelled += 1
+            intent_ok = output.get("intent") == expect["intent"]
+            report.intent_correct += intent_ok
+        post = expect.get("intent") in POST_INTENTS
+        alternatives = [expect.get("entities", {}), *item.get("entities_alt", [])]
+        best = min(
+            (score_entities(alt, got, lenient=item.get("lenient", ()), post=post) for alt in alternatives),
+            key=lambda score: (score.missed + score.false_positives, score.missed),
+        )
+        report.entity_correct += best.correct
+        report.entity_missed += best.missed
+        report.entity_false_positives += best.false_positives
+        exact = type_ok and intent_ok and best.missed == 0
+        if expect.get("intent") == "signal":
+            report.signal_posts += 1
+            report.signal_posts_exact += exact
+        elif expect.get("intent") == "signal_update":
+            report.followups += 1
+            report.followups_exact += exact
+        if not (type_ok and intent_ok and best.missed == 0 and best.false_positives == 0):
+            report.failures.append({
+                "id": item.get("id"), "text": item["text"][:120], "expected": expect, "got": output,
+                "wrong": best.wrong_keys, "extra": best.extra_keys,
+            })
+    return report

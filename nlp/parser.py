@@ -1,0 +1,86 @@
+"""RuleParser: the rule-based reading of any message into a ParsedCommand.
+
+Order of reading: a forwarded message is always a channel post; a typed message that carries
+a full signal (entries plus targets or a stop) is a pasted signal unless it asks for an
+opinion; one with channel markers and an update action is a pasted follow-up; everything
+else is a command classified by cues and read by the spaCy pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from domain.enums import CommandType
+from nlp.classifier import classify
+from nlp.commands import read_command_entities
+from nlp.followups import read_update, reads_as_followup, update_kind
+from nlp.models import ParsedCommand
+from nlp.normalize import normalize_text
+from nlp.pipeline import build_pipeline, mentions
+from nlp.signals import SignalReading, read_signal
+from nlp.symbols import SymbolUniverse
+
+RULES_VERSION = "rules-1.0"
+
+# A pasted setup that asks for an opinion or a size is a question about the trade, not a signal.
+_ASKS_ABOUT_TRADE_RE = re.compile(
+    r"\b(?:review|grade|rate|evaluate|assess|thoughts?|think|opinion|should\s+i|good\s+idea|decent|worth|"
+    r"risk[\s/-]*reward|r:r|position\s+size|size\s+my|how\s+(?:much|many)|how\s+risky|what\s+size|risking)\b|\?",
+    re.IGNORECASE,
+)
+_PASTED_SIGNAL_RE = re.compile(r"\b(?:saw|channel|fwd|forwarded|copy|signal|vip|group|call|paste[d]?)\b", re.IGNORECASE)
+_SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s-]?profit|buy\s+(?:zone|around))\b",
+                             re.IGNORECASE)
+
+
+class RuleParser:
+    """Rule-based parser. Thread-safe for reading; ``add_markets`` may be called at any time."""
+
+    def __init__(self, universe: SymbolUniverse | None = None) -> None:
+        self.universe = universe or SymbolUniverse()
+        self._nlp = build_pipeline(self.universe)
+
+    def add_markets(self, markets: Iterable[str]) -> None:
+        """Teach the parser an exchange's market symbols ("BTC/USDT", "NEWCOIN/USDT:USDT")."""
+        self.universe.add_markets(markets)
+
+    def parse(self, text: str, *, forwarded: bool = False) -> ParsedCommand:
+        normalized = normalize_text(text)
+        if forwarded:
+            return self._read_post(text, normalized)
+        if _SIGNAL_HINT_RE.search(normalized):
+            signal = read_signal(normalized, self.universe)
+            if self._is_pasted_signal(normalized, signal):
+                return _signal_command(text, signal)
+        if reads_as_followup(normalized):
+            update = read_update(normalized, self.universe)
+            return ParsedCommand(text, CommandType.TRADE_ANALYSIS, "signal_update", update.confidence, update.entities)
+        return self._read_command(text, normalized)
+
+    def _is_pasted_signal(self, normalized: str, signal: SignalReading) -> bool:
+        complete = "entries" in signal.entities and ("take_profits" in signal.entities or "stop_loss" in signal.entities)
+        if not complete or "symbol" not in signal.entities:
+            return False
+        if _PASTED_SIGNAL_RE.search(normalized) or "\n" in normalized.strip():
+            return True
+        return not _ASKS_ABOUT_TRADE_RE.search(normalized)
+
+    def _read_post(self, text: str, normalized: str) -> ParsedCommand:
+        signal = read_signal(normalized, self.universe)
+        has_levels = "entries" in signal.entities or signal.entities.get("entry_at_market")
+        if update_kind(normalized) is not None and not has_levels:
+            update = read_update(normalized, self.universe)
+            return ParsedCommand(text, CommandType.TRADE_ANALYSIS, "signal_update", update.confidence, update.entities)
+        return _signal_command(text, signal)
+
+    def _read_command(self, text: str, normalized: str) -> ParsedCommand:
+        doc = self._nlp(normalized)
+        found = mentions(doc)
+        reading = classify(normalized, found)
+        entities = read_command_entities([token.text for token in doc], found, reading.intent)
+        return ParsedCommand(text, reading.command_type, reading.intent, reading.confidence, entities)
+
+
+def _signal_command(text: str, signal: SignalReading) -> ParsedCommand:
+    return ParsedCommand(text, CommandType.TRADE_ANALYSIS, "signal", signal.confidence, signal.entities)

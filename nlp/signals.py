@@ -1,0 +1,519 @@
+"""Reading channel signal posts: symbol, side, entries, targets, stop, leverage and extras.
+
+Posts are read line by line. Each line is cut into labelled segments ("Entry: …", "TP1: …",
+"SL …"); a label with nothing after it ("Take Profits:") opens a section that the following
+lines fill. Commentary is kept out by dropping parentheses, arrows, percentages, ratios and
+maths lines, and by ignoring a later block that only repeats prices already read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import median
+from typing import Any
+
+from nlp.normalize import NUMBER_RE, normalize_text, number_from_match
+from nlp.symbols import DEFAULT_QUOTE, SymbolUniverse
+
+# --- labels ---------------------------------------------------------------------------------
+
+# "TP1", "Target 2:", "Entry 1 -": an index glued to the label, or spaced and followed by a separator.
+_INDEX = r"(?:(?<=[a-z])(?P<{name}>\d{{1,2}})(?![\d.,])|\s+(?P<{name}_spaced>\d{{1,2}})(?![\d.,])(?=\s*[:)\-=.\u2192]|\s+\$?\d|\s*$))?"
+_LABEL_RE = re.compile(
+    r"(?P<entry>"
+    r"\b(?:(?:limit|market)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp))*"
+    + _INDEX.format(name="entry_index")
+    + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|near)\b|\bbuy\s*:"
+    r"|\baccumulat\w*\s+(?:zone|area|between|range)\b"
+    r"|\bopen\s+(?:long|short)\b(?:\s+for\s+the\s+price)?(?:\s+(?:between|at|from|around))?"
+    r")"
+    r"|(?P<tp>"
+    r"\bsell(?:ing)?\s+targets?\b|\bsell\s*:"
+    r"|\b(?:primary|extended|final|first|second|third|next|profit|short[\s-]term|mid[\s-]term|long[\s-]term)\s+targets?\b"
+    r"|\b(?:take[\s-]?profits?(?:\s+targets?)?|tp|targets?)(?:\s*(?:targets?|levels?|zones?))?"
+    + _INDEX.format(name="tp_index")
+    + r"(?![a-z])|\bt(?P<t_index>\d{1,2})\b"
+    r")"
+    r"|(?P<sl>\b(?:stop[\s-]?loss|stoploss|sl|stop(?:\s+(?:at|target))?|invalidation(?:\s+(?:price|level))?)\b)"
+    r"|(?P<side>\b(?:long|short|buy|sell)\b)",
+    re.IGNORECASE,
+)
+_PARENTHESES_RE = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
+_URL_RE = re.compile(r"https?://\S+|\S+\.(?:com|io|me)/\S*")
+_LIST_ITEM_RE = re.compile(r"^\W*?(?P<index>\d{1,2})\s*(?:\)|\.\s|-\s|:\s)")
+# What follows an arrow or an equals sign is commentary or arithmetic, not a level.
+_COMMENTARY_CUT_RE = re.compile(r"→|=>|=|;|\||\s-\s(?=[A-Za-z]{3,})")
+_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?\s+price)\b", re.IGNORECASE)
+
+# --- sides, leverage, extras ------------------------------------------------------------------
+
+_SIDE_WORD_RE = re.compile(r"\b(long|short|buy|sell)\b", re.IGNORECASE)
+_DIRECTION_RE = re.compile(r"\b(?:direction|side|position|type|signal\s+type)\s*[:\-|]\s*\W*(long|short|buy|sell)\b",
+                           re.IGNORECASE)
+# Side words that describe the market, not this post's trade.
+_NOT_A_SIDE_RE = re.compile(
+    r"\b(?:short\s+(?:squeeze|positions?|liquidations?|sellers?|term|interest)|long\s+(?:liquidations?|trap|term|"
+    r"positions?\s+being|squeeze)|(?:longs|shorts)\s*:|sell(?:ing)?\s+targets?|sell\s*:|sell[\s-]side|buy[\s-]side|"
+    r"buy\s+the\s+top|(?:mid|long|short)[\s-]term)",
+    re.IGNORECASE,
+)
+_LEVERAGE_PATTERNS = (
+    re.compile(r"\b(?:leverage|lev|mode|margin)\b\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?"
+               r"[x×]?\s?(?P<low>\d{1,3})[x×]?(?:(?:\s*(?:-|to|/|max)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})[x×]?)?"
+               r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
+    re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
+               r"(?:\s*-\s*(?P<high>\d{1,3})\s?[x×])?", re.IGNORECASE),
+    re.compile(r"(?:\bwith\s+)?(?:[x×](?P<low2>\d{1,3})|(?P<low>\d{1,3})(?:\s*-\s*(?P<high>\d{1,3}))?\s*(?:[x×]|times))"
+               r"\s+(?:(?P<mode>cross|isolated)\s+)?leverage\b", re.IGNORECASE),
+    re.compile(r"(?<![\w.])(?P<low>\d{1,3})(?:\s*-\s*(?P<high>\d{1,3}))?\s?[x×](?![\w])(?:\s+(?P<mode>cross|isolated))?",
+               re.IGNORECASE),
+)
+# A leverage figure inside a warning ("10x is highly aggressive") is not the post's leverage.
+_WARNING_RE = re.compile(r"\b(?:aggressive|too\s+high|risky|avoid|reduce|don'?t|do\s+not|not\s+recommended|up\s+to)\b",
+                         re.IGNORECASE)
+_MARGIN_MODE_RE = re.compile(r"(?<!#)\b(cross|isolated)\b", re.IGNORECASE)
+_ALLOCATION_RES = (
+    re.compile(r"(?P<value>\d+(?:[.,]\d+)?)\s*%\s*(?:of\s+)?(?:your\s+|the\s+|my\s+|total\s+)*"
+               r"(?:deposit|balance|funds|capital|portfolio|account|bank|wallet)", re.IGNORECASE),
+    re.compile(r"\b(?:amount|allocation|allocate|invest|use|volume|position\s+size)\b(?:\s+per\s+trade)?\s*:?\s*"
+               r"(?P<value>\d+(?:[.,]\d+)?)\s*%", re.IGNORECASE),
+)
+_EXCHANGE_RE = re.compile(
+    r"(?<![#\w])(binance|bybit|okx|okex|kucoin|kraken|coinbase|bitget|mexc|gate\.io|gateio|htx|huobi|bitfinex|bingx|"
+    r"bitmex|phemex|deribit|hyperliquid|bitmart|lbank|whitebit)(?:\.com)?\b(?!\s+killers)",
+    re.IGNORECASE,
+)
+_EXCHANGE_IDS = {"okex": "okx", "gate.io": "gate", "gateio": "gate", "huobi": "htx"}
+_MARKET_TYPE_RE = re.compile(r"(?<![#\w])(futures|perpetuals?|perps?|spot)\b", re.IGNORECASE)
+_SATS_RE = re.compile(r"\b(?:sats?|satoshis?)\b", re.IGNORECASE)
+
+# --- symbols in posts -----------------------------------------------------------------------
+
+_SPACED_PAIR_RE = re.compile(r"[#$]?\b([A-Za-z0-9]{2,15})\s*/\s*(USDT|USDC|USD|BTC|ETH|BUSD|FDUSD)\b", re.IGNORECASE)
+_MARKED_TICKER_RE = re.compile(r"(?<![\w$#])[$#]\s?([A-Za-z][A-Za-z0-9]{0,14}(?:[/_\-][A-Za-z]{2,6})?)\b")
+_WORD_RE = re.compile(r"(?<![\w$#/])([A-Za-z0-9]{1,20}(?:[/_\-][A-Za-z0-9]{2,6})?(?:\.P)?)(?![\w/])")
+# Upper-case words that start posts but are never tickers.
+_POST_JARGON = frozenset({
+    "SIGNAL", "SIGNALS", "LONG", "SHORT", "BUY", "SELL", "ENTRY", "TP", "SL", "TARGET", "TARGETS", "STOP", "LOSS",
+    "VIP", "FREE", "NEW", "UPDATE", "ALERT", "PAIR", "COIN", "DIRECTION", "LEVERAGE", "CROSS", "ISOLATED", "ID",
+    "HIT", "CLOSE", "CLOSED", "CANCEL", "CANCELLED", "FULL", "SPOT", "FUTURES", "PROFIT", "RISK", "ORDER", "LIMIT",
+    "MARKET", "NOW", "DCA", "USDT", "USD", "BTC", "ETH", "REPORT", "TRADE", "SETUP", "NFA", "DYOR", "CMP",
+    "ZONE", "TRADING", "PUMP", "DUMP", "BREAKOUT", "SCALP", "SWING", "EXCHANGE", "MID", "TERM", "HIGH", "LOW",
+    "PRICE", "I", "A", "AN", "THE", "WE", "OK", "RUNNING", "DONE", "ALL", "AND", "OR", "AT", "TO", "IN", "ON",
+})
+
+
+def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leading: bool = True) -> str | None:
+    """The traded pair of a post: explicit pairs first, then $/# tickers, known names, and
+    finally an unknown capitalised word opening the post ("PNUT short entry …")."""
+    quote_hint = _quote_hint(text)
+    for match in _SPACED_PAIR_RE.finditer(text):
+        symbol = universe.resolve_pair(f"{match.group(1)}/{match.group(2)}", explicit=True)
+        if symbol and not match.group(1).isdigit():
+            return symbol
+    candidates: list[tuple[int, str]] = []
+    for match in _MARKED_TICKER_RE.finditer(text):
+        symbol = universe.resolve(match.group(1), explicit=True)
+        base = match.group(1).upper()
+        if symbol and (universe.is_known(base.split("/")[0]) or universe.resolve_pair(base, explicit=True)
+                       or (base not in _POST_JARGON and not base.startswith("ID") and len(base) <= 12)):
+            candidates.append((match.start(), symbol))
+    for match in _WORD_RE.finditer(text):
+        word = match.group(1)
+        if word.upper() in _POST_JARGON:
+            continue
+        symbol = _word_symbol(word, universe)
+        if symbol:
+            candidates.append((match.start(), symbol))
+            break
+    if candidates:
+        # A $/# ticker and a plain word both found: a concatenated pair carries the quote.
+        symbol = min(candidates)[1]
+        base = symbol.split("/")[0]
+        same_base_pairs = [s for _, s in sorted(candidates) if s.split("/")[0] == base and not s.endswith(f"/{DEFAULT_QUOTE}")]
+        chosen = same_base_pairs[0] if same_base_pairs else symbol
+        return _apply_quote_hint(chosen, quote_hint)
+    if allow_unknown_leading:
+        leading = re.match(r"^\W*([A-Z][A-Z0-9]{1,11})\b", text)
+        if leading and leading.group(1) not in _POST_JARGON:
+            return _apply_quote_hint(f"{leading.group(1)}/{DEFAULT_QUOTE}", quote_hint)
+    return None
+
+
+def _word_symbol(word: str, universe: SymbolUniverse) -> str | None:
+    if word.islower() or word.istitle():
+        # Lower/title case: only names ("Solana") and unambiguous tickers ("btc").
+        named = universe.name_to_base(word)
+        if named:
+            return f"{named}/{DEFAULT_QUOTE}"
+        if word.islower() and universe.is_known(word) and not universe.is_ambiguous(word) \
+                and not universe.is_word_ticker(word):
+            return universe.resolve(word)
+        return None
+    if not re.search(r"[A-Z]", word):
+        return None
+    return universe.resolve(word, explicit=False) if not universe.is_word_ticker(word.split("/")[0]) else \
+        universe.resolve_pair(word, explicit=True)
+
+
+def _quote_hint(text: str) -> str | None:
+    return "BTC" if _SATS_RE.search(text) else None
+
+
+def _apply_quote_hint(symbol: str, quote_hint: str | None) -> str:
+    base, quote = symbol.split("/")
+    if quote_hint and quote == DEFAULT_QUOTE and base != quote_hint:
+        return f"{base}/{quote_hint}"
+    return symbol
+
+
+# --- the reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Levels:
+    entries: list[Decimal] = field(default_factory=list)
+    take_profits: list[Decimal] = field(default_factory=list)
+    stop_loss: Decimal | None = None
+    stop_loss_percent: Decimal | None = None
+    take_profit_percents: list[Decimal] = field(default_factory=list)
+    entry_at_market: bool = False
+    labelled_sides: list[str] = field(default_factory=list)
+    labels_seen: set[str] = field(default_factory=set)
+    tp_indexes: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class SignalReading:
+    entities: dict[str, Any]
+    confidence: float
+    # How much the text looks like a signal post (labels and levels found), 0..1.
+    structure: float
+
+
+def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
+    """Read a signal post into contract entities with a confidence from the consistency check."""
+    normalized = normalize_text(text)
+    levels = _read_levels(normalized)
+    entities: dict[str, Any] = {}
+    symbol = find_post_symbol(normalized, universe)
+    if symbol and _looks_like_sats(levels, normalized) and symbol.endswith(f"/{DEFAULT_QUOTE}"):
+        symbol = symbol.split("/")[0] + "/BTC"
+    if symbol:
+        entities["symbol"] = symbol
+    side = _post_side(normalized, levels)
+    if side:
+        entities["side"] = side
+    if levels.entries:
+        entities["entries"] = sorted(set(levels.entries))
+    if levels.entry_at_market:
+        entities["entry_at_market"] = True
+    if levels.take_profits:
+        entities["take_profits"] = levels.take_profits
+    if levels.stop_loss is not None:
+        entities["stop_loss"] = levels.stop_loss
+    if levels.stop_loss_percent is not None and levels.stop_loss is None:
+        entities["stop_loss_percent"] = levels.stop_loss_percent
+    if levels.take_profit_percents and not levels.take_profits:
+        entities["take_profit_percents"] = levels.take_profit_percents
+    entities.update(_leverage(normalized))
+    allocation = _allocation(normalized)
+    if allocation is not None:
+        entities["percent_of_balance"] = allocation
+    entities.update(_venues(normalized))
+    structure = _structure_score(levels, symbol)
+    return SignalReading(entities, _confidence(entities, structure), structure)
+
+
+def _read_levels(text: str) -> _Levels:
+    levels = _Levels()
+    section = _Section()
+    for raw_line in text.splitlines():
+        line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", raw_line))
+        labels = list(_LABEL_RE.finditer(line))
+        if not labels:
+            section.feed(line, levels)
+            continue
+        section.close()
+        if "=" in line and not re.search(r"[:]\s*\$?\d", line.split("=")[0]):
+            continue  # arithmetic such as "Risk = Entry 0.032 - SL 0.0362 = 0.0042"
+        for number, match in enumerate(labels):
+            kind = next(name for name in ("entry", "tp", "sl", "side") if match.group(name))
+            end = labels[number + 1].start() if number + 1 < len(labels) else len(line)
+            value_text = _COMMENTARY_CUT_RE.split(line[match.end():end], maxsplit=1)[0]
+            levels.labels_seen.add(kind)
+            if kind == "side":
+                values = _side_entry_values(value_text)
+                if values:
+                    levels.labelled_sides.append(match.group("side").lower())
+                    _store(levels, "entry", values)
+                continue
+            if kind == "entry" and (_MARKET_ENTRY_RE.search(match.group(0)) or _MARKET_ENTRY_RE.search(value_text)):
+                levels.entry_at_market = True
+            values = _prices(value_text)
+            percents = _percents(value_text)
+            if values:
+                _store(levels, kind, values, index=_label_index(match))
+            elif percents:
+                _store_percents(levels, kind, percents)
+            elif _is_header(line, match, value_text) and number + 1 == len(labels):
+                section.open(kind)
+    return levels
+
+
+class _Section:
+    """A header line ("Take Profits:", "── STOP LOSS ──") whose values follow on the next lines."""
+
+    def __init__(self) -> None:
+        self.kind: str | None = None
+        self.filled = False
+        self.numbered = False
+
+    def open(self, kind: str) -> None:
+        self.kind, self.filled, self.numbered = kind, False, False
+
+    def close(self) -> None:
+        self.kind = None
+
+    def feed(self, line: str, levels: _Levels) -> None:
+        if self.kind is None:
+            return
+        if not line.strip():
+            if self.filled:
+                self.close()
+            return
+        item = _LIST_ITEM_RE.match(line)
+        if self.filled and self.numbered and not item:
+            self.close()  # a numbered list ended; a stray figure after it is not a target
+            return
+        body = line[item.end():] if item else line
+        values = _prices(body) if "=" not in line else []
+        if not values:
+            self.close()
+            return
+        self.numbered = self.numbered or (item is not None and not self.filled)
+        _store(levels, self.kind, values if self.kind != "sl" else values[:1],
+               index=int(item.group("index")) if item else None)
+        self.filled = True
+        if self.kind == "sl":
+            self.close()
+
+
+def _is_header(line: str, match: re.Match[str], value_text: str) -> bool:
+    """A label alone on its line, at most after decoration or a side word ("Short Entry:")."""
+    before = _SIDE_WORD_RE.sub(" ", line[:match.start()])
+    return not re.search(r"[A-Za-z0-9]", before) and not re.search(r"[A-Za-z0-9]", value_text)
+
+
+def _label_index(match: re.Match[str]) -> int | None:
+    for name in ("tp_index", "tp_index_spaced", "t_index"):
+        if match.group(name):
+            return int(match.group(name))
+    return None
+
+
+def _side_entry_values(value_text: str) -> list[Decimal]:
+    """Prices right after a side word ("short 41.2-41.8", "LONG : 1.38", "short limit 0.5645")."""
+    stripped = re.sub(r"^\s*(?:[:@\-]|\b(?:limit|at|around|from|zone|now|position|[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?)\b|\s)*",
+                      "", value_text)
+    return _prices(stripped) if re.match(r"\$?\.?\d", stripped) else []
+
+
+def _store(levels: _Levels, kind: str, values: list[Decimal], *, index: int | None = None) -> None:
+    if kind == "entry":
+        levels.entries.extend(values)
+    elif kind == "tp":
+        # A recap ("TP1: 117,500 -> 1:1") repeats a known target under a known or no index.
+        repeated_label = index is None or index in levels.tp_indexes
+        if repeated_label and levels.take_profits and all(value in levels.take_profits for value in values):
+            return
+        if index is not None:
+            levels.tp_indexes.add(index)
+        levels.take_profits.extend(values)
+    elif kind == "sl" and levels.stop_loss is None:
+        levels.stop_loss = values[0]
+
+
+def _store_percents(levels: _Levels, kind: str, percents: list[Decimal]) -> None:
+    if kind == "sl" and levels.stop_loss_percent is None:
+        levels.stop_loss_percent = percents[0]
+    elif kind == "tp":
+        levels.take_profit_percents.extend(percents)
+
+
+def _prices(value_text: str) -> list[Decimal]:
+    """Price levels in a label's value text, skipping percentages, ratios, leverage and times."""
+    values = []
+    for match in NUMBER_RE.finditer(value_text):
+        after = value_text[match.end():]
+        before = value_text[:match.start()]
+        if re.match(r"\s*(?:%|[x×]\b|[x×]\d|R\b|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|:\s*\d|/\d)", after) \
+                or re.search(r"(?:\d\s*:\s*|\d/|[x×]|#|[A-Za-z])$", before):
+            continue
+        value = number_from_match(match)
+        if value is not None and value > 0:
+            values.append(value)
+    return values
+
+
+def _percents(value_text: str) -> list[Decimal]:
+    return [Decimal(m.group(1).replace(",", ".")) for m in re.finditer(r"(\d+(?:[.,]\d+)?)\s*%", value_text)]
+
+
+def _post_side(text: str, levels: _Levels) -> str | None:
+    explicit = _explicit_side(text, levels)
+    from_prices = _side_from_prices(levels)
+    if explicit and explicit[1] >= 3:
+        return explicit[0]
+    return from_prices or (explicit[0] if explicit else None)
+
+
+def _explicit_side(text: str, levels: _Levels) -> tuple[str, int] | None:
+    """The side the post states, with a strength: 10 for "Direction: X", 3 for the title or an
+    entry line, 1 for a mention in passing."""
+    direction = _DIRECTION_RE.search(text)
+    if direction:
+        return _side_of(direction.group(1)), 10
+    if levels.labelled_sides:
+        return _side_of(levels.labelled_sides[0]), 3
+    scores: dict[str, int] = {}
+    lines = [line for line in text.splitlines() if line.strip()]
+    for number, line in enumerate(lines):
+        cleaned = _NOT_A_SIDE_RE.sub(" ", line)
+        for match in _SIDE_WORD_RE.finditer(cleaned):
+            weight = 3 if number == 0 or re.search(r"\bentr(?:y|ies)\b|\bsetup\b|\btrade\b|\bposition\b", cleaned,
+                                                    re.IGNORECASE) else 1
+            side = _side_of(match.group(1))
+            scores[side] = scores.get(side, 0) + weight
+    if not scores:
+        return None
+    side = max(scores, key=lambda key: scores[key])
+    if len(scores) == 2 and scores["buy"] == scores["sell"]:
+        return None
+    return side, scores[side]
+
+
+def _side_of(word: str) -> str:
+    return "buy" if word.lower() in ("long", "buy") else "sell"
+
+
+def _side_from_prices(levels: _Levels) -> str | None:
+    if levels.entries and levels.take_profits:
+        first_target = levels.take_profits[0]
+        if first_target > max(levels.entries):
+            return "buy"
+        if first_target < min(levels.entries):
+            return "sell"
+    if levels.entries and levels.stop_loss is not None:
+        if levels.stop_loss < min(levels.entries):
+            return "buy"
+        if levels.stop_loss > max(levels.entries):
+            return "sell"
+    return None
+
+
+def _looks_like_sats(levels: _Levels, text: str) -> bool:
+    prices = levels.entries + levels.take_profits
+    return bool(prices) and max(prices) < Decimal("0.001") and re.search(r"\bBTC\b", text) is not None and \
+        re.search(r"\b(?:BTC|XBT)\s*(?:pair|market)|/\s*BTC\b|\bBTC\b\s*$", text) is not None
+
+
+def _leverage(text: str) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for line in text.splitlines():
+        if _WARNING_RE.search(line) or line.lstrip().startswith("#"):
+            continue
+        for pattern in _LEVERAGE_PATTERNS:
+            match = pattern.search(_without_percent_context(line))
+            if not match:
+                continue
+            low = match.groupdict().get("low") or match.groupdict().get("low2")
+            if not low or int(low) == 0 or int(low) > 200:
+                continue
+            result["leverage"] = Decimal(low)
+            high = match.groupdict().get("high")
+            if high and int(high) > int(low):
+                result["leverage_max"] = Decimal(high)
+            mode = match.groupdict().get("mode") or _margin_mode(line)
+            if mode:
+                result["margin_mode"] = mode.lower()
+            return result
+    mode = _margin_mode("\n".join(line for line in text.splitlines() if not _WARNING_RE.search(line)))
+    if mode:
+        result["margin_mode"] = mode
+    return result
+
+
+def _without_percent_context(line: str) -> str:
+    # "+52% profit (10x lev)" style reports and "(x10lev)" carry old leverage, not a new one.
+    return re.sub(r"\([^)]*\)", " ", line)
+
+
+def _margin_mode(text: str) -> str | None:
+    match = _MARGIN_MODE_RE.search(text)
+    return match.group(1).lower() if match else None
+
+
+def _allocation(text: str) -> Decimal | None:
+    for line in text.splitlines():
+        if re.search(r"\brisk\b", line, re.IGNORECASE):
+            continue  # "risk 1-2% of capital" is a risk budget, not an allocation
+        for pattern in _ALLOCATION_RES:
+            match = pattern.search(line)
+            if match:
+                return Decimal(match.group("value").replace(",", "."))
+    return None
+
+
+def _venues(text: str) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    exchanges: list[str] = []
+    for match in _EXCHANGE_RE.finditer(text):
+        name = _EXCHANGE_IDS.get(match.group(1).lower(), match.group(1).lower())
+        if name not in exchanges:
+            exchanges.append(name)
+    if len(exchanges) == 1:
+        result["exchange"] = exchanges[0]
+    elif exchanges:
+        result["exchanges"] = exchanges
+    market_type = _MARKET_TYPE_RE.search(text)
+    if market_type:
+        result["market_type"] = "spot" if market_type.group(1).lower() == "spot" else "futures"
+    return result
+
+
+def _structure_score(levels: _Levels, symbol: str | None) -> float:
+    parts = [bool(levels.entries) or levels.entry_at_market, bool(levels.take_profits or levels.take_profit_percents),
+             levels.stop_loss is not None or levels.stop_loss_percent is not None, symbol is not None]
+    return sum(parts) / len(parts)
+
+
+def _confidence(entities: dict[str, Any], structure: float) -> float:
+    """Structure found, lowered for each failed consistency check (see ``consistency_problems``)."""
+    confidence = 0.55 + 0.4 * structure
+    confidence -= 0.2 * len(consistency_problems(entities))
+    return max(0.05, min(0.97, confidence))
+
+
+def consistency_problems(entities: dict[str, Any]) -> list[str]:
+    """What does not add up in a signal: stop on the wrong side, targets out of order or on the
+    wrong side of the entries, a side that contradicts the prices."""
+    problems = []
+    side, entries = entities.get("side"), entities.get("entries") or []
+    targets, stop = entities.get("take_profits") or [], entities.get("stop_loss")
+    if side is None:
+        problems.append("no side")
+        return problems
+    buying = side == "buy"
+    if entries and stop is not None and (stop >= min(entries) if buying else stop <= max(entries)):
+        problems.append("stop on the wrong side of the entries")
+    if entries and targets and any((t <= min(entries)) if buying else (t >= max(entries)) for t in targets):
+        problems.append("targets on the wrong side of the entries")
+    if len(targets) > 1 and targets != sorted(targets, reverse=not buying):
+        problems.append("targets not ordered for the side")
+    prices = [*entries, *targets] + ([stop] if stop is not None else [])
+    if len(prices) > 2 and max(prices) > 10 * median(prices):
+        problems.append("a level far from the others")
+    return problems
