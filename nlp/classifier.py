@@ -80,7 +80,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\balerts\s*(?:\?|$)", 2),
     ],
     "delete_alert": [
-        (r"\b(?:remove|delete|cancel|clear|turn\s+off|disable|stop|drop|kill|mute)\b.{0,25}\balerts?\b", 7),
+        (r"\b(?:remove|delete|cancel|clear|turn\s+off|disable|stop|drop|kill|mute)\b.{0,25}\balerts?\b", 9),
     ],
     "indicators": [
         (r"\b(?:indicators?|technicals?|oversold|overbought|divergence|crossover|golden\s+cross|death\s+cross|"
@@ -88,7 +88,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "chart": [(r"\b(?:chart|charts|plot|graph|candles|candlesticks?)\b", 5)],
     "levels": [
-        (r"\b(?:support|resistance|s/r|key\s+levels|levels|zones|pivots?|retracement|demand\s+zone|supply\s+zone)\b", 5),
+        (r"\b(?:(?<!you\s)support|resistance|s/r|key\s+levels|levels|zones|pivots?|retracement|demand\s+zone|supply\s+zone)\b", 5),
     ],
     "portfolio": [
         (r"\b(?:portfolio|holdings|bags|account\s+value|net\s+worth|total\s+value|what\s+do\s+i\s+(?:own|hold)|"
@@ -153,6 +153,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"hola|what'?s\s+up|привет|hey\s+there)\b", 5),
     ],
     "help": [
+        (r"\bcommands?\b", 2),
         (r"\b(?:help|commands?|what\s+can\s+you\s+do|get(?:ting)?\s+started|how\s+(?:do|can)\s+i\s+use|"
          r"how\s+(?:does|do)\s+(?:this|the)\s+bot\s+work|features|menu|usage|tutorial|what\s+do\s+you\s+do)\b", 5),
         (r"^/\w+", 5),
@@ -185,7 +186,8 @@ def classify(text: str, mentions: Sequence[Mention]) -> Classification:
         score = sum(weight for pattern, weight in cues if pattern.search(lowered))
         if score:
             scores[intent] = score
-    _add_entity_evidence(scores, lowered, labels, has_symbol)
+    indicators = {mention.value for mention in mentions if mention.label == "INDICATOR"}
+    _add_entity_evidence(scores, lowered, labels, has_symbol, indicators)
     if not scores:
         if has_symbol:
             return Classification(CommandType.MARKET_ANALYSIS, "price", 0.55)
@@ -197,14 +199,15 @@ def classify(text: str, mentions: Sequence[Mention]) -> Classification:
     return Classification(COMMAND_TYPE_OF_INTENT[best], best, round(confidence, 3))
 
 
-def _add_entity_evidence(scores: dict[str, float], lowered: str, labels: set[str], has_symbol: bool) -> None:
+def _add_entity_evidence(scores: dict[str, float], lowered: str, labels: set[str], has_symbol: bool,
+                         indicators: set[str]) -> None:
     def add(intent: str, amount: float) -> None:
         scores[intent] = scores.get(intent, 0.0) + amount
 
     question = bool(_QUESTION_RE.search(lowered))
     has_number = "NUMBER" in labels
-    if "INDICATOR" in labels:
-        add("indicators", 4)
+    if "INDICATOR" in labels and not indicators <= {"fibonacci"}:
+        add("indicators", 6)  # a named indicator outweighs "4 hour chart", which is only a timeframe
     if "TIMEFRAME" in labels and has_symbol and not scores:
         add("chart", 2)
     if "SIDE" in labels and has_symbol and not question and (has_number or "LEVERAGE" in labels or "CASH" in labels):

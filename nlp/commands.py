@@ -22,6 +22,7 @@ _FILLERS = frozenset({"at", "@", ":", "to", "is", "=", "around", "near", "~", "t
                       "level", "it", "if", "for", "be", "in", "from", "with"})
 _PRICE_WORDS = frozenset({"at", "@", "price", "around", "near", "from", "entry", "for", "@:"})
 _MONEY_AFTER = frozenset({"usd", "usdt", "usdc", "bucks", "dollars", "dollar", "$", "busd", "fdusd", "dai", "eur"})
+_POSITION_SIDE_WORDS = frozenset({"long", "short", "longs", "shorts", "longing", "shorting", "go long", "go short"})
 _CLOSE_FRACTIONS = {"half": Decimal(50), "quarter": Decimal(25), "third": Decimal("33.33"), "all": None}
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -92,8 +93,9 @@ class CommandReader:
 
     def _symbols(self, found: dict[str, Any], intent: str) -> None:
         symbols: list[str] = []
-        assets = [m for m in self.mentions if m.label == "ASSET"]
-        for index, mention in enumerate(assets):
+        for mention in [m for m in self.mentions if m.label == "ASSET"]:
+            if mention not in self.mentions:
+                continue  # consumed as the quote of the previous coin
             symbol = self._with_named_quote(mention, intent)
             if symbol not in symbols:
                 symbols.append(symbol)
@@ -149,9 +151,9 @@ class CommandReader:
 
     def _side(self, intent: str) -> str | None:
         sides = [m for m in self.mentions if m.label == "SIDE"]
-        if intent in ("close_position",):
-            # The side of the position being closed: only "long"/"short" name it.
-            sides = [m for m in sides if m.text.lower() in ("long", "short", "longs", "shorts")]
+        if intent in ("close_position", "position_size", "trade_risk"):
+            # The side of a position: "long"/"short" name it; "how much should I buy" does not.
+            sides = [m for m in sides if m.text.lower() in _POSITION_SIDE_WORDS]
         return sides[0].value if sides else None
 
     def _first(self, *roles: str) -> Decimal | None:
@@ -183,9 +185,11 @@ class CommandReader:
         if after == "%":
             return "percent", self._percent_context(mention)
         nxt = self.by_start.get(mention.end)
+        label, label_word = self._label_before(i)
+        if label == "INDICATOR":
+            return "indicator_period", ""
         if nxt is not None and nxt.label == "ASSET" and not mention.text.startswith("$"):
             return "amount", ""
-        label, label_word = self._label_before(i)
         if label in ("TP",) or (previous_role == "tp" and before in ("/", ",", "and", "&", "-")):
             return "tp", ""
         if label == "STOP":
@@ -194,7 +198,7 @@ class CommandReader:
             return "trigger", ""
         if label == "CONDITION":
             return "condition", ""
-        if label == "INDICATOR" or (after and self._label_at(mention.end) == "INDICATOR" and before != "at"):
+        if after and self._label_at(mention.end) == "INDICATOR" and before != "at":
             return "indicator_period", ""
         if before in ("leverage", "lev"):
             return "leverage", ""
@@ -319,12 +323,17 @@ class CommandReader:
             found["order_id"] = order_id
         stop = self._first("stop")
         tps = self._all("tp")
-        if stop is None and not tps:
-            plain = [n for n in self.numbers if n.role in ("plain", "price")]
-            if plain and any(m.label == "STOP" for m in self.mentions):
-                stop = plain[0].value
-            elif plain and order_id:
-                found["price"] = plain[0].value
+        for number in self.numbers:
+            if number.role not in ("plain", "price"):
+                continue
+            # "raise the stop on my avax to 31 and add tp 36": the nearest stop/tp word to the left.
+            owner = self._nearest_label_left(number.mention.start, ("STOP", "TP"))
+            if owner == "STOP" and stop is None:
+                stop = number.value
+            elif owner == "TP":
+                tps.append(number.value)
+            elif owner is None and order_id and "price" not in found:
+                found["price"] = number.value
         if stop is not None:
             found["stop_loss"] = stop
             found.pop("to_breakeven", None)
@@ -425,6 +434,10 @@ class CommandReader:
     def _near_risk_word(self, mention: Mention) -> bool:
         window = self.words[max(0, mention.start - 2): mention.end + 2]
         return any(word.startswith("risk") for word in window)
+
+    def _nearest_label_left(self, start: int, labels: tuple[str, ...]) -> str | None:
+        candidates = [m for m in self.mentions if m.label in labels and m.end <= start]
+        return max(candidates, key=lambda m: m.end).label if candidates else None
 
     def _number_before_stop_word(self) -> Decimal | None:
         for number in self.numbers:

@@ -127,7 +127,7 @@ def read_update(text: str, universe: SymbolUniverse) -> UpdateReading:
 
 
 def _target_details(text: str) -> dict[str, Any]:
-    if re.search(r"\ball\s+(?:the\s+)?targets\b", text, re.I):
+    if re.search(r"\ball\s+(?:the\s+|our\s+)?(?:take[\s-]?profit\s+|tp\s+)?(?:targets|tps)\b", text, re.I):
         return {"all_targets": True}
     indexes = [int(m.group(1)) for m in _TARGET_INDEX_RE.finditer(text)]
     indexes += [_ORDINALS[m.group(1).lower()] for m in _ORDINAL_TARGET_RE.finditer(text)]

@@ -28,6 +28,8 @@ COMMAND_TYPE_OF_INTENT: dict[str, CommandType] = {
     intent: command_type for command_type, intents in INTENTS.items() for intent in intents
 }
 
+RULES_VERSION = "rules-1.0"
+
 TIMEFRAMES = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w")
 PERIODS = ("24h", "7d", "30d")
 INDICATORS = (
@@ -79,6 +81,8 @@ class ParsedCommand:
     intent: str
     confidence: float
     entities: dict[str, Any] = field(default_factory=dict)
+    # Which reader produced it ("rules-1.0" or "llm:<model>"); not part of the JSON contract.
+    model_version: str = RULES_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object: numbers as int/float, absent entities omitted."""

@@ -21,8 +21,6 @@ from nlp.pipeline import build_pipeline, mentions
 from nlp.signals import SignalReading, read_signal
 from nlp.symbols import SymbolUniverse
 
-RULES_VERSION = "rules-1.0"
-
 # A pasted setup that asks for an opinion or a size is a question about the trade, not a signal.
 _ASKS_ABOUT_TRADE_RE = re.compile(
     r"\b(?:review|grade|rate|evaluate|assess|thoughts?|think|opinion|should\s+i|good\s+idea|decent|worth|"
@@ -30,6 +28,11 @@ _ASKS_ABOUT_TRADE_RE = re.compile(
     re.IGNORECASE,
 )
 _PASTED_SIGNAL_RE = re.compile(r"\b(?:saw|channel|fwd|forwarded|copy|signal|vip|group|call|paste[d]?)\b", re.IGNORECASE)
+_ORDER_START_RE = re.compile(
+    r"^\W*(?:please\s+)?(?:market\s+|limit\s+)?(?:buy|sell|long|short|go\s+(?:long|short)|stop[\s-]limit|"
+    r"trailing[\s-]stop|place|open)\b",
+    re.IGNORECASE,
+)
 _SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s-]?profit|buy\s+(?:zone|around))\b",
                              re.IGNORECASE)
 
@@ -64,7 +67,11 @@ class RuleParser:
             return False
         if _PASTED_SIGNAL_RE.search(normalized) or "\n" in normalized.strip():
             return True
-        return not _ASKS_ABOUT_TRADE_RE.search(normalized)
+        if _ASKS_ABOUT_TRADE_RE.search(normalized):
+            return False
+        # "sell 5 SOL stop 131 limit 130.5" is an order; a range or several targets make it a signal.
+        several_levels = len(signal.entities["entries"]) > 1 or len(signal.entities.get("take_profits", [])) > 1
+        return several_levels or not _ORDER_START_RE.match(normalized)
 
     def _read_post(self, text: str, normalized: str) -> ParsedCommand:
         signal = read_signal(normalized, self.universe)

@@ -36,16 +36,16 @@ _TIMEFRAME_UNITS = {"m": "m", "min": "m", "mins": "m", "h": "h", "hr": "h", "hrs
 # Words around an ambiguous lower-case ticker ("link", "near", "dot") that make it a coin.
 _COIN_SLOT_BEFORE = frozenset({
     "my", "on", "for", "of", "in", "buy", "sell", "long", "short", "into", "and", "or", ",", "vs", "&", "/",
-    "about", "the", "some", "more", "all", "much", "many", "is", "sold", "bought", "from", "to", "with",
+    "about", "some", "more", "all", "much", "many", "sold", "bought", "from", "to", "with",
 })
 _COIN_SLOT_AFTER = frozenset({
-    "position", "positions", "trade", "long", "short", "bag", "bags", "price", "chart", "news", "sentiment",
-    "alert", "alerts", "stop", "sl", "tp", "holdings", "balance", "now", "?", "and", ",", "vs", "order", "limit",
-    "today", "doing", "rsi", "macd", "ema", "sma", "support", "resistance", "pnl", "at", "to", "hit",
+    "position", "positions", "trade", "bag", "bags", "price", "chart", "news", "sentiment", "alert", "alerts",
+    "holdings", "balance", "now", "?", "and", ",", "vs", "today", "doing", "rsi", "macd", "ema", "sma", "support",
+    "resistance", "pnl",
 })
 _NOT_A_COIN_AFTER = frozenset({
     "entry", "the", "future", "term", "support", "resistance", "a", "an", "breakeven", "by", "here", "there",
-    "zero", "level", "levels", "me", "you", "it", "this", "that", "high", "low", "highs", "lows", "lol",
+    "zero", "level", "levels", "me", "you", "it", "my", "your", "high", "low", "highs", "lows", "lol",
 })
 
 
@@ -101,8 +101,8 @@ _RULER_PATTERNS: list[dict[str, Any]] = [
     }, "TIMEFRAME"),
     *_phrases({
         "24h": ["today", "24h", "24 hours", "24hrs", "24hr", "last day", "past day", "1 day", "tonight", "24 h"],
-        "7d": ["this week", "last week", "past week", "7 days", "7d", "a week", "the week", "7 day"],
-        "30d": ["this month", "last month", "past month", "30 days", "30d", "a month", "30 day"],
+        "7d": ["this week", "last week", "past week", "7 days", "7d", "the week", "7 day", "last 7 days"],
+        "30d": ["this month", "last month", "past month", "30 days", "30d", "30 day", "last 30 days"],
     }, "PERIOD"),
     *_phrases({
         "rsi": ["rsi"], "macd": ["macd"], "bollinger": ["bollinger", "bollinger bands", "bb", "bbands"],
@@ -199,9 +199,10 @@ class TradingValues:
         if text.islower() and self.universe.is_ambiguous(base) and not self.universe.name_to_base(text):
             before = lowers[i - 1] if i > 0 else ""
             after = lowers[i + 1] if i + 1 < len(lowers) else ""
+            after_is_value = _number(after) is not None or _TIMEFRAME_TOKEN_RE.match(after) is not None
             in_slot = (
-                (before in _COIN_SLOT_BEFORE or _number(before) is not None or i == 0) and after not in _NOT_A_COIN_AFTER
-            ) or after in _COIN_SLOT_AFTER
+                (before in _COIN_SLOT_BEFORE or _number(before) is not None) and after not in _NOT_A_COIN_AFTER
+            ) or after in _COIN_SLOT_AFTER or after_is_value or (i == 0 and len(doc) == 1)
             if not in_slot:
                 return None
         return symbol

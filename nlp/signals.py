@@ -36,7 +36,7 @@ _LABEL_RE = re.compile(
     + _INDEX.format(name="tp_index")
     + r"(?![a-z])|\bt(?P<t_index>\d{1,2})\b"
     r")"
-    r"|(?P<sl>\b(?:stop[\s-]?loss|stoploss|sl|stop(?:\s+(?:at|target))?|invalidation(?:\s+(?:price|level))?)\b)"
+    r"|(?P<sl>\b(?:stop[\s-]?loss|stoploss|sl|stop(?:\s+(?:at|targets?|price|level))?|invalidation(?:\s+(?:price|level))?)\b)"
     r"|(?P<side>\b(?:long|short|buy|sell)\b)",
     re.IGNORECASE,
 )
@@ -92,6 +92,8 @@ _SATS_RE = re.compile(r"\b(?:sats?|satoshis?)\b", re.IGNORECASE)
 # --- symbols in posts -----------------------------------------------------------------------
 
 _SPACED_PAIR_RE = re.compile(r"[#$]?\b([A-Za-z0-9]{2,15})\s*/\s*(USDT|USDC|USD|BTC|ETH|BUSD|FDUSD)\b", re.IGNORECASE)
+# "Render (RNDR)", "Solana ($SOL )": the ticker the post itself gives for a name.
+_NAME_WITH_TICKER_RE = re.compile(r"\b([A-Za-z]{3,20})\s*\(\s*\$?([A-Z0-9]{2,10})\s*\)")
 _MARKED_TICKER_RE = re.compile(r"(?<![\w$#])[$#]\s?([A-Za-z][A-Za-z0-9]{0,14}(?:[/_\-][A-Za-z]{2,6})?)\b")
 _WORD_RE = re.compile(r"(?<![\w$#/])([A-Za-z0-9]{1,20}(?:[/_\-][A-Za-z0-9]{2,6})?(?:\.P)?)(?![\w/])")
 # Upper-case words that start posts but are never tickers.
@@ -109,6 +111,9 @@ def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leadi
     """The traded pair of a post: explicit pairs first, then $/# tickers, known names, and
     finally an unknown capitalised word opening the post ("PNUT short entry …")."""
     quote_hint = _quote_hint(text)
+    named = _NAME_WITH_TICKER_RE.search(text)
+    if named and universe.name_to_base(named.group(1)):
+        return _apply_quote_hint(f"{named.group(2).upper()}/{DEFAULT_QUOTE}", quote_hint)
     for match in _SPACED_PAIR_RE.finditer(text):
         symbol = universe.resolve_pair(f"{match.group(1)}/{match.group(2)}", explicit=True)
         if symbol and not match.group(1).isdigit():
@@ -349,7 +354,7 @@ def _prices(value_text: str) -> list[Decimal]:
     for match in NUMBER_RE.finditer(value_text):
         after = value_text[match.end():]
         before = value_text[:match.start()]
-        if re.match(r"\s*(?:%|[x×]\b|[x×]\d|R\b|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|:\s*\d|/\d)", after) \
+        if re.match(r"\s*(?:%|\)|[x×]\b|[x×]\d|R\b|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|:\s*\d|/\d)", after) \
                 or re.search(r"(?:\d\s*:\s*|\d/|[x×]|#|[A-Za-z])$", before):
             continue
         value = number_from_match(match)
@@ -423,7 +428,7 @@ def _looks_like_sats(levels: _Levels, text: str) -> bool:
 def _leverage(text: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for line in text.splitlines():
-        if _WARNING_RE.search(line) or line.lstrip().startswith("#"):
+        if _WARNING_RE.search(line):
             continue
         for pattern in _LEVERAGE_PATTERNS:
             match = pattern.search(_without_percent_context(line))
@@ -447,7 +452,9 @@ def _leverage(text: str) -> dict[str, Any]:
 
 
 def _without_percent_context(line: str) -> str:
-    # "+52% profit (10x lev)" style reports and "(x10lev)" carry old leverage, not a new one.
+    # "+52% profit (10x lev)" reports carry past leverage; "Leverage: Cross (20x)" states the post's own.
+    if re.search(r"\b(?:leverage|lev|mode)\b", line, re.IGNORECASE):
+        return line.replace("(", " ").replace(")", " ")
     return re.sub(r"\([^)]*\)", " ", line)
 
 

@@ -70,7 +70,7 @@ WORD_TICKERS = frozenset({
     "S", "T", "W", "B", "C", "G", "IP", "OK", "ARE", "FOR", "AND", "BB", "MY", "YOU", "WE", "US",
     "OG", "HE", "AN", "AS", "OF", "IF", "NO", "DO", "TST", "NIL", "AR", "SATS",
     "X", "KEY", "GPS", "VVV", "VANA", "NFP", "OPEN", "PROMPT", "GIGA", "SILLY", "RARE",
-    "QI", "EPX", "ERN", "TRU", "STG", "SYN", "LEVER", "UMA", "POWR", "OMG", "PERP", "BICO", "HIFI",
+    "QI", "MOVE", "SIGN", "HOME", "FORM", "TREE", "EPX", "ERN", "TRU", "STG", "SYN", "LEVER", "UMA", "POWR", "OMG", "PERP", "BICO", "HIFI",
 })
 
 # Names people type instead of tickers.
@@ -146,8 +146,10 @@ class SymbolUniverse:
             if self.is_known(base) or explicit or "/" in upper:
                 return f"{base}/{quote}"
         perp = _PERP_RE.match(upper)
-        if perp and (self.is_known(perp.group("base")) or explicit):
-            return f"{perp.group('base')}/{DEFAULT_QUOTE}"
+        if perp:
+            inner = self.resolve_pair(perp.group("base"), explicit=explicit)  # BTCUSDTPERP
+            if inner or self.is_known(perp.group("base")) or explicit:
+                return inner or f"{perp.group('base')}/{DEFAULT_QUOTE}"
         pair = _PAIR_RE.match(upper)
         if pair and pair.group("base"):
             base, quote = pair.group("base"), pair.group("quote")

@@ -1,0 +1,68 @@
+"""NLPService: the async entry point the bot uses to read a message."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterable
+
+from nlp.llm import DEFAULT_MODEL, LLMFallback
+from nlp.models import RULES_VERSION, ParsedCommand
+from nlp.parser import RuleParser
+
+__all__ = ["NLPService", "RULES_VERSION"]
+
+
+class NLPService:
+    """Rule parsing off the event loop, then the optional LLM fallback for unsure readings.
+
+    The LLM is used only when ``openai_api_key`` or ``openai_base_url`` is given.
+    """
+
+    def __init__(
+        self,
+        *,
+        openai_api_key: str | None = None,
+        openai_base_url: str | None = None,
+        openai_model: str = DEFAULT_MODEL,
+        llm_timeout: float = 8.0,
+        llm_threshold: float = 0.6,
+        parser: RuleParser | None = None,
+    ) -> None:
+        self._parser = parser or RuleParser()
+        # spaCy's shared string store is not meant for concurrent writers; parsing is cheap,
+        # so worker threads take turns.
+        self._lock = threading.Lock()
+        self._llm = (
+            LLMFallback(api_key=openai_api_key, base_url=openai_base_url, model=openai_model, timeout=llm_timeout,
+                        threshold=llm_threshold)
+            if openai_api_key or openai_base_url else None
+        )
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self._llm is not None
+
+    @property
+    def model_version(self) -> str:
+        return RULES_VERSION
+
+    def add_markets(self, symbols: Iterable[str]) -> None:
+        """Add the exchange's market symbols ("BTC/USDT", "PEPE/USDT:USDT") to the known universe."""
+        with self._lock:
+            self._parser.add_markets(list(symbols))
+
+    def parse_rules(self, text: str, *, forwarded: bool = False) -> ParsedCommand:
+        with self._lock:
+            return self._parser.parse(text, forwarded=forwarded)
+
+    async def parse(self, text: str, *, forwarded: bool = False) -> ParsedCommand:
+        """Read one message. ``forwarded=True`` (forwarded from a channel) always reads it as a post."""
+        result = await asyncio.to_thread(self.parse_rules, text, forwarded=forwarded)
+        if self._llm is not None:
+            result = await self._llm.refine(result, forwarded=forwarded)
+        return result
+
+    async def aclose(self) -> None:
+        if self._llm is not None:
+            await self._llm.aclose()
