@@ -8,13 +8,34 @@ runs them. Nothing else builds engines or clients.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+import os
 import sys
+from functools import partial
 
+import redis.asyncio as aioredis
+from aiogram import Bot, Dispatcher
+from aiogram.types import User
+
+from bot.client import build_bot
+from bot.dispatcher import build_dispatcher
+from bot.local_chat.console import LocalChat, stdin_lines
+from bot.local_chat.screen import Screen
+from bot.local_chat.session import TerminalSession
+from bot.runners import run_polling, run_webhook
+from bot.sender import Sender
+from bot.services import BotServices
 from bot.settings import Settings, load_settings
+from db.engine import create_engine, create_session_factory
 from db.local_servers import LocalServers
+from db.migrate import upgrade
+from db.uow import UnitOfWork
 
 log = logging.getLogger("main")
+
+# The local chat never reaches Telegram, but a Bot still needs a well-formed token.
+LOCAL_CHAT_TOKEN = "1:local-chat"
 
 
 def _local_servers(settings: Settings) -> LocalServers:
@@ -24,8 +45,6 @@ def _local_servers(settings: Settings) -> LocalServers:
 
 
 def cmd_migrate(settings: Settings) -> int:
-    from db.migrate import upgrade
-
     servers = _local_servers(settings)
     try:
         upgrade(servers.database_url())
@@ -42,8 +61,59 @@ def cmd_parse(_settings: Settings) -> int:
 
 
 def cmd_run(settings: Settings, *, force_local_chat: bool = False) -> int:
-    print("The bot itself is not wired yet: run 'python main.py migrate' to prepare the database.")
+    token = settings.telegram.bot_token.get_secret_value() if settings.telegram.bot_token else ""
+    local_chat = force_local_chat or not token
+    if not token and not force_local_chat:
+        print("No TELEGRAM_BOT_TOKEN is configured: opening a local chat in this terminal instead.")
+    if local_chat:
+        # aiogram logs every update at INFO, alembic every step: noise around a conversation.
+        for noisy in ("aiogram.event", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    servers = _local_servers(settings)
+    try:
+        database_url = servers.database_url()
+        upgrade(database_url)
+        asyncio.run(_serve(settings, database_url, servers.redis_url(), token=None if local_chat else token))
+    except KeyboardInterrupt:
+        print()  # Ctrl-C: leave the prompt line tidy; everything was closed on the way out
+    finally:
+        servers.stop()
     return 0
+
+
+async def _serve(settings: Settings, database_url: str, redis_url: str, *, token: str | None) -> None:
+    """Build everything once, run Telegram (with a token) or the local chat, close everything."""
+    engine = create_engine(database_url, echo=settings.database.echo, pool_size=settings.database.pool_size)
+    redis = aioredis.from_url(redis_url)
+    uow_factory = partial(UnitOfWork, create_session_factory(engine))
+    screen = Screen(sys.stdout, styled=sys.stdout.isatty())
+    terminal = TerminalSession(screen) if token is None else None
+    bot = build_bot(token or LOCAL_CHAT_TOKEN, uow_factory, api_url=settings.telegram.api_url, session=terminal)
+    try:
+        services = BotServices(
+            settings=settings, uow_factory=uow_factory, redis=redis, sender=Sender(bot, uow_factory)
+        )
+        dispatcher = build_dispatcher(services)
+        if terminal is not None:
+            await _chat(settings, dispatcher, bot, terminal, screen)
+        elif settings.telegram.mode == "webhook":
+            await run_webhook(dispatcher, bot, settings.telegram)
+        else:
+            await run_polling(dispatcher, bot)
+    finally:
+        await bot.session.close()
+        await redis.aclose()
+        await engine.dispose()
+
+
+async def _chat(settings: Settings, dispatcher: Dispatcher, bot: Bot, terminal: TerminalSession, screen: Screen) -> None:
+    user = User(
+        id=settings.telegram.local_chat_user_id,
+        is_bot=False,
+        first_name=os.environ.get("USER") or "Local user",
+    )
+    chat = LocalChat(dispatcher, bot, terminal, screen, user)
+    await chat.run(stdin_lines(sys.stdin), echo_input=not sys.stdin.isatty())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,6 +56,9 @@ class TelegramSettings(BaseSettings):
     rate_limit_window_seconds: int = 60
     daily_message_limit: int = 2000
     daily_command_limit: int = 500
+    # The Telegram user id the local terminal chat (`main.py chat`) speaks as; put it in ADMIN_IDS
+    # to try the admin commands locally.
+    local_chat_user_id: int = 1
 
 
 class DatabaseSettings(BaseSettings):

@@ -1,0 +1,37 @@
+"""Building the Bot: HTML by default, an optional self-hosted Bot API server, session middlewares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+
+from bot.middlewares.outgoing_log import OutgoingLogMiddleware
+from bot.middlewares.retry_after import RetryAfterMiddleware
+from db.uow import UnitOfWork
+
+
+def build_bot(
+    token: str,
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    api_url: str | None = None,
+    session: BaseSession | None = None,
+) -> Bot:
+    """``api_url``: base URL of a telegram-bot-api server (TELEGRAM_API_URL); ``session``: a
+    non-HTTP session such as the local chat's terminal."""
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    # Registration order is nesting order: the log sees the outcome after retries.
+    session.middleware(OutgoingLogMiddleware(uow_factory))
+    session.middleware(RetryAfterMiddleware())
+    return Bot(
+        token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )

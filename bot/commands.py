@@ -1,0 +1,19 @@
+"""The command list Telegram shows in the menu button (setMyCommands at start-up)."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import BotCommand
+
+BOT_COMMANDS = (
+    BotCommand(command="start", description="Start, or see the terms"),
+    BotCommand(command="menu", description="Main menu"),
+    BotCommand(command="help", description="What I understand, with examples"),
+    BotCommand(command="settings", description="Notifications, timezone, currency, language"),
+    BotCommand(command="cancel", description="Leave the current dialog"),
+    BotCommand(command="link", description="Use your account from another Telegram account"),
+)
+
+
+async def register_commands(bot: Bot) -> None:
+    await bot.set_my_commands(list(BOT_COMMANDS))

@@ -1,0 +1,60 @@
+"""The dispatcher factory: services, middlewares and feature routers, in a fixed order.
+
+To add a feature: write ``handlers/<feature>.py`` with a ``build_router()`` and add it to
+``FEATURE_ROUTERS`` before ``free_text``. Its handlers declare what they need by parameter
+name: services of :class:`BotServices` (``sender``, ``text_handler``, ``settings``...), and per
+update ``uow``, ``current_user``, ``state`` (dialog), ``update_trace``.
+"""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+
+from bot.commands import register_commands
+from bot.fsm_storage import DialogStorage
+from bot.middlewares.access import AccessMiddleware
+from bot.middlewares.deduplication import DeduplicationMiddleware
+from bot.middlewares.rate_limit import RateLimitMiddleware
+from bot.middlewares.registration import RegistrationMiddleware
+from bot.middlewares.unit_of_work import UnitOfWorkMiddleware
+from bot.middlewares.update_log import UpdateLogMiddleware
+from bot.rate_limiter import RateLimiter
+from bot.services import BotServices
+from handlers import admin, cancel, errors, free_text, help, menu, settings, stale_buttons, start
+
+# The first router whose filters match handles an update, so the order matters: /cancel before
+# any dialog, the admin router early (its filter hides it from everyone else), and the
+# catch-alls for free text and unknown buttons last.
+FEATURE_ROUTERS = (
+    errors.build_router,
+    admin.build_router,
+    cancel.build_router,
+    start.build_router,
+    help.build_router,
+    menu.build_router,
+    settings.build_router,
+    free_text.build_router,
+    stale_buttons.build_router,
+)
+
+
+def build_dispatcher(services: BotServices) -> Dispatcher:
+    dispatcher = Dispatcher(storage=DialogStorage(services.redis), **services.as_workflow_data())
+    _install_middlewares(dispatcher, services)
+    dispatcher.include_routers(*(build_router() for build_router in FEATURE_ROUTERS))
+    dispatcher.startup.register(register_commands)
+    return dispatcher
+
+
+def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
+    # Outer: every update, before routing (aiogram's error, user-context and FSM ones run first).
+    dispatcher.update.outer_middleware(DeduplicationMiddleware(services.redis))
+    dispatcher.update.outer_middleware(UpdateLogMiddleware(services.uow_factory))
+    dispatcher.update.outer_middleware(RegistrationMiddleware(services.uow_factory, services.settings.security))
+    # Inner: only once a handler matched, so they can read its flags. They apply to the
+    # handlers of every included router.
+    limiter = RateLimiter(services.redis, services.uow_factory, services.settings.telegram)
+    for observer in (dispatcher.message, dispatcher.callback_query):
+        observer.middleware(RateLimitMiddleware(limiter))
+        observer.middleware(AccessMiddleware())
+        observer.middleware(UnitOfWorkMiddleware(services.uow_factory))

@@ -1,0 +1,88 @@
+"""Inline keyboards. Buttons carry only the small callback data of :mod:`bot.callbacks`."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import (
+    MenuCallback,
+    MenuItem,
+    SettingsAction,
+    SettingsCallback,
+    TermsAction,
+    TermsCallback,
+)
+from bot.preferences import CURRENCIES, LANGUAGES, NOTIFICATION_TYPES
+from db.models import TelegramUser
+
+_MENU_LABELS = {
+    MenuItem.TRADE: "📈 Trade",
+    MenuItem.SIGNALS: "📡 Signals",
+    MenuItem.ALERTS: "🔔 Alerts",
+    MenuItem.ANALYSIS: "📊 Analysis",
+    MenuItem.PORTFOLIO: "💼 Portfolio",
+    MenuItem.SETTINGS: "⚙️ Settings",
+    MenuItem.HELP: "❓ Help",
+}
+
+
+def accept_terms() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text="✅ I accept", callback_data=TermsCallback(action=TermsAction.ACCEPT))
+    return builder.as_markup()
+
+
+def main_menu() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for item, label in _MENU_LABELS.items():
+        builder.button(text=label, callback_data=MenuCallback(item=item))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def back_to_menu() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text="◀️ Menu", callback_data=MenuCallback(item=MenuItem.MAIN))
+    return builder.as_markup()
+
+
+def settings(account: TelegramUser) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    master = "🔔 Notifications: on" if account.notifications_enabled else "🔕 Notifications: off"
+    builder.button(text=master, callback_data=SettingsCallback(action=SettingsAction.TOGGLE_ALL))
+    for key, label in NOTIFICATION_TYPES.items():
+        mark = "✅" if account.notification_types.get(key, True) else "▫️"
+        builder.button(
+            text=f"{mark} {label}", callback_data=SettingsCallback(action=SettingsAction.TOGGLE, value=key)
+        )
+    builder.button(text="🕒 Timezone", callback_data=SettingsCallback(action=SettingsAction.ASK_TIMEZONE))
+    builder.button(text="💱 Currency", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_CURRENCY))
+    builder.button(text="🌐 Language", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_LANGUAGE))
+    builder.button(text="✔️ Done", callback_data=SettingsCallback(action=SettingsAction.CLOSE))
+    builder.adjust(1, 2, 2, 3, 1)
+    return builder.as_markup()
+
+
+def currencies(current: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code in CURRENCIES:
+        label = f"• {code} •" if code == current else code
+        builder.button(text=label, callback_data=SettingsCallback(action=SettingsAction.SET_CURRENCY, value=code))
+    _back_to_settings(builder)
+    builder.adjust(len(CURRENCIES), 1)
+    return builder.as_markup()
+
+
+def languages(current: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code, name in LANGUAGES.items():
+        label = f"• {name} •" if code == current else name
+        builder.button(text=label, callback_data=SettingsCallback(action=SettingsAction.SET_LANGUAGE, value=code))
+    _back_to_settings(builder)
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def _back_to_settings(builder: InlineKeyboardBuilder) -> None:
+    builder.button(text="◀️ Back", callback_data=SettingsCallback(action=SettingsAction.SHOW))

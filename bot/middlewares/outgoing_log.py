@@ -1,0 +1,85 @@
+"""Bot session middleware: record what the bot sends, and who blocked it.
+
+Sitting on the Bot session, it sees every outgoing call whether it came from the sender, a
+handler's ``message.answer`` or an error reply. Sent and edited messages go to
+``telegram_messages`` (direction ``out``); a 403 marks the chat's user ``is_bot_blocked`` so
+proactive notifications stop until they write again. A failure to record never fails the send.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.methods import EditMessageText, SendMessage, SendPhoto, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import Message
+
+from bot.message_log import outgoing_row
+from db.repositories.telegram import TelegramMessageRepository, TelegramUserRepository
+from db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+_SENT_TYPES: dict[type, str] = {SendMessage: "text", SendPhoto: "photo"}
+
+
+class OutgoingLogMiddleware(BaseRequestMiddleware):
+    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+        self._uow_factory = uow_factory
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        try:
+            result = await make_request(bot, method)
+        except TelegramForbiddenError:
+            chat_id = getattr(method, "chat_id", None)
+            if isinstance(chat_id, int):
+                await self._record(self._mark_blocked, chat_id)
+            raise
+        if isinstance(result, Message):
+            if type(method) in _SENT_TYPES:
+                await self._record(self._store_sent, method, result)
+            elif isinstance(method, EditMessageText):
+                await self._record(self._store_edit, result)
+        return result
+
+    async def _record(self, action: Callable[..., Any], *args: Any) -> None:
+        try:
+            async with self._uow_factory() as uow:
+                await action(uow, *args)
+                await uow.commit()
+        except Exception:
+            log.warning("Could not record an outgoing Telegram call", exc_info=True)
+
+    @staticmethod
+    async def _mark_blocked(uow: UnitOfWork, chat_id: int) -> None:
+        log.info("Chat %s blocked the bot: no more messages until they write", chat_id)
+        await uow.repo(TelegramUserRepository).mark_blocked(chat_id)
+
+    @staticmethod
+    async def _store_sent(uow: UnitOfWork, method: TelegramMethod[Any], message: Message) -> None:
+        chat_id = message.chat.id
+        markup = message.reply_markup
+        extra = {"reply_markup": markup.model_dump(mode="json", exclude_none=True)} if markup else {}
+        row = outgoing_row(chat_id, message, message_type=_SENT_TYPES[type(method)], extra=extra)
+        telegram_user_id = await uow.repo(TelegramUserRepository).id_for_chat(chat_id)
+        uow.repo(TelegramMessageRepository).add(**row, telegram_user_id=telegram_user_id)
+
+    @staticmethod
+    async def _store_edit(uow: UnitOfWork, message: Message) -> None:
+        now = datetime.now(UTC)
+        messages = uow.repo(TelegramMessageRepository)
+        if not await messages.record_edit(message.chat.id, message.message_id, message.text, now):
+            telegram_user_id = await uow.repo(TelegramUserRepository).id_for_chat(message.chat.id)
+            row = outgoing_row(message.chat.id, message, message_type="text", extra={"edited": True})
+            messages.add(**row, telegram_user_id=telegram_user_id, edited_at=now)

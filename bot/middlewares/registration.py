@@ -1,0 +1,59 @@
+"""Know who is writing: create or refresh their ``telegram_users`` row, drop banned users.
+
+New users start ``pending``; /start shows the terms and accepting them makes the account
+``active`` (see handlers/start.py). Which handlers a pending user may reach is decided per
+handler by the access middleware. The bot talks to people in private chats only: groups,
+channels and other bots are ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.enums import ChatType
+from aiogram.types import Chat, TelegramObject, User
+
+from bot.current_user import CurrentUser
+from bot.settings import SecuritySettings
+from db.repositories.telegram import TelegramUserRepository
+from db.uow import UnitOfWork
+from domain.enums import TelegramUserStatus
+
+log = logging.getLogger(__name__)
+
+
+class RegistrationMiddleware(BaseMiddleware):
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], security: SecuritySettings) -> None:
+        self._uow_factory = uow_factory
+        self._security = security
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        sender: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        if sender is None or sender.is_bot or (chat is not None and chat.type != ChatType.PRIVATE):
+            return None
+        async with self._uow_factory() as uow:
+            account = await uow.repo(TelegramUserRepository).upsert_profile(
+                telegram_id=sender.id,
+                chat_id=chat.id if chat is not None else sender.id,
+                username=sender.username,
+                first_name=sender.first_name,
+                last_name=sender.last_name,
+                language_code=(sender.language_code or "")[:10] or None,
+            )
+            await uow.commit()
+        if account.status is TelegramUserStatus.BANNED:
+            log.info("Ignoring an update from banned Telegram user %s", sender.id)
+            return None
+        data["current_user"] = CurrentUser.of(
+            account, admin_ids=self._security.admin_ids, allowed_user_ids=self._security.allowed_user_ids
+        )
+        return await handler(event, data)

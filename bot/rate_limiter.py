@@ -1,0 +1,97 @@
+"""How much a user may send: a short window in Redis plus daily counters on their account.
+
+- Short window: at most ``rate_limit_messages`` per ``rate_limit_window_seconds`` (a fixed
+  window counter in Redis). If Redis is down this check is skipped (fail open, logged): a
+  flood of messages is a smaller problem than a bot that stops answering.
+- Daily: ``daily_message_limit`` updates and ``daily_command_limit`` commands per UTC day,
+  counted on ``telegram_users`` and reset at ``rate_limit_reset_at``.
+
+A refused user is told once per period, not once per message: the first refusal claims a
+notice key that lives until the user may write again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot import texts
+from bot.current_user import CurrentUser
+from bot.settings import TelegramSettings
+from db.repositories.telegram import TelegramUserRepository
+from db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+    retry_in: timedelta
+    # True for the first refusal of the period: only that one is answered.
+    notify: bool = True
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        redis: Redis,
+        uow_factory: Callable[[], UnitOfWork],
+        settings: TelegramSettings,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._redis = redis
+        self._uow_factory = uow_factory
+        self._settings = settings
+        self._clock = clock
+
+    async def check(self, user: CurrentUser, *, is_command: bool) -> Refusal | None:
+        """Count this update; None when it may be handled, else why not."""
+        refusal = await self._check_window(user.telegram_id) or await self._check_daily(user, is_command)
+        if refusal is None:
+            return None
+        notify = await self._claim_notice(user.telegram_id, refusal.retry_in)
+        return Refusal(refusal.message, refusal.retry_in, notify)
+
+    async def _check_window(self, telegram_id: int) -> Refusal | None:
+        key = f"tg:rate:{telegram_id}"
+        window = self._settings.rate_limit_window_seconds
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                count, _, ttl = await pipe.incr(key).expire(key, window, nx=True).ttl(key).execute()
+        except (RedisError, OSError) as error:
+            log.warning("Redis unavailable, short-window rate limit skipped: %s", error)
+            return None
+        if count <= self._settings.rate_limit_messages:
+            return None
+        retry_in = timedelta(seconds=ttl if ttl > 0 else window)
+        return Refusal(texts.rate_limited(retry_in), retry_in)
+
+    async def _check_daily(self, user: CurrentUser, is_command: bool) -> Refusal | None:
+        now = self._clock()
+        next_midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
+        async with self._uow_factory() as uow:
+            usage = await uow.repo(TelegramUserRepository).count_daily_usage(
+                user.id, is_command=is_command, now=now, next_reset=next_midnight
+            )
+            await uow.commit()
+        retry_in = usage.resets_at - now
+        if usage.messages > self._settings.daily_message_limit:
+            limit = self._settings.daily_message_limit
+            return Refusal(texts.daily_limit_reached("messages", limit, usage.resets_at, retry_in), retry_in)
+        if is_command and usage.commands > self._settings.daily_command_limit:
+            limit = self._settings.daily_command_limit
+            return Refusal(texts.daily_limit_reached("commands", limit, usage.resets_at, retry_in), retry_in)
+        return None
+
+    async def _claim_notice(self, telegram_id: int, period: timedelta) -> bool:
+        seconds = max(1, int(period.total_seconds()))
+        try:
+            return bool(await self._redis.set(f"tg:rate-notice:{telegram_id}", 1, nx=True, ex=seconds))
+        except (RedisError, OSError):
+            return True  # better a repeated notice than a silent refusal

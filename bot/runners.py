@@ -1,0 +1,76 @@
+"""Running the dispatcher against Telegram: long polling or a webhook server.
+
+Both acknowledge an update only after it was handled, so nothing a user sends is lost when
+the bot stops mid-conversation: polling handles updates one at a time and only then moves the
+getUpdates offset past them; the webhook answers Telegram's POST after handling, and Telegram
+redelivers what was not answered. (Redelivered duplicates are skipped by the deduplication
+middleware.) One process per token: to scale out, use the webhook behind a load balancer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.settings import TelegramSettings
+
+log = logging.getLogger(__name__)
+
+
+async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool = True) -> None:
+    # getUpdates fails while a webhook is set; pending updates are kept.
+    await bot.delete_webhook(drop_pending_updates=False)
+    await dispatcher.start_polling(
+        bot,
+        handle_as_tasks=False,  # the offset must not move before an update is handled
+        handle_signals=handle_signals,
+        close_bot_session=False,  # the composition root closes what it built
+    )
+
+
+def build_webhook_app(dispatcher: Dispatcher, bot: Bot, *, path: str, secret: str) -> web.Application:
+    """Requests without the ``X-Telegram-Bot-Api-Secret-Token`` we registered get 401."""
+    app = web.Application()
+    SimpleRequestHandler(
+        dispatcher=dispatcher,
+        bot=bot,
+        secret_token=secret,
+        handle_in_background=False,  # answer Telegram only once the update is handled
+    ).register(app, path=path)
+    setup_application(app, dispatcher, bot=bot)
+    return app
+
+
+async def run_webhook(dispatcher: Dispatcher, bot: Bot, settings: TelegramSettings) -> None:
+    if not settings.webhook_url or settings.webhook_secret is None:
+        raise ValueError("Webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET")
+    secret = settings.webhook_secret.get_secret_value()
+    app = build_webhook_app(dispatcher, bot, path=settings.webhook_path, secret=secret)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        await bot.set_webhook(
+            settings.webhook_url.rstrip("/") + settings.webhook_path,
+            secret_token=secret,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+        log.info("Webhook server listening on %s:%s", settings.webhook_host, settings.webhook_port)
+        await _until_stopped()
+    finally:
+        await runner.cleanup()
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    await stop.wait()

@@ -1,0 +1,20 @@
+"""Showing a screen in place of the message whose button was tapped."""
+
+from __future__ import annotations
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+
+async def show(callback: CallbackQuery, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the tapped message; send a new one when it is too old to edit (inaccessible)."""
+    message = callback.message
+    if not isinstance(message, Message):
+        await callback.bot.send_message(callback.from_user.id, text, reply_markup=reply_markup)  # type: ignore[union-attr]
+        return
+    try:
+        await message.edit_text(text, reply_markup=reply_markup)
+    except TelegramBadRequest as error:
+        # A double tap re-renders the same screen; Telegram refuses a no-op edit.
+        if "message is not modified" not in error.message:
+            raise

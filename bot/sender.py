@@ -1,0 +1,58 @@
+"""Sending messages the bot composes: replies of any length and proactive notifications.
+
+Texts are HTML (build them with :mod:`bot.texts`; user-provided parts escaped there). What the
+sender adds: texts over 4096 characters go out as several messages split at line breaks with
+tags kept balanced, the keyboard riding on the last one. Beneath it, the Bot session
+middlewares retry on 429 after ``retry_after``, record every sent message, and mark users who
+blocked the bot (403); see bot/client.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from bot.html import split_html
+from db.repositories.telegram import TelegramUserRepository
+from db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class Sender:
+    def __init__(self, bot: Bot, uow_factory: Callable[[], UnitOfWork]) -> None:
+        self._bot = bot
+        self._uow_factory = uow_factory
+
+    async def send(
+        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+    ) -> list[Message]:
+        """Send ``text`` as one or more messages, in order; errors (e.g. a 403) propagate."""
+        parts = split_html(text)
+        sent = []
+        for number, part in enumerate(parts, start=1):
+            markup = reply_markup if number == len(parts) else None
+            sent.append(await self._bot.send_message(chat_id, part, reply_markup=markup))
+        return sent
+
+    async def send_to_user(
+        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+    ) -> bool:
+        """A proactive notification (alert, fill...). False when the user has blocked the bot.
+
+        In private chats the chat id is the user's Telegram id. Users known to have blocked the
+        bot are skipped until they write again.
+        """
+        async with self._uow_factory() as uow:
+            if await uow.repo(TelegramUserRepository).is_blocked(chat_id):
+                log.info("Not notifying chat %s: the user has blocked the bot", chat_id)
+                return False
+        try:
+            await self.send(chat_id, text, reply_markup)
+        except TelegramForbiddenError:
+            return False  # the session middleware has marked the user blocked
+        return True

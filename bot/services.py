@@ -1,0 +1,29 @@
+"""The services handed to the dispatcher at start-up; handlers receive them by parameter name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bot.sender import Sender
+from bot.settings import Settings
+from bot.text_handler import TextHandler
+from db.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class BotServices:
+    """Built once by main.py (tests build their own). Add a field here to inject a new service."""
+
+    settings: Settings
+    uow_factory: Callable[[], UnitOfWork]
+    redis: Redis
+    sender: Sender
+    # Free text goes here (NLP); None means "not configured" and users are told so.
+    text_handler: TextHandler | None = None
+
+    def as_workflow_data(self) -> dict[str, Any]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}

@@ -1,0 +1,162 @@
+"""Telegram accounts and the message log. Repositories never commit: the unit of work does."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import TelegramMessage, TelegramUser
+from domain.enums import MessageDirection, TelegramUserStatus
+
+
+@dataclass(frozen=True)
+class DailyUsage:
+    messages: int
+    commands: int
+    resets_at: datetime
+
+
+class TelegramUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, telegram_user_id: uuid.UUID) -> TelegramUser | None:
+        return await self._session.get(TelegramUser, telegram_user_id)
+
+    async def get_by_telegram_id(self, telegram_id: int) -> TelegramUser | None:
+        return await self._session.scalar(select(TelegramUser).where(TelegramUser.telegram_id == telegram_id))
+
+    async def get_by_registration_code(self, code: str) -> TelegramUser | None:
+        return await self._session.scalar(select(TelegramUser).where(TelegramUser.registration_code == code))
+
+    async def upsert_profile(
+        self,
+        *,
+        telegram_id: int,
+        chat_id: int,
+        username: str | None,
+        first_name: str | None,
+        last_name: str | None,
+        language_code: str | None,
+    ) -> TelegramUser:
+        """The account of whoever just wrote: created ``pending`` on first contact, profile refreshed.
+
+        One statement, so two first messages arriving together cannot create two rows. Writing
+        to the bot also proves it is no longer blocked.
+        """
+        profile = {
+            "chat_id": chat_id,
+            "username": username,
+            "first_name": first_name,
+            "last_name": last_name,
+            "language_code": language_code,
+        }
+        statement = (
+            insert(TelegramUser)
+            .values(telegram_id=telegram_id, **profile)
+            .on_conflict_do_update(
+                index_elements=[TelegramUser.telegram_id],
+                set_={**profile, "is_bot_blocked": False, "updated_at": func.now()},
+            )
+            .returning(TelegramUser)
+        )
+        result = await self._session.scalars(statement, execution_options={"populate_existing": True})
+        return result.one()
+
+    async def mark_blocked(self, chat_id: int) -> None:
+        await self._session.execute(
+            update(TelegramUser).where(TelegramUser.chat_id == chat_id).values(is_bot_blocked=True)
+        )
+
+    async def is_blocked(self, chat_id: int) -> bool:
+        blocked = await self._session.scalar(
+            select(TelegramUser.is_bot_blocked).where(TelegramUser.chat_id == chat_id)
+        )
+        return bool(blocked)
+
+    async def id_for_chat(self, chat_id: int) -> uuid.UUID | None:
+        return await self._session.scalar(select(TelegramUser.id).where(TelegramUser.chat_id == chat_id))
+
+    async def record_activity(self, telegram_id: int, at: datetime) -> uuid.UUID | None:
+        """Count one more message from this user; returns the account id (None if unknown)."""
+        return await self._session.scalar(
+            update(TelegramUser)
+            .where(TelegramUser.telegram_id == telegram_id)
+            .values(total_messages=TelegramUser.total_messages + 1, last_activity_at=at)
+            .returning(TelegramUser.id)
+        )
+
+    async def count_daily_usage(
+        self, telegram_user_id: uuid.UUID, *, is_command: bool, now: datetime, next_reset: datetime
+    ) -> DailyUsage:
+        """Add one message (or command) to today's counters, starting a new day once reset time passed."""
+        new_day = (TelegramUser.rate_limit_reset_at.is_(None)) | (TelegramUser.rate_limit_reset_at <= now)
+        command_step = 1 if is_command else 0
+        row = (
+            await self._session.execute(
+                update(TelegramUser)
+                .where(TelegramUser.id == telegram_user_id)
+                .values(
+                    daily_message_count=case((new_day, 1), else_=TelegramUser.daily_message_count + 1),
+                    daily_command_count=case(
+                        (new_day, command_step), else_=TelegramUser.daily_command_count + command_step
+                    ),
+                    rate_limit_reset_at=case((new_day, next_reset), else_=TelegramUser.rate_limit_reset_at),
+                )
+                .returning(
+                    TelegramUser.daily_message_count,
+                    TelegramUser.daily_command_count,
+                    TelegramUser.rate_limit_reset_at,
+                )
+            )
+        ).one()
+        return DailyUsage(messages=row[0], commands=row[1], resets_at=row[2])
+
+    async def count_by_status(self) -> dict[TelegramUserStatus, int]:
+        rows = await self._session.execute(
+            select(TelegramUser.status, func.count()).group_by(TelegramUser.status)
+        )
+        return {status: count for status, count in rows.tuples()}
+
+    async def count_blocked(self) -> int:
+        return await self._session.scalar(
+            select(func.count()).select_from(TelegramUser).where(TelegramUser.is_bot_blocked.is_(True))
+        ) or 0
+
+
+class TelegramMessageRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, **fields: Any) -> TelegramMessage:
+        message = TelegramMessage(**fields)
+        self._session.add(message)
+        return message
+
+    async def record_edit(self, chat_id: int, message_id: int, text: str | None, at: datetime) -> bool:
+        """Apply an edit to the stored outgoing message; False when that message is not in the log."""
+        edited = await self._session.scalar(
+            update(TelegramMessage)
+            .where(
+                TelegramMessage.chat_id == chat_id,
+                TelegramMessage.message_id == message_id,
+                TelegramMessage.direction == MessageDirection.OUT.value,
+            )
+            .values(text=text, edited_at=at)
+            .returning(TelegramMessage.id)
+        )
+        return edited is not None
+
+    async def count_since(self, since: datetime) -> dict[MessageDirection, int]:
+        rows = await self._session.execute(
+            select(TelegramMessage.direction, func.count())
+            .where(TelegramMessage.created_at >= since)
+            .group_by(TelegramMessage.direction)
+        )
+        return {MessageDirection(direction): count for direction, count in rows.tuples()}

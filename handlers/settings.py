@@ -1,0 +1,166 @@
+"""/settings: notifications per type, timezone, preferred currency, language. Changes persist at once."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot import keyboards, texts
+from bot.callbacks import SettingsAction, SettingsCallback
+from bot.current_user import CurrentUser
+from bot.preferences import CURRENCIES, LANGUAGES, NOTIFICATION_TYPES
+from bot.screens import show
+from db.models import TelegramUser
+from db.repositories.telegram import TelegramUserRepository
+from db.repositories.users import UserRepository
+from db.uow import UnitOfWork
+
+
+class SettingsDialog(StatesGroup):
+    timezone = State()
+
+
+def build_router() -> Router:
+    router = Router(name="settings")
+    router.message.register(open_settings, Command("settings"))
+    router.message.register(receive_timezone, SettingsDialog.timezone, F.text)
+    buttons = {
+        SettingsAction.SHOW: show_settings,
+        SettingsAction.TOGGLE_ALL: toggle_all_notifications,
+        SettingsAction.TOGGLE: toggle_notification,
+        SettingsAction.CHOOSE_CURRENCY: choose_currency,
+        SettingsAction.SET_CURRENCY: set_currency,
+        SettingsAction.CHOOSE_LANGUAGE: choose_language,
+        SettingsAction.SET_LANGUAGE: set_language,
+        SettingsAction.ASK_TIMEZONE: ask_timezone,
+        SettingsAction.CLOSE: close_settings,
+    }
+    for action, handler in buttons.items():
+        router.callback_query.register(handler, SettingsCallback.filter(F.action == action))
+    return router
+
+
+async def settings_screen(uow: UnitOfWork, current_user: CurrentUser) -> tuple[str, InlineKeyboardMarkup]:
+    account = await _account(uow, current_user)
+    return texts.settings_text(account), keyboards.settings(account)
+
+
+async def open_settings(message: Message, uow: UnitOfWork, current_user: CurrentUser) -> None:
+    text, markup = await settings_screen(uow, current_user)
+    await message.answer(text, reply_markup=markup)
+
+
+async def show_settings(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
+    await show(callback, *await settings_screen(uow, current_user))
+    await callback.answer()
+
+
+async def toggle_all_notifications(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
+    account = await _account(uow, current_user)
+    account.notifications_enabled = not account.notifications_enabled
+    await _saved(callback, uow, account, texts.notification_toggled("Notifications", account.notifications_enabled))
+
+
+async def toggle_notification(
+    callback: CallbackQuery, callback_data: SettingsCallback, uow: UnitOfWork, current_user: CurrentUser
+) -> None:
+    key = callback_data.value
+    if key not in NOTIFICATION_TYPES:
+        await callback.answer(texts.UNKNOWN_OPTION, show_alert=True)
+        return
+    account = await _account(uow, current_user)
+    enabled = not account.notification_types.get(key, True)
+    account.notification_types = {**account.notification_types, key: enabled}  # a new dict marks it changed
+    await _saved(callback, uow, account, texts.notification_toggled(NOTIFICATION_TYPES[key], enabled))
+
+
+async def choose_currency(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
+    account = await _account(uow, current_user)
+    await show(callback, texts.CHOOSE_CURRENCY, keyboards.currencies(account.preferred_currency))
+    await callback.answer()
+
+
+async def set_currency(
+    callback: CallbackQuery, callback_data: SettingsCallback, uow: UnitOfWork, current_user: CurrentUser
+) -> None:
+    if callback_data.value not in CURRENCIES:
+        await callback.answer(texts.UNKNOWN_OPTION, show_alert=True)
+        return
+    account = await _account(uow, current_user)
+    await _mirror_to_user(uow, account, preferred_currency=callback_data.value)
+    await _saved(callback, uow, account, callback_data.value)
+
+
+async def choose_language(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
+    account = await _account(uow, current_user)
+    await show(callback, texts.CHOOSE_LANGUAGE, keyboards.languages(account.language))
+    await callback.answer()
+
+
+async def set_language(
+    callback: CallbackQuery, callback_data: SettingsCallback, uow: UnitOfWork, current_user: CurrentUser
+) -> None:
+    if callback_data.value not in LANGUAGES:
+        await callback.answer(texts.UNKNOWN_OPTION, show_alert=True)
+        return
+    account = await _account(uow, current_user)
+    await _mirror_to_user(uow, account, language=callback_data.value)
+    await _saved(callback, uow, account, LANGUAGES[callback_data.value])
+
+
+async def ask_timezone(callback: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(SettingsDialog.timezone)
+    await callback.answer()
+    if callback.message is not None:
+        await callback.message.answer(texts.ASK_TIMEZONE)
+
+
+async def receive_timezone(message: Message, state: FSMContext, uow: UnitOfWork, current_user: CurrentUser) -> None:
+    timezone = _known_timezones().get(message.text.strip().lower())  # type: ignore[union-attr]  # F.text
+    if timezone is None:
+        await message.answer(texts.unknown_timezone(message.text or ""))
+        return
+    account = await _account(uow, current_user)
+    await _mirror_to_user(uow, account, timezone=timezone)
+    await uow.commit()
+    await state.clear()
+    await message.answer(texts.timezone_saved(timezone))
+    await message.answer(texts.settings_text(account), reply_markup=keyboards.settings(account))
+
+
+async def close_settings(callback: CallbackQuery) -> None:
+    await show(callback, texts.SETTINGS_CLOSED)
+    await callback.answer()
+
+
+async def _account(uow: UnitOfWork, current_user: CurrentUser) -> TelegramUser:
+    account = await uow.repo(TelegramUserRepository).get(current_user.id)
+    if account is None:
+        raise LookupError(f"telegram user {current_user.id} vanished during the update")
+    return account
+
+
+async def _mirror_to_user(uow: UnitOfWork, account: TelegramUser, **preferences: str) -> None:
+    """Set preferences on the Telegram account and on the linked ``users`` row the domain reads."""
+    for name, value in preferences.items():
+        setattr(account, name, value)
+    if account.user_id is not None:
+        await uow.repo(UserRepository).update_preferences(account.user_id, **preferences)
+
+
+async def _saved(callback: CallbackQuery, uow: UnitOfWork, account: TelegramUser, toast: str) -> None:
+    await uow.commit()
+    await show(callback, texts.settings_text(account), keyboards.settings(account))
+    await callback.answer(toast)
+
+
+@cache
+def _known_timezones() -> dict[str, str]:
+    """IANA names by lower case, so "europe/berlin" works too."""
+    return {name.lower(): name for name in available_timezones()}
