@@ -42,6 +42,8 @@ _LABEL_RE = re.compile(
 )
 _PARENTHESES_RE = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
 _URL_RE = re.compile(r"https?://\S+|\S+\.(?:com|io|me)/\S*")
+_DIGIT_RE = re.compile(r"\d")
+_LONGEST_HEADER = 60
 _LIST_ITEM_RE = re.compile(r"^\W*?(?P<index>\d{1,2})\s*(?:\)|\.\s|-\s|:\s)")
 # What follows an arrow or an equals sign is commentary or arithmetic, not a level.
 _COMMENTARY_CUT_RE = re.compile(r"→|=>|=|;|\||\s-\s(?=[A-Za-z]{3,})")
@@ -59,6 +61,7 @@ _NOT_A_SIDE_RE = re.compile(
     r"buy\s+the\s+top|(?:mid|long|short)[\s-]term)",
     re.IGNORECASE,
 )
+_TRADE_LINE_RE = re.compile(r"\bentr(?:y|ies)\b|\bsetup\b|\btrade\b|\bposition\b", re.IGNORECASE)
 _LEVERAGE_PATTERNS = (
     re.compile(r"\b(?:leverage|lev|mode|margin)\b\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?"
                r"[x×]?\s?(?P<low>\d{1,3})[x×]?(?:(?:\s*(?:-|to|/|max)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})[x×]?)?"
@@ -73,6 +76,10 @@ _LEVERAGE_PATTERNS = (
 # A leverage figure inside a warning ("10x is highly aggressive") is not the post's leverage.
 _WARNING_RE = re.compile(r"\b(?:aggressive|too\s+high|risky|avoid|reduce|don'?t|do\s+not|not\s+recommended|up\s+to)\b",
                          re.IGNORECASE)
+# Cheap pre-check so that prose lines skip the leverage patterns.
+_LEVERAGE_HINT_RE = re.compile(r"\d\s?[x×]|[x×]\s?\d|\blev|\btimes\b", re.IGNORECASE)
+_LEVERAGE_WORD_RE = re.compile(r"\b(?:leverage|lev|mode)\b", re.IGNORECASE)
+_ANY_PARENTHESES_RE = re.compile(r"\([^)]*\)")
 _MARGIN_MODE_RE = re.compile(r"(?<!#)\b(cross|isolated)\b", re.IGNORECASE)
 _ALLOCATION_RES = (
     re.compile(r"(?P<value>\d+(?:[.,]\d+)?)\s*%\s*(?:of\s+)?(?:your\s+|the\s+|my\s+|total\s+)*"
@@ -97,6 +104,8 @@ _NAME_WITH_TICKER_RE = re.compile(r"\b([A-Za-z]{3,20})\s*\(\s*\$?([A-Z0-9]{2,10}
 _MARKED_TICKER_RE = re.compile(r"(?<![\w$#])[$#]\s?([A-Za-z][A-Za-z0-9]{0,14}(?:[/_\-][A-Za-z]{2,6})?)\b")
 _WORD_RE = re.compile(r"(?<![\w$#/])([A-Za-z0-9]{1,20}(?:[/_\-][A-Za-z0-9]{2,6})?(?:\.P)?)(?![\w/])")
 # Upper-case words that start posts but are never tickers.
+# Plain (unmarked) words name the coin near the top of a post; deeper prose mentions other coins.
+_SYMBOL_SCAN_CHARS = 600
 _POST_JARGON = frozenset({
     "SIGNAL", "SIGNALS", "LONG", "SHORT", "BUY", "SELL", "ENTRY", "TP", "SL", "TARGET", "TARGETS", "STOP", "LOSS",
     "VIP", "FREE", "NEW", "UPDATE", "ALERT", "PAIR", "COIN", "DIRECTION", "LEVERAGE", "CROSS", "ISOLATED", "ID",
@@ -125,7 +134,7 @@ def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leadi
         if symbol and (universe.is_known(base.split("/")[0]) or universe.resolve_pair(base, explicit=True)
                        or (base not in _POST_JARGON and not base.startswith("ID") and len(base) <= 12)):
             candidates.append((match.start(), symbol))
-    for match in _WORD_RE.finditer(text):
+    for match in _WORD_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
         word = match.group(1)
         if word.upper() in _POST_JARGON:
             continue
@@ -236,6 +245,9 @@ def _read_levels(text: str) -> _Levels:
     levels = _Levels()
     section = _Section()
     for raw_line in text.splitlines():
+        if len(raw_line) > _LONGEST_HEADER and not _DIGIT_RE.search(raw_line):
+            section.close()  # prose: no levels, and too long to be a section header
+            continue
         line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", raw_line))
         labels = list(_LABEL_RE.finditer(line))
         if not labels:
@@ -348,14 +360,19 @@ def _store_percents(levels: _Levels, kind: str, percents: list[Decimal]) -> None
         levels.take_profit_percents.extend(percents)
 
 
+# Percentages, list indexes, leverage, R multiples, durations and ratios are not price levels.
+_NOT_A_PRICE_AFTER_RE = re.compile(r"\s*(?:%|\)|[x×]\b|[x×]\d|R\b|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|:\s*\d|/\d)")
+_NOT_A_PRICE_BEFORE_RE = re.compile(r"(?:\d\s*:\s*|\d/|[x×]|#|[A-Za-z])$")
+_PERCENT_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+
+
 def _prices(value_text: str) -> list[Decimal]:
     """Price levels in a label's value text, skipping percentages, ratios, leverage and times."""
     values = []
     for match in NUMBER_RE.finditer(value_text):
         after = value_text[match.end():]
         before = value_text[:match.start()]
-        if re.match(r"\s*(?:%|\)|[x×]\b|[x×]\d|R\b|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|:\s*\d|/\d)", after) \
-                or re.search(r"(?:\d\s*:\s*|\d/|[x×]|#|[A-Za-z])$", before):
+        if _NOT_A_PRICE_AFTER_RE.match(after) or _NOT_A_PRICE_BEFORE_RE.search(before):
             continue
         value = number_from_match(match)
         if value is not None and value > 0:
@@ -364,7 +381,7 @@ def _prices(value_text: str) -> list[Decimal]:
 
 
 def _percents(value_text: str) -> list[Decimal]:
-    return [Decimal(m.group(1).replace(",", ".")) for m in re.finditer(r"(\d+(?:[.,]\d+)?)\s*%", value_text)]
+    return [Decimal(m.group(1).replace(",", ".")) for m in _PERCENT_RE.finditer(value_text)]
 
 
 def _post_side(text: str, levels: _Levels) -> str | None:
@@ -388,8 +405,7 @@ def _explicit_side(text: str, levels: _Levels) -> tuple[str, int] | None:
     for number, line in enumerate(lines):
         cleaned = _NOT_A_SIDE_RE.sub(" ", line)
         for match in _SIDE_WORD_RE.finditer(cleaned):
-            weight = 3 if number == 0 or re.search(r"\bentr(?:y|ies)\b|\bsetup\b|\btrade\b|\bposition\b", cleaned,
-                                                    re.IGNORECASE) else 1
+            weight = 3 if number == 0 or _TRADE_LINE_RE.search(cleaned) else 1
             side = _side_of(match.group(1))
             scores[side] = scores.get(side, 0) + weight
     if not scores:
@@ -428,7 +444,7 @@ def _looks_like_sats(levels: _Levels, text: str) -> bool:
 def _leverage(text: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for line in text.splitlines():
-        if _WARNING_RE.search(line):
+        if not _LEVERAGE_HINT_RE.search(line) or _WARNING_RE.search(line):
             continue
         for pattern in _LEVERAGE_PATTERNS:
             match = pattern.search(_without_percent_context(line))
@@ -453,9 +469,9 @@ def _leverage(text: str) -> dict[str, Any]:
 
 def _without_percent_context(line: str) -> str:
     # "+52% profit (10x lev)" reports carry past leverage; "Leverage: Cross (20x)" states the post's own.
-    if re.search(r"\b(?:leverage|lev|mode)\b", line, re.IGNORECASE):
+    if _LEVERAGE_WORD_RE.search(line):
         return line.replace("(", " ").replace(")", " ")
-    return re.sub(r"\([^)]*\)", " ", line)
+    return _ANY_PARENTHESES_RE.sub(" ", line)
 
 
 def _margin_mode(text: str) -> str | None:
