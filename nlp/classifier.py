@@ -38,7 +38,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bcancel\b", 2),
     ],
     "close_position": [
-        (r"\b(?:close|exit|flatten|flat|liquidate|square\s+off|get\s+(?:me\s+)?out\s+of|bail\s+on|take\s+me\s+out)\b"
+        (r"\b(?:close|exit|flatten|flat|liquidate|square\s+off|get\s+(?:me\s+)?out\s+of|bail\s+on|take\s+me\s+out|"
+         r"take\s+(?:some\s+)?profits?\s+on)\b"
          r".{0,30}\b(?:position|positions|long|short|longs|shorts|trade|everything|all|half|quarter|\d+%|it)\b", 5),
         (r"^(?:please\s+)?(?:close|exit|flatten)\b", 3),
     ],
@@ -47,6 +48,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r".{0,30}\b(?:stop|sl|stop[\s-]loss|tp|tps|take[\s-]profits?|targets?|price)\b", 4),
         (r"\b(?:modify|amend|edit|change)\s+(?:my\s+|the\s+)?order\b", 5),
         (r"\b(?:sl|stop)\s+to\s+(?:breakeven|break\s+even|be|entry)\b", 3),
+        (r"\b(?:sl|stop[\s-]?loss|stop)\s+(?:on\s+|for\s+)?my\b", 4),
     ],
     "evaluate_trade": [
         (r"\b(?:should\s+i|is\s+it\s+(?:a\s+)?(?:good|wise|smart|safe)|good\s+idea|bad\s+idea|decent\s+idea|"
@@ -57,6 +59,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:this|my)\s+(?:setup|trade\s+idea)\b", 2),
     ],
     "price": [
+        (r"\bwhat'?s\s+[$#]?\w+\s+(?:at|now|trading)\b", 3),
         (r"\b(?:price|prices|trading\s+at|quotes?|how\s+much\s+is|valued\s+at|convert|last\s+price|rate\s+for|"
          r"price\s+check|cost)\b", 3),
         (r"\bhow(?:'s|\s+is|\s+are)\s+.{1,20}\s+(?:doing|looking|performing)\b", 3),
@@ -104,7 +107,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "orders": [
         (r"\b(?:open|pending|active|working|waiting|resting|outstanding|unfilled|my|limit)\s+(?:\w+\s+)?orders\b|"
-         r"\borders?\s+(?:waiting|pending|open)\b|\border\s+status\b|\bany\s+orders\b", 5),
+         r"\borders?\s+(?:waiting|pending|open)\b|\border\s+status\b|\b(?:any|what|which|show|list)\s+orders\b", 5),
     ],
     "pnl": [
         (r"\b(?:pnl|p&l|p/l|profit\s+and\s+loss|(?<!take\s)profits?|gains?|losses|realized|realised|unrealized|"
@@ -116,13 +119,13 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"trades\s+did\s+i|my\s+trades|trade\s+log|executions|transactions|what\s+did\s+i\s+(?:buy|sell|trade))\b", 5),
     ],
     "portfolio_risk": [
-        (r"\b(?:risk\s+exposure|exposure|concentrat\w*|diversif\w*|risk\s+check|portfolio\s+risk|account\s+risk|"
+        (r"\b(?:risk\s+exposure|exposure|over[\s-]?exposed|over[\s-]?leveraged|concentrat\w*|diversif\w*|risk\s+check|portfolio\s+risk|account\s+risk|"
          r"overall\s+(?:risk|leverage)|margin\s+ratio|liquidation\s+risk|drawdown|how\s+risky\s+is\s+my\s+"
          r"(?:portfolio|account|book))\b", 5),
     ],
     "position_size": [
         (r"\b(?:position\s+size|size\s+(?:my|a|the|for)|what\s+size|lot\s+size|sizing|how\s+(?:much|many)\s+[$\w]+\s+"
-         r"(?:should|can|could)\s+i\s+(?:buy|sell|long|short|get|use|put))\b", 5),
+         r"(?:should|can|could)\s+i\s+(?:buy|sell|long|short|get|use|put)|how\s+much\s+(?:should|can)\s+i\s+risk)\b", 5),
         (r"\brisk(?:ing)?\s+\$?\d|\d\s*%\s+risk\b", 2),
     ],
     "trade_risk": [
@@ -135,10 +138,11 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"good\s+time\s+to|accumulate|keep\s+holding|hold\s+or|or\s+(?:wait|hold|sell|keep|take)|best\s+play|"
          r"what\s+to\s+do|worth\s+buying|look\s+good\s+to|which\s+(?:coins?|altcoins?|alts?|tokens?)|"
          r"should\s+i\s+(?:switch|hold|keep|sell|take|rotate|wait|exit|add)|"
-         r"buy\s+or\s+sell|time\s+to\s+(?:sell|buy|exit)|setup\s+for)\b", 4),
+         r"buy\s+or\s+sell|time\s+to\s+(?:sell|buy|exit)|setup\s+for|"
+         r"best\s+(?:coins?|crypto|tokens?|alts?|altcoins?|thing|move)|what\s+(?:coin|token)s?\s+(?:to|should))\b", 4),
     ],
     "news": [
-        (r"\b(?:news|headlines?|what\s+happened|what'?s\s+happening|what\s+is\s+happening|what'?s\s+new|"
+        (r"\b(?:news|headlines?|what\s+happened|what'?s\s+happening|what'?s\s+going\s+on|what\s+is\s+happening|what'?s\s+new|"
          r"did\s+something\s+happen|announcements?|regulat\w+|listings?|delistings?|halving|etf|hack(?:ed)?|"
          r"latest\s+on|updates?\s+on)\b", 4),
         (r"\bwhy\s+(?:is|did|are|has|was|does)\b", 5),

@@ -63,8 +63,9 @@ _MARKER_RES = (
 # Hashtags, ticks, profit figures and channel jargon outweigh "my"/"i" in a pasted report.
 _STRONG_MARKER_RES = _MARKER_RES[:4]
 _OWN_COMMAND_RE = re.compile(r"\b(?:my|me|i|i'm|please|pls|can\s+you)\b", re.I)
-_REPORT_ORDER_RE = re.compile(r"^\W*[$#]?[A-Z][A-Z0-9]{1,11}(?:/[A-Z]{3,5})?\s+(?:hit|close[sd]?|cancel\w*|running|tp\d|"
-                              r"stopped|target|sl\b|reached|entry)", re.I)
+_REPORT_ORDER_RE = re.compile(r"^\W*[$#]?[A-Z][A-Z0-9]{1,11}(?:/[A-Z]{3,5})?\s*[:\-]?\s+(?:hit|close[sd]?|cancel\w*|"
+                              r"running|tp\d|stopped|target|sl\b|reached|entry|mov(?:e|ed|ing)\s+(?:the\s+)?(?:sl|stop))",
+                              re.I)
 
 
 @dataclass(frozen=True)
