@@ -145,6 +145,15 @@ class Fill:
         return money(self.quantity * self.price)
 
 
+@dataclass(frozen=True, slots=True)
+class TradeRecord:
+    """A stored fill, as trade history shows it."""
+
+    symbol: str
+    fill: Fill
+    realized_pnl: Decimal | None
+
+
 @dataclass(slots=True)
 class Order:
     id: uuid.UUID
@@ -323,6 +332,41 @@ class OrderRequest:
     signal_id: uuid.UUID | None = None
     expires_at: datetime | None = None
     reduce_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDraft:
+    """A previewed order waiting for the user's confirmation, stored under ``token``."""
+
+    token: str
+    user_id: uuid.UUID
+    portfolio_id: uuid.UUID
+    request: OrderRequest
+    quantity: Decimal
+    reference_price: Decimal  # the market price the preview was computed at
+    created_at: datetime
+    expires_at: datetime
+    # Set when the draft closes (part of) this position rather than opening one.
+    position_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeReport:
+    """An order's state as a live exchange reports it."""
+
+    exchange_order_id: str
+    client_order_id: str | None
+    symbol: str
+    side: OrderSide
+    order_type: OrderType
+    status: OrderStatus
+    amount: Decimal
+    filled: Decimal
+    price: Decimal | None
+    average: Decimal | None
+    fee: Decimal
+    fee_currency: str | None
+    fills: tuple[Fill, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
