@@ -32,6 +32,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     "place_order": [
         (_POLITE + _SIDE_VERB, 4), (r"\bplace\s+(?:a\s+|an\s+)?(?:\w+\s+)?order\b", 4),
         (r"\b(?:buy|sell|long|short)\s+(?:some|more|\d)", 1),
+        (_POLITE + r"(?:spend|invest|put|throw|allocate|deploy)\s+\$?\d[\d.,]*[km]?\s*(?:usd\w*|dollars|bucks|\$)?\s+"
+         r"(?:on|into|in)\b", 5),
     ],
     "cancel_order": [
         (r"\b(?:cancel|kill|pull|scrap|remove|delete|withdraw|revoke|drop)\b.{0,30}\b(?:orders?|limits?|bids?|asks?)\b", 5),
@@ -54,7 +56,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:should\s+i|is\s+it\s+(?:a\s+)?(?:good|wise|smart|safe)|good\s+idea|bad\s+idea|decent\s+idea|"
          r"what\s+do\s+you\s+think|thoughts\s+on|review|grade|rate\s+(?:this|my)|evaluate|assess|check\s+(?:this|my)|"
          r"good\s+entry|worth\s+(?:it|entering|taking)|opinion|would\s+you|does\s+this\s+(?:setup|trade)|"
-         r"a\s+(?:good|decent|bad)\s+(?:idea|trade|entry|setup))\b", 2),
+         r"(?:good|decent|bad|solid|smart|safe)\s+(?:idea|trade|entry|setup|plan))\b", 2),
         (r"\b(?:risk[\s/-]*reward|r:r|r/r|rr\s+on|reward\s+to\s+risk)\b", 5),
         (r"\b(?:this|my)\s+(?:setup|trade\s+idea)\b", 2),
     ],
@@ -89,7 +91,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:indicators?|technicals?|oversold|overbought|divergence|crossover|golden\s+cross|death\s+cross|"
          r"momentum\s+reading)\b", 3),
     ],
-    "chart": [(r"\b(?:chart|charts|plot|graph|candles|candlesticks?)\b", 5)],
+    "chart": [(r"\b(?:chart|charts|plot|graph|candles|candlesticks?)\b", 5), (r"\bchart\b.{0,25}\bwith\b", 3)],
     "levels": [
         (r"\b(?:(?<!you\s)support|resistance|s/r|key\s+levels|levels|zones|pivots?|retracement|demand\s+zone|supply\s+zone)\b", 5),
     ],
@@ -124,14 +126,15 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"(?:portfolio|account|book))\b", 5),
     ],
     "position_size": [
-        (r"\b(?:position\s+size|size\s+(?:my|a|the|for)|what\s+size|lot\s+size|sizing|how\s+(?:much|many)\s+[$\w]+\s+"
+        (r"\b(?:position\s+size|size\s+(?:my|a|the|for)|what\s+size|how\s+(?:big|large)\s+should|lot\s+size|sizing|how\s+(?:much|many)\s+[$\w]+\s+"
          r"(?:should|can|could)\s+i\s+(?:buy|sell|long|short|get|use|put)|how\s+much\s+(?:should|can)\s+i\s+risk)\b", 5),
         (r"\brisk(?:ing)?\s+\$?\d|\d\s*%\s+risk\b", 2),
     ],
     "trade_risk": [
         (r"\b(?:how\s+risky\s+is\s+(?!my\s+(?:portfolio|account))|too\s+(?:aggressive|risky|much\s+leverage|high)|"
          r"downside|how\s+much\s+(?:do|would|could|will|can)\s+i\s+lose|risk\s+of\s+(?:shorting|longing|buying|"
-         r"selling|a|an|this|opening)|liquidation\s+price\s+(?:of|for|on)|worst\s+case|is\s+\d+x\b)", 5),
+         r"selling|a|an|this|opening)|liquidation\s+price\s+(?:of|for|on)|worst\s+case|is\s+\d+x\b|"
+         r"(?:where|what)(?:'s|\s+is|\s+would\s+be)?\s+(?:\w+\s+)?liquidation)", 5),
     ],
     "recommend": [
         (r"\b(?:what\s+should\s+i\s+do|advice|advise|recommend\w*|suggest\w*|strateg(?:y|ies)|plan|dca|"
@@ -162,14 +165,16 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"how\s+(?:does|do)\s+(?:this|the)\s+bot\s+work|features|menu|usage|tutorial|what\s+do\s+you\s+do)\b", 5),
         (r"^/\w+", 5),
     ],
-    "explain": [(_EXPLAIN_START, 5)],
+    "explain": [(_EXPLAIN_START, 6)],
     "other": [
         (r"\b(?:thanks?|thank\s+you|thx|ty|cheers|appreciate|nice|cool|great|awesome|lol|haha|joke|who\s+(?:are|built|"
          r"made|created)|your\s+name|bye|goodbye|ok|okay)\b", 3),
     ],
 }
 _COMPILED = {intent: [(re.compile(p, re.IGNORECASE), w) for p, w in cues] for intent, cues in _CUES.items()}
-_QUESTION_RE = re.compile(r"\?|^(?:should|is|are|do|does|can|could|would|what|how|which|why)\b", re.IGNORECASE)
+# Questions and hypotheticals ("if i long eth at 3000 …") never place an order.
+_QUESTION_RE = re.compile(r"\?|^(?:should|is|are|do|does|can|could|would|what|how|which|why|if|suppose|say)\b",
+                          re.IGNORECASE)
 _MONEY_INTENTS = ("position_size", "trade_risk", "evaluate_trade")
 
 

@@ -23,6 +23,7 @@ _FILLERS = frozenset({"at", "@", ":", "to", "is", "=", "around", "near", "~", "t
 _PRICE_WORDS = frozenset({"at", "@", "price", "around", "near", "from", "entry", "for", "@:"})
 _MONEY_AFTER = frozenset({"usd", "usdt", "usdc", "bucks", "dollars", "dollar", "$", "busd", "fdusd", "dai", "eur"})
 _POSITION_SIDE_WORDS = frozenset({"long", "short", "longs", "shorts", "longing", "shorting", "go long", "go short"})
+_SPEND_RE = re.compile(r"^(?:please\s+)?(?:spend|invest|put|throw|allocate|deploy)\b")
 _CLOSE_FRACTIONS = {"half": Decimal(50), "quarter": Decimal(25), "third": Decimal("33.33"), "all": None}
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -261,6 +262,8 @@ class CommandReader:
     # --- per-intent readers ---------------------------------------------------------------------
 
     def _read_place_order(self, found: dict[str, Any]) -> None:
+        if "side" not in found and _SPEND_RE.search(" ".join(self.words)):
+            found["side"] = "buy"  # "spend 150 usdc on pepe"
         amount = self._first("amount")
         if amount is not None:
             found["amount"] = amount
@@ -274,6 +277,8 @@ class CommandReader:
         stop_words = [m for m in self.mentions if m.label == "STOP"]
         order_types = {m.value for m in self.mentions if m.label == "ORDER_TYPE"}
         trigger = self._first("trigger", "condition")
+        if trigger is None and price is not None and self._stop_next_to_side():
+            trigger, price = price, None  # "stop buy 0.5 eth at 3,400": the price is the trigger
         stop_numbers = [n for n in self.numbers if n.role == "stop"]
         # A bare "stop N" on a new order is its trigger unless it sits after an entry price.
         for number in stop_numbers:
@@ -434,6 +439,14 @@ class CommandReader:
     def _near_risk_word(self, mention: Mention) -> bool:
         window = self.words[max(0, mention.start - 2): mention.end + 2]
         return any(word.startswith("risk") for word in window)
+
+    def _stop_next_to_side(self) -> bool:
+        starts = {m.start: m.label for m in self.mentions}
+        ends = {m.end: m.label for m in self.mentions}
+        return any(
+            m.label == "STOP" and m.text.lower() == "stop" and (starts.get(m.end) == "SIDE" or ends.get(m.start) == "SIDE")
+            for m in self.mentions
+        )
 
     def _nearest_label_left(self, start: int, labels: tuple[str, ...]) -> str | None:
         candidates = [m for m in self.mentions if m.label in labels and m.end <= start]

@@ -41,7 +41,8 @@ _COIN_SLOT_BEFORE = frozenset({
 _COIN_SLOT_AFTER = frozenset({
     "position", "positions", "trade", "bag", "bags", "price", "chart", "news", "sentiment", "alert", "alerts",
     "holdings", "balance", "now", "?", "and", ",", "vs", "today", "doing", "rsi", "macd", "ema", "sma", "support",
-    "resistance", "pnl",
+    "resistance", "pnl", "goes", "drops", "falls", "hits", "reaches", "breaks", "pumps", "dumps", "moves",
+    "crosses", "touches", "dips",
 })
 _NOT_A_COIN_AFTER = frozenset({
     "entry", "the", "future", "term", "support", "resistance", "a", "an", "breakeven", "by", "here", "there",

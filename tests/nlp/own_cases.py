@@ -75,6 +75,31 @@ COMMANDS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("what is a stop limit order", "general_query", "explain", {}),
     ("thanks!", "general_query", "other", {}),
     ("should i buy THE dip or wait", "strategy_recommendation", "recommend", {}),
+    ("spend 150 usdc on pepe", "trade_execution", "place_order",
+     {"symbol": "PEPE/USDT", "side": "buy", "quote_amount": 150, "order_type": "market"}),
+    ("stop buy 0.5 eth at 3,400", "trade_execution", "place_order",
+     {"symbol": "ETH/USDT", "side": "buy", "amount": 0.5, "order_type": "stop", "stop_price": 3400}),
+    ("buy 1 bnb stop limit trigger 610 limit 612", "trade_execution", "place_order",
+     {"symbol": "BNB/USDT", "side": "buy", "amount": 1, "order_type": "stop_limit", "stop_price": 610, "price": 612}),
+    ("sell 200 link at 18.25 on bybit futures", "trade_execution", "place_order",
+     {"symbol": "LINK/USDT", "side": "sell", "amount": 200, "order_type": "limit", "price": 18.25, "exchange": "bybit",
+      "market_type": "futures"}),
+    ("cancel order #A77-19", "trade_execution", "cancel_order", {"order_id": "A77-19"}),
+    ("close 75% of my doge long", "trade_execution", "close_position",
+     {"symbol": "DOGE/USDT", "side": "buy", "close_percent": 75}),
+    ("set stop loss for order 8812 at 0.55", "trade_execution", "modify_order", {"order_id": "8812", "stop_loss": 0.55}),
+    ("stop loss my sol at 135", "trade_execution", "modify_order", {"symbol": "SOL/USDT", "stop_loss": 135}),
+    ("would you short avax here at 38?", "trade_analysis", "evaluate_trade",
+     {"symbol": "AVAX/USDT", "side": "sell", "target_price": 38}),
+    ("remind me if link goes over 25", "market_analysis", "create_alert",
+     {"symbol": "LINK/USDT", "condition": "above", "target_price": 25}),
+    ("what orders do i have open", "portfolio_analysis", "orders", {}),
+    ("am i overexposed", "risk_assessment", "portfolio_risk", {}),
+    ("if i long eth at 3000 with 10x where is liquidation", "risk_assessment", "trade_risk",
+     {"symbol": "ETH/USDT", "side": "buy", "price": 3000, "leverage": 10}),
+    ("what's going on with solana", "news_analysis", "news", {"symbol": "SOL/USDT"}),
+    ("btc chart 4h with bollinger", "technical_analysis", "chart",
+     {"symbol": "BTC/USDT", "timeframe": "4h", "indicators": ["bollinger"]}),
 ]
 
 # (text, entities) for signal posts
@@ -114,6 +139,24 @@ SIGNAL_POSTS: list[tuple[str, dict[str, Any]]] = [
     ("Wolf Signal 🐺\n#NEAR\nLong 4.12 - 4.05\nTargets 4.25 / 4.38 / 4.60\nSL 3.94\nBybit, OKX",
      {"symbol": "NEAR/USDT", "side": "buy", "entries": [4.05, 4.12], "take_profits": [4.25, 4.38, 4.6],
       "stop_loss": 3.94, "exchanges": ["bybit", "okx"]}),
+    ("📊 #1INCH/USDT \n💹 Signal Type: SHORT\n⚖️ Leverage: 10x-20x\n⏳ Entry: 0.3850 - 0.3920\n✔️ Targets:\n1) 0.3790\n"
+     "2) 0.3720\n3) 0.3640\n4) 0.3510\n⛔️ Stop Loss: 0.4010",
+     {"symbol": "1INCH/USDT", "side": "sell", "leverage": 10, "leverage_max": 20, "entries": [0.385, 0.392],
+      "take_profits": [0.379, 0.372, 0.364, 0.351], "stop_loss": 0.401}),
+    ("🔰 LDO/USDT\n\n🟢 Buy Zone : 1.85 - 1.92\n\n🎯 Short Term Targets : 2.01 - 2.10 - 2.25\n"
+     "🎯 Mid Term Targets : 2.50 - 2.80\n\n⛔ Stop Loss : Close daily below 1.72",
+     {"symbol": "LDO/USDT", "side": "buy", "entries": [1.85, 1.92], "take_profits": [2.01, 2.1, 2.25, 2.5, 2.8],
+      "stop_loss": 1.72}),
+    ("$WLD LONG SCALP 🔥\n\nEntry now: 2.345\nAdd more at: 2.280\n\nTP: 2.41 / 2.47 / 2.55+\n\nSL: 2.219",
+     {"symbol": "WLD/USDT", "side": "buy", "entries": [2.28, 2.345], "entry_at_market": True,
+      "take_profits": [2.41, 2.47, 2.55], "stop_loss": 2.219}),
+    ("#ORDI SHORT\nEnter 38.50-39.80\nTP 37.2 36.0 34.5 32\nSL 41.30\n10-20x cross",
+     {"symbol": "ORDI/USDT", "side": "sell", "entries": [38.5, 39.8], "take_profits": [37.2, 36, 34.5, 32],
+      "stop_loss": 41.3, "leverage": 10, "leverage_max": 20, "margin_mode": "cross"}),
+    ("BTC short idea for the next days: entry around 101.5k - 103k, first target 98k, second target 95.5k, "
+     "invalidation above 104.8k. Not financial advice.",
+     {"symbol": "BTC/USDT", "side": "sell", "entries": [101500, 103000], "take_profits": [98000, 95500],
+      "stop_loss": 104800}),
 ]
 
 # (text, entities) for channel follow-ups
@@ -130,4 +173,8 @@ FOLLOWUPS: list[tuple[str, dict[str, Any]]] = [
     ("XRP Target 3 reached 🎯 +61% profit", {"symbol": "XRP/USDT", "update": "tp_hit", "target_index": 3}),
     ("SL moved to 0.6120 for #ADA", {"symbol": "ADA/USDT", "update": "move_sl", "stop_loss": 0.612}),
     ("TIA stopped out -4.2%, next one will be better", {"symbol": "TIA/USDT", "update": "sl_hit"}),
+    ("SOL: moving stop to 148 (was 140). Still holding for the rest of targets.",
+     {"symbol": "SOL/USDT", "update": "move_sl", "stop_loss": 148}),
+    ("#LINK Entry zone reached, all entries filled ✅", {"symbol": "LINK/USDT", "update": "entry_filled"}),
+    ("#AVAX/USDT Closed due to reversal signal. +8% profit", {"symbol": "AVAX/USDT", "update": "close"}),
 ]
