@@ -22,13 +22,14 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(rf"\b{_STOP}(?:\s+target)?\s*(?:was\s+|got\s+|has\s+been\s+|is\s+)?(?:hit|reached|triggered|taken|touched)",
                    re.I),
         re.compile(r"\bstopped\s+out\b|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated", re.I),
+        re.compile(rf"\b{_STOP}\s*[⛔❌🛑🚫]|\b{_STOP}\b[\s\S]{{0,80}}?(?:\d\s*%\s*loss|\bloss\s*:\s*-?\d)", re.I),
     ),
     "tp_hit": (
         re.compile(rf"\b(?:hit|reached|touched|achieved|smashed|done|printed|secured)\s+(?:the\s+|our\s+)?"
                    rf"(?:full\s+|all\s+|first\s+|second\s+|third\s+)?{_TARGET}s?\s*\d{{0,2}}\b", re.I),
         re.compile(rf"(?<!stop\s)\b{_TARGET}s?\s*#?\d{{0,2}}\s*(?:[:\-]\s*\$?[\d.,]+\s*)?(?:is\s+|was\s+|has\s+been\s+)?"
                    rf"(?:hit|reached|done|achieved|smashed|completed|✅|🎯|✔)", re.I),
-        re.compile(r"\b(?:all|\w+)\s+targets?\s+(?:done|reached|hit|achieved|completed)|\ball\s+targets\b", re.I),
+        re.compile(r"\b(?:all|(?!entry)\w+)\s+targets?\s+(?:done|reached|hit|achieved|completed)|\ball\s+targets\b", re.I),
     ),
     "move_sl": (
         re.compile(rf"\b(?:move|moved|moving|edit|edited|set|shift|adjust|raise|raised|trail|change|update)\w*\s+"
@@ -39,8 +40,8 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "cancel": (re.compile(r"\bcancel(?:l?ed|ling)?\b|\binvalidated\b|\bnot\s+triggered\b", re.I),),
     "close": (re.compile(r"\bclos(?:e|ed|ing)\b|\bexit(?:ed)?\b|\btake\s+(?:the\s+)?profits?\s+now\b", re.I),),
     "entry_filled": (
-        re.compile(r"\bentry\s*\d?\s*(?:filled|triggered|reached|hit|done|activated)|\b(?:filled|activated|entered)\b",
-                   re.I),
+        re.compile(r"\bentr(?:y|ies)\s*(?:targets?\s+|zone\s+|orders?\s+)?\d?\s*(?:filled|triggered|reached|hit|done|"
+                   r"activated|achieved)|\b(?:filled|activated|entered)\b", re.I),
     ),
 }
 _TARGET_INDEX_RE = re.compile(rf"{_TARGET}\s*#?(\d{{1,2}})(?![\d.,])", re.I)

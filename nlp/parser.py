@@ -52,7 +52,7 @@ class RuleParser:
         normalized = normalize_text(text)
         if forwarded:
             return self._read_post(text, normalized)
-        if _SIGNAL_HINT_RE.search(normalized):
+        if "\n" in normalized.strip() or _SIGNAL_HINT_RE.search(normalized):
             signal = read_signal(normalized, self.universe)
             if self._is_pasted_signal(normalized, signal):
                 return _signal_command(text, signal)
@@ -62,7 +62,8 @@ class RuleParser:
         return self._read_command(text, normalized)
 
     def _is_pasted_signal(self, normalized: str, signal: SignalReading) -> bool:
-        complete = "entries" in signal.entities and ("take_profits" in signal.entities or "stop_loss" in signal.entities)
+        has_entry = "entries" in signal.entities or "entry_at_market" in signal.entities
+        complete = has_entry and ("take_profits" in signal.entities or "stop_loss" in signal.entities)
         if not complete or "symbol" not in signal.entities:
             return False
         if _PASTED_SIGNAL_RE.search(normalized) or "\n" in normalized.strip():
@@ -70,7 +71,7 @@ class RuleParser:
         if _ASKS_ABOUT_TRADE_RE.search(normalized):
             return False
         # "sell 5 SOL stop 131 limit 130.5" is an order; a range or several targets make it a signal.
-        several_levels = len(signal.entities["entries"]) > 1 or len(signal.entities.get("take_profits", [])) > 1
+        several_levels = len(signal.entities.get("entries", [])) > 1 or len(signal.entities.get("take_profits", [])) > 1
         return several_levels or not _ORDER_START_RE.match(normalized)
 
     def _read_post(self, text: str, normalized: str) -> ParsedCommand:

@@ -23,7 +23,7 @@ from nlp.symbols import DEFAULT_QUOTE, SymbolUniverse
 _INDEX = r"(?:(?<=[a-z])(?P<{name}>\d{{1,2}})(?![\d.,])|\s+(?P<{name}_spaced>\d{{1,2}})(?![\d.,])(?=\s*[:)\-=.\u2192]|\s+\$?\d|\s*$))?"
 _LABEL_RE = re.compile(
     r"(?P<entry>"
-    r"\b(?:(?:limit|market)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp))*"
+    r"\b(?:(?:limit|market)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
     + _INDEX.format(name="entry_index")
     + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|near)\b|\bbuy\s*:"
     r"|\benter(?:\s+(?:at|around|between|zone|below|above))?\b|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?\b"
@@ -34,15 +34,17 @@ _LABEL_RE = re.compile(
     r"|(?P<tp>"
     r"\bsell(?:ing)?\s+targets?\b|\bsell\s*:"
     r"|\b(?:primary|extended|final|first|second|third|next|profit|short[\s-]term|mid[\s-]term|long[\s-]term)\s+targets?\b"
-    r"|\b(?:take[\s-]?profits?(?:\s+targets?)?|tp|targets?)(?:\s*(?:targets?|levels?|zones?))?"
+    r"|\b(?:short|mid|long)[\s-]?term\s*(?:targets?|tps?)?\s*(?=:)"
+    r"|\b(?:take[\s-]?profits?(?:\s+targets?)?|tp|targets?)(?:\s*(?:targets?|levels?|zones?|orders?))?"
     + _INDEX.format(name="tp_index")
     + r"(?![a-z])|\bt(?P<t_index>\d{1,2})\b"
     r")"
-    r"|(?P<sl>\b(?:stop[\s-]?loss|stoploss|sl|stop(?:\s+(?:at|targets?|price|level))?|invalidation(?:\s+(?:price|level))?)\b)"
+    r"|(?P<sl>\b(?:stop[\s-]?loss|stoploss|sl|stop(?:\s+(?:at|targets?|price|level|orders?))?|invalidation(?:\s+(?:price|level))?)\b)"
     r"|(?P<side>\b(?:long|short|buy|sell)\b)",
     re.IGNORECASE,
 )
 _PARENTHESES_RE = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
+_BARE_NUMBER_IN_PARENTHESES_RE = re.compile(r"\(\s*(\$?\d[\d.,]*\$?)\s*\)")
 _URL_RE = re.compile(r"https?://\S+|\S+\.(?:com|io|me)/\S*")
 _DIGIT_RE = re.compile(r"\d")
 _LONGEST_HEADER = 60
@@ -54,7 +56,7 @@ _MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?\s+pric
 # --- sides, leverage, extras ------------------------------------------------------------------
 
 _SIDE_WORD_RE = re.compile(r"\b(long|short|buy|sell)\b", re.IGNORECASE)
-_DIRECTION_RE = re.compile(r"\b(?:direction|side|position|type|signal\s+type)\s*[:\-|]\s*\W*(long|short|buy|sell)\b",
+_DIRECTION_RE = re.compile(r"\b(?:direction|side|position|type|trade)\s*[:\-|]\s*(?:[a-z]+\W+)?\W*(long|short|buy|sell)\b",
                            re.IGNORECASE)
 # Side words that describe the market, not this post's trade.
 _NOT_A_SIDE_RE = re.compile(
@@ -66,7 +68,7 @@ _NOT_A_SIDE_RE = re.compile(
 _TRADE_LINE_RE = re.compile(r"\bentr(?:y|ies)\b|\bsetup\b|\btrade\b|\bposition\b", re.IGNORECASE)
 _LEVERAGE_PATTERNS = (
     re.compile(r"\b(?:leverage|lev|mode|margin)\b\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?"
-               r"[x×]?\s?(?P<low>\d{1,3})[x×]?(?:(?:\s*(?:-|to|/|max)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})[x×]?)?"
+               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?[x×]?(?:(?:\s*(?:-|to|/|max)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?[x×]?)?"
                r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
     re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
                r"(?:\s*-\s*(?P<high>\d{1,3})\s?[x×])?", re.IGNORECASE),
@@ -80,7 +82,7 @@ _WARNING_RE = re.compile(r"\b(?:aggressive|too\s+high|risky|avoid|reduce|don'?t|
                          re.IGNORECASE)
 # Cheap pre-check so that prose lines skip the leverage patterns.
 _LEVERAGE_HINT_RE = re.compile(r"\d\s?[x×]|[x×]\s?\d|\blev|\btimes\b", re.IGNORECASE)
-_LEVERAGE_WORD_RE = re.compile(r"\b(?:leverage|lev|mode)\b", re.IGNORECASE)
+_PROFIT_REPORT_RE = re.compile(r"%|\b(?:profit|loss|gain|pnl|roi)\b", re.IGNORECASE)
 _ANY_PARENTHESES_RE = re.compile(r"\([^)]*\)")
 _MARGIN_MODE_RE = re.compile(r"(?<!#)\b(cross|isolated)\b", re.IGNORECASE)
 _ALLOCATION_RES = (
@@ -250,7 +252,7 @@ def _read_levels(text: str) -> _Levels:
         if len(raw_line) > _LONGEST_HEADER and not _DIGIT_RE.search(raw_line):
             section.close()  # prose: no levels, and too long to be a section header
             continue
-        line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", raw_line))
+        line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line)))
         labels = list(_LABEL_RE.finditer(line))
         if not labels:
             section.feed(line, levels)
@@ -470,10 +472,11 @@ def _leverage(text: str) -> dict[str, Any]:
 
 
 def _without_percent_context(line: str) -> str:
-    # "+52% profit (10x lev)" reports carry past leverage; "Leverage: Cross (20x)" states the post's own.
-    if _LEVERAGE_WORD_RE.search(line):
-        return line.replace("(", " ").replace(")", " ")
-    return _ANY_PARENTHESES_RE.sub(" ", line)
+    # "+52% profit (10x lev)" reports carry past leverage; "Leverage: Cross (20x)" and
+    # "COIN: $XRP/USDT (3-5x)" state the post's own.
+    if _PROFIT_REPORT_RE.search(line):
+        return _ANY_PARENTHESES_RE.sub(" ", line)
+    return line.replace("(", " ").replace(")", " ")
 
 
 def _margin_mode(text: str) -> str | None:

@@ -157,6 +157,27 @@ SIGNAL_POSTS: list[tuple[str, dict[str, Any]]] = [
      "invalidation above 104.8k. Not financial advice.",
      {"symbol": "BTC/USDT", "side": "sell", "entries": [101500, 103000], "take_profits": [98000, 95500],
       "stop_loss": 104800}),
+    ("📍SIGNAL ID: 0225📍\nCOIN: $XRP/USDT (3-5x)\nDirection: LONG📈\n➖➖➖➖➖➖➖\nENTRY: 0.5200 - 0.5450\nOTE: 0.5310\n\n"
+     "TARGETS\nShort Term: 0.5550 - 0.5650 - 0.5800 - 0.6000\nMid Term: 0.6300 - 0.6600 - 0.7000\n\n"
+     "STOP LOSS: 0.4950\n➖➖➖➖➖➖➖\nThis message cannot be forwarded or replicated\n- Binance Killers®",
+     {"symbol": "XRP/USDT", "side": "buy", "entries": [0.52, 0.545],
+      "take_profits": [0.555, 0.565, 0.58, 0.6, 0.63, 0.66, 0.7], "stop_loss": 0.495, "leverage": 3, "leverage_max": 5}),
+    ("⚡️⚡️ #BAND/USDT ⚡️⚡️\nClient: Binance Futures\nTrade Type: Regular (Long)\nLeverage: Isolated (5.0X)\n\n"
+     "Entry Orders:\n1) 1.4520 - 50.0%\n2) 1.4083 - 50.0%\n\nTake-Profit Orders:\n1) 1.4650 - 20.0%\n"
+     "2) 1.4780 - 20.0%\n3) 1.4920 - 20.0%\n4) 1.5100 - 20.0%\n5) 1.5400 - 20.0%\n\nStop Orders:\n1) 1.3500 - 100.0%",
+     {"symbol": "BAND/USDT", "side": "buy", "entries": [1.4083, 1.452], "take_profits": [1.465, 1.478, 1.492, 1.51, 1.54],
+      "stop_loss": 1.35, "leverage": 5, "margin_mode": "isolated", "exchange": "binance", "market_type": "futures"}),
+    ("#TRX\nBuy: 0.1180-0.1210\nSell: 0.1260-0.1320-0.1400\nStoploss: 0.1120\nSpot",
+     {"symbol": "TRX/USDT", "side": "buy", "entries": [0.118, 0.121], "take_profits": [0.126, 0.132, 0.14],
+      "stop_loss": 0.112, "market_type": "spot"}),
+    ("🟢 #ADA/USDT LONG\nEntry: CMP (0.6120)\nTarget 1: 0.6250\nTarget 2: 0.6400\nTarget 3: 0.6600\nSL: 0.5950\n"
+     "Lev: 10x",
+     {"symbol": "ADA/USDT", "side": "buy", "entries": [0.612], "entry_at_market": True,
+      "take_profits": [0.625, 0.64, 0.66], "stop_loss": 0.595, "leverage": 10}),
+    ("HBAR/USDT SHORT 🔻\nEntry 1: 0.2150\nEntry 2: 0.2210\nTP: 0.2080 / 0.2010 / 0.1940\nSL 0.2290\n"
+     "Margin: Cross 15x\nAllocation: 3%",
+     {"symbol": "HBAR/USDT", "side": "sell", "entries": [0.215, 0.221], "take_profits": [0.208, 0.201, 0.194],
+      "stop_loss": 0.229, "leverage": 15, "margin_mode": "cross", "percent_of_balance": 3}),
 ]
 
 # (text, entities) for channel follow-ups
@@ -177,4 +198,11 @@ FOLLOWUPS: list[tuple[str, dict[str, Any]]] = [
      {"symbol": "SOL/USDT", "update": "move_sl", "stop_loss": 148}),
     ("#LINK Entry zone reached, all entries filled ✅", {"symbol": "LINK/USDT", "update": "entry_filled"}),
     ("#AVAX/USDT Closed due to reversal signal. +8% profit", {"symbol": "AVAX/USDT", "update": "close"}),
+    ("📍SIGNAL ID: 0225📍\nCOIN: $XRP/USDT\n✅ Target 1: 0.5550\n✅ Target 2: 0.5650\n🔥 Profit: 45%",
+     {"symbol": "XRP/USDT", "update": "tp_hit", "target_index": 2}),
+    ("#BAND/USDT Stoploss ⛔\nLoss: 22.7% 📉", {"symbol": "BAND/USDT", "update": "sl_hit"}),
+    ("#BAND/USDT All entry targets achieved\nAverage Entry Price: 1.4301 💵",
+     {"symbol": "BAND/USDT", "update": "entry_filled"}),
+    ("#BAND/USDT Cancelled ❌\nTarget achieved before entering the entry zone",
+     {"symbol": "BAND/USDT", "update": "cancel"}),
 ]
