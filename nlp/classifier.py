@@ -41,9 +41,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "close_position": [
         (r"\b(?:close|exit|flatten|flat|liquidate|square\s+off|get\s+(?:me\s+)?out\s+of|bail\s+on|take\s+me\s+out|"
-         r"take\s+(?:some\s+)?profits?\s+on)\b"
+         r"take\s+(?:some\s+)?profits?\s+on|trim|reduce|scale\s+out\s+of|cut)\b"
          r".{0,30}\b(?:position|positions|long|short|longs|shorts|trade|everything|all|half|quarter|\d+%|it)\b", 5),
         (r"^(?:please\s+)?(?:close|exit|flatten)\b", 3),
+        (r"\btake\s+(?:half|some|\d+\s*%|a\s+quarter|a\s+third)\s+off\b", 5),
     ],
     "modify_order": [
         (r"\b(?:move|set|change|raise|lower|adjust|update|modify|edit|put|trail|tighten|widen|add|bump|shift|drag)\b"
@@ -58,6 +59,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"good\s+entry|worth\s+(?:it|entering|taking)|opinion|would\s+you|does\s+this\s+(?:setup|trade)|"
          r"(?:good|decent|bad|solid|smart|safe)\s+(?:idea|trade|entry|setup|plan))\b", 2),
         (r"\b(?:risk[\s/-]*reward|r:r|r/r|rr\s+on|reward\s+to\s+risk)\b", 5),
+        (r"\b(?:good|ok|okay|fine|decent|solid|legit)\s*\?+\s*$", 2),
         (r"\b(?:this|my)\s+(?:setup|trade\s+idea)\b", 2),
     ],
     "price": [
@@ -71,13 +73,14 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     "market_overview": [
         (r"\b(?:top|biggest|best|worst)\s+(?:\d+\s+)?(?:gainers|losers|movers|performers|coins|pumps)\b", 5),
         (r"\b(?:gainers|losers|movers|what'?s\s+pumping|what'?s\s+dumping|what\s+is\s+pumping|trending|heatmap)\b", 4),
-        (r"\bmarket\s+(?:summary|overview|update|recap|report|snapshot|wrap)\b|\bhow'?s\s+the\s+market\b", 5),
+        (r"\bmarket\s+(?:summary|overview|update|recap|report|snapshot|wrap)\b|\bhow(?:'s|\s+is|\s+was)\s+the\s+(?:crypto\s+)?market\b", 5),
         (r"\b(?:compare|comparison|versus)\b|\bvs\.?\b", 3),
     ],
     "create_alert": [
         (r"\b(?:alert|notify|ping|warn|remind|buzz)\s+me\b|\blet\s+me\s+know\b|\btell\s+me\s+(?:if|when)\b|"
          r"\b(?:message|text|dm)\s+me\s+(?:if|when)\b", 5),
-        (r"\b(?:set|create|add|make|new)\s+(?:an?\s+|a\s+price\s+)?(?:price\s+)?alert\b", 5),
+        (r"\b(?:set|create|add|make|new)\s+(?:an?\s+|a\s+price\s+)?(?:price\s+)?alert\b|\bprice\s+alert\b(?!s)", 5),
+        (r"\bwatch\b.{0,20}\b(?:for|if|when)\b", 4),
         (r"\balert\b", 2),
     ],
     "list_alerts": [
@@ -113,15 +116,15 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "pnl": [
         (r"\b(?:pnl|p&l|p/l|profit\s+and\s+loss|(?<!take\s)profits?|gains?|losses|realized|realised|unrealized|"
-         r"unrealised|roi|how\s+much\s+(?:did|have)\s+i\s+(?:make|made|lose|lost|earn)|am\s+i\s+(?:up|down)|in\s+the\s+green|"
+         r"unrealised|roi|how\s+am\s+i\s+doing|how\s+did\s+i\s+do|how\s+much\s+(?:did|have)\s+i\s+(?:make|made|lose|lost|earn)|am\s+i\s+(?:up|down)|in\s+the\s+green|"
          r"in\s+the\s+red)\b", 4),
     ],
     "history": [
-        (r"\b(?:history|fills|filled\s+orders|past\s+trades|previous\s+trades|recent\s+trades|last\s+trades|"
+        (r"\b(?:history|fills|filled\s+orders|closed\s+(?:trades|positions|orders)|past\s+trades|previous\s+trades|recent\s+trades|last\s+trades|"
          r"trades\s+did\s+i|my\s+trades|trade\s+log|executions|transactions|what\s+did\s+i\s+(?:buy|sell|trade))\b", 5),
     ],
     "portfolio_risk": [
-        (r"\b(?:risk\s+exposure|exposure|over[\s-]?exposed|over[\s-]?leveraged|concentrat\w*|diversif\w*|risk\s+check|portfolio\s+risk|account\s+risk|"
+        (r"\b(?:risk\s+exposure|exposure|over[\s-]?exposed|over[\s-]?leveraged|how\s+leveraged|concentrat\w*|diversif\w*|risk\s+check|portfolio\s+risk|account\s+risk|"
          r"overall\s+(?:risk|leverage)|margin\s+ratio|liquidation\s+risk|drawdown|how\s+risky\s+is\s+my\s+"
          r"(?:portfolio|account|book))\b", 5),
     ],
@@ -134,10 +137,11 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:how\s+risky\s+is\s+(?!my\s+(?:portfolio|account))|too\s+(?:aggressive|risky|much\s+leverage|high)|"
          r"downside|how\s+much\s+(?:do|would|could|will|can)\s+i\s+lose|risk\s+of\s+(?:shorting|longing|buying|"
          r"selling|a|an|this|opening)|liquidation\s+price\s+(?:of|for|on)|worst\s+case|is\s+\d+x\b|"
-         r"(?:where|what)(?:'s|\s+is|\s+would\s+be)?\s+(?:\w+\s+)?liquidation)", 5),
+         r"(?:where|what)(?:'s|\s+is|\s+would\s+be)?\s+(?:\w+\s+)?liquidation|my\s+risk\s+on|risk\s+on\s+(?:my|the|this))",
+         5),
     ],
     "recommend": [
-        (r"\b(?:what\s+should\s+i\s+do|advice|advise|recommend\w*|suggest\w*|strateg(?:y|ies)|plan|dca|"
+        (r"\b(?:what\s+should\s+i\s+do|what\s+would\s+you\s+do|advice|advise|recommend\w*|suggest\w*|strateg(?:y|ies)|plan|dca|"
          r"good\s+time\s+to|accumulate|keep\s+holding|hold\s+or|or\s+(?:wait|hold|sell|keep|take)|best\s+play|"
          r"what\s+to\s+do|worth\s+buying|look\s+good\s+to|which\s+(?:coins?|altcoins?|alts?|tokens?)|"
          r"should\s+i\s+(?:switch|hold|keep|sell|take|rotate|wait|exit|add)|"
@@ -164,6 +168,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:help|commands?|what\s+can\s+you\s+do|get(?:ting)?\s+started|how\s+(?:do|can)\s+i\s+use|"
          r"how\s+(?:does|do)\s+(?:this|the)\s+bot\s+work|features|menu|usage|tutorial|what\s+do\s+you\s+do)\b", 5),
         (r"^/\w+", 5),
+        (r"^how\s+(?:do|can|should)\s+i\s+(?:set|create|use|add|connect|link|change|see|get|turn|enable|cancel)\b", 8),
     ],
     "explain": [(_EXPLAIN_START, 6)],
     "other": [
@@ -236,6 +241,8 @@ def _add_entity_evidence(scores: dict[str, float], lowered: str, labels: set[str
         for intent in ("greeting", "other", "help"):
             if intent in scores:
                 scores[intent] -= 3
+    if "help" in scores and has_number:
+        scores["help"] -= 4  # "how do i set an alert for btc at 70k" asks for the alert itself
     if "greeting" in scores and len(lowered.split()) > 6:
         scores["greeting"] -= 3
     if any(intent in scores for intent in _MONEY_INTENTS) and "place_order" in scores and question:

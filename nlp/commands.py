@@ -20,7 +20,9 @@ from nlp.symbols import DEFAULT_QUOTE, QUOTES
 # Words skipped when looking left of a number for its label ("stop at 128", "tp: 36").
 _FILLERS = frozenset({"at", "@", ":", "to", "is", "=", "around", "near", "~", "the", "-", "of", "on", "a", "my", "price",
                       "level", "it", "if", "for", "be", "in", "from", "with"})
-_PRICE_WORDS = frozenset({"at", "@", "price", "around", "near", "from", "entry", "for", "@:"})
+# "buy btc if it drops to 60k", "sell when it reaches 72k": the level is the order's price.
+_PRICE_WORDS = frozenset({"at", "@", "price", "around", "near", "from", "entry", "for", "@:", "reaches", "hits", "touches",
+                          "to"})
 _MONEY_AFTER = frozenset({"usd", "usdt", "usdc", "bucks", "dollars", "dollar", "$", "busd", "fdusd", "dai", "eur"})
 _POSITION_SIDE_WORDS = frozenset({"long", "short", "longs", "shorts", "longing", "shorting", "go long", "go short"})
 _SPEND_RE = re.compile(r"^(?:please\s+)?(?:spend|invest|put|throw|allocate|deploy)\b")
@@ -250,8 +252,9 @@ class CommandReader:
             return "trail"
         if re.search(r"\brisk", window):
             return "risk"
-        if re.match(r"(?:of\s+)?(?:my|the|your|total|all)?\s*(?:\w+\s+)?(?:balance|usdt|usdc|usd|portfolio|account|funds|"
-                    r"capital|stack|cash|stables|wallet|equity|margin)\b", after):
+        if re.match(r"of\s+(?:my|your|all|the\s+(?:balance|portfolio|account))\b", after) or re.match(
+                r"(?:of\s+)?(?:my|the|your|total|all)?\s*(?:\w+\s+)?(?:balance|usdt|usdc|usd|portfolio|account|funds|"
+                r"capital|stack|cash|stables|wallet|equity|margin)\b", after):
             return "balance"
         if re.search(r"\b(?:move|moves|moved|change|changes|swing|pumps?|dumps?|drops?|jumps?|rises?|falls?)\b", window):
             return "move"

@@ -24,7 +24,7 @@ from nlp.symbols import SymbolUniverse
 # A pasted setup that asks for an opinion or a size is a question about the trade, not a signal.
 _ASKS_ABOUT_TRADE_RE = re.compile(
     r"\b(?:review|grade|rate|evaluate|assess|thoughts?|think|opinion|should\s+i|good\s+idea|decent|worth|"
-    r"risk[\s/-]*reward|r:r|position\s+size|size\s+my|how\s+(?:much|many)|how\s+risky|what\s+size|risking)\b|\?",
+    r"risk[\s/-]*reward|r:r|rr|position\s+size|size\s+my|how\s+(?:much|many)|how\s+risky|what\s+size|risking)\b|\?",
     re.IGNORECASE,
 )
 _PASTED_SIGNAL_RE = re.compile(r"\b(?:saw|channel|fwd|forwarded|copy|signal|vip|group|call|paste[d]?)\b", re.IGNORECASE)

@@ -100,6 +100,20 @@ COMMANDS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("what's going on with solana", "news_analysis", "news", {"symbol": "SOL/USDT"}),
     ("btc chart 4h with bollinger", "technical_analysis", "chart",
      {"symbol": "BTC/USDT", "timeframe": "4h", "indicators": ["bollinger"]}),
+    ("price alert for eth at $3,800", "market_analysis", "create_alert", {"symbol": "ETH/USDT", "target_price": 3800}),
+    ("watch sol for a break below 140", "market_analysis", "create_alert",
+     {"symbol": "SOL/USDT", "condition": "below", "target_price": 140}),
+    ("buy btc if it drops to 60k", "trade_execution", "place_order",
+     {"symbol": "BTC/USDT", "side": "buy", "order_type": "limit", "price": 60000}),
+    ("sell 25% of my btc", "trade_execution", "place_order",
+     {"symbol": "BTC/USDT", "side": "sell", "percent_of_balance": 25, "order_type": "market"}),
+    ("take half off my eth long", "trade_execution", "close_position",
+     {"symbol": "ETH/USDT", "side": "buy", "close_percent": 50}),
+    ("long sol at 150 sl 145 tp 160 good?", "trade_analysis", "evaluate_trade",
+     {"symbol": "SOL/USDT", "side": "buy", "target_price": 150, "stop_loss": 145, "take_profits": [160]}),
+    ("how is the market today", "market_analysis", "market_overview", {"period": "24h"}),
+    ("closed trades last week", "portfolio_analysis", "history", {"period": "7d"}),
+    ("how do i set an alert", "general_query", "help", {}),
 ]
 
 # (text, entities) for signal posts
