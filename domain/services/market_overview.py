@@ -1,0 +1,276 @@
+"""Market overview behind the ``market_overview`` intent: top movers, a quick market summary and
+"compare X vs Y", over a universe of pairs the operator chooses.
+
+Also the per-symbol technical picture (:class:`SymbolSnapshot`: change, volatility, RSI, trend,
+range) that comparisons, recommendations and sentiment read, and :class:`MarketReader`, the two
+market-data questions these services ask (``MarketDataPort`` answers them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol, TypeVar
+
+from domain.errors import DomainError
+from domain.models import Candle, Ticker
+from domain.numbers import HUNDRED, ZERO, money, percent, round_to
+
+PERIOD_DAYS = {"24h": 1, "7d": 7, "30d": 30}
+DEFAULT_MOVERS = 5
+# Pairs ranked when the operator configures none: the most traded USDT pairs.
+DEFAULT_UNIVERSE = (
+    "BTC/USDT", "ETH/USDT", "SOL/USDT", "BNB/USDT", "XRP/USDT", "DOGE/USDT", "ADA/USDT", "TRX/USDT",
+    "TON/USDT", "AVAX/USDT", "LINK/USDT", "DOT/USDT", "LTC/USDT", "BCH/USDT", "NEAR/USDT", "SUI/USDT",
+    "APT/USDT", "ARB/USDT", "OP/USDT", "UNI/USDT", "ATOM/USDT", "PEPE/USDT",
+)
+BTC = "BTC/USDT"
+# Daily candles fetched for a snapshot: EMA 200 plus room for it to settle.
+SNAPSHOT_CANDLES = 250
+RANGE_DAYS = 30
+VOLATILITY_DAYS = 30
+RSI_PERIOD = 14
+ATR_PERIOD = 14
+LONG_TREND_EMAS = (50, 200)
+SHORT_TREND_EMAS = (20, 50)  # for pairs listed less than 200 days ago
+
+T = TypeVar("T")
+
+
+class MarketReader(Protocol):
+    """Public market data; raises ``UnknownSymbol`` or ``MarketDataUnavailable``."""
+
+    async def ticker(self, symbol: str) -> Ticker: ...
+    async def ohlcv(self, symbol: str, timeframe: str, limit: int) -> list[Candle]: ...
+
+
+class Trend(StrEnum):
+    UP = "up"  # price above the fast EMA, fast above slow
+    DOWN = "down"  # price below the fast EMA, fast below slow
+    SIDEWAYS = "sideways"  # anything in between
+
+
+@dataclass(frozen=True, slots=True)
+class Mover:
+    symbol: str
+    last_price: Decimal
+    change_percent: Decimal
+    quote_volume: Decimal  # traded over the period, in the quote currency
+
+
+@dataclass(frozen=True, slots=True)
+class Movers:
+    period: str
+    gainers: tuple[Mover, ...]  # rising pairs only, biggest rise first
+    losers: tuple[Mover, ...]  # falling pairs only, biggest fall first
+    unavailable: tuple[str, ...]  # pairs the market data could not answer for
+
+
+@dataclass(frozen=True, slots=True)
+class MarketSummary:
+    period: str
+    pairs_counted: int
+    advancers: int
+    decliners: int
+    unchanged: int
+    average_change_percent: Decimal
+    median_change_percent: Decimal
+    # BTC's share of the universe's traded value: a stand-in for dominance, which needs market caps.
+    btc_volume_share_percent: Decimal | None
+    best: Mover | None
+    worst: Mover | None
+    unavailable: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolSnapshot:
+    symbol: str
+    last_price: Decimal
+    period: str
+    change_percent: Decimal  # over ``period``
+    volatility_percent: Decimal  # standard deviation of daily returns over the last 30 days
+    rsi: Decimal | None  # RSI 14 of daily closes
+    trend: Trend
+    ema_periods: tuple[int, int]  # (50, 200), or (20, 50) for young pairs
+    ema_fast: Decimal | None
+    ema_slow: Decimal | None
+    atr: Decimal | None  # ATR 14 of daily candles, in price units
+    support: Decimal  # lowest low of the last 30 daily candles
+    resistance: Decimal  # highest high of the last 30 daily candles
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    period: str
+    snapshots: tuple[SymbolSnapshot, ...]  # in the order asked
+    strongest: str  # the pair with the largest change over the period
+    calmest: str  # the pair with the lowest volatility
+
+
+# --- indicators ------------------------------------------------------------------------------
+# Stand-ins until the shared ``domain.services.indicators`` module exists: the latest value only,
+# Wilder's smoothing for RSI and ATR as on exchange charts; None when the history is too short.
+
+
+def ema(values: Sequence[Decimal], period: int) -> Decimal | None:
+    if len(values) < period:
+        return None
+    alpha = Decimal(2) / (period + 1)
+    average = sum(values[:period], ZERO) / period  # seeded with the simple average
+    for value in values[period:]:
+        average += alpha * (value - average)
+    return money(average)
+
+
+def _wilder(values: Sequence[Decimal], period: int) -> Decimal:
+    average = sum(values[:period], ZERO) / period
+    for value in values[period:]:
+        average = (average * (period - 1) + value) / period
+    return average
+
+
+def rsi(closes: Sequence[Decimal], period: int = RSI_PERIOD) -> Decimal | None:
+    if len(closes) <= period:
+        return None
+    changes = [b - a for a, b in zip(closes, closes[1:])]
+    gain = _wilder([max(c, ZERO) for c in changes], period)
+    loss = _wilder([max(-c, ZERO) for c in changes], period)
+    if loss == ZERO:
+        return HUNDRED if gain > ZERO else Decimal(50)
+    return round_to(HUNDRED - HUNDRED / (1 + gain / loss), 2)
+
+
+def atr(candles: Sequence[Candle], period: int = ATR_PERIOD) -> Decimal | None:
+    if len(candles) <= period:
+        return None
+    ranges = [
+        max(c.high - c.low, abs(c.high - before.close), abs(c.low - before.close))
+        for before, c in zip(candles, candles[1:])
+    ]
+    return money(_wilder(ranges, period))
+
+
+# --- market figures -----------------------------------------------------------------------------
+
+
+def change_over(candles: Sequence[Candle], days: int) -> Decimal:
+    """Percent change of the last close against the close ``days`` daily candles earlier."""
+    then = candles[max(0, len(candles) - 1 - days)].close
+    return round_to(percent(candles[-1].close - then, then), 2)
+
+
+def daily_volatility(candles: Sequence[Candle], days: int = VOLATILITY_DAYS) -> Decimal:
+    closes = [float(c.close) for c in candles[-(days + 1):]]
+    returns = [b / a - 1 for a, b in zip(closes, closes[1:]) if a]
+    return round_to(Decimal(repr(statistics.pstdev(returns) * 100)), 2) if len(returns) > 1 else ZERO
+
+
+def classify_trend(price: Decimal, fast: Decimal | None, slow: Decimal | None) -> Trend:
+    if fast is None or slow is None:
+        return Trend.SIDEWAYS
+    if price > fast > slow:
+        return Trend.UP
+    if price < fast < slow:
+        return Trend.DOWN
+    return Trend.SIDEWAYS
+
+
+def snapshot_of(symbol: str, candles: Sequence[Candle], ticker: Ticker, period: str) -> SymbolSnapshot:
+    closes = [c.close for c in candles]
+    fast_period, slow_period = LONG_TREND_EMAS if len(closes) >= LONG_TREND_EMAS[1] else SHORT_TREND_EMAS
+    fast, slow = ema(closes, fast_period), ema(closes, slow_period)
+    recent = candles[-RANGE_DAYS:]
+    return SymbolSnapshot(
+        symbol=symbol,
+        last_price=ticker.last,
+        period=period,
+        change_percent=round_to(ticker.change_percent, 2) if period == "24h" else change_over(candles, PERIOD_DAYS[period]),
+        volatility_percent=daily_volatility(candles),
+        rsi=rsi(closes, RSI_PERIOD),
+        trend=classify_trend(ticker.last, fast, slow),
+        ema_periods=(fast_period, slow_period),
+        ema_fast=fast,
+        ema_slow=slow,
+        atr=atr(candles, ATR_PERIOD),
+        support=min(c.low for c in recent),
+        resistance=max(c.high for c in recent),
+    )
+
+
+async def fetch_snapshot(market: MarketReader, symbol: str, period: str = "24h") -> SymbolSnapshot:
+    ticker, candles = await asyncio.gather(market.ticker(symbol), market.ohlcv(symbol, "1d", SNAPSHOT_CANDLES))
+    return snapshot_of(symbol, candles, ticker, period)
+
+
+async def gather_available(symbols: Sequence[str], fetch: Callable[[str], Awaitable[T]]) -> tuple[dict[str, T], tuple[str, ...]]:
+    """Fetch for every symbol at once; a pair the market cannot answer for is set aside, not fatal."""
+    results = await asyncio.gather(*(fetch(symbol) for symbol in symbols), return_exceptions=True)
+    found: dict[str, T] = {}
+    missing: list[str] = []
+    for symbol, result in zip(symbols, results, strict=True):
+        if isinstance(result, DomainError):
+            missing.append(symbol)
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            found[symbol] = result
+    return found, tuple(missing)
+
+
+class MarketOverviewService:
+    def __init__(self, market: MarketReader, universe: Sequence[str] = DEFAULT_UNIVERSE) -> None:
+        self._market = market
+        self._universe = tuple(universe)
+
+    async def movers(self, period: str = "24h", limit: int = DEFAULT_MOVERS) -> Movers:
+        moves, unavailable = await self._moves(period)
+        rising = sorted((m for m in moves if m.change_percent > ZERO), key=lambda m: m.change_percent, reverse=True)
+        falling = sorted((m for m in moves if m.change_percent < ZERO), key=lambda m: m.change_percent)
+        return Movers(period, tuple(rising[:limit]), tuple(falling[:limit]), unavailable)
+
+    async def summary(self, period: str = "24h") -> MarketSummary:
+        moves, unavailable = await self._moves(period)
+        changes = [m.change_percent for m in moves]
+        total_volume = sum((m.quote_volume for m in moves), ZERO)
+        btc = next((m for m in moves if m.symbol == BTC), None)
+        return MarketSummary(
+            period=period,
+            pairs_counted=len(moves),
+            advancers=sum(1 for c in changes if c > ZERO),
+            decliners=sum(1 for c in changes if c < ZERO),
+            unchanged=sum(1 for c in changes if c == ZERO),
+            average_change_percent=round_to(sum(changes, ZERO) / len(changes), 2) if changes else ZERO,
+            median_change_percent=round_to(statistics.median(changes), 2) if changes else ZERO,
+            btc_volume_share_percent=round_to(percent(btc.quote_volume, total_volume), 2) if btc else None,
+            best=max(moves, key=lambda m: m.change_percent, default=None),
+            worst=min(moves, key=lambda m: m.change_percent, default=None),
+            unavailable=unavailable,
+        )
+
+    async def compare(self, symbols: Sequence[str], period: str = "24h") -> Comparison:
+        """Raises ``UnknownSymbol`` for a pair the market does not list: the user named it."""
+        snapshots = await asyncio.gather(*(fetch_snapshot(self._market, s, period) for s in symbols))
+        return Comparison(
+            period=period,
+            snapshots=tuple(snapshots),
+            strongest=max(snapshots, key=lambda s: s.change_percent).symbol,
+            calmest=min(snapshots, key=lambda s: s.volatility_percent).symbol,
+        )
+
+    async def _moves(self, period: str) -> tuple[list[Mover], tuple[str, ...]]:
+        fetch = self._move_24h if period == "24h" else lambda symbol: self._move_over_days(symbol, PERIOD_DAYS[period])
+        found, unavailable = await gather_available(self._universe, fetch)
+        return list(found.values()), unavailable
+
+    async def _move_24h(self, symbol: str) -> Mover:
+        ticker = await self._market.ticker(symbol)
+        return Mover(symbol, ticker.last, round_to(ticker.change_percent, 2), ticker.quote_volume)
+
+    async def _move_over_days(self, symbol: str, days: int) -> Mover:
+        candles = await self._market.ohlcv(symbol, "1d", days + 1)
+        traded = money(sum((c.volume * c.close for c in candles[1:]), ZERO))
+        return Mover(symbol, candles[-1].close, change_over(candles, days), traded)
