@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import BinaryIO
 
 from nlp.llm import DEFAULT_MODEL
+from nlp.models import ParsedCommand
 from nlp.service import NLPService
 
 
@@ -57,8 +58,8 @@ def _unescape(line: str) -> str:
     return line.replace("\\n", "\n")
 
 
-def _emit(result: object) -> None:
-    sys.stdout.buffer.write(result.to_json().encode("utf-8") + b"\n")  # type: ignore[attr-defined]
+def _emit(result: ParsedCommand) -> None:
+    sys.stdout.buffer.write(result.to_json().encode("utf-8") + b"\n")
     sys.stdout.buffer.flush()
 
 

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from nlp.models import TIMEFRAMES
-from nlp.normalize import NUMBER_RE, normalize_text, number_from_match
+from nlp.normalize import NUMBER_RE, number_from_match
 from nlp.symbols import SymbolUniverse
 
 _TOKEN_RE = re.compile(
@@ -167,7 +167,6 @@ class TradingValues:
     def _value_span(self, doc: Doc, i: int, lowers: list[str]) -> Span | None:
         text = doc[i].text
         number = _number(text)
-        next_word = lowers[i + 1] if i + 1 < len(lowers) else ""
         if number is not None:
             compact_tf = _TIMEFRAME_TOKEN_RE.match(text)
             if compact_tf and _timeframe(compact_tf) in TIMEFRAMES and self._asset_at(doc, i + 1, lowers) is None:
@@ -185,7 +184,7 @@ class TradingValues:
         if symbol:
             return Span(doc, i, i + 1, label="ASSET", kb_id=symbol)
         stable = self.universe.stable_asset(text)
-        if stable and next_word not in ("/",):
+        if stable:
             return Span(doc, i, i + 1, label="CASH", kb_id=stable)
         return None
 
@@ -239,6 +238,3 @@ def mentions(doc: Doc) -> list[Mention]:
         result.append(Mention(span.label_, value, span.start, span.end, span.text))
     return result
 
-
-def prepare(text: str) -> str:
-    return normalize_text(text)

@@ -199,7 +199,6 @@ class _Levels:
     take_profit_percents: list[Decimal] = field(default_factory=list)
     entry_at_market: bool = False
     labelled_sides: list[str] = field(default_factory=list)
-    labels_seen: set[str] = field(default_factory=set)
     tp_indexes: set[int] = field(default_factory=set)
 
 
@@ -207,8 +206,6 @@ class _Levels:
 class SignalReading:
     entities: dict[str, Any]
     confidence: float
-    # How much the text looks like a signal post (labels and levels found), 0..1.
-    structure: float
 
 
 def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
@@ -241,8 +238,7 @@ def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
     if allocation is not None:
         entities["percent_of_balance"] = allocation
     entities.update(_venues(normalized))
-    structure = _structure_score(levels, symbol)
-    return SignalReading(entities, _confidence(entities, structure), structure)
+    return SignalReading(entities, _confidence(entities, _structure_score(levels, symbol)))
 
 
 def _read_levels(text: str) -> _Levels:
@@ -264,7 +260,6 @@ def _read_levels(text: str) -> _Levels:
             kind = next(name for name in ("entry", "tp", "sl", "side") if match.group(name))
             end = labels[number + 1].start() if number + 1 < len(labels) else len(line)
             value_text = _COMMENTARY_CUT_RE.split(line[match.end():end], maxsplit=1)[0]
-            levels.labels_seen.add(kind)
             if kind == "side":
                 values = _side_entry_values(value_text)
                 if values:
@@ -513,6 +508,7 @@ def _venues(text: str) -> dict[str, Any]:
 
 
 def _structure_score(levels: _Levels, symbol: str | None) -> float:
+    """How much of a signal was found (entry, targets, stop, symbol), 0..1."""
     parts = [bool(levels.entries) or levels.entry_at_market, bool(levels.take_profits or levels.take_profit_percents),
              levels.stop_loss is not None or levels.stop_loss_percent is not None, symbol is not None]
     return sum(parts) / len(parts)
