@@ -21,7 +21,9 @@ from nlp.service import NLPService
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = _arguments().parse_args(argv)
+    """Run the line filter. ``argv`` holds this command's own options only (None: none), so a host
+    CLI such as ``main.py parse`` can call ``main()`` without its own arguments getting in the way."""
+    options = _arguments().parse_args(argv or [])
     service = NLPService(
         openai_api_key=os.environ.get("OPENAI_API_KEY") or None,
         openai_base_url=os.environ.get("OPENAI_BASE_URL") or None,
@@ -64,4 +66,4 @@ def _emit(result: ParsedCommand) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

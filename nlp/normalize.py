@@ -44,7 +44,7 @@ def normalize_text(text: str) -> str:
     text = _KEYCAP_RE.sub(r"\1) ", text)
     text = _DASHES_RE.sub("-", text)
     text = _CYRILLIC_X_RE.sub(lambda m: m.group(0).replace("\u0445", "x").replace("\u0425", "x"), text)
-    return text.replace("\u2019", "'").replace("\u00a0", " ")
+    return text.replace("\u2019", "'").replace("\u00a0", " ").replace("\u27a1", "\u2192")
 
 
 def parse_digits(digits: str) -> Decimal:

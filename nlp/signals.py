@@ -26,7 +26,7 @@ _LABEL_RE = re.compile(
     r"\b(?:(?:limit|market)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
     + _INDEX.format(name="entry_index")
     + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|near)\b|\bbuy\s*:"
-    r"|\benter(?:\s+(?:at|around|between|zone|below|above))?\b|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?\b"
+    r"|\benter(?:\s+(?:at|around|between|zone|below|above))?\b|\bzone\s*(?=:)|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?\b"
     r"|\badd(?:\s+more)?\s+(?:at|on|around|near|below)\b|\baverage\s+(?:down\s+)?(?:at|around)\b"
     r"|\baccumulat\w*\s+(?:zone|area|between|range)\b"
     r"|\bopen\s+(?:long|short)\b(?:\s+for\s+the\s+price)?(?:\s+(?:between|at|from|around))?"
@@ -35,7 +35,7 @@ _LABEL_RE = re.compile(
     r"\bsell(?:ing)?\s+targets?\b|\bsell\s*:"
     r"|\b(?:primary|extended|final|first|second|third|next|profit|short[\s-]term|mid[\s-]term|long[\s-]term)\s+targets?\b"
     r"|\b(?:short|mid|long)[\s-]?term\s*(?:targets?|tps?)?\s*(?=:)"
-    r"|\b(?:take[\s-]?profits?(?:\s+targets?)?|tp|targets?)(?:\s*(?:targets?|levels?|zones?|orders?))?"
+    r"|\b(?:take[\s-]?profits?(?:\s+targets?)?|tps?|targets?)(?:\s*(?:targets?|levels?|zones?|orders?))?"
     + _INDEX.format(name="tp_index")
     + r"(?![a-z])|\bt(?P<t_index>\d{1,2})\b"
     r")"
@@ -50,7 +50,9 @@ _DIGIT_RE = re.compile(r"\d")
 _LONGEST_HEADER = 60
 _LIST_ITEM_RE = re.compile(r"^\W*?(?P<index>\d{1,2})\s*(?:\)|\.\s|-\s|:\s)")
 # What follows an arrow or an equals sign is commentary or arithmetic, not a level.
-_COMMENTARY_CUT_RE = re.compile(r"→|=>|=|;|\||\s-\s(?=[A-Za-z]{3,})")
+_COMMENTARY_CUT_RE = re.compile(r"→|=>|=|;|\|(?=\s*[A-Za-z])|\s-\s(?=[A-Za-z]{3,})")
+# An arrow right after a label introduces its value ("Take-profit 1 → 2.26").
+_LEADING_SEPARATOR_RE = re.compile(r"^(?:\s|[:\-=~]|→|=>)+")
 _MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?\s+price)\b", re.IGNORECASE)
 
 # --- sides, leverage, extras ------------------------------------------------------------------
@@ -259,7 +261,8 @@ def _read_levels(text: str) -> _Levels:
         for number, match in enumerate(labels):
             kind = next(name for name in ("entry", "tp", "sl", "side") if match.group(name))
             end = labels[number + 1].start() if number + 1 < len(labels) else len(line)
-            value_text = _COMMENTARY_CUT_RE.split(line[match.end():end], maxsplit=1)[0]
+            value_text = _LEADING_SEPARATOR_RE.sub(" ", line[match.end():end])
+            value_text = _COMMENTARY_CUT_RE.split(value_text, maxsplit=1)[0]
             if kind == "side":
                 values = _side_entry_values(value_text)
                 if values:
@@ -332,7 +335,7 @@ def _label_index(match: re.Match[str]) -> int | None:
 
 def _side_entry_values(value_text: str) -> list[Decimal]:
     """Prices right after a side word ("short 41.2-41.8", "LONG : 1.38", "short limit 0.5645")."""
-    stripped = re.sub(r"^\s*(?:[:@\-]|\b(?:limit|at|around|from|zone|now|position|[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?)\b|\s)*",
+    stripped = re.sub(r"^\s*(?:[:@\-]|\b(?:limit|at|around|from|zone|now|position|between|below|above|under|over|near|[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?)\b|\s)*",
                       "", value_text)
     return _prices(stripped) if re.match(r"\$?\.?\d", stripped) else []
 

@@ -192,6 +192,22 @@ SIGNAL_POSTS: list[tuple[str, dict[str, Any]]] = [
      "Margin: Cross 15x\nAllocation: 3%",
      {"symbol": "HBAR/USDT", "side": "sell", "entries": [0.215, 0.221], "take_profits": [0.208, 0.201, 0.194],
       "stop_loss": 0.229, "leverage": 15, "margin_mode": "cross", "percent_of_balance": 3}),
+    ("$AVAX is bouncing from a strong demand zone and buyers are stepping in. Volume is rising on the 4H chart and RSI just crossed back above 50.\n\nTrade plan:\nEntry: 34.20 – 34.80\nStop loss: 32.90 (below the last swing low)\nTP1: 36.10\nTP2: 37.50\nTP3: 39.80\n\nManage risk and don't overleverage. #AVAX #crypto #BinanceSquare",
+     {"symbol": "AVAX/USDT", "side": "buy", "entries": [34.2, 34.8], "take_profits": [36.1, 37.5, 39.8], "stop_loss": 32.9}),
+    ("🚨 $ARB Long Setup 🚨\nARB reclaimed the 0.85 level after a clean retest. I'm entering long here.\n📍 Entry: 0.862\n🛑 SL: 0.829\n🎯 Targets: 0.89 | 0.92 | 0.97\nLeverage: 10x (isolated)\nNot financial advice, DYOR.",
+     {"symbol": "ARB/USDT", "side": "buy", "entries": [0.862], "take_profits": [0.89, 0.92, 0.97], "stop_loss": 0.829, "leverage": 10, "margin_mode": "isolated"}),
+    ("Ethereum just lost the 3,200 support and the structure on the daily looks heavy. I'm opening a short around 3,150-3,180 with a stop above 3,260. First target is 3,050, then 2,940.",
+     {"symbol": "ETH/USDT", "side": "sell", "entries": [3150, 3180], "take_profits": [3050, 2940], "stop_loss": 3260}),
+    ("#BNB/USDT 🔥 Short scalp\nSell between 612 - 618\nTake profit at 604, 598, 590\nStop loss 625",
+     {"symbol": "BNB/USDT", "side": "sell", "entries": [612, 618], "take_profits": [604, 598, 590], "stop_loss": 625}),
+    ("XRP Long 📈\nEntry price ~ 2.18\nTake-profit 1 ➡️ 2.26\nTake-profit 2 ➡️ 2.35\nStop ➡️ 2.09\nLeverage 20x cross",
+     {"symbol": "XRP/USDT", "side": "buy", "entries": [2.18], "take_profits": [2.26, 2.35], "stop_loss": 2.09, "leverage": 20, "margin_mode": "cross"}),
+    ("📢 DOGE/USDT\nSide: BUY\nEntry range: 0.1520 ~ 0.1560\nTPs: 0.1610, 0.1680, 0.1750\nSL: 0.1460\nRisk: 1-2% of balance",
+     {"symbol": "DOGE/USDT", "side": "buy", "entries": [0.152, 0.156], "take_profits": [0.161, 0.168, 0.175], "stop_loss": 0.146}),
+    ("$SOL looking weak under 180. Short below 176, targets 170 and 164. Invalidation on a 4h close above 184.",
+     {"symbol": "SOL/USDT", "side": "sell", "entries": [176], "take_profits": [170, 164], "stop_loss": 184}),
+    ("🔵 LONG $LINK\nZone: 14.10 - 14.35\nTargets: 14.80 / 15.30 / 16.00\nInvalidation: 13.70",
+     {"symbol": "LINK/USDT", "side": "buy", "entries": [14.1, 14.35], "take_profits": [14.8, 15.3, 16], "stop_loss": 13.7}),
 ]
 
 # (text, entities) for channel follow-ups

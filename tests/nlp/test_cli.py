@@ -1,8 +1,11 @@
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from nlp import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,3 +33,12 @@ def test_one_json_object_per_line_with_the_text_as_read() -> None:
 
 def test_forwarded_flag_reads_lines_as_posts() -> None:
     assert run_cli("close ETH\n", "--forwarded")[0]["intent"] == "signal_update"
+
+
+def test_main_ignores_the_host_programs_arguments(monkeypatch, capsys) -> None:
+    monkeypatch.setattr("sys.argv", ["main.py", "parse"])
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("sui now?\n".encode())))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main() == 0
+    assert '"intent": "price"' in capsys.readouterr().out
