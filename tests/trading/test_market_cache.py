@@ -1,0 +1,77 @@
+"""The Redis market-data cache: hits, misses, expiry, and a Redis outage degrading to uncached."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import redis.asyncio as aioredis
+
+from db.market_cache import CachedMarketData
+from domain.errors import MarketDataUnavailable
+from domain.market_data.simulated import SimulatedMarketData
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+class CountingSource:
+    """The simulated feed, counting how often it is asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self._feed = SimulatedMarketData(seed=3, clock=lambda: NOW)
+        self.down = False
+
+    def __getattr__(self, name: str):
+        async def call(*args):
+            self.calls.append(name)
+            if self.down:
+                raise MarketDataUnavailable("The source is down.")
+            return await getattr(self._feed, name)(*args)
+
+        return call
+
+
+@pytest.fixture
+def source() -> CountingSource:
+    return CountingSource()
+
+
+async def test_second_read_within_the_ttl_is_served_from_redis(source, redis_client):
+    cache = CachedMarketData(source, redis_client, ttl_seconds=10)
+    first = await cache.ticker("BTC/USDT")
+    second = await cache.ticker("BTC/USDT")
+    assert first == second and source.calls == ["ticker"]
+    assert 0 < await redis_client.ttl("cache:market_data:BTC/USDT") <= 10
+
+
+async def test_every_kind_of_data_round_trips_through_the_cache(source, redis_client):
+    cache = CachedMarketData(source, redis_client, ttl_seconds=10)
+    fresh = [await cache.market("ETH/USDT"), await cache.order_book_top("ETH/USDT"), await cache.ohlcv("ETH/USDT", "1h", 30)]
+    cached = [await cache.market("ETH/USDT"), await cache.order_book_top("ETH/USDT"), await cache.ohlcv("ETH/USDT", "1h", 30)]
+    assert cached == fresh and source.calls == ["market", "order_book_top", "ohlcv"]
+
+
+async def test_an_expired_entry_is_read_again(source, redis_client):
+    cache = CachedMarketData(source, redis_client, ttl_seconds=10)
+    await cache.ticker("BTC/USDT")
+    await redis_client.delete("cache:market_data:BTC/USDT")  # what the TTL does after 10 s
+    await cache.ticker("BTC/USDT")
+    assert source.calls == ["ticker", "ticker"]
+
+
+async def test_redis_down_serves_uncached_instead_of_failing(source):
+    dead = aioredis.from_url("redis://127.0.0.1:1", socket_connect_timeout=0.2, socket_timeout=0.2)
+    cache = CachedMarketData(source, dead, ttl_seconds=10)
+    first, second = await cache.ticker("BTC/USDT"), await cache.ticker("BTC/USDT")
+    assert first == second and source.calls == ["ticker", "ticker"]
+    await dead.aclose()
+
+
+async def test_source_failures_are_not_cached(source, redis_client):
+    cache = CachedMarketData(source, redis_client, ttl_seconds=10)
+    source.down = True
+    with pytest.raises(MarketDataUnavailable):
+        await cache.ticker("BTC/USDT")
+    source.down = False
+    assert (await cache.ticker("BTC/USDT")).symbol == "BTC/USDT"
