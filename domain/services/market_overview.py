@@ -9,6 +9,7 @@ market-data questions these services ask (``MarketDataPort`` answers them).
 from __future__ import annotations
 
 import asyncio
+import math
 import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ class SymbolSnapshot:
     last_price: Decimal
     period: str
     change_percent: Decimal  # over ``period``
-    volatility_percent: Decimal  # standard deviation of daily returns over the last 30 days
+    volatility_percent: Decimal  # typical daily move over the last 30 days (RMS of daily returns)
     rsi: Decimal | None  # RSI 14 of daily closes
     trend: Trend
     ema_periods: tuple[int, int]  # (50, 200), or (20, 50) for young pairs
@@ -163,10 +164,16 @@ def change_over(candles: Sequence[Candle], days: int) -> Decimal:
     return round_to(percent(candles[-1].close - then, then), 2)
 
 
-def daily_volatility(candles: Sequence[Candle], days: int = VOLATILITY_DAYS) -> Decimal:
+def typical_daily_move(candles: Sequence[Candle], days: int) -> float:
+    """Root mean square of the last ``days`` daily returns, as a fraction: the size of a usual
+    day's move, trend included (a steady 1 % a day is a 1 % move, not zero volatility)."""
     closes = [float(c.close) for c in candles[-(days + 1):]]
     returns = [b / a - 1 for a, b in zip(closes, closes[1:]) if a]
-    return round_to(Decimal(repr(statistics.pstdev(returns) * 100)), 2) if len(returns) > 1 else ZERO
+    return math.sqrt(sum(r * r for r in returns) / len(returns)) if returns else 0.0
+
+
+def daily_volatility(candles: Sequence[Candle], days: int = VOLATILITY_DAYS) -> Decimal:
+    return round_to(Decimal(repr(typical_daily_move(candles, days) * 100)), 2)
 
 
 def classify_trend(price: Decimal, fast: Decimal | None, slow: Decimal | None) -> Trend:

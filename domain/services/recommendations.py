@@ -98,7 +98,7 @@ def _range_reason(s: SymbolSnapshot) -> str:
 
 def _volatility_reason(s: SymbolSnapshot) -> str:
     return (
-        f"Daily moves have a typical size of {_text(s.volatility_percent)}% (30-day standard deviation); "
+        f"Daily moves have a typical size of {_text(s.volatility_percent)}% over the last 30 days; "
         "size positions so that a few such days against you are affordable."
     )
 

@@ -6,8 +6,8 @@ Components, equally weighted, each scored 0 (fear) to 100 (greed):
 
 - momentum: the 30-day change; ±20 % or more scores 0 / 100, linearly in between;
 - RSI 14 of daily closes, taken as is;
-- volatility: the last 7 days' daily swings against the last 30 days'; calm markets read as
-  greedy and sudden turbulence as fearful (twice the usual swings scores 0);
+- volatility: the size of the last 7 days' daily moves against the last 30 days'; calm markets
+  read as greedy and sudden turbulence as fearful (twice the usual moves scores 0);
 - volume: the share of the last 14 days' volume traded on up days;
 - breadth (market only): the share of the major pairs up over 7 days.
 """
@@ -15,7 +15,6 @@ Components, equally weighted, each scored 0 (fear) to 100 (greed):
 from __future__ import annotations
 
 import asyncio
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,7 +23,7 @@ from enum import StrEnum
 from domain.errors import MarketDataUnavailable
 from domain.models import Candle
 from domain.numbers import HUNDRED, ZERO, round_to
-from domain.services.market_overview import MarketReader, change_over, gather_available, rsi
+from domain.services.market_overview import MarketReader, change_over, gather_available, rsi, typical_daily_move
 
 BASIS = "Derived from price and volume only; no social media, news or on-chain data source is connected."
 MARKET = "market"
@@ -91,21 +90,16 @@ def _score(value: Decimal) -> int:
     return int(min(HUNDRED, max(ZERO, value)).to_integral_value(ROUND_HALF_UP))
 
 
-def _stdev_of_returns(candles: Sequence[Candle]) -> float:
-    closes = [float(c.close) for c in candles]
-    returns = [b / a - 1 for a, b in zip(closes, closes[1:]) if a]
-    return statistics.pstdev(returns) if len(returns) > 1 else 0.0
-
-
 def _measure(candles: Sequence[Candle]) -> _Measures:
-    usual = _stdev_of_returns(candles[-(USUAL_VOLATILITY_DAYS + 1):])
-    recent = _stdev_of_returns(candles[-(RECENT_VOLATILITY_DAYS + 1):])
+    usual = typical_daily_move(candles, USUAL_VOLATILITY_DAYS)
+    recent = typical_daily_move(candles, RECENT_VOLATILITY_DAYS)
+    rsi_value = rsi([c.close for c in candles], RSI_PERIOD)
     window = candles[-VOLUME_DAYS:]
     total_volume = sum((c.volume for c in window), ZERO)
     up_volume = sum((c.volume for c in window if c.close > c.open), ZERO)
     return _Measures(
         momentum=change_over(candles, MOMENTUM_DAYS),
-        rsi=rsi([c.close for c in candles], RSI_PERIOD) or NEUTRAL,
+        rsi=NEUTRAL if rsi_value is None else rsi_value,
         volatility_ratio=round_to(Decimal(repr(recent / usual)), 2) if usual else Decimal(1),
         up_volume_share=round_to(up_volume / total_volume * HUNDRED, 2) if total_volume else NEUTRAL,
     )
