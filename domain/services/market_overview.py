@@ -17,11 +17,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from domain.errors import DomainError
+from domain.errors import DomainError, MarketDataUnavailable
 from domain.models import Candle, Ticker
 from domain.numbers import HUNDRED, ZERO, money, percent, round_to
 
-PERIOD_DAYS = {"24h": 1, "7d": 7, "30d": 30}
+PERIOD_DAYS = {"24h": 1, "7d": 7, "30d": 30}  # the NLP's ``period`` values
 DEFAULT_MOVERS = 5
 # Pairs ranked when the operator configures none: the most traded USDT pairs.
 DEFAULT_UNIVERSE = (
@@ -186,7 +186,14 @@ def classify_trend(price: Decimal, fast: Decimal | None, slow: Decimal | None) -
     return Trend.SIDEWAYS
 
 
+def period_days(period: str) -> int:
+    if period not in PERIOD_DAYS:
+        raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIOD_DAYS)}")
+    return PERIOD_DAYS[period]
+
+
 def snapshot_of(symbol: str, candles: Sequence[Candle], ticker: Ticker, period: str) -> SymbolSnapshot:
+    days = period_days(period)
     closes = [c.close for c in candles]
     fast_period, slow_period = LONG_TREND_EMAS if len(closes) >= LONG_TREND_EMAS[1] else SHORT_TREND_EMAS
     fast, slow = ema(closes, fast_period), ema(closes, slow_period)
@@ -195,7 +202,8 @@ def snapshot_of(symbol: str, candles: Sequence[Candle], ticker: Ticker, period: 
         symbol=symbol,
         last_price=ticker.last,
         period=period,
-        change_percent=round_to(ticker.change_percent, 2) if period == "24h" else change_over(candles, PERIOD_DAYS[period]),
+        # The ticker's rolling 24 h beats the daily candles, whose last one is still forming.
+        change_percent=round_to(ticker.change_percent, 2) if days == 1 else change_over(candles, days),
         volatility_percent=daily_volatility(candles),
         rsi=rsi(closes, RSI_PERIOD),
         trend=classify_trend(ticker.last, fast, slow),
@@ -213,19 +221,24 @@ async def fetch_snapshot(market: MarketReader, symbol: str, period: str = "24h")
     return snapshot_of(symbol, candles, ticker, period)
 
 
-async def gather_available(symbols: Sequence[str], fetch: Callable[[str], Awaitable[T]]) -> tuple[dict[str, T], tuple[str, ...]]:
-    """Fetch for every symbol at once; a pair the market cannot answer for is set aside, not fatal."""
+async def gather_available(
+    symbols: Sequence[str], fetch: Callable[[str], Awaitable[T]]
+) -> tuple[dict[str, T], tuple[str, ...]]:
+    """Fetch for every symbol at once. A pair the market cannot answer for is set aside (and
+    listed); when no pair answers, market data is unavailable as a whole."""
     results = await asyncio.gather(*(fetch(symbol) for symbol in symbols), return_exceptions=True)
     found: dict[str, T] = {}
-    missing: list[str] = []
+    errors: dict[str, DomainError] = {}
     for symbol, result in zip(symbols, results, strict=True):
         if isinstance(result, DomainError):
-            missing.append(symbol)
+            errors[symbol] = result
         elif isinstance(result, BaseException):
             raise result
         else:
             found[symbol] = result
-    return found, tuple(missing)
+    if errors and not found:
+        raise MarketDataUnavailable() from next(iter(errors.values()))
+    return found, tuple(errors)
 
 
 class MarketOverviewService:
@@ -269,8 +282,12 @@ class MarketOverviewService:
         )
 
     async def _moves(self, period: str) -> tuple[list[Mover], tuple[str, ...]]:
-        fetch = self._move_24h if period == "24h" else lambda symbol: self._move_over_days(symbol, PERIOD_DAYS[period])
-        found, unavailable = await gather_available(self._universe, fetch)
+        days = period_days(period)
+
+        async def move(symbol: str) -> Mover:
+            return await (self._move_24h(symbol) if days == 1 else self._move_over_days(symbol, days))
+
+        found, unavailable = await gather_available(self._universe, move)
         return list(found.values()), unavailable
 
     async def _move_24h(self, symbol: str) -> Mover:
@@ -278,6 +295,7 @@ class MarketOverviewService:
         return Mover(symbol, ticker.last, round_to(ticker.change_percent, 2), ticker.quote_volume)
 
     async def _move_over_days(self, symbol: str, days: int) -> Mover:
+        # days + 1 candles: the last (still forming) one and the one ``days`` before it.
         candles = await self._market.ohlcv(symbol, "1d", days + 1)
         traded = money(sum((c.volume * c.close for c in candles[1:]), ZERO))
         return Mover(symbol, candles[-1].close, change_over(candles, days), traded)

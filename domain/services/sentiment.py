@@ -129,7 +129,9 @@ def pair_sentiment(symbol: str, candles: Sequence[Candle]) -> SentimentReading:
     return _reading(symbol, _components(_measure(candles)), [symbol])
 
 
-def market_sentiment(candles_by_pair: dict[str, Sequence[Candle]], unavailable: tuple[str, ...] = ()) -> SentimentReading:
+def market_sentiment(
+    candles_by_pair: dict[str, Sequence[Candle]], unavailable: tuple[str, ...] = ()
+) -> SentimentReading:
     """Each component from the majors' average measurement, plus breadth."""
     measures = [_measure(candles) for candles in candles_by_pair.values()]
     count = Decimal(len(measures))

@@ -39,7 +39,7 @@ class TradeWarning(StrEnum):
 class Verdict(StrEnum):
     REASONABLE = "reasonable"
     RISKY = "risky"  # workable, but fix the warnings first
-    POOR = "poor"  # the stop does not protect the trade, or no target pays for the risk
+    POOR = "poor"  # no real protection (stop wrong side, past liquidation, none at >20x) or no target pays
 
 
 _PROTECTION_BROKEN = {TradeWarning.STOP_WRONG_SIDE, TradeWarning.STOP_BEYOND_LIQUIDATION}

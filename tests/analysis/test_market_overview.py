@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.errors import UnknownSymbol
+from domain.errors import MarketDataUnavailable, UnknownSymbol
 from domain.models import Candle
 from domain.services.market_overview import (
     MarketOverviewService,
@@ -117,3 +117,13 @@ def test_change_over_and_trend_classification():
     assert classify_trend(D(80), D(90), D(100)) is Trend.DOWN
     assert classify_trend(D(95), D(100), D(90)) is Trend.SIDEWAYS
     assert classify_trend(D(95), None, None) is Trend.SIDEWAYS
+
+
+async def test_when_no_pair_answers_market_data_is_unavailable():
+    with pytest.raises(MarketDataUnavailable):
+        await MarketOverviewService(ScriptedMarket({}), ["BTC/USDT", "ETH/USDT"]).movers()
+
+
+async def test_an_unknown_period_is_a_programming_error(overview):
+    with pytest.raises(ValueError, match="unknown period"):
+        await overview.summary("1y")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import pytest
 from aiohttp import web
@@ -23,8 +21,9 @@ class StaticSource:
 
 
 def _both_feeds() -> FeedSnapshot:
-    items = parse_feed(RSS, "https://chaindaily.example/rss")[1] + parse_feed(ATOM, "https://ledgerwire.example/atom")[1]
-    return FeedSnapshot(items, source_count=2)
+    _, rss_items = parse_feed(RSS, "https://chaindaily.example/rss")
+    _, atom_items = parse_feed(ATOM, "https://ledgerwire.example/atom")
+    return FeedSnapshot(rss_items + atom_items, source_count=2)
 
 
 @pytest.fixture
