@@ -112,7 +112,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "orders": [
         (r"\b(?:open|pending|active|working|waiting|resting|outstanding|unfilled|my|limit)\s+(?:\w+\s+)?orders\b|"
-         r"\borders?\s+(?:waiting|pending|open)\b|\border\s+status\b|\b(?:any|what|which|show|list)\s+orders\b", 5),
+         r"\borders?\s+(?:waiting|pending|open)\b|\b(?:did|has|is)\s+my\s+.{0,20}\b(?:order|limit|buy|sell)\s+"
+         r"(?:fill|filled|execute|executed|go\s+through)|\border\s+status\b|\b(?:any|what|which|show|list)\s+orders\b", 5),
     ],
     "pnl": [
         (r"\b(?:pnl|p&l|p/l|profit\s+and\s+loss|(?<!take\s)profits?|gains?|losses|realized|realised|unrealized|"

@@ -18,7 +18,7 @@ from nlp.pipeline import Mention
 from nlp.symbols import DEFAULT_QUOTE, QUOTES
 
 # Words skipped when looking left of a number for its label ("stop at 128", "tp: 36").
-_FILLERS = frozenset({"at", "@", ":", "to", "is", "=", "around", "near", "~", "the", "-", "of", "on", "a", "my", "price",
+_FILLERS = frozenset({"at", "@", ":", "to", "is", "=", "around", "near", "~", "the", "-", "of", "on", "a", "my", "price", "(",
                       "level", "it", "if", "for", "be", "in", "from", "with"})
 # "buy btc if it drops to 60k", "sell when it reaches 72k": the level is the order's price.
 _PRICE_WORDS = frozenset({"at", "@", "price", "around", "near", "from", "entry", "for", "@:", "reaches", "hits", "touches",
@@ -209,7 +209,11 @@ class CommandReader:
             return "risk", ""
         money = mention.text.startswith("$") or mention.text.endswith("$") or after in _MONEY_AFTER \
             or (nxt is not None and nxt.label == "CASH")
-        if label == "ENTRY" or before in _PRICE_WORDS or label_word in ("at", "@"):
+        if label == "ENTRY" or before in ("at", "@") or label_word in ("at", "@"):
+            return "price", ""
+        if money and before in ("for", "with", "of", "using", "spend"):
+            return "quote_amount", ""  # "buy btc for 100 usdt"
+        if before in _PRICE_WORDS:
             return "price", ""
         if label == "ORDER_TYPE" and label_word == "limit":
             return "price", ""

@@ -24,11 +24,14 @@ from nlp.symbols import SymbolUniverse
 
 _TOKEN_RE = re.compile(
     rf"(?P<url>https?://\S+)"
-    rf"|(?P<number>(?:{NUMBER_RE.pattern})(?![A-Za-z\d]))"
-    r"|(?P<word>[#$@]?[A-Za-z0-9]+(?:[/_\-.'][A-Za-z0-9]+)*)"
+    rf"|(?P<number>(?:{NUMBER_RE.pattern})(?![A-Za-z\d]|[.,]\d))"
+    r"|(?P<word>[#$]?[A-Za-z0-9]+(?:[/_\-.'][A-Za-z0-9]+)*)"
     r"|(?P<other>\S)",
     re.VERBOSE,
 )
+# "0.5btc", "100usdt": a quantity glued to a coin (but not "10x", "4h", "1inch", "1000PEPE").
+_GLUED_AMOUNT_RE = re.compile(r"^(\d+(?:[.,]\d+)?)([A-Za-z]{2,10})$")
+_UNITS = frozenset({"min", "mins", "hr", "hrs", "am", "pm", "st", "nd", "rd", "th", "bn", "kk"})
 _LEVERAGE_RE = re.compile(r"^(?:x(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)x)$", re.IGNORECASE)
 _TIMEFRAME_TOKEN_RE = re.compile(r"^(\d{1,2})(m|min|mins|h|hr|hrs|d|w)$", re.IGNORECASE)
 _TIMEFRAME_UNITS = {"m": "m", "min": "m", "mins": "m", "h": "h", "hr": "h", "hrs": "h", "d": "d", "w": "w"}
@@ -41,7 +44,7 @@ _COIN_SLOT_BEFORE = frozenset({
 _COIN_SLOT_AFTER = frozenset({
     "position", "positions", "trade", "bag", "bags", "price", "chart", "news", "sentiment", "alert", "alerts",
     "holdings", "balance", "now", "?", "and", ",", "vs", "today", "doing", "rsi", "macd", "ema", "sma", "support",
-    "resistance", "pnl", "goes", "drops", "falls", "hits", "reaches", "breaks", "pumps", "dumps", "moves",
+    "resistance", "pnl", "looking", "trading", "performing", "goes", "drops", "falls", "hits", "reaches", "breaks", "pumps", "dumps", "moves",
     "crosses", "touches", "dips",
 })
 _NOT_A_COIN_AFTER = frozenset({
@@ -127,15 +130,22 @@ class ChatTokenizer:
     """Splits chat text so that numbers ("2,980", "$3.1k"), pairs ("BTC-USDT", "SOLUSDT.P"),
     leverage ("20x") and ids ("#B12-77X") stay whole and punctuation stands alone."""
 
-    def __init__(self, vocab: Vocab) -> None:
+    def __init__(self, vocab: Vocab, universe: SymbolUniverse) -> None:
         self.vocab = vocab
+        self.universe = universe
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
         for match in _TOKEN_RE.finditer(text):
-            words.append(match.group(0))
             end = match.end()
+            glued = _GLUED_AMOUNT_RE.match(match.group(0)) if match.group("word") else None
+            if glued and glued.group(2).lower() not in _UNITS and self.universe.resolve(match.group(0)) is None \
+                    and self.universe.resolve(glued.group(2), explicit=True) is not None:
+                words.extend(glued.groups())
+                spaces.append(False)
+            else:
+                words.append(match.group(0))
             spaces.append(end < len(text) and text[end].isspace())
         return Doc(self.vocab, words=words, spaces=spaces)
 
@@ -219,13 +229,12 @@ def _timeframe(match: re.Match[str]) -> str:
 
 def build_pipeline(universe: SymbolUniverse | None = None) -> Language:
     """A blank English pipeline with the chat tokenizer, trading EntityRuler and value reader."""
+    universe = universe or SymbolUniverse()
     nlp = spacy.blank("en")
-    nlp.tokenizer = ChatTokenizer(nlp.vocab)
+    nlp.tokenizer = ChatTokenizer(nlp.vocab, universe)
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(_RULER_PATTERNS)
-    values = nlp.add_pipe("trading_values")
-    if universe is not None:
-        values.universe = universe
+    nlp.add_pipe("trading_values").universe = universe
     return nlp
 
 

@@ -333,11 +333,17 @@ def _label_index(match: re.Match[str]) -> int | None:
     return None
 
 
+_STARTS_WITH_NUMBER_RE = re.compile(r"\$?\.?\d")
+_AMOUNT_OF_COIN_RE = re.compile(r"\$?[\d.,]+[kKmM]?\s+(?!and\b|to\b|or\b)[A-Za-z]{2,}")
+
+
 def _side_entry_values(value_text: str) -> list[Decimal]:
     """Prices right after a side word ("short 41.2-41.8", "LONG : 1.38", "short limit 0.5645")."""
     stripped = re.sub(r"^\s*(?:[:@\-]|\b(?:limit|at|around|from|zone|now|position|between|below|above|under|over|near|[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?)\b|\s)*",
                       "", value_text)
-    return _prices(stripped) if re.match(r"\$?\.?\d", stripped) else []
+    if not _STARTS_WITH_NUMBER_RE.match(stripped) or _AMOUNT_OF_COIN_RE.match(stripped):
+        return []  # "buy 3 sol at 145": a quantity, not an entry
+    return _prices(stripped)
 
 
 def _store(levels: _Levels, kind: str, values: list[Decimal], *, index: int | None = None) -> None:

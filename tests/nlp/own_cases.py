@@ -114,6 +114,19 @@ COMMANDS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("how is the market today", "market_analysis", "market_overview", {"period": "24h"}),
     ("closed trades last week", "portfolio_analysis", "history", {"period": "7d"}),
     ("how do i set an alert", "general_query", "help", {}),
+    ("sell 0.5btc", "trade_execution", "place_order",
+     {"symbol": "BTC/USDT", "side": "sell", "amount": 0.5, "order_type": "market"}),
+    ("buy btc for 100 usdt", "trade_execution", "place_order",
+     {"symbol": "BTC/USDT", "side": "buy", "quote_amount": 100, "order_type": "market"}),
+    ("sell 2 eth @3100", "trade_execution", "place_order",
+     {"symbol": "ETH/USDT", "side": "sell", "amount": 2, "order_type": "limit", "price": 3100}),
+    ("buy 3 sol at 145 tp 160 sl 138", "trade_execution", "place_order",
+     {"symbol": "SOL/USDT", "side": "buy", "amount": 3, "order_type": "limit", "price": 145, "take_profits": [160],
+      "stop_loss": 138}),
+    ("did my eth limit fill", "portfolio_analysis", "orders", {"symbol": "ETH/USDT"}),
+    ("rsi(14) btc", "technical_analysis", "indicators", {"symbol": "BTC/USDT", "indicators": ["rsi"],
+                                                         "indicator_period": 14}),
+    ("how's link looking on the 4h", "market_analysis", "price", {"symbol": "LINK/USDT"}),
 ]
 
 # (text, entities) for signal posts
