@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -122,9 +122,14 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _words_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+def _any_word(words: Iterable[str]) -> str:
+    """A case-insensitive alternation of whole words or phrases, longest first."""
     alternatives = sorted({re.escape(w) for w in words if w}, key=len, reverse=True)
-    return re.compile(rf"(?<!\w)({'|'.join(alternatives)})(?!\w)", re.I) if alternatives else None
+    return rf"(?<!\w)(?i:{'|'.join(alternatives)})(?!\w)" if alternatives else ""
+
+
+def _newest_first(item: NewsItem) -> datetime:
+    return item.published_at or datetime.min.replace(tzinfo=UTC)
 
 
 class NewsService:
@@ -155,40 +160,44 @@ class NewsService:
         """
         if period is not None and period not in PERIODS:
             raise ValueError(f"unknown period {period!r}")
-        query = dict(symbols=tuple(symbols), period=period, keywords=tuple(keywords))
+        asked = NewsResult(NewsStatus.NO_SOURCE, symbols=tuple(symbols), period=period, keywords=tuple(keywords))
         if self._source is None:
-            return NewsResult(NewsStatus.NO_SOURCE, **query)
+            return asked
         snapshot = await self._source.snapshot()
         if snapshot.source_count == 0:
-            return NewsResult(NewsStatus.NO_SOURCE, **query)
+            return asked
         if len(snapshot.failed_sources) == snapshot.source_count:
-            return NewsResult(NewsStatus.SOURCES_FAILED, failed_sources=snapshot.failed_sources, **query)
-        matching = [item for item in snapshot.items if self._matches(item, symbols, period, keywords)]
-        matching.sort(key=lambda item: item.published_at or datetime.min.replace(tzinfo=UTC), reverse=True)
-        return NewsResult(
-            NewsStatus.OK,
+            return replace(asked, status=NewsStatus.SOURCES_FAILED, failed_sources=snapshot.failed_sources)
+        wanted = self._filter(symbols, period, keywords)
+        matching = sorted(filter(wanted, snapshot.items), key=_newest_first, reverse=True)
+        return replace(
+            asked,
+            status=NewsStatus.OK,
             items=tuple(matching[:limit]),
             matched_before_limit=len(matching),
             failed_sources=snapshot.failed_sources,
-            **query,
         )
 
-    def _matches(self, item: NewsItem, symbols: Sequence[str], period: str | None, keywords: Sequence[str]) -> bool:
-        if period is not None:
-            if item.published_at is None or item.published_at < self._clock() - PERIODS[period]:
-                return False
-        text = f"{item.title}\n{item.summary}"
-        if symbols and not any(self._mentions_coin(text, symbol) for symbol in symbols):
-            return False
-        if keywords:
-            words = [word for keyword in keywords for word in TOPICS.get(keyword.lower(), (keyword,))]
-            pattern = _words_pattern(words)
-            return pattern is not None and pattern.search(text) is not None
-        return True
+    def _filter(
+        self, symbols: Sequence[str], period: str | None, keywords: Sequence[str]
+    ) -> Callable[[NewsItem], bool]:
+        since = self._clock() - PERIODS[period] if period is not None else None
+        coins = [self._coin_pattern(symbol) for symbol in symbols]
+        topic_words = _any_word(word for keyword in keywords for word in TOPICS.get(keyword.lower(), (keyword,)))
+        topics = re.compile(topic_words) if topic_words else None
 
-    def _mentions_coin(self, text: str, symbol: str) -> bool:
+        def wanted(item: NewsItem) -> bool:
+            if since is not None and (item.published_at is None or item.published_at < since):
+                return False
+            text = f"{item.title}\n{item.summary}"
+            if coins and not any(coin.search(text) for coin in coins):
+                return False
+            return topics is None or topics.search(text) is not None
+
+        return wanted
+
+    def _coin_pattern(self, symbol: str) -> re.Pattern[str]:
         base = symbol.split("/")[0].upper()
-        if re.search(rf"(?<![\w$])\$?{re.escape(base)}(?!\w)", text):
-            return True
-        names = _words_pattern(self._coin_names.get(base, ()))
-        return names is not None and names.search(text) is not None
+        ticker = rf"(?<![\w$])\$?{re.escape(base)}(?!\w)"  # case-sensitive: "ETH", "$ETH"
+        names = _any_word(self._coin_names.get(base, ()))
+        return re.compile(f"{ticker}|{names}" if names else ticker)
