@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Literal
 
 from domain.numbers import HUNDRED, ZERO, money, normalized, percent, round_to
-from domain.services.market_overview import MarketReader, SymbolSnapshot, Trend, fetch_snapshot
+from domain.services.market_overview import MarketReader, SymbolSnapshot, Trend, fetch_snapshot, gather_available
 
 NOT_FINANCIAL_ADVICE = (
     "This is an automated, rule-based reading of price data, not financial advice. "
@@ -121,7 +121,8 @@ def recommend(s: SymbolSnapshot) -> Recommendation:
 
     cushion = s.atr or ZERO
     if stance is Stance.WAIT:
-        level, side = s.ema_fast or s.resistance, "above"
+        assert s.ema_fast is not None  # a downtrend is only ever read from the averages
+        level, side = s.ema_fast, "above"
         closing = f"The wait ends on a daily close above {_text(level)} (EMA{s.ema_periods[0]})."
     elif stance is Stance.TAKE_PARTIAL_PROFIT:
         level, side = money(s.resistance + cushion), "above"
@@ -131,6 +132,22 @@ def recommend(s: SymbolSnapshot) -> Recommendation:
         closing = f"The view is wrong on a daily close below {_text(level)} (support minus one ATR)."
     reasons = [_trend_reason(s), _rsi_reason(s), _range_reason(s), _volatility_reason(s), closing]
     return Recommendation(s.symbol, stance, tuple(r for r in reasons if r), level, side, s)
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """Views over several pairs for "which coins look good": accumulation candidates first."""
+
+    recommendations: tuple[Recommendation, ...]  # by stance, then strongest 30-day change first
+    unavailable: tuple[str, ...]
+    disclaimer: str = NOT_FINANCIAL_ADVICE
+
+    @property
+    def to_accumulate(self) -> tuple[Recommendation, ...]:
+        return tuple(r for r in self.recommendations if r.stance is Stance.ACCUMULATE)
+
+
+_STANCE_ORDER = {Stance.ACCUMULATE: 0, Stance.HOLD: 1, Stance.TAKE_PARTIAL_PROFIT: 2, Stance.WAIT: 3}
 
 
 # --- DCA --------------------------------------------------------------------------------------
@@ -406,6 +423,11 @@ class RecommendationService:
 
     async def view(self, symbol: str) -> Recommendation:
         return recommend(await fetch_snapshot(self._market, symbol, VIEW_PERIOD))
+
+    async def screen(self, symbols: Sequence[str]) -> Screen:
+        views, unavailable = await gather_available(symbols, self.view)
+        ranked = sorted(views.values(), key=lambda r: (_STANCE_ORDER[r.stance], -r.snapshot.change_percent))
+        return Screen(tuple(ranked), unavailable)
 
     async def dca_plan(
         self,

@@ -140,3 +140,15 @@ async def test_the_service_plans_from_the_current_price_and_splits_capital_over_
     assert ideas.grid.quote_per_grid == D(50)
     assert (ideas.grid.lower, ideas.grid.upper) == (ideas.snapshot.support, ideas.snapshot.resistance)
     assert (await service.strategies()).dca is None
+
+
+async def test_screening_puts_accumulation_candidates_first():
+    market = ScriptedMarket({
+        "HOT/USDT": line(100, 1, 250),  # straight up to its high: take partial profit
+        "DIP/USDT": line(100, 1, 240) + line(336, -2, 10),  # uptrend pulled back: accumulate
+        "SINK/USDT": line(400, -1, 250),  # downtrend: wait
+    })
+    screen = await RecommendationService(market).screen(["SINK/USDT", "HOT/USDT", "DIP/USDT", "GONE/USDT"])
+    assert [(r.symbol, r.stance) for r in screen.recommendations] == [
+        ("DIP/USDT", Stance.ACCUMULATE), ("HOT/USDT", Stance.TAKE_PARTIAL_PROFIT), ("SINK/USDT", Stance.WAIT)]
+    assert [r.symbol for r in screen.to_accumulate] == ["DIP/USDT"] and screen.unavailable == ("GONE/USDT",)
