@@ -99,7 +99,7 @@ def _measure(candles: Sequence[Candle]) -> _Measures:
     up_volume = sum((c.volume for c in window if c.close > c.open), ZERO)
     return _Measures(
         momentum=change_over(candles, MOMENTUM_DAYS),
-        rsi=NEUTRAL if rsi_value is None else rsi_value,
+        rsi=NEUTRAL if rsi_value is None else rsi_value,  # too young a pair counts as neutral
         volatility_ratio=round_to(Decimal(repr(recent / usual)), 2) if usual else Decimal(1),
         up_volume_share=round_to(up_volume / total_volume * HUNDRED, 2) if total_volume else NEUTRAL,
     )
