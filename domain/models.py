@@ -370,6 +370,28 @@ class ExchangeReport:
 
 
 @dataclass(frozen=True, slots=True)
+class ApiCredentials:
+    """A decrypted exchange API key: exists only in memory, on its way to the exchange adapter."""
+
+    api_key: str = field(repr=False)
+    secret: str = field(repr=False)
+    passphrase: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialInfo:
+    """What may be shown of a stored API key: never the key itself."""
+
+    id: uuid.UUID
+    exchange: str
+    label: str
+    key_hint: str  # last four characters
+    is_testnet: bool
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     action: str  # e.g. order.created, order.filled, position.closed
     entity_type: str

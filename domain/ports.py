@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from domain.models import (
+    ApiCredentials,
     AuditEntry,
     Balance,
     Candle,
+    CredentialInfo,
     ExchangeReport,
     Fill,
     Market,
@@ -67,6 +69,16 @@ class ConfirmationStore(Protocol):
         """Remove and return the draft atomically; ``None`` if it is gone (taken or evicted)."""
         ...
     async def was_taken(self, token: str) -> bool: ...
+
+
+class CredentialVault(Protocol):
+    """Exchange API keys sealed at rest; a key is unsealed only into the adapter it builds."""
+
+    async def store(self, uow: Any, user_id: uuid.UUID, exchange: str, credentials: ApiCredentials, *,
+                    label: str = "default", is_testnet: bool = False) -> CredentialInfo: ...
+    async def list(self, uow: Any, user_id: uuid.UUID) -> list[CredentialInfo]: ...
+    async def delete(self, uow: Any, user_id: uuid.UUID, credential_id: uuid.UUID) -> bool: ...
+    async def open_exchange(self, uow: Any, user_id: uuid.UUID, exchange: str, label: str = "default") -> ExchangePort: ...
 
 
 class PortfolioStore(Protocol):

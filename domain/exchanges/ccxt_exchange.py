@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -34,7 +34,7 @@ from domain.errors import (
     RateLimited,
     UnknownSymbol,
 )
-from domain.models import Balance, ExchangeReport, Fill, Market, Order
+from domain.models import ApiCredentials, Balance, ExchangeReport, Fill, Market, Order
 from domain.numbers import ZERO
 
 log = logging.getLogger(__name__)
@@ -64,15 +64,6 @@ TRANSLATIONS: tuple[tuple[type[Exception], Callable[[], DomainError]], ...] = (
 )
 # Failures after which a request may or may not have been carried out.
 UNCERTAIN = (ccxt.RequestTimeout, ccxt.ExchangeNotAvailable)
-
-
-@dataclass(frozen=True, slots=True)
-class ApiCredentials:
-    """A decrypted API key: built by the credential store for the adapter, never logged."""
-
-    api_key: str = field(repr=False)
-    secret: str = field(repr=False)
-    passphrase: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

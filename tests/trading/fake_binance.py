@@ -39,6 +39,7 @@ class SeenRequest:
     method: str
     path: str
     params: dict[str, str]
+    api_key: str | None  # the X-MBX-APIKEY header of signed requests
 
 
 @dataclass
@@ -88,7 +89,7 @@ class FakeBinance:
 
     async def _handle(self, request: web.Request) -> web.Response:
         params = dict(parse_qsl(request.query_string)) | dict(parse_qsl(await request.text()))
-        self.requests.append(SeenRequest(request.method, request.path, params))
+        self.requests.append(SeenRequest(request.method, request.path, params, request.headers.get("X-MBX-APIKEY")))
         if (request.method, request.path) == ("GET", "/api/v3/order") and ("GET", "/api/v3/order") not in self._routes:
             return self._order_lookup(params)
         replies = self._routes.get((request.method, request.path))

@@ -10,8 +10,8 @@ import pytest
 
 from domain.enums import OrderSide, OrderStatus, OrderType
 from domain.errors import ExchangeUnavailable, InsufficientFunds, RateLimited
-from domain.exchanges.ccxt_exchange import ApiCredentials, CcxtExchange, CcxtGateway, RetryPolicy, create_client
-from domain.models import Order
+from domain.exchanges.ccxt_exchange import CcxtExchange, CcxtGateway, RetryPolicy, create_client
+from domain.models import ApiCredentials, Order
 from tests.trading.fake_binance import FakeBinance, Reply, recorded
 
 CLIENT_ID = "tsr-AbCdEfGhIjKl"
