@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 from domain.enums import OrderSide, OrderType
 from domain.models import OrderRequest
+from domain.services.risk import RiskService
 
 
 async def place(trading, user, request):
@@ -69,3 +70,26 @@ async def test_open_orders_by_symbol(trading, alice):
     async with trading.unit() as uow:
         assert [o.symbol for o in await trading.portfolios.open_orders(uow, alice)] == ["ETH/USDT"]
         assert await trading.portfolios.open_orders(uow, alice, "BTC/USDT") == []
+
+
+async def test_portfolio_risk_flags_concentration_and_missing_stops(trading, alice):
+    risk = RiskService(trading.prices, trading.portfolios, max_position_percent=D("25"))
+    await place(trading, alice, OrderRequest("BTC/USDT", OrderSide.BUY, amount=D("0.1"), stop_loss=D("48000")))
+    await place(trading, alice, OrderRequest("ETH/USDT", OrderSide.BUY, amount=D("0.5")))
+    async with trading.unit() as uow:
+        report = await risk.portfolio_risk(uow, alice)
+    assert [e.asset for e in report.exposures] == ["BTC", "ETH"]
+    btc, eth = report.exposures
+    assert (btc.value, btc.stop_loss, btc.loss_at_stop) == (D("5000"), D("48000"), D("200"))
+    assert (eth.value, eth.loss_at_stop) == (D("1500"), None)
+    assert report.without_stop_loss == ("ETH",) and report.capital_at_risk == D("200")
+    # 6,500 of 9,990.24675 in coins; BTC alone is over the 25 % limit
+    assert round(report.exposure_percent, 2) == D("65.06") and report.level == "high"
+    assert round(report.concentration, 4) == round((D(5000) / 6500) ** 2 + (D(1500) / 6500) ** 2, 4)
+
+
+async def test_position_size_against_the_portfolio(trading, alice):
+    risk = RiskService(trading.prices, trading.portfolios, max_position_percent=D("25"))
+    async with trading.unit() as uow:
+        sizing = await risk.position_size(uow, alice, "BTC/USDT", D("49000"), risk_percent=D("1"))
+    assert (sizing.entry, sizing.quantity) == (D("50000"), D("0.09099"))
