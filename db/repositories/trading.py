@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Order as OrderRow
@@ -74,13 +73,23 @@ def _market(row: TradingPair) -> Market:
     )
 
 
-async def _pair_id(session: AsyncSession, portfolio_id: uuid.UUID, symbol: str) -> uuid.UUID:
-    """The pair of ``symbol`` on the portfolio's exchange (``PairRepository.ensure`` made it exist)."""
-    return await session.scalar(
-        select(TradingPair.id)
-        .join(PortfolioRow, PortfolioRow.exchange == TradingPair.exchange)
-        .where(PortfolioRow.id == portfolio_id, TradingPair.symbol == symbol)
-    )
+class PairIds:
+    """Pair id of a symbol on a portfolio's exchange, remembered for the session (ids never change)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._known: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
+
+    async def __call__(self, portfolio_id: uuid.UUID, symbol: str) -> uuid.UUID:
+        key = (portfolio_id, symbol)
+        if key not in self._known:
+            # PairRepository.ensure made the pair exist before any order on it.
+            self._known[key] = await self._session.scalar(
+                select(TradingPair.id)
+                .join(PortfolioRow, PortfolioRow.exchange == TradingPair.exchange)
+                .where(PortfolioRow.id == portfolio_id, TradingPair.symbol == symbol)
+            )
+        return self._known[key]
 
 
 def _order(row: OrderRow, symbol: str) -> Order:
@@ -140,13 +149,15 @@ def _order_state(order: Order) -> dict[str, Any]:
 class OrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._pair_id = PairIds(session)
 
     async def add(self, order: Order) -> None:
+        """Insert; raises ``AlreadyConfirmed`` if the client order id is taken."""
         values = {
             "id": order.id,
             "user_id": order.user_id,
             "portfolio_id": order.portfolio_id,
-            "trading_pair_id": await _pair_id(self._session, order.portfolio_id, order.symbol),
+            "trading_pair_id": await self._pair_id(order.portfolio_id, order.symbol),
             "client_order_id": order.client_order_id,
             "order_type": order.order_type,
             "side": order.side,
@@ -161,14 +172,12 @@ class OrderRepository:
             "expires_at": order.expires_at,
             **_order_state(order),
         }
-        try:
-            # A savepoint, so that a duplicate leaves the caller's transaction usable.
-            async with self._session.begin_nested():
-                await self._session.execute(insert(OrderRow).values(values))
-        except IntegrityError as error:
-            if "uq_orders_client_order_id" in str(error.orig):
-                raise AlreadyConfirmed() from error
-            raise
+        inserted = await self._session.scalar(
+            insert(OrderRow).values(values).on_conflict_do_nothing(index_elements=[OrderRow.client_order_id])
+            .returning(OrderRow.id)
+        )
+        if inserted is None:
+            raise AlreadyConfirmed()  # an order already carries this client order id
 
     async def save(self, order: Order) -> None:
         await self._session.execute(update(OrderRow).where(OrderRow.id == order.id).values(_order_state(order)))
@@ -249,6 +258,7 @@ class OrderRepository:
 class TradeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._pair_id = PairIds(session)
 
     async def add(self, fill: Fill, order: Order, position_id: uuid.UUID | None, realized_pnl: Decimal) -> None:
         await self._session.execute(
@@ -256,7 +266,7 @@ class TradeRepository:
                 order_id=order.id,
                 user_id=order.user_id,
                 portfolio_id=order.portfolio_id,
-                trading_pair_id=await _pair_id(self._session, order.portfolio_id, order.symbol),
+                trading_pair_id=await self._pair_id(order.portfolio_id, order.symbol),
                 position_id=position_id,
                 exchange_trade_id=fill.trade_id,
                 side=fill.side,
@@ -349,6 +359,7 @@ def _position_state(position: Position) -> dict[str, Any]:
 class PositionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._pair_id = PairIds(session)
 
     async def add(self, position: Position) -> None:
         await self._session.execute(
@@ -356,7 +367,7 @@ class PositionRepository:
                 id=position.id,
                 user_id=position.user_id,
                 portfolio_id=position.portfolio_id,
-                trading_pair_id=await _pair_id(self._session, position.portfolio_id, position.symbol),
+                trading_pair_id=await self._pair_id(position.portfolio_id, position.symbol),
                 signal_id=position.signal_id,
                 side=position.side,
                 opened_at=position.opened_at,
