@@ -2,8 +2,9 @@
 "compare X vs Y", over a universe of pairs the operator chooses.
 
 Also the per-symbol technical picture (:class:`SymbolSnapshot`: change, volatility, RSI, trend,
-range) that comparisons, recommendations and sentiment read, and :class:`MarketReader`, the two
-market-data questions these services ask (``MarketDataPort`` answers them).
+levels) that comparisons and recommendations read, and :class:`MarketReader`, the two
+market-data questions these services ask (``MarketDataPort`` answers them). Indicators come from
+``domain.services.indicators`` and support/resistance from ``market_analysis``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from typing import Protocol, TypeVar
 
 from domain.errors import DomainError, MarketDataUnavailable
 from domain.models import Candle, Ticker
-from domain.numbers import HUNDRED, ZERO, money, percent, round_to
+from domain.numbers import ZERO, money, percent, round_to
+from domain.services import indicators as ta
+from domain.services.market_analysis import support_resistance
 
 PERIOD_DAYS = {"24h": 1, "7d": 7, "30d": 30}  # the NLP's ``period`` values
 DEFAULT_MOVERS = 5
@@ -33,6 +36,7 @@ BTC = "BTC/USDT"
 # Daily candles fetched for a snapshot: EMA 200 plus room for it to settle.
 SNAPSHOT_CANDLES = 250
 RANGE_DAYS = 30
+LEVEL_DAYS = 90  # swing highs and lows this recent count as support and resistance
 VOLATILITY_DAYS = 30
 RSI_PERIOD = 14
 ATR_PERIOD = 14
@@ -100,8 +104,10 @@ class SymbolSnapshot:
     ema_fast: Decimal | None
     ema_slow: Decimal | None
     atr: Decimal | None  # ATR 14 of daily candles, in price units
-    support: Decimal  # lowest low of the last 30 daily candles
-    resistance: Decimal  # highest high of the last 30 daily candles
+    support: Decimal  # nearest swing low below the price in 90 days, else the 30-day low
+    resistance: Decimal  # nearest swing high above the price in 90 days, else the 30-day high
+    range_low: Decimal  # lowest low of the last 30 daily candles
+    range_high: Decimal  # highest high of the last 30 daily candles
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,47 +118,9 @@ class Comparison:
     calmest: str  # the pair with the lowest volatility
 
 
-# --- indicators ------------------------------------------------------------------------------
-# Stand-ins until the shared ``domain.services.indicators`` module exists: the latest value only,
-# Wilder's smoothing for RSI and ATR as on exchange charts; None when the history is too short.
-
-
-def ema(values: Sequence[Decimal], period: int) -> Decimal | None:
-    if len(values) < period:
-        return None
-    alpha = Decimal(2) / (period + 1)
-    average = sum(values[:period], ZERO) / period  # seeded with the simple average
-    for value in values[period:]:
-        average += alpha * (value - average)
-    return money(average)
-
-
-def _wilder(values: Sequence[Decimal], period: int) -> Decimal:
-    average = sum(values[:period], ZERO) / period
-    for value in values[period:]:
-        average = (average * (period - 1) + value) / period
-    return average
-
-
-def rsi(closes: Sequence[Decimal], period: int = RSI_PERIOD) -> Decimal | None:
-    if len(closes) <= period:
-        return None
-    changes = [b - a for a, b in zip(closes, closes[1:])]
-    gain = _wilder([max(c, ZERO) for c in changes], period)
-    loss = _wilder([max(-c, ZERO) for c in changes], period)
-    if loss == ZERO:
-        return HUNDRED if gain > ZERO else Decimal(50)
-    return round_to(HUNDRED - HUNDRED / (1 + gain / loss), 2)
-
-
-def atr(candles: Sequence[Candle], period: int = ATR_PERIOD) -> Decimal | None:
-    if len(candles) <= period:
-        return None
-    ranges = [
-        max(c.high - c.low, abs(c.high - before.close), abs(c.low - before.close))
-        for before, c in zip(candles, candles[1:])
-    ]
-    return money(_wilder(ranges, period))
+def last_value(series: Sequence[Decimal | None]) -> Decimal | None:
+    """The latest point of an indicator series (None while it is still warming up)."""
+    return series[-1] if series else None
 
 
 # --- market figures -----------------------------------------------------------------------------
@@ -196,8 +164,11 @@ def snapshot_of(symbol: str, candles: Sequence[Candle], ticker: Ticker, period: 
     days = period_days(period)
     closes = [c.close for c in candles]
     fast_period, slow_period = LONG_TREND_EMAS if len(closes) >= LONG_TREND_EMAS[1] else SHORT_TREND_EMAS
-    fast, slow = ema(closes, fast_period), ema(closes, slow_period)
+    fast, slow = (last_value(ta.ema(closes, n)) for n in (fast_period, slow_period))
+    rsi, atr = last_value(ta.rsi(closes, RSI_PERIOD)), last_value(ta.atr(candles, ATR_PERIOD))
     recent = candles[-RANGE_DAYS:]
+    range_low, range_high = min(c.low for c in recent), max(c.high for c in recent)
+    supports, resistances = support_resistance(candles[-LEVEL_DAYS:], ticker.last)
     return SymbolSnapshot(
         symbol=symbol,
         last_price=ticker.last,
@@ -205,14 +176,16 @@ def snapshot_of(symbol: str, candles: Sequence[Candle], ticker: Ticker, period: 
         # The ticker's rolling 24 h beats the daily candles, whose last one is still forming.
         change_percent=round_to(ticker.change_percent, 2) if days == 1 else change_over(candles, days),
         volatility_percent=daily_volatility(candles),
-        rsi=rsi(closes, RSI_PERIOD),
+        rsi=round_to(rsi, 2) if rsi is not None else None,
         trend=classify_trend(ticker.last, fast, slow),
         ema_periods=(fast_period, slow_period),
-        ema_fast=fast,
-        ema_slow=slow,
-        atr=atr(candles, ATR_PERIOD),
-        support=min(c.low for c in recent),
-        resistance=max(c.high for c in recent),
+        ema_fast=money(fast) if fast is not None else None,
+        ema_slow=money(slow) if slow is not None else None,
+        atr=money(atr) if atr is not None else None,
+        support=money(supports[0].price) if supports else range_low,
+        resistance=money(resistances[0].price) if resistances else range_high,
+        range_low=range_low,
+        range_high=range_high,
     )
 
 

@@ -90,9 +90,9 @@ def _rsi_reason(s: SymbolSnapshot) -> str | None:
 
 def _range_reason(s: SymbolSnapshot) -> str:
     return (
-        f"Price is {_text(_distance_percent(s.last_price, s.support))}% above the 30-day low "
-        f"({_text(s.support)}, support) and {_text(_distance_percent(s.last_price, s.resistance))}% "
-        f"below the 30-day high ({_text(s.resistance)}, resistance)."
+        f"Price is {_text(_distance_percent(s.last_price, s.support))}% above support at {_text(s.support)} "
+        f"and {_text(_distance_percent(s.last_price, s.resistance))}% below resistance at "
+        f"{_text(s.resistance)} (the nearest daily swing low and high)."
     )
 
 
@@ -459,7 +459,7 @@ class RecommendationService:
             capital=capital,
             snapshot=s,
             templates=TEMPLATES,
-            grid=grid_levels(s.support, s.resistance, capital),
-            range_levels=range_levels(s.support, s.resistance, s.atr),
+            grid=grid_levels(s.range_low, s.range_high, capital),
+            range_levels=range_levels(s.range_low, s.range_high, s.atr),
             dca=dca,
         )

@@ -23,7 +23,14 @@ from enum import StrEnum
 from domain.errors import MarketDataUnavailable
 from domain.models import Candle
 from domain.numbers import HUNDRED, ZERO, round_to
-from domain.services.market_overview import MarketReader, change_over, gather_available, rsi, typical_daily_move
+from domain.services import indicators as ta
+from domain.services.market_overview import (
+    MarketReader,
+    change_over,
+    gather_available,
+    last_value,
+    typical_daily_move,
+)
 
 BASIS = "Derived from price and volume only; no social media, news or on-chain data source is connected."
 MARKET = "market"
@@ -93,13 +100,13 @@ def _score(value: Decimal) -> int:
 def _measure(candles: Sequence[Candle]) -> _Measures:
     usual = typical_daily_move(candles, USUAL_VOLATILITY_DAYS)
     recent = typical_daily_move(candles, RECENT_VOLATILITY_DAYS)
-    rsi_value = rsi([c.close for c in candles], RSI_PERIOD)
+    rsi = last_value(ta.rsi([c.close for c in candles], RSI_PERIOD))
     window = candles[-VOLUME_DAYS:]
     total_volume = sum((c.volume for c in window), ZERO)
     up_volume = sum((c.volume for c in window if c.close > c.open), ZERO)
     return _Measures(
         momentum=change_over(candles, MOMENTUM_DAYS),
-        rsi=NEUTRAL if rsi_value is None else rsi_value,  # too young a pair counts as neutral
+        rsi=NEUTRAL if rsi is None else rsi,  # too young a pair counts as neutral
         volatility_ratio=round_to(Decimal(repr(recent / usual)), 2) if usual else Decimal(1),
         up_volume_share=round_to(up_volume / total_volume * HUNDRED, 2) if total_volume else NEUTRAL,
     )

@@ -15,7 +15,8 @@ from enum import StrEnum
 
 from domain.enums import OrderSide
 from domain.numbers import ZERO, money, percent, round_to
-from domain.services.market_overview import MarketReader, atr
+from domain.services import indicators as ta
+from domain.services.market_overview import MarketReader, last_value
 
 # 0.5 %: the first maintenance tier of the main USDT perpetuals on the big exchanges.
 MAINTENANCE_MARGIN_RATE = Decimal("0.005")
@@ -252,12 +253,12 @@ class TradeReviewService:
             self._market.ticker(plan.symbol),
             self._market.ohlcv(plan.symbol, self._atr_timeframe, ATR_PERIOD * 3),
         )
-        atr_value = atr(candles, ATR_PERIOD)
+        atr = last_value(ta.atr(candles, ATR_PERIOD))
         return review_trade(
             plan,
             plan.entry if plan.entry is not None else ticker.last,
             current_price=ticker.last,
-            atr_value=atr_value,
+            atr_value=money(atr) if atr is not None else None,
             atr_timeframe=self._atr_timeframe,
             maintenance_margin_rate=self._mmr,
         )

@@ -9,15 +9,7 @@ import pytest
 
 from domain.errors import MarketDataUnavailable, UnknownSymbol
 from domain.models import Candle
-from domain.services.market_overview import (
-    MarketOverviewService,
-    Trend,
-    atr,
-    change_over,
-    classify_trend,
-    ema,
-    rsi,
-)
+from domain.services.market_overview import MarketOverviewService, Trend, change_over, classify_trend, fetch_snapshot
 from tests.analysis.market import NOW, ScriptedMarket, line
 
 TWO_DAYS = {
@@ -76,37 +68,22 @@ async def test_comparing_two_pairs_reads_trend_rsi_volatility_and_range():
     assert up.volatility_percent == D("1.00") and down.volatility_percent > D(3)
     assert comparison.strongest == "STEADY/USDT" and comparison.calmest == "STEADY/USDT"
     # The 30-day range: lowest low and highest high of the last 30 candles (1 beyond the bodies).
-    assert down.support == min(choppy[-30:]) - 1 and down.resistance == max(choppy[-31:]) + 1
+    assert down.range_low == min(choppy[-30:]) - 1 and down.range_high == max(choppy[-31:]) + 1
+
+
+async def test_support_is_the_nearest_swing_low_and_resistance_falls_back_to_the_range():
+    # Down from 120 to 100 in steps of 2, then up to 110: one swing low at 100, no swing high above.
+    closes = line(120, -2, 11) + line(102, 2, 5)
+    snapshot = await fetch_snapshot(ScriptedMarket({"V/USDT": closes}), "V/USDT")
+    assert snapshot.last_price == D(110)
+    assert snapshot.support == D(100)
+    assert snapshot.resistance == snapshot.range_high == D(120)
+    assert snapshot.ema_periods == (20, 50) and snapshot.trend is Trend.SIDEWAYS, "too young for any EMA"
 
 
 async def test_comparing_an_unknown_pair_tells_the_user():
     with pytest.raises(UnknownSymbol):
         await MarketOverviewService(ScriptedMarket(TWO_DAYS), []).compare(["BTC/USDT", "NOPE/USDT"])
-
-
-def test_ema_of_a_straight_line_lags_by_half_its_period():
-    # Seeded with the simple average, an EMA of a line stays (period - 1) / 2 steps behind it.
-    assert ema(line(100, 1, 60), 20) == D("149.5")
-    assert ema(line(100, 1, 10), 20) is None
-
-
-def test_rsi_by_hand():
-    # 14 changes: seven of +2 and seven of -1, so RS = (14 / 14) / (7 / 14) = 2 and RSI = 66.67.
-    closes = [D(100)]
-    for step in [2, -1] * 7:
-        closes.append(closes[-1] + step)
-    assert rsi(closes) == D("66.67")
-    assert rsi(line(100, 1, 20)) == D(100) and rsi(line(100, -1, 20)) == D(0)
-    assert rsi([D(5)] * 20) == D(50)
-
-
-def test_atr_counts_gaps_from_the_previous_close():
-    flat = [Candle(NOW, D(100), D(102), D(98), D(100), D(1))] * 15
-    assert atr(flat) == D(4)
-    # A dip to 88..92 after a close of 100 (true range 12), then back to 98..102 after a close
-    # of 90 (true range 12 again): 14 ranges of which 12 are 4, so ATR = (48 + 24) / 14.
-    gapped = [*flat[:13], Candle(NOW, D(90), D(92), D(88), D(90), D(1)), flat[14]]
-    assert atr(gapped) == D("5.14285714")
 
 
 def test_change_over_and_trend_classification():

@@ -24,11 +24,11 @@ from domain.services.recommendations import (
 )
 from tests.analysis.market import ScriptedMarket, line
 
-# An uptrend at 110 in a 100..120 range, RSI 55, ATR 2.
+# An uptrend at 110 between support 100 and resistance 120, RSI 55, ATR 2.
 BASE = SymbolSnapshot(
     symbol="SOL/USDT", last_price=D(110), period="30d", change_percent=D(8), volatility_percent=D(3),
     rsi=D(55), trend=Trend.UP, ema_periods=(50, 200), ema_fast=D(105), ema_slow=D(95), atr=D(2),
-    support=D(100), resistance=D(120),
+    support=D(100), resistance=D(120), range_low=D(100), range_high=D(120),
 )
 
 
@@ -37,7 +37,7 @@ def test_an_uptrend_mid_range_is_a_hold_invalidated_below_support_minus_an_atr()
     assert view.stance is Stance.HOLD
     assert (view.invalidation_price, view.invalidated_on_close) == (D(98), "below")
     assert view.reasons[0].startswith("Uptrend")
-    assert "9.09% above the 30-day low" in view.reasons[2]  # (110 - 100) / 110
+    assert "9.09% above support at 100" in view.reasons[2]  # (110 - 100) / 110
     assert view.disclaimer == NOT_FINANCIAL_ADVICE and "not financial advice" in view.disclaimer
 
 
@@ -138,7 +138,7 @@ async def test_the_service_plans_from_the_current_price_and_splits_capital_over_
     assert ideas.symbol == "BTC/USDT" and [t.kind for t in ideas.templates] == list(StrategyKind)
     assert ideas.dca.amount_per_buy == D(50) and len(ideas.dca.flat.buys) == 10
     assert ideas.grid.quote_per_grid == D(50)
-    assert (ideas.grid.lower, ideas.grid.upper) == (ideas.snapshot.support, ideas.snapshot.resistance)
+    assert (ideas.grid.lower, ideas.grid.upper) == (ideas.snapshot.range_low, ideas.snapshot.range_high)
     assert (await service.strategies()).dca is None
 
 
