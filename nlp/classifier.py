@@ -17,12 +17,12 @@ from nlp.pipeline import Mention
 
 _POLITE = r"^(?:(?:please|pls|plz|ok|okay|now|hey|bot|can\s+you|could\s+you|i\s+want\s+to|i'd\s+like\s+to|i\s+wanna|let's|lets|go\s+ahead\s+and)[\s,]+)*"
 _SIDE_VERB = (
-    r"(?:market\s+|limit\s+)?(?:buy|sell|long|short|go\s+(?:long|short)|ape|pick\s+up|grab|dump|unload|offload|scoop|"
+    r"(?:market\s+|limit\s+)?(?:buy|sell|long|short|buyy|selll?|longg|shortt|shrot|go\s+(?:long|short)|ape|pick\s+up|grab|dump|unload|offload|scoop|"
     r"load\s+up|bid|purchase|stop[\s-]limit|trailing[\s-]stop|stop\s+(?:buy|sell)|open\s+(?:a\s+)?(?:long|short)|"
     r"enter\s+(?:a\s+)?(?:long|short)|place\s+(?:a\s+|an\s+)?(?:buy|sell|limit|market|stop))\b"
 )
 _EXPLAIN_START = (
-    r"^(?:what\s+(?:is|are)\s+(?:a|an|the)?\s*(?!my\b)|what's\s+(?:a|an)\s|what\s+does\s.+\smean|explain|define|"
+    r"(?:^|[:;.!?]\s*|^(?:so|ok|okay|and|but|also|btw|hey|quick\s+question)[\s,]+)(?:what\s+(?:is|are)\s+(?:a|an|the)?\s*(?!my\b)|what's\s+(?:a|an)\s|what\s+does\s.+\smean|explain|define|"
     r"meaning\s+of|how\s+(?:does|do)\s+(?!this\b|the\s+bot|you\b|i\b)[\w\s-]+\s+work|difference\s+between|"
     r"what\s+do\s+you\s+mean\s+by|eli5|tell\s+me\s+about\s+(?:a|an)\s)"
 )
@@ -56,7 +56,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     "evaluate_trade": [
         (r"\b(?:should\s+i|is\s+it\s+(?:a\s+)?(?:good|wise|smart|safe)|good\s+idea|bad\s+idea|decent\s+idea|"
          r"what\s+do\s+you\s+think|thoughts\s+on|review|grade|rate\s+(?:this|my)|evaluate|assess|check\s+(?:this|my)|"
-         r"good\s+entry|worth\s+(?:it|entering|taking)|opinion|would\s+you|does\s+this\s+(?:setup|trade)|"
+         r"good\s+entry|worth\s+(?:it|entering|taking)|opinion|would\s+you|does\s+this\s+(?:setup|trade)|legit|"
+         r"is\s+this\s+(?:signal|setup|call|trade)|"
          r"(?:good|decent|bad|solid|smart|safe)\s+(?:idea|trade|entry|setup|plan))\b", 2),
         (r"\b(?:risk[\s/-]*reward|r:r|r/r|rr\s+on|reward\s+to\s+risk)\b", 5),
         (r"\b(?:good|ok|okay|fine|decent|solid|legit)\s*\?+\s*$", 2),
@@ -125,7 +126,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"trades\s+did\s+i|my\s+trades|trade\s+log|executions|transactions|what\s+did\s+i\s+(?:buy|sell|trade))\b", 5),
     ],
     "portfolio_risk": [
-        (r"\b(?:risk\s+exposure|exposure|over[\s-]?exposed|over[\s-]?leveraged|how\s+leveraged|concentrat\w*|diversif\w*|risk\s+check|portfolio\s+risk|account\s+risk|"
+        (r"\b(?:risk\s+exposure|exposure|over[\s-]?exposed|how\s+exposed|exposed\s+(?:am\s+i|to|on|in)|over[\s-]?leveraged|how\s+leveraged|concentrat\w*|diversif\w*|risk\s+check|portfolio\s+risk|account\s+risk|"
          r"overall\s+(?:risk|leverage)|margin\s+ratio|liquidation\s+risk|drawdown|how\s+risky\s+is\s+my\s+"
          r"(?:portfolio|account|book))\b", 5),
     ],
@@ -167,7 +168,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     "help": [
         (r"\bcommands?\b", 2),
         (r"\b(?:help|commands?|what\s+can\s+you\s+do|get(?:ting)?\s+started|how\s+(?:do|can)\s+i\s+use|"
-         r"how\s+(?:does|do)\s+(?:this|the)\s+bot\s+work|features|menu|usage|tutorial|what\s+do\s+you\s+do)\b", 5),
+         r"how\s+(?:does|do)\s+(?:this|the)\s+bot\s+work|features|menu|usage|tutorial|what\s+do\s+you\s+do|"
+         r"what\s+(?:can|does)\s+(?:this|the)\s+(?:bot|thing|app)\s+do)\b", 5),
         (r"^/\w+", 5),
         (r"^how\s+(?:do|can|should)\s+i\s+(?:set|create|use|add|connect|link|change|see|get|turn|enable|cancel)\b", 8),
     ],

@@ -134,9 +134,11 @@ def evaluate(items: Iterable[dict[str, Any]], parse: Callable[[str], dict[str, A
             intent_ok = output.get("intent") == expect["intent"]
             report.intent_correct += intent_ok
         post = expect.get("intent") in POST_INTENTS
-        alternatives = [expect.get("entities", {}), *item.get("entities_alt", [])]
+        # "lenient" and "entities_alt" may sit on the item or inside "expect" (the dev file does the latter).
+        alternatives = [expect.get("entities", {}), *item.get("entities_alt", []), *expect.get("entities_alt", [])]
+        lenient = [*item.get("lenient", ()), *expect.get("lenient", ())]
         best = min(
-            (score_entities(alt, got, lenient=item.get("lenient", ()), post=post) for alt in alternatives),
+            (score_entities(alt, got, lenient=lenient, post=post) for alt in alternatives),
             key=lambda score: (score.missed + score.false_positives, score.missed),
         )
         report.entity_correct += best.correct

@@ -22,7 +22,8 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(rf"\b{_STOP}(?:\s+target)?\s*(?:was\s+|got\s+|has\s+been\s+|is\s+)?(?:hit|reached|triggered|taken|touched)",
                    re.I),
         re.compile(r"\bstopped\s+out\b|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated", re.I),
-        re.compile(rf"\b{_STOP}\s*[⛔❌🛑🚫]|\b{_STOP}\b[\s\S]{{0,80}}?(?:\d\s*%\s*loss|\bloss\s*:\s*-?\d)", re.I),
+        re.compile(rf"\b{_STOP}\s*[⛔❌🛑🚫]|\b{_STOP}\b[\s\S]{{0,80}}?(?:\d\s*%\s*loss|(?<!stop\s)(?<!stop-)\bloss\s*:\s*-?\d)",
+                   re.I),
     ),
     "tp_hit": (
         re.compile(rf"\b(?:hit|reached|touched|achieved|smashed|done|printed|secured)\s+(?:the\s+|our\s+)?"
@@ -44,7 +45,9 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
                    r"activated|achieved)|\b(?:filled|activated|entered)\b", re.I),
     ),
 }
-_TARGET_INDEX_RE = re.compile(rf"{_TARGET}\s*#?(\d{{1,2}})(?![\d.,])", re.I)
+_TARGET_INDEX_RE = re.compile(rf"{_TARGET}\s*#?(\d{{1,2}})(?!\d|[.,]\d)", re.I)
+# "4th target hit", "2nd TP done".
+_NUMBERED_ORDINAL_TARGET_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)\s+{_TARGET}s?\b", re.I)
 _ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4,
              "fifth": 5, "five": 5, "sixth": 6, "six": 6}
 _ORDINAL_TARGET_RE = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+{_TARGET}s?\b", re.I)
@@ -136,6 +139,7 @@ def _target_details(text: str) -> dict[str, Any]:
         return {"all_targets": True}
     indexes = [int(m.group(1)) for m in _TARGET_INDEX_RE.finditer(text)]
     indexes += [_ORDINALS[m.group(1).lower()] for m in _ORDINAL_TARGET_RE.finditer(text)]
+    indexes += [int(m.group(1)) for m in _NUMBERED_ORDINAL_TARGET_RE.finditer(text)]
     return {"target_index": max(indexes)} if indexes else {}
 
 

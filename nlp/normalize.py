@@ -12,6 +12,20 @@ _DASHES_RE = re.compile("[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
 # A Cyrillic х/Х touching a number is the leverage sign typed on a Russian keyboard ("20х").
 _CYRILLIC_X_RE = re.compile("(?<=\\d)\\s?[\u0445\u0425]|[\u0445\u0425](?=\\s?\\d)")
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+# Arrows of every style ("TP 1 ➜ 2.50", "SL ⇒ 0.9") read as the plain arrow.
+_ARROWS_RE = re.compile("[\u2794\u2799\u279b-\u27a1\u27a4\u27b2\u27f6\u27f9\u21d2\u21e8\u2b95]\ufe0f?")
+# Russian-language channels: the trading words, read as their English labels.
+_RUSSIAN_WORDS = (
+    (re.compile(r"\b(?:точк[аи]\s+входа|вход(?:а|ы)?|зона\s+входа)\b", re.I), "entry"),
+    (re.compile(r"\b(?:цел[иья]|тейк(?:и|-профит\w*)?|тп)\b", re.I), "targets"),
+    (re.compile(r"\b(?:стоп(?:-?лосс)?|сл)\b", re.I), "stop loss"),
+    (re.compile(r"\bлонг\b", re.I), "long"),
+    (re.compile(r"\bшорт\b", re.I), "short"),
+    (re.compile(r"\b(?:плечо|плечи)\b", re.I), "leverage"),
+    (re.compile(r"\bкросс\b", re.I), "cross"),
+    (re.compile(r"\bизолир\w*\b", re.I), "isolated"),
+)
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 
 _MULTIPLIERS = {"k": Decimal(1_000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
 
@@ -44,7 +58,11 @@ def normalize_text(text: str) -> str:
     text = _KEYCAP_RE.sub(r"\1) ", text)
     text = _DASHES_RE.sub("-", text)
     text = _CYRILLIC_X_RE.sub(lambda m: m.group(0).replace("\u0445", "x").replace("\u0425", "x"), text)
-    return text.replace("\u2019", "'").replace("\u00a0", " ").replace("\u27a1", "\u2192")
+    text = _ARROWS_RE.sub("\u2192", text)
+    if _CYRILLIC_RE.search(text):
+        for pattern, english in _RUSSIAN_WORDS:
+            text = pattern.sub(english, text)
+    return text.replace("\u2019", "'").replace("\u00a0", " ")
 
 
 def parse_digits(digits: str) -> Decimal:

@@ -24,7 +24,8 @@ from nlp.symbols import SymbolUniverse
 # A pasted setup that asks for an opinion or a size is a question about the trade, not a signal.
 _ASKS_ABOUT_TRADE_RE = re.compile(
     r"\b(?:review|grade|rate|evaluate|assess|thoughts?|think|opinion|should\s+i|good\s+idea|decent|worth|"
-    r"risk[\s/-]*reward|r:r|rr|position\s+size|size\s+my|how\s+(?:much|many)|how\s+risky|what\s+size|risking)\b|\?",
+    r"risk[\s/-]*reward|r:r|rr|position\s+size|size\s+my|how\s+(?:much|many)|how\s+risky|what\s+size|risking|legit|"
+    r"any\s+good|safe\s+to|would\s+you)\b|\?",
     re.IGNORECASE,
 )
 _PASTED_SIGNAL_RE = re.compile(r"\b(?:saw|channel|fwd|forwarded|copy|signal|vip|group|call|paste[d]?)\b", re.IGNORECASE)
@@ -33,6 +34,7 @@ _ORDER_START_RE = re.compile(
     r"trailing[\s-]stop|place|open)\b",
     re.IGNORECASE,
 )
+_ENTRY_LABEL_RE = re.compile(r"\bentr(?:y|ies)\b", re.IGNORECASE)
 _SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s-]?profit|buy\s+(?:zone|around))\b",
                              re.IGNORECASE)
 
@@ -62,17 +64,26 @@ class RuleParser:
         return self._read_command(text, normalized)
 
     def _is_pasted_signal(self, normalized: str, signal: SignalReading) -> bool:
-        has_entry = "entries" in signal.entities or "entry_at_market" in signal.entities
-        complete = has_entry and ("take_profits" in signal.entities or "stop_loss" in signal.entities)
-        if not complete or "symbol" not in signal.entities:
+        found = signal.entities
+        has_entry = "entries" in found or "entry_at_market" in found
+        has_exit = any(key in found for key in ("take_profits", "stop_loss", "take_profit_percents", "stop_loss_percent"))
+        if not (has_entry and has_exit) or "symbol" not in found:
             return False
-        if _PASTED_SIGNAL_RE.search(normalized) or "\n" in normalized.strip():
+        stripped = normalized.strip()
+        multi_line = "\n" in stripped
+        # The user's own question wrapped around a setup ("is this signal legit? BTC long …", a first line
+        # asking for a review above a pasted post) asks about the trade; a post's own prose does not count.
+        question_part = stripped.split("\n", 1)[0] if multi_line else stripped
+        if _ASKS_ABOUT_TRADE_RE.search(question_part) and not (multi_line and _SIGNAL_HINT_RE.search(question_part)):
+            return False
+        if _PASTED_SIGNAL_RE.search(normalized) or multi_line:
             return True
-        if _ASKS_ABOUT_TRADE_RE.search(normalized):
-            return False
-        # "sell 5 SOL stop 131 limit 130.5" is an order; a range or several targets make it a signal.
-        several_levels = len(signal.entities.get("entries", [])) > 1 or len(signal.entities.get("take_profits", [])) > 1
-        return several_levels or not _ORDER_START_RE.match(normalized)
+        # "sell 5 SOL stop 131 limit 130.5" is an order; a range, several targets, or a post's own
+        # "Entry … TP … SL …" labels make it a signal.
+        several_levels = len(found.get("entries", [])) > 1 or len(found.get("take_profits", [])) > 1
+        labelled = bool(_ENTRY_LABEL_RE.search(normalized)) and "stop_loss" in found and (
+            "take_profits" in found or "take_profit_percents" in found)
+        return several_levels or labelled or not _ORDER_START_RE.match(normalized)
 
     def _read_post(self, text: str, normalized: str) -> ParsedCommand:
         signal = read_signal(normalized, self.universe)

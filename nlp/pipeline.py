@@ -71,8 +71,9 @@ def _phrases(mapping: dict[str, list[str]], label: str) -> list[dict[str, Any]]:
 _RULER_PATTERNS: list[dict[str, Any]] = [
     *_phrases({
         "buy": ["buy", "buying", "long", "longing", "go long", "ape", "ape into", "pick up", "grab", "bid", "load up on",
-                "purchase", "scoop", "scoop up", "longs"],
-        "sell": ["sell", "selling", "short", "shorting", "go short", "dump", "unload", "offload", "shorts"],
+                "purchase", "scoop", "scoop up", "longs", "buyy", "longg", "lnog"],
+        "sell": ["sell", "selling", "short", "shorting", "go short", "dump", "unload", "offload", "shorts", "selll", "sel",
+                 "shortt", "shrot"],
     }, "SIDE"),
     *_phrases({
         "market": ["market", "at market", "mkt", "market price", "at market price"],

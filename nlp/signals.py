@@ -268,6 +268,9 @@ def _read_levels(text: str) -> _Levels:
                 if values:
                     levels.labelled_sides.append(match.group("side").lower())
                     _store(levels, "entry", values)
+                    lead = value_text[:NUMBER_RE.search(value_text).start()] if NUMBER_RE.search(value_text) else ""
+                    if _SIDE_MARKET_ENTRY_RE.search(lead):
+                        levels.entry_at_market = True
                 continue
             if kind == "entry" and (_MARKET_ENTRY_RE.search(match.group(0)) or _MARKET_ENTRY_RE.search(value_text)):
                 levels.entry_at_market = True
@@ -333,14 +336,20 @@ def _label_index(match: re.Match[str]) -> int | None:
     return None
 
 
+# Words between a side and its entry price: "short BNB here around 598", "Buy #ATOM between 7.80",
+# "Short $ETH at $3.1k", "Buy @ CMP 0.512".
+_SIDE_VALUE_LEAD_RE = re.compile(
+    r"^\s*(?:[:@\-]|\b[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?\b|[#$]\s?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\b"
+    r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|"
+    r"range|area|entry|cmp|market|price|current)\b|\s)*")
+_SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current\s+(?:market\s+)?price)\b", re.IGNORECASE)
 _STARTS_WITH_NUMBER_RE = re.compile(r"\$?\.?\d")
 _AMOUNT_OF_COIN_RE = re.compile(r"\$?[\d.,]+[kKmM]?\s+(?!and\b|to\b|or\b)[A-Za-z]{2,}")
 
 
 def _side_entry_values(value_text: str) -> list[Decimal]:
     """Prices right after a side word ("short 41.2-41.8", "LONG : 1.38", "short limit 0.5645")."""
-    stripped = re.sub(r"^\s*(?:[:@\-]|\b(?:limit|at|around|from|zone|now|position|between|below|above|under|over|near|[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?)\b|\s)*",
-                      "", value_text)
+    stripped = _SIDE_VALUE_LEAD_RE.sub("", value_text)
     if not _STARTS_WITH_NUMBER_RE.match(stripped) or _AMOUNT_OF_COIN_RE.match(stripped):
         return []  # "buy 3 sol at 145": a quantity, not an entry
     return _prices(stripped)
