@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
+from domain.errors import DomainError
 from domain.numbers import HUNDRED, ZERO, money, normalized, percent, round_to
 from domain.services.market_overview import MarketReader, SymbolSnapshot, Trend, fetch_snapshot, gather_available
 
@@ -32,6 +33,10 @@ VIEW_PERIOD = "30d"
 DEFAULT_SYMBOL = "BTC/USDT"  # templates need a market; the most liquid one when none is named
 GRID_LINES = 10
 PLAN_BUYS = 10
+
+
+class InvalidPlan(DomainError):
+    default_message = "A DCA plan needs a positive amount per buy and at least one buy."
 
 
 class Stance(StrEnum):
@@ -227,7 +232,8 @@ def dca_schedule(dates: list[date], amounts: list[Decimal], prices: list[Decimal
 
 
 def v_shaped_path(price: Decimal, low: Decimal, count: int) -> list[Decimal]:
-    """``count`` prices falling evenly from ``price`` to ``low`` mid-way and back."""
+    """``count`` prices falling evenly from ``price`` towards ``low`` mid-way and back (an odd
+    count touches ``low`` exactly)."""
     if count == 1:
         return [price]
     half = Decimal(count - 1) / 2
@@ -247,6 +253,8 @@ def build_dca_plan(
 ) -> DcaPlan:
     """A schedule of ``buys`` equal buys from ``start``; the variant's level is ``dip_percent``
     below today's price and its scenario dips twice as deep."""
+    if amount_per_buy <= ZERO or buys < 1:
+        raise InvalidPlan()
     dates = buy_dates(start, period, buys)
     level = money(current_price * (1 - dip_percent / HUNDRED))
     low = money(current_price * (1 - 2 * dip_percent / HUNDRED))

@@ -6,10 +6,13 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
+import pytest
+
 from domain.services.market_overview import SymbolSnapshot, Trend
 from domain.services.recommendations import (
     NOT_FINANCIAL_ADVICE,
     DcaPeriod,
+    InvalidPlan,
     RecommendationService,
     Stance,
     StrategyKind,
@@ -88,6 +91,13 @@ def test_the_dip_variant_lowers_the_average_cost_on_a_dip_and_back():
     assert [b.quote_amount for b in variant.scenario_with_dips.buys] == [D(100), D(200), D(100)]
     assert variant.scenario_with_dips.total_invested == D(400)
     assert variant.scenario_with_dips.average_cost == D("88.88888889")
+
+
+def test_a_plan_without_money_or_buys_is_refused_with_a_message():
+    for amount, buys in ((D(0), 4), (D(50), 0)):
+        with pytest.raises(InvalidPlan) as refused:
+            build_dca_plan("X/USDT", amount, DcaPeriod.WEEKLY, buys, date(2025, 3, 10), D(100))
+        assert "positive amount" in refused.value.user_message
 
 
 def test_the_v_shaped_path_falls_evenly_and_comes_back():
