@@ -59,15 +59,19 @@ class OrderChangeService:
         order_ref: str | None = None,
         symbol: str | None = None,
         quantity: Decimal | None = None,
+        every: bool = False,
     ) -> list[OrderEvent]:
-        """Cancel the order named by ``order_ref`` (short id or 1-based place in the list), or
-        every open order on ``symbol``; with ``quantity``, cancel only that much of one order."""
+        """Cancel the order named by ``order_ref`` (short id or 1-based place in the list), the
+        open orders on ``symbol``, or the only open order; ``every`` cancels them all. With
+        ``quantity``, cancel only that much of a single order."""
         portfolio = await self._portfolios.ensure_default(uow, user_id)
         orders = await uow.orders.list_open(portfolio.id, symbol, for_update=True)
         if order_ref is not None:
             orders = _match(orders, order_ref)
         if not orders:
             raise OrderNotFound("I found no open order matching that. Send 'my orders' to see them.")
+        if order_ref is None and symbol is None and not every and len(orders) > 1:
+            raise InvalidOrder(f"You have {len(orders)} open orders: name one by its id or coin, or say 'cancel all'.")
         if quantity is not None and len(orders) != 1:
             raise InvalidOrder(f"You have {len(orders)} matching orders; name one by its id to cancel part of it.")
         markets = {o.symbol: await self._market(uow, o.symbol, portfolio.exchange) for o in orders}

@@ -129,17 +129,18 @@ class OrderService:
         check_shape(request)
         portfolio = await self._portfolios.ensure_default(uow, user_id)
         preview = await self._draft(uow, portfolio, request, draft.position_id)
-        if await self._confirmations.take(token) is None:
-            raise AlreadyConfirmed()  # confirmed while we were re-pricing it
+        await self._take(token)
         return preview
 
     async def confirm(self, uow: TradingUnitOfWork, token: str, user_id: uuid.UUID) -> OrderEvent | PriceMoved:
         """Place the drafted order, once. Raises ``ConfirmationNotYours`` (token left usable),
         ``ConfirmationExpired``, ``AlreadyConfirmed``, ``InsufficientFunds`` (the order is kept
         as rejected) or ``InvalidOrder``/``PositionNotFound`` when the draft no longer applies."""
-        draft = await self._claim(token, user_id)
+        draft = await self._verify(token, user_id)
+        # Prices first: if they cannot be read, the token is still there for another tap.
         market = await self._market_data.market(draft.request.symbol)
         price = (await self._market_data.ticker(market.symbol)).last
+        await self._take(token)
         portfolio = await self._portfolios.ensure_default(uow, user_id)
         order = build_order(draft.request, market, user_id=user_id, portfolio_id=portfolio.id, token=token,
                             at=self._clock())
@@ -175,12 +176,10 @@ class OrderService:
             raise ConfirmationExpired()
         return draft
 
-    async def _claim(self, token: str, user_id: uuid.UUID) -> OrderDraft:
-        """Verify and take the draft: of two concurrent claims only one gets it."""
-        draft = await self._verify(token, user_id)
+    async def _take(self, token: str) -> None:
+        """Use the token up: of two concurrent takers only one gets past this."""
         if await self._confirmations.take(token) is None:
             raise AlreadyConfirmed()
-        return draft
 
     async def _draft(
         self, uow: TradingUnitOfWork, portfolio: Portfolio, request: OrderRequest, position_id: uuid.UUID | None = None

@@ -172,3 +172,12 @@ async def test_editing_a_draft_reprices_it_under_a_new_token(trading, alice):
     assert edited.token != p.token and edited.amount == D("0.05") and edited.estimated_cost == D("2501.25")
     with pytest.raises(AlreadyConfirmed):
         await confirm(trading, p.token, alice)
+
+
+async def test_a_market_data_outage_at_confirm_leaves_the_token_usable(trading, alice):
+    p = await preview(trading, alice)
+    prices, trading.prices.prices = trading.prices.prices, {}
+    with pytest.raises(KeyError):  # the stub's way of having no price
+        await confirm(trading, p.token, alice)
+    trading.prices.prices = prices
+    assert isinstance(await confirm(trading, p.token, alice), OrderEvent)

@@ -179,3 +179,19 @@ async def test_protection_set_before_the_entry_fills_goes_to_the_position(tradin
     await tick(trading, "48900")
     [position] = await trading.rows("select stop_loss, take_profit from positions")
     assert (position["stop_loss"], position["take_profit"]) == (D("47000"), D("56000"))
+
+
+async def test_cancel_without_a_target_needs_one_order_or_an_explicit_all(trading, alice):
+    for price in ("49000", "48000"):
+        await place(trading, alice, OrderRequest("BTC/USDT", OrderSide.BUY, OrderType.LIMIT, amount=D("0.01"), price=D(price)))
+        trading.clock.advance(seconds=1)  # the list is oldest first
+    with pytest.raises(InvalidOrder, match="2 open orders"):
+        async with trading.unit() as uow:
+            await trading.changes.cancel(uow, alice)
+    async with trading.unit() as uow:
+        [second] = await trading.changes.cancel(uow, alice, order_ref="2")
+    assert second.order.price == D("48000")
+    async with trading.unit() as uow:
+        [first] = await trading.changes.cancel(uow, alice)  # the only one left
+    assert first.order.status is OrderStatus.CANCELLED
+    assert await balances(trading) == {"USDT": (D("10000"), D(0)), "BTC": (D(0), D(0))}
