@@ -78,6 +78,7 @@ class CommandReader:
         self.words = [word.lower() for word in words]
         self.mentions = list(mentions)
         self.by_start = {mention.start: mention for mention in mentions}
+        self.covering = {j: mention for mention in reversed(self.mentions) for j in range(mention.start, mention.end)}
         self.numbers = self._number_roles()
 
     # --- public -------------------------------------------------------------------------------
@@ -240,10 +241,7 @@ class CommandReader:
         return "", first_word
 
     def _mention_covering(self, j: int) -> Mention | None:
-        for mention in self.mentions:
-            if mention.start <= j < mention.end:
-                return mention
-        return None
+        return self.covering.get(j)
 
     def _label_at(self, j: int) -> str:
         mention = self.by_start.get(j)

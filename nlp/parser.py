@@ -8,7 +8,9 @@ else is a command classified by cues and read by the spaCy pipeline.
 
 from __future__ import annotations
 
+import logging
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from domain.enums import CommandType
@@ -20,6 +22,15 @@ from nlp.normalize import normalize_text
 from nlp.pipeline import build_pipeline, mentions
 from nlp.signals import SignalReading, read_signal
 from nlp.symbols import SymbolUniverse
+
+logger = logging.getLogger(__name__)
+
+# Telegram's own limit for one message; the pipeline never reads further than this, so a huge
+# input costs bounded time (the output's ``text`` stays the whole input all the same).
+MAX_READ_CHARS = 4096
+# Control, surrogate, private-use and unassigned code points: binary noise rather than chat.
+_NOISE_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # A pasted setup that asks for an opinion or a size is a question about the trade, not a signal.
 _ASKS_ABOUT_TRADE_RE = re.compile(
@@ -51,7 +62,21 @@ class RuleParser:
         self.universe.add_markets(markets)
 
     def parse(self, text: str, *, forwarded: bool = False) -> ParsedCommand:
-        normalized = normalize_text(text)
+        """Read one message; never raises. What cannot be read is general_query/other with low confidence."""
+        if isinstance(text, (bytes, bytearray)):
+            text = bytes(text).decode("utf-8", errors="replace")
+        elif not isinstance(text, str):
+            text = "" if text is None else str(text)
+        try:
+            readable = readable_part(text)
+            if readable is None:
+                return ParsedCommand(text, CommandType.GENERAL_QUERY, "other", 0.05)
+            return self._parse(text, normalize_text(readable), forwarded)
+        except Exception:  # a parse must never take the bot down; log it and ask the user to rephrase
+            logger.exception("rule parser failed on a %d-character message", len(text))
+            return ParsedCommand(text, CommandType.GENERAL_QUERY, "other", 0.0)
+
+    def _parse(self, text: str, normalized: str, forwarded: bool) -> ParsedCommand:
         if forwarded:
             return self._read_post(text, normalized)
         if "\n" in normalized.strip() or _SIGNAL_HINT_RE.search(normalized):
@@ -99,6 +124,24 @@ class RuleParser:
         reading = classify(normalized, found)
         entities = read_command_entities([token.text for token in doc], found, reading.intent)
         return ParsedCommand(text, reading.command_type, reading.intent, reading.confidence, entities)
+
+
+def readable_part(text: str) -> str | None:
+    """The part of ``text`` the pipeline reads: at most MAX_READ_CHARS (cut at a line end when one is
+    near), lone surrogates and control characters blanked; None when the text is mostly binary noise."""
+    if len(text) > MAX_READ_CHARS:
+        cut = text[:MAX_READ_CHARS]
+        line_end = cut.rfind("\n")
+        text = cut[:line_end] if line_end > MAX_READ_CHARS // 2 else cut
+    if not text.isascii():
+        text = text.encode("utf-8", errors="replace").decode("utf-8")  # lone surrogates -> "?"
+        noise = sum(1 for ch in text if ch == "\ufffd" or (ch not in "\n\r\t"
+                                                            and unicodedata.category(ch) in _NOISE_CATEGORIES))
+    else:
+        noise = len(_CONTROL_RE.findall(text))
+    if noise > max(3, len(text) // 10):
+        return None
+    return _CONTROL_RE.sub(" ", text) if noise else text
 
 
 def _signal_command(text: str, signal: SignalReading) -> ParsedCommand:
