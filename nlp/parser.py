@@ -45,6 +45,8 @@ _ORDER_START_RE = re.compile(
     r"trailing[\s-]stop|place|open)\b",
     re.IGNORECASE,
 )
+# A one-line post's look ("LONG $SEI | Entry …"), unlike a typed "long sol entry 145 sl 140 tp 155" order.
+_POST_STYLE_RE = re.compile(r"[#$][A-Za-z]|\||\b(?:LONG|SHORT|BUY|SELL)\b")
 _ENTRY_LABEL_RE = re.compile(r"\bentr(?:y|ies)\b", re.IGNORECASE)
 _SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s-]?profit|buy\s+(?:zone|around))\b",
                              re.IGNORECASE)
@@ -106,8 +108,8 @@ class RuleParser:
         # "sell 5 SOL stop 131 limit 130.5" is an order; a range, several targets, or a post's own
         # "Entry … TP … SL …" labels make it a signal.
         several_levels = len(found.get("entries", [])) > 1 or len(found.get("take_profits", [])) > 1
-        labelled = bool(_ENTRY_LABEL_RE.search(normalized)) and "stop_loss" in found and (
-            "take_profits" in found or "take_profit_percents" in found)
+        labelled = bool(_ENTRY_LABEL_RE.search(normalized) and _POST_STYLE_RE.search(normalized)) \
+            and "stop_loss" in found and ("take_profits" in found or "take_profit_percents" in found)
         return several_levels or labelled or not _ORDER_START_RE.match(normalized)
 
     def _read_post(self, text: str, normalized: str) -> ParsedCommand:

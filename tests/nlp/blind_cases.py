@@ -381,3 +381,70 @@ upd("#SEI Closed at breakeven 🤝", {"symbol": "SEI/USDT", "update": "close"})
 upd("#APT TP2 smashed 🚀🚀 Move SL to TP1", {"symbol": "APT/USDT", "update": "tp_hit", "target_index": 2},
     lenient=("stop_loss", "to_breakeven"))
 upd("#LDO/USDT 🛑 Stop Loss hit at 1.82", {"symbol": "LDO/USDT", "update": "sl_hit"}, lenient=("stop_loss",))
+
+# --- second batch, written after the first round of fixes and labelled before running ------------
+cmd("plz buy 150 usdc worth of link", TE, "place_order",
+    {"symbol": "LINK/USDT", "side": "buy", "quote_amount": 150, "order_type": "market"})
+cmd("sell 0.4 ETH when it hits 3,900", TE, "place_order",
+    {"symbol": "ETH/USDT", "side": "sell", "amount": 0.4, "order_type": "limit", "price": 3900})
+cmd("open a short on BTCUSDT 15x 0.02 btc", TE, "place_order",
+    {"symbol": "BTC/USDT", "side": "sell", "leverage": 15, "amount": 0.02, "order_type": "market"})
+cmd("cancel my ada orders on kucoin", TE, "cancel_order", {"symbol": "ADA/USDT", "exchange": "kucoin"},
+    lenient=("order_type",))
+cmd("close 75% of the sol short", TE, "close_position", {"symbol": "SOL/USDT", "side": "sell", "close_percent": 75})
+cmd("raise my stop on link to 14.2", TE, "modify_order", {"symbol": "LINK/USDT", "stop_loss": 14.2})
+cmd("would you short btc here at 68k with a stop at 69.5k?", TA, "evaluate_trade",
+    {"symbol": "BTC/USDT", "side": "sell", "target_price": 68000, "stop_loss": 69500})
+cmd("how's $PEPE looking today", MA, "price", {"symbol": "PEPE/USDT", "period": "24h"})
+cmd("price of ether in btc", MA, "price", {"symbol": "ETH/BTC"})
+cmd("biggest gainers this week", MA, "market_overview", {"period": "7d"})
+cmd("alert when sol goes over 180", MA, "create_alert", {"symbol": "SOL/USDT", "condition": "above", "target_price": 180})
+cmd("list my price alerts", MA, "list_alerts", {})
+cmd("cancel alert 3", MA, "delete_alert", {"alert_id": "3"})
+cmd("macd for 1000PEPEUSDT on 1h", TECH, "indicators",
+    {"symbol": "1000PEPE/USDT", "indicators": ["macd"], "timeframe": "1h"})
+cmd("show me a 4h chart of arb", TECH, "chart", {"symbol": "ARB/USDT", "timeframe": "4h"})
+cmd("key resistance levels for eth", TECH, "levels", {"symbol": "ETH/USDT"})
+cmd("how much usdc do i have", PF, "balance", {"asset": "USDC"})
+cmd("what positions do i have open on bybit", PF, "positions", {"exchange": "bybit"})
+cmd("am i in profit on my sol trade", PF, "pnl", {"symbol": "SOL/USDT"})
+cmd("what did i trade this week", PF, "history", {"period": "7d"})
+cmd("how big should my position be if i risk 2% on eth with stop at 2,900", RISK, "position_size",
+    {"symbol": "ETH/USDT", "risk_percent": 2, "stop_loss": 2900})
+cmd("am i overleveraged", RISK, "portfolio_risk", {})
+cmd("recommend a strategy for a sideways market", STRAT, "recommend", {})
+cmd("why is doge pumping", NEWS, "news", {"symbol": "DOGE/USDT"})
+cmd("fear and greed index?", SENT, "sentiment", {})
+cmd("good morning", GEN, "greeting", {})
+cmd("what does DCA mean", GEN, "explain", {})
+cmd("close SOL", TE, "close_position", {"symbol": "SOL/USDT"})
+sig("⚡ #DOGE/USDT ⚡\n\n🔴 Short\n\nEntry zone: 0.1720 - 0.1745\n\nTargets 🎯\n1️⃣ 0.1690\n2️⃣ 0.1655\n3️⃣ 0.1610\n\n"
+    "⛔ Stop: 0.1790\n\nLeverage: Cross 10x",
+    {"symbol": "DOGE/USDT", "side": "sell", "entries": [0.172, 0.1745], "take_profits": [0.169, 0.1655, 0.161],
+     "stop_loss": 0.179, "leverage": 10, "margin_mode": "cross"})
+sig("COIN: $UNI\nBUY ZONE: 9.40 - 9.80\nTP1 10.30 TP2 10.90 TP3 11.80\nSTOP LOSS 8.95\nEXCHANGE: BYBIT SPOT",
+    {"symbol": "UNI/USDT", "side": "buy", "entries": [9.4, 9.8], "take_profits": [10.3, 10.9, 11.8], "stop_loss": 8.95,
+     "exchange": "bybit", "market_type": "spot"})
+sig("#XLM\n\nBuy: 1150 - 1200 sats\nTarget: 1300 - 1420 - 1600 sats\nStop loss: 1050 sats",
+    {"symbol": "XLM/BTC", "side": "buy", "entries": [1150, 1200], "take_profits": [1300, 1420, 1600], "stop_loss": 1050})
+sig("🔵 AVAXUSDT.P\nLong 📈 Isolated 5x\nEntries: 25.8 - 25.2 - 24.6\nTP: 26.9 / 27.8 / 29.0\nSL: 23.9",
+    {"symbol": "AVAX/USDT", "side": "buy", "entries": [24.6, 25.2, 25.8], "take_profits": [26.9, 27.8, 29],
+     "stop_loss": 23.9, "leverage": 5, "margin_mode": "isolated"}, lenient=("market_type",))
+sig("Trade idea: $NEAR short below 5.10\nTP1: 4.85\nTP2: 4.60\nInvalidation: 5.35",
+    {"symbol": "NEAR/USDT", "side": "sell", "entries": [5.1], "take_profits": [4.85, 4.6], "stop_loss": 5.35})
+sig("ONDO/USDT\nSignal: BUY\nEntry: 0.92\nTake Profit: 0.98, 1.05, 1.15\nStop Loss: 0.86\nLeverage: 3-5x\n"
+    "Amount: 3% of balance",
+    {"symbol": "ONDO/USDT", "side": "buy", "entries": [0.92], "take_profits": [0.98, 1.05, 1.15], "stop_loss": 0.86,
+     "leverage": 3, "leverage_max": 5, "percent_of_balance": 3})
+sig("#BTCUSDT SHORT 🔻\nEntry: 69,400 - 70,100\nTargets: 68,200 / 67,100 / 65,800\nStop: 71,300\nLeverage: Isolated 20х",
+    {"symbol": "BTC/USDT", "side": "sell", "entries": [69400, 70100], "take_profits": [68200, 67100, 65800],
+     "stop_loss": 71300, "leverage": 20, "margin_mode": "isolated"})
+sig("$TRX LONG\nEntry: CMP\nTP: 0.128 / 0.135\nSL: 0.114",
+    {"symbol": "TRX/USDT", "side": "buy", "entry_at_market": True, "take_profits": [0.128, 0.135], "stop_loss": 0.114})
+upd("#DOGE/USDT ✅ Target 1 done\nProfit: +17.4% (10x)", {"symbol": "DOGE/USDT", "update": "tp_hit", "target_index": 1},
+    lenient=("leverage",))
+upd("#UNI ❌ stop loss hit", {"symbol": "UNI/USDT", "update": "sl_hit"})
+upd("#AVAX TP2 reached 🎯 move your SL to entry", {"symbol": "AVAX/USDT", "update": "tp_hit", "target_index": 2},
+    lenient=("to_breakeven", "stop_loss"))
+upd("#NEAR setup invalidated, cancel the limit orders ❌", {"symbol": "NEAR/USDT", "update": "cancel"})
+upd("#ONDO closed manually ✋ +6%", {"symbol": "ONDO/USDT", "update": "close"})
