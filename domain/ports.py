@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -34,7 +34,14 @@ from domain.models import (
 
 
 class Clock(Protocol):
+    """Now, timezone-aware UTC. Services take one so that tests can stop or move time."""
+
     def __call__(self) -> datetime: ...
+
+
+def utc_now() -> datetime:
+    """The system clock, the default ``Clock``."""
+    return datetime.now(UTC)
 
 
 class MarketDataPort(Protocol):

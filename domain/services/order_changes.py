@@ -4,15 +4,13 @@ take-profit. No confirmation step: neither places a trade."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from domain.enums import OrderSide
 from domain.errors import InvalidOrder, OrderNotFound, PositionNotFound
 from domain.models import AuditEntry, Market, Order, Position
-from domain.ports import MarketDataPort, TradingUnitOfWork
+from domain.ports import Clock, MarketDataPort, TradingUnitOfWork, utc_now
 from domain.services.paper_broker import OrderEvent, PaperBroker, position_snapshot
 from domain.services.portfolio import PortfolioService
 
@@ -33,10 +31,6 @@ def short_ref(order_id: uuid.UUID) -> str:
     return order_id.hex[:8]
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class OrderChangeService:
     def __init__(
         self,
@@ -44,7 +38,7 @@ class OrderChangeService:
         broker: PaperBroker,
         portfolios: PortfolioService,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self._market_data = market_data
         self._broker = broker

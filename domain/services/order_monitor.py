@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType
 from domain.errors import InsufficientFunds
 from domain.models import Market, Order, Position
-from domain.ports import TradingUnitOfWork
+from domain.ports import Clock, TradingUnitOfWork, utc_now
 from domain.services.paper_broker import OrderEvent, PaperBroker
 
 log = logging.getLogger(__name__)
@@ -26,12 +25,8 @@ PAPER_EXCHANGE = "paper"
 NOTIFICATION_TYPE = "order_fill"
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class PaperOrderMonitor:
-    def __init__(self, broker: PaperBroker, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, broker: PaperBroker, *, clock: Clock = utc_now) -> None:
         self._broker = broker
         self._clock = clock
 

@@ -12,7 +12,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from domain.enums import OrderSide, OrderSource, OrderType
@@ -26,7 +26,7 @@ from domain.errors import (
 )
 from domain.models import Market, Order, OrderDraft, OrderRequest, Portfolio, Wallet
 from domain.numbers import HUNDRED, ZERO, percent
-from domain.ports import ConfirmationStore, MarketDataPort, TradingUnitOfWork
+from domain.ports import Clock, ConfirmationStore, MarketDataPort, TradingUnitOfWork, utc_now
 from domain.services.paper_broker import OrderEvent, PaperBroker
 from domain.services.portfolio import PortfolioService
 from domain.services.previews import (
@@ -59,10 +59,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(9)  # 12 characters, 72 random bits
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class OrderService:
     def __init__(
         self,
@@ -72,7 +68,7 @@ class OrderService:
         portfolios: PortfolioService,
         policy: TradingPolicy,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Clock = utc_now,
         token_factory: Callable[[], str] = new_token,
     ) -> None:
         self._market_data = market_data
