@@ -25,6 +25,12 @@ class InvalidOrder(DomainError):
     default_message = "This order is not valid."
 
 
+class InvalidRequest(DomainError):
+    """A question that cannot be answered as asked (unknown timeframe, missing risk, ...)."""
+
+    default_message = "I cannot answer that as asked."
+
+
 class OrderNotFound(DomainError):
     default_message = "I could not find that order."
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from domain.errors import InvalidOrder, UnknownSymbol
+from domain.errors import InvalidRequest, UnknownSymbol
 from domain.models import Candle, Market, OrderBookTop, Ticker
 from domain.numbers import money
 
@@ -145,7 +145,7 @@ class SimulatedMarketData:
     async def ohlcv(self, symbol: str, timeframe: str, limit: int) -> list[Candle]:
         """The last ``limit`` candles, oldest first; the last one is still forming."""
         if timeframe not in TIMEFRAMES:
-            raise InvalidOrder(f"Unknown timeframe {timeframe!r}; use one of {', '.join(TIMEFRAMES)}.")
+            raise InvalidRequest(f"Unknown timeframe {timeframe!r}; use one of {', '.join(TIMEFRAMES)}.")
         market = await self.market(symbol)
         width, now = TIMEFRAMES[timeframe], self._clock()
         current = self._bucket_start(now, timeframe)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from domain.errors import InvalidOrder
+from domain.errors import InvalidRequest
 from domain.models import Candle, Ticker
 from domain.numbers import ZERO, percent
 from domain.ports import MarketDataPort
@@ -84,7 +84,7 @@ class MarketAnalysisService:
         """The latest value of each named indicator; ``period`` overrides its default length."""
         wanted = [n.lower() for n in names] or ["rsi", "macd"]
         if period is not None and not 2 <= period <= 500:
-            raise InvalidOrder("An indicator period must be between 2 and 500.")
+            raise InvalidRequest("An indicator period must be between 2 and 500.")
         candles = await self._market_data.ohlcv(symbol, timeframe, min(MAX_CANDLES, max(MIN_CANDLES, 3 * (period or 0) + 50)))
         closes = [c.close for c in candles]
         readings = [READERS[name](candles, closes, period or DEFAULT_PERIODS.get(name, 14)) for name in wanted if name in READERS]

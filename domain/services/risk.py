@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.enums import OrderSide
-from domain.errors import InvalidOrder
+from domain.errors import InvalidRequest
 from domain.models import Market
 from domain.numbers import HUNDRED, ZERO, money, percent
 from domain.ports import MarketDataPort, TradingUnitOfWork
@@ -60,12 +60,12 @@ def size_position(
     """The quantity that loses ``risk_amount`` (or ``risk_percent`` of the portfolio) at the stop,
     counting the taker fee on the way in and on the way out."""
     if (risk_percent is None) == (risk_amount is None):
-        raise InvalidOrder("Tell me the risk either as a percentage (risk 1%) or an amount (risk $50).")
+        raise InvalidRequest("Tell me the risk either as a percentage (risk 1%) or an amount (risk $50).")
     if entry <= 0 or stop_loss <= 0 or entry == stop_loss:
-        raise InvalidOrder("The stop-loss must differ from the entry price.")
+        raise InvalidRequest("The stop-loss must differ from the entry price.")
     budget = risk_amount if risk_amount is not None else portfolio_value * risk_percent / HUNDRED  # type: ignore[operator]
     if budget <= 0:
-        raise InvalidOrder("The risk must be positive.")
+        raise InvalidRequest("The risk must be positive.")
     loss_per_unit = abs(entry - stop_loss) + (entry + stop_loss) * market.taker_fee
     quantity = market.round_amount(budget / loss_per_unit)
     value = money(quantity * entry)

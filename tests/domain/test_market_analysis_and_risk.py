@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from domain.enums import OrderSide
-from domain.errors import InvalidOrder
+from domain.errors import InvalidRequest
 from domain.market_data.simulated import SimulatedMarketData
 from domain.models import Candle, Market
 from domain.services import indicators as ta
@@ -79,7 +79,7 @@ def test_position_size_for_an_amount_and_a_short():
 
 
 def test_position_size_needs_exactly_one_risk_and_a_real_stop():
-    with pytest.raises(InvalidOrder):
+    with pytest.raises(InvalidRequest):
         size_position(BTC, D("10000"), D("50000"), D("49000"))
-    with pytest.raises(InvalidOrder):
+    with pytest.raises(InvalidRequest):
         size_position(BTC, D("10000"), D("50000"), D("50000"), risk_percent=D("1"))
