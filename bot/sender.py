@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.html import split_html
 from db.repositories.telegram import TelegramUserRepository
@@ -38,6 +38,9 @@ class Sender:
             markup = reply_markup if number == len(parts) else None
             sent.append(await self._bot.send_message(chat_id, part, reply_markup=markup))
         return sent
+
+    async def send_photo(self, chat_id: int, png: bytes, caption: str | None = None) -> Message:
+        return await self._bot.send_photo(chat_id, BufferedInputFile(png, filename="chart.png"), caption=caption)
 
     async def send_to_user(
         self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None

@@ -34,6 +34,8 @@ class TextReply:
     reply_markup: InlineKeyboardMarkup | None = None
     # The ai_commands row this request produced: links the logged message and reply to it.
     ai_command_id: uuid.UUID | None = None
+    # A chart (PNG) sent before the text, e.g. for "show me a btc chart".
+    photo: bytes | None = None
 
 
 class TextHandler(Protocol):
