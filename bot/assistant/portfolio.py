@@ -1,0 +1,136 @@
+"""Portfolio intents (portfolio, balance, positions, orders, pnl, history) and the screens the
+/portfolio, /balance, /positions, /orders and /history commands share with them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from bot.assistant.context import IntentContext, IntentHandler
+from bot.charts import allocation_chart
+from bot.render import portfolio as render
+from bot.text_handler import TextReply
+from bot.trading_callbacks import history_keyboard, open_orders_keyboard
+from db.repositories.trading_uow import TradingUnitOfWork
+from db.trading_services import TradingServices
+from domain.numbers import ZERO
+from nlp.models import ParsedCommand
+
+log = logging.getLogger(__name__)
+
+HISTORY_PAGE_SIZE = 10
+
+
+async def portfolio_screen(
+    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, *, with_chart: bool = True
+) -> TextReply:
+    """The summary table, with the allocation chart when there is more than cash to show."""
+    summary = await trading.portfolios.summary(uow, user_id)
+    photo = None
+    holdings = [(a.asset, a.value) for a in summary.allocations if a.value > ZERO]
+    if with_chart and len(holdings) > 1:
+        try:
+            photo = await asyncio.to_thread(allocation_chart, holdings, "Allocation")
+        except Exception:  # a chart is a bonus: the table still answers
+            log.warning("Allocation chart failed", exc_info=True)
+    return TextReply(render.portfolio_summary(summary), photo=photo)
+
+
+async def pnl_screen(trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID) -> TextReply:
+    return TextReply(render.pnl(await trading.portfolios.summary(uow, user_id)))
+
+
+async def balance_screen(
+    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, asset: str | None = None
+) -> TextReply:
+    balances = await trading.portfolios.balances(uow, user_id)
+    if asset:
+        wanted = [b for b in balances if b.asset == asset.upper()]
+        if not wanted:
+            return TextReply(f"You hold no {render.escape(asset.upper())}.")
+        balances = wanted
+    return TextReply(render.balances(balances))
+
+
+async def positions_screen(trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID) -> TextReply:
+    return TextReply(render.positions(await trading.portfolios.positions(uow, user_id)))
+
+
+async def orders_screen(
+    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, symbol: str | None = None
+) -> TextReply:
+    orders = await trading.portfolios.open_orders(uow, user_id, symbol)
+    return TextReply(render.open_orders(orders), open_orders_keyboard(orders))
+
+
+async def history_screen(
+    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, page: int = 1
+) -> TextReply:
+    trades = await trading.portfolios.trade_history(uow, user_id, page, HISTORY_PAGE_SIZE)
+    return TextReply(render.history(trades), history_keyboard(trades.page, trades.pages))
+
+
+# -- intent handlers ----------------------------------------------------------------------------
+
+
+def _no_account(ctx: IntentContext) -> TextReply | None:
+    return TextReply(render.NO_ACCOUNT, ai_command_id=ctx.ai_command_id) if ctx.user_id is None else None
+
+
+def _tagged(reply: TextReply, ctx: IntentContext) -> TextReply:
+    return TextReply(reply.text, reply.reply_markup, ctx.ai_command_id, reply.photo)
+
+
+async def portfolio(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    if (early := _no_account(ctx)) is not None:
+        return early
+    assert ctx.user_id is not None
+    return _tagged(await portfolio_screen(ctx.services.trading, ctx.uow, ctx.user_id), ctx)
+
+
+async def balance(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    if (early := _no_account(ctx)) is not None:
+        return early
+    assert ctx.user_id is not None
+    asset = parsed.entities.get("asset")
+    return _tagged(await balance_screen(ctx.services.trading, ctx.uow, ctx.user_id, asset), ctx)
+
+
+async def positions(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    if (early := _no_account(ctx)) is not None:
+        return early
+    assert ctx.user_id is not None
+    return _tagged(await positions_screen(ctx.services.trading, ctx.uow, ctx.user_id), ctx)
+
+
+async def orders(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    if (early := _no_account(ctx)) is not None:
+        return early
+    assert ctx.user_id is not None
+    symbol = parsed.entities.get("symbol")
+    return _tagged(await orders_screen(ctx.services.trading, ctx.uow, ctx.user_id, symbol), ctx)
+
+
+async def pnl(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    if (early := _no_account(ctx)) is not None:
+        return early
+    assert ctx.user_id is not None
+    return _tagged(await pnl_screen(ctx.services.trading, ctx.uow, ctx.user_id), ctx)
+
+
+async def history(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    if (early := _no_account(ctx)) is not None:
+        return early
+    assert ctx.user_id is not None
+    return _tagged(await history_screen(ctx.services.trading, ctx.uow, ctx.user_id), ctx)
+
+
+INTENT_HANDLERS: dict[str, IntentHandler] = {
+    "portfolio": portfolio,
+    "balance": balance,
+    "positions": positions,
+    "orders": orders,
+    "pnl": pnl,
+    "history": history,
+}

@@ -1,0 +1,1 @@
+"""HTML renderers: domain results -> Telegram HTML text."""

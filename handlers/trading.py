@@ -1,0 +1,336 @@
+"""Trading in the chat: /buy, /sell, /cancel_order, and the buttons of the confirmation card.
+
+Nothing is placed without a Confirm tap on a card. The card's buttons carry only the preview
+token; ``OrderService.confirm`` takes it atomically, so a second tap (or a replayed one) is told
+"already confirmed" and never places a second order. Handlers need the ``trading`` service
+(:class:`db.trading_services.TradingServices`) in the dispatcher's workflow data.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from redis.asyncio import Redis
+
+from bot.assistant.trading import (
+    cancel_reply,
+    card_reply,
+    preview_reply,
+    trading_refusal,
+    trading_unit,
+)
+from bot.current_user import CurrentUser
+from bot.flags import RATE_LIMIT_EXEMPT
+from bot.render import trading as render
+from bot.screens import show
+from bot.sender import Sender
+from bot.text_handler import TextReply
+from bot.trading_callbacks import (
+    OpenOrderAction,
+    OpenOrderCallback,
+    OrderAction,
+    OrderCallback,
+    confirmation_keyboard,
+)
+from db.repositories.confirmations import RedisConfirmationStore
+from db.trading_services import TradingServices
+from db.uow import UnitOfWork
+from domain.enums import OrderSide, OrderSource, OrderType
+from domain.errors import (
+    AlreadyConfirmed,
+    ConfirmationExpired,
+    ConfirmationNotYours,
+    DomainError,
+)
+from domain.models import OrderRequest
+from domain.ports import utc_now
+from domain.services.orders import PriceMoved
+
+QUOTES = frozenset({"USDT", "USDC", "USD", "BUSD", "FDUSD"})
+DEFAULT_QUOTE = "USDT"
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_ORDER_ARGS = re.compile(
+    rf"^\s*\$?(?P<size>{_NUMBER})\s*(?P<pct>%)?\s*(?P<first>[a-z0-9]{{2,10}})?"
+    rf"(?:\s+(?:of\s+|worth\s+of\s+)?(?P<second>[a-z0-9]{{2,10}}))?"
+    rf"(?:\s+(?:at|@|limit)\s*(?P<price>{_NUMBER}))?"
+    rf"(?:\s+(?:sl|stop|stop-loss)\s*(?P<sl>{_NUMBER}))?"
+    rf"(?:\s+(?:tp|take-profit|target)\s*(?P<tp>{_NUMBER}))?\s*$",
+    re.IGNORECASE,
+)
+_EDIT_PRICE = re.compile(rf"^\s*(?:at|@|price|limit)\s*(?P<price>{_NUMBER})\s*$", re.IGNORECASE)
+_EDIT_SIZE = re.compile(rf"^\s*\$?(?P<size>{_NUMBER})\s*(?P<asset>[a-z]{{2,10}})?\s*$", re.IGNORECASE)
+
+
+class OrderEditDialog(StatesGroup):
+    value = State()
+
+
+def build_router() -> Router:
+    router = Router(name="trading")
+    router.message.register(buy, Command("buy"))
+    router.message.register(sell, Command("sell"))
+    router.message.register(cancel_order_command, Command("cancel_order"))
+    router.message.register(receive_edit, OrderEditDialog.value, F.text)
+    router.callback_query.register(
+        confirm, OrderCallback.filter(F.action == OrderAction.CONFIRM), flags=RATE_LIMIT_EXEMPT
+    )
+    router.callback_query.register(drop, OrderCallback.filter(F.action == OrderAction.DROP), flags=RATE_LIMIT_EXEMPT)
+    router.callback_query.register(start_edit, OrderCallback.filter(F.action == OrderAction.EDIT))
+    router.callback_query.register(
+        cancel_open_order, OpenOrderCallback.filter(F.action == OpenOrderAction.CANCEL), flags=RATE_LIMIT_EXEMPT
+    )
+    return router
+
+
+# -- parsing the command arguments --------------------------------------------------------------
+
+
+def _number(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def parse_order_args(side: OrderSide, args: str | None) -> OrderRequest | None:
+    """``0.01 btc``, ``100 usdt btc`` / ``100 usdt of btc``, ``25% btc``, ``... at 60000 sl 58000 tp 65000``."""
+    match = _ORDER_ARGS.match(args or "")
+    if match is None or match["first"] is None:
+        return None
+    first, second = match["first"].upper(), (match["second"] or "").upper() or None
+    size = _number(match["size"])
+    amount = quote_amount = percent_of_balance = None
+    if match["pct"]:
+        base, percent_of_balance = first, size
+    elif (first in QUOTES or (args or "").lstrip().startswith("$")) and second is not None:
+        base, quote_amount = second, size
+    elif (args or "").lstrip().startswith("$"):
+        base, quote_amount = first, size
+    else:
+        base, amount = first, size
+        if second is not None and second not in QUOTES:
+            return None
+    quote = second if second in QUOTES and amount is not None else DEFAULT_QUOTE
+    if base in QUOTES:
+        return None
+    price = _number(match["price"])
+    take_profit = _number(match["tp"])
+    return OrderRequest(
+        symbol=f"{base}/{quote}",
+        side=side,
+        order_type=OrderType.LIMIT if price is not None else OrderType.MARKET,
+        amount=amount,
+        quote_amount=quote_amount,
+        percent_of_balance=percent_of_balance,
+        price=price,
+        stop_loss=_number(match["sl"]),
+        take_profit=take_profit,
+        source=OrderSource.MANUAL,
+    )
+
+
+def parse_edit(text: str) -> dict[str, Decimal] | None:
+    """The Edit dialog's answer: ``at 61000`` (price), ``200 USDT`` (value) or ``0.02`` (amount)."""
+    if match := _EDIT_PRICE.match(text):
+        value = _number(match["price"])
+        return None if value is None else {"price": value}
+    if match := _EDIT_SIZE.match(text):
+        value = _number(match["size"])
+        asset = (match["asset"] or "").upper()
+        if value is None:
+            return None
+        if asset in QUOTES or text.lstrip().startswith("$"):
+            return {"quote_amount": value}
+        return {"amount": value}
+    return None
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+async def _send(sender: Sender, chat_id: int, reply: TextReply) -> None:
+    if reply.photo is not None:
+        await sender.send_photo(chat_id, reply.photo)
+    await sender.send(chat_id, reply.text, reply.reply_markup)
+
+
+async def buy(
+    message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices, sender: Sender,
+    uow: UnitOfWork | None = None,
+) -> None:
+    await _order_command(OrderSide.BUY, message, command, current_user, trading, sender, uow)
+
+
+async def sell(
+    message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices, sender: Sender,
+    uow: UnitOfWork | None = None,
+) -> None:
+    await _order_command(OrderSide.SELL, message, command, current_user, trading, sender, uow)
+
+
+async def _order_command(
+    side: OrderSide, message: Message, command: CommandObject, current_user: CurrentUser,
+    trading: TradingServices, sender: Sender, uow: UnitOfWork | None,
+) -> None:
+    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+        await message.answer(refusal)
+        return
+    request = parse_order_args(side, command.args)
+    if request is None:
+        await message.answer(render.BUY_USAGE if side is OrderSide.BUY else render.SELL_USAGE)
+        return
+    assert current_user.user_id is not None
+    async with trading_unit(uow, trading) as unit:
+        reply = await preview_reply(trading, unit, current_user.user_id, request)
+    await _send(sender, message.chat.id, reply)
+
+
+async def cancel_order_command(
+    message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices, sender: Sender,
+    uow: UnitOfWork | None = None,
+) -> None:
+    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+        await message.answer(refusal)
+        return
+    assert current_user.user_id is not None
+    arg = (command.args or "").strip()
+    order_ref = symbol = None
+    every = arg.lower() == "all"
+    if arg and not every:
+        if re.fullmatch(r"#?[0-9a-fA-F]{4,32}|\d{1,3}", arg):
+            order_ref = arg
+        else:
+            base = arg.upper().split("/")[0]
+            symbol = arg.upper() if "/" in arg else f"{base}/{DEFAULT_QUOTE}"
+    async with trading_unit(uow, trading) as unit:
+        reply = await cancel_reply(trading, unit, current_user.user_id, order_ref=order_ref, symbol=symbol, every=every)
+    await _send(sender, message.chat.id, reply)
+
+
+# -- the confirmation card ----------------------------------------------------------------------
+
+
+async def confirm(
+    callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, trading: TradingServices,
+    uow: UnitOfWork | None = None,
+) -> None:
+    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+        await callback.answer(refusal, show_alert=True)
+        return
+    assert current_user.user_id is not None
+    try:
+        async with trading_unit(uow, trading) as unit:
+            result = await trading.orders.confirm(unit, callback_data.token, current_user.user_id)
+    except AlreadyConfirmed:
+        await callback.answer(render.ALREADY_CONFIRMED, show_alert=True)
+        return
+    except ConfirmationNotYours:
+        await callback.answer(render.NOT_YOURS, show_alert=True)
+        return
+    except ConfirmationExpired:
+        await callback.answer(render.EXPIRED, show_alert=True)
+        await show(callback, render.EXPIRED)
+        return
+    except DomainError as error:  # InsufficientFunds, InvalidOrder, PositionNotFound...
+        text = f"❌ {render.escape(error.user_message)}\nThe order was not placed."
+        await callback.answer(error.user_message, show_alert=True)
+        await show(callback, text)
+        return
+    if isinstance(result, PriceMoved):
+        await show(callback, render.price_moved(result, utc_now()), confirmation_keyboard(result.preview.token))
+        await callback.answer("The price moved: check the new figures and confirm again.", show_alert=True)
+        return
+    await show(callback, render.order_result(result))
+    await callback.answer("Done.")
+
+
+async def drop(callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, redis: Redis) -> None:
+    """Cancel on the card: forget the draft (only its owner may), nothing was placed."""
+    store = RedisConfirmationStore(redis)
+    draft = await store.peek(callback_data.token)
+    if draft is not None and draft.user_id != current_user.user_id:
+        await callback.answer(render.NOT_YOURS, show_alert=True)
+        return
+    if draft is None and await store.was_taken(callback_data.token):
+        await callback.answer(render.ALREADY_CONFIRMED, show_alert=True)
+        return
+    if draft is not None:
+        await store.take(callback_data.token)
+    await show(callback, render.ORDER_DROPPED)
+    await callback.answer()
+
+
+async def start_edit(
+    callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, state: FSMContext
+) -> None:
+    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+        await callback.answer(refusal, show_alert=True)
+        return
+    message_id = callback.message.message_id if callback.message is not None else None
+    await state.set_state(OrderEditDialog.value)
+    await state.set_data({"token": callback_data.token, "card": message_id})
+    await callback.answer()
+    await callback.bot.send_message(current_user.chat_id, render.EDIT_PROMPT)  # type: ignore[union-attr]
+
+
+async def receive_edit(
+    message: Message, state: FSMContext, current_user: CurrentUser, trading: TradingServices, sender: Sender,
+    bot: Bot, uow: UnitOfWork | None = None,
+) -> None:
+    data: dict[str, Any] = await state.get_data()
+    change = parse_edit(message.text or "")
+    if change is None:
+        await message.answer(render.EDIT_NOT_UNDERSTOOD)
+        return
+    if current_user.user_id is None or "token" not in data:
+        await state.clear()
+        await message.answer(render.NEEDS_ACCOUNT)
+        return
+    try:
+        async with trading_unit(uow, trading) as unit:
+            preview = await trading.orders.edit_draft(unit, data["token"], current_user.user_id, **change)
+    except (ConfirmationExpired, AlreadyConfirmed, ConfirmationNotYours) as error:
+        await state.clear()
+        await message.answer(render.escape(error.user_message))
+        return
+    except DomainError as error:  # a size or price the preview refuses: ask again
+        await message.answer(f"{render.escape(error.user_message)}\n{render.EDIT_PROMPT}")
+        return
+    await state.clear()
+    if data.get("card") is not None:
+        try:  # the old card's token no longer works: take its buttons away
+            await bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=data["card"], reply_markup=None)
+        except TelegramAPIError:
+            pass
+    await _send(sender, message.chat.id, card_reply(preview))
+
+
+# -- open orders --------------------------------------------------------------------------------
+
+
+async def cancel_open_order(
+    callback: CallbackQuery, callback_data: OpenOrderCallback, current_user: CurrentUser, trading: TradingServices,
+    uow: UnitOfWork | None = None,
+) -> None:
+    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+        await callback.answer(refusal, show_alert=True)
+        return
+    assert current_user.user_id is not None
+    try:
+        async with trading_unit(uow, trading) as unit:
+            events = await trading.changes.cancel(unit, current_user.user_id, order_ref=callback_data.ref)
+    except DomainError as error:  # OrderNotFound: someone else's id, or already gone
+        await callback.answer(error.user_message, show_alert=True)
+        return
+    await callback.answer("Cancelled.")
+    await callback.bot.send_message(current_user.chat_id, render.cancelled(events))  # type: ignore[union-attr]
