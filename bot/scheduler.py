@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.render.notifications import render
 from db.repositories.notifications import OutboundNotification
 from db.uow import UnitOfWork
 from domain.errors import DomainError
@@ -129,6 +130,18 @@ class BackgroundJobs:
             await uow.commit()
         if released:
             log.warning("notifications: %d left 'sending' by a stopped worker were queued again", released)
+
+
+def telegram_delivery(sender: Any) -> Deliver:
+    """Deliver through the bot's sender, rendering each payload by its type."""
+
+    async def deliver(notification: OutboundNotification) -> None:
+        if not notification.wanted:
+            raise PermanentDeliveryError("switched off by the user in /settings")
+        if not await sender.send_to_user(notification.chat_id, render(notification.notification_type, notification.payload)):
+            raise PermanentDeliveryError("the user has blocked the bot")
+
+    return deliver
 
 
 class AlertWatcher:

@@ -191,6 +191,8 @@ class Classification:
     command_type: CommandType
     intent: str
     confidence: float
+    # The next best intents, best first: what the bot offers when the confidence is low.
+    alternatives: tuple[str, ...] = ()
 
 
 def classify(text: str, mentions: Sequence[Mention]) -> Classification:
@@ -213,7 +215,8 @@ def classify(text: str, mentions: Sequence[Mention]) -> Classification:
     best, best_score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = min(0.97, 0.5 + 0.06 * best_score + 0.08 * (best_score - runner_up))
-    return Classification(COMMAND_TYPE_OF_INTENT[best], best, round(confidence, 3))
+    alternatives = tuple(intent for intent, _ in ranked[1:3])
+    return Classification(COMMAND_TYPE_OF_INTENT[best], best, round(confidence, 3), alternatives)
 
 
 def _add_entity_evidence(scores: dict[str, float], lowered: str, labels: set[str], has_symbol: bool,

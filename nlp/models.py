@@ -83,6 +83,8 @@ class ParsedCommand:
     entities: dict[str, Any] = field(default_factory=dict)
     # Which reader produced it ("rules-1.0" or "llm:<model>"); not part of the JSON contract.
     model_version: str = RULES_VERSION
+    # Runner-up intents, best first (not part of the JSON contract): offered when confidence is low.
+    alternatives: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object: numbers as int/float, absent entities omitted."""

@@ -125,7 +125,8 @@ class RuleParser:
         found = mentions(doc)
         reading = classify(normalized, found)
         entities = read_command_entities([token.text for token in doc], found, reading.intent)
-        return ParsedCommand(text, reading.command_type, reading.intent, reading.confidence, entities)
+        return ParsedCommand(text, reading.command_type, reading.intent, reading.confidence, entities,
+                             alternatives=reading.alternatives)
 
 
 def readable_part(text: str) -> str | None:

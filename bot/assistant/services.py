@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.assistant.memory import AssistantMemory
 from db.trading_services import TradingServices
 from domain.services.alerts import AlertService
 from domain.services.glossary import Glossary
@@ -30,3 +31,5 @@ class AssistantServices:
     news: NewsService
     # Parses below this confidence are not acted on: the user is asked to confirm a reading.
     confidence_threshold: float = 0.6
+    # Dialog questions and offered readings (Redis); needed by the text handler and signal cards.
+    memory: AssistantMemory | None = None

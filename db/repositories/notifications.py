@@ -21,6 +21,13 @@ from db.models import Notification, TelegramUser
 from domain.enums import NotificationStatus
 
 BASE_RETRY_DELAY = timedelta(seconds=30)
+# The /settings switch (telegram_users.notification_types key) that governs each notification type.
+PREFERENCE_OF_TYPE = {
+    "price_alert": "price_alerts",
+    "signal_update": "signal_updates",
+    "order_fill": "order_fills",
+    "daily_summary": "daily_summary",
+}
 MAX_RETRY_DELAY = timedelta(hours=1)
 
 
@@ -32,6 +39,8 @@ class OutboundNotification:
     notification_type: str
     payload: dict[str, Any]
     attempts: int
+    # False when the user switched this type off in /settings: the message is dropped, not sent.
+    wanted: bool = True
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -78,7 +87,7 @@ class NotificationRepository:
         now = now or datetime.now(UTC)
         rows = (
             await self._session.execute(
-                select(Notification, TelegramUser.chat_id, TelegramUser.telegram_id)
+                select(Notification, TelegramUser.chat_id, TelegramUser.telegram_id, TelegramUser.notification_types)
                 .join(TelegramUser, TelegramUser.id == Notification.telegram_user_id)
                 .where(
                     Notification.status == NotificationStatus.PENDING.value,
@@ -92,7 +101,7 @@ class NotificationRepository:
             )
         ).all()
         claimed = []
-        for notification, chat_id, telegram_id in rows:
+        for notification, chat_id, telegram_id, preferences in rows:
             notification.status = NotificationStatus.SENDING.value
             notification.attempts += 1
             claimed.append(
@@ -103,6 +112,7 @@ class NotificationRepository:
                     notification_type=notification.notification_type,
                     payload=dict(notification.payload),
                     attempts=notification.attempts,
+                    wanted=bool((preferences or {}).get(PREFERENCE_OF_TYPE.get(notification.notification_type, ""), True)),
                 )
             )
         await self._session.flush()

@@ -1,0 +1,70 @@
+"""Intents: create_alert, list_alerts, delete_alert."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.assistant.context import IntentContext, IntentHandler
+from bot.assistant_callbacks import AlertDeleteCallback
+from bot.render import alerts as render
+from bot.text_handler import TextReply
+from db.repositories.alerts import AlertOwner
+from domain.enums import AlertCondition
+from domain.services.alerts import short_id
+from nlp.models import ParsedCommand
+
+
+def owner_of(ctx: IntentContext) -> AlertOwner:
+    return AlertOwner(ctx.message.telegram_user_id, ctx.user_id)
+
+
+async def create_alert(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    entities = parsed.entities
+    condition = entities.get("condition")
+    result = await ctx.services.alerts.create(
+        ctx.uow, owner_of(ctx), entities["symbol"],
+        condition=AlertCondition(condition) if condition in ("above", "below") else None,
+        target_price=_decimal(entities.get("target_price")),
+        percent_change=_decimal(entities.get("percent_change")),
+        window=entities.get("window"),
+        ai_command_id=ctx.ai_command_id,
+    )
+    return TextReply(render.created(result))
+
+
+async def list_alerts(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    alerts = await ctx.services.alerts.list(ctx.uow, owner_of(ctx), parsed.entities.get("symbol"))
+    return alert_list_reply(alerts)
+
+
+def alert_list_reply(alerts) -> TextReply:  # type: ignore[no-untyped-def]
+    buttons = [
+        [InlineKeyboardButton(text=f"🗑 {i}. {a.symbol}", callback_data=AlertDeleteCallback(alert_ref=short_id(a.id)).pack())]
+        for i, a in enumerate(alerts, start=1)
+    ][:20]
+    return TextReply(render.listing(alerts), InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None)
+
+
+async def delete_alert(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    alert_id = parsed.entities.get("alert_id")
+    symbol = parsed.entities.get("symbol")
+    if alert_id is None and symbol is None:
+        alerts = await ctx.services.alerts.list(ctx.uow, owner_of(ctx))
+        return alert_list_reply(alerts)
+    deleted = await ctx.services.alerts.delete(
+        ctx.uow, owner_of(ctx), alert_ref=None if alert_id is None else str(alert_id), symbol=symbol
+    )
+    return TextReply(render.deleted(deleted))
+
+
+def _decimal(value: object) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+INTENT_HANDLERS: dict[str, IntentHandler] = {
+    "create_alert": create_alert,
+    "list_alerts": list_alerts,
+    "delete_alert": delete_alert,
+}

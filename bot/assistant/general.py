@@ -1,0 +1,31 @@
+"""Intents: help, greeting, other (general_query)."""
+
+from __future__ import annotations
+
+from bot import texts as bot_texts
+from bot.assistant import texts
+from bot.assistant.context import IntentContext, IntentHandler
+from bot.text_handler import TextReply
+from nlp.models import ParsedCommand
+
+
+async def help_intent(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    return TextReply(bot_texts.help_text())
+
+
+async def greeting(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    return TextReply(
+        "Hi! 👋 Ask me for a price (<i>btc price</i>), an analysis (<i>rsi eth 4h</i>), set an alert, "
+        "place a paper trade, or forward me a signal post. /help lists everything."
+    )
+
+
+async def other(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    return TextReply(texts.NOT_UNDERSTOOD)
+
+
+INTENT_HANDLERS: dict[str, IntentHandler] = {
+    "help": help_intent,
+    "greeting": greeting,
+    "other": other,
+}

@@ -1,0 +1,117 @@
+"""Short-lived assistant memory in Redis: a question the bot is waiting to have answered, and the
+readings it offered as buttons when it was unsure.
+
+Both hold a parsed command as JSON (Decimals as strings) and expire on their own: a dialog that
+is not answered within a few minutes is forgotten rather than acted on later by surprise.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from domain.enums import CommandType
+from nlp.models import ParsedCommand
+
+PENDING_TTL_SECONDS = 600
+CHOICES_TTL_SECONDS = 900
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"$dec"}:
+        return Decimal(value["$dec"])
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def dump_parsed(parsed: ParsedCommand) -> dict[str, Any]:
+    return {
+        "text": parsed.text,
+        "command_type": str(parsed.command_type),
+        "intent": parsed.intent,
+        "confidence": parsed.confidence,
+        "entities": {k: _encode(v) for k, v in parsed.entities.items()},
+        "model_version": parsed.model_version,
+    }
+
+
+def load_parsed(data: dict[str, Any]) -> ParsedCommand:
+    return ParsedCommand(
+        text=data["text"],
+        command_type=CommandType(data["command_type"]),
+        intent=data["intent"],
+        confidence=float(data["confidence"]),
+        entities={k: _decode(v) for k, v in data["entities"].items()},
+        model_version=data.get("model_version", "rules-1.0"),
+    )
+
+
+@dataclass(frozen=True)
+class PendingQuestion:
+    parsed: ParsedCommand  # the command waiting for a value
+    missing: str  # the entity asked for
+
+
+class AssistantMemory:
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    # -- a question waiting for its answer ("buy btc" -> "How much BTC?") ---------------------
+
+    @staticmethod
+    def _pending_key(telegram_user_id: uuid.UUID) -> str:
+        return f"assistant:pending:{telegram_user_id}"
+
+    async def ask(self, telegram_user_id: uuid.UUID, parsed: ParsedCommand, missing: str) -> None:
+        payload = json.dumps({"parsed": dump_parsed(parsed), "missing": missing})
+        await self._redis.set(self._pending_key(telegram_user_id), payload, ex=PENDING_TTL_SECONDS)
+
+    async def take_pending(self, telegram_user_id: uuid.UUID) -> PendingQuestion | None:
+        """The open question, removed: it is answered (or abandoned) by this message."""
+        try:
+            raw = await self._redis.getdel(self._pending_key(telegram_user_id))
+        except (RedisError, OSError):
+            return None  # without Redis there is no dialog memory; the message is read on its own
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return PendingQuestion(load_parsed(data["parsed"]), data["missing"])
+
+    async def forget(self, telegram_user_id: uuid.UUID) -> None:
+        await self._redis.delete(self._pending_key(telegram_user_id))
+
+    # -- readings offered as buttons when unsure -------------------------------------------
+
+    async def offer(self, telegram_user_id: uuid.UUID, readings: list[ParsedCommand]) -> str:
+        token = secrets.token_urlsafe(6)
+        payload = json.dumps({"owner": str(telegram_user_id), "readings": [dump_parsed(r) for r in readings]})
+        await self._redis.set(f"assistant:choice:{token}", payload, ex=CHOICES_TTL_SECONDS)
+        return token
+
+    async def choose(self, token: str, telegram_user_id: uuid.UUID, index: int) -> ParsedCommand | None:
+        """The reading picked, if the token is the user's and still known; one pick per offer."""
+        key = f"assistant:choice:{token}"
+        raw = await self._redis.get(key)
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        if data["owner"] != str(telegram_user_id) or not 0 <= index < len(data["readings"]):
+            return None
+        await self._redis.delete(key)
+        return load_parsed(data["readings"][index])

@@ -1,0 +1,106 @@
+"""Buttons of the assistant's replies: a reading picked when the bot was unsure, a signal card's
+Follow / Trade it / Ignore, and an alert's delete button.
+
+Each tap is resolved server-side (tokens in Redis, alert ids checked against the tapping user),
+so forged or stale callback data gets a clear answer and changes nothing.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery
+
+from bot.assistant import texts
+from bot.assistant.alerts import alert_list_reply, owner_of
+from bot.assistant.context import IntentContext
+from bot.assistant.signals import as_order, follow
+from bot.assistant.text_handler import AssistantTextHandler
+from bot.assistant_callbacks import AlertDeleteCallback, ChoiceCallback, SignalAction, SignalCallback
+from bot.current_user import CurrentUser
+from bot.flags import RATE_LIMIT_EXEMPT
+from bot.render import alerts as render_alerts
+from bot.sender import Sender
+from bot.text_handler import IncomingText, TextReply
+from db.repositories.trading_uow import TradingUnitOfWork
+from domain.errors import DomainError
+
+
+def build_router() -> Router:
+    router = Router(name="assistant")
+    router.callback_query.register(pick_reading, ChoiceCallback.filter())
+    router.callback_query.register(signal_button, SignalCallback.filter(), flags=RATE_LIMIT_EXEMPT)
+    router.callback_query.register(delete_alert_button, AlertDeleteCallback.filter(), flags=RATE_LIMIT_EXEMPT)
+    return router
+
+
+def _context(callback: CallbackQuery, current_user: CurrentUser, uow: TradingUnitOfWork,
+             text_handler: AssistantTextHandler, forwarded_from: str | None = None) -> IntentContext:
+    message = IncomingText(
+        text=callback.message.text if callback.message and callback.message.text else "",
+        chat_id=current_user.chat_id,
+        telegram_user_id=current_user.id,
+        user_id=current_user.user_id,
+        may_trade=current_user.may_trade,
+        forwarded_from=forwarded_from,
+    )
+    return IntentContext(message=message, uow=uow, services=text_handler.services, ai_command_id=None)
+
+
+async def _send(sender: Sender, chat_id: int, reply: TextReply) -> None:
+    if reply.photo is not None:
+        await sender.send_photo(chat_id, reply.photo)
+    await sender.send(chat_id, reply.text, reply.reply_markup)
+
+
+async def pick_reading(callback: CallbackQuery, callback_data: ChoiceCallback, current_user: CurrentUser,
+                       uow: TradingUnitOfWork, sender: Sender, text_handler: AssistantTextHandler) -> None:
+    memory = text_handler.services.memory
+    assert memory is not None
+    parsed = await memory.choose(callback_data.token, current_user.id, callback_data.index)
+    if parsed is None:
+        await callback.answer(texts.CHOICE_GONE, show_alert=True)
+        return
+    await callback.answer()
+    reply, _ = await text_handler.respond(_context(callback, current_user, uow, text_handler), parsed)
+    await _send(sender, current_user.chat_id, reply)
+
+
+async def signal_button(callback: CallbackQuery, callback_data: SignalCallback, current_user: CurrentUser,
+                        uow: TradingUnitOfWork, sender: Sender, text_handler: AssistantTextHandler) -> None:
+    memory = text_handler.services.memory
+    assert memory is not None
+    parsed = await memory.choose(callback_data.token, current_user.id, 0)
+    if parsed is None:
+        await callback.answer(texts.CHOICE_GONE, show_alert=True)
+        return
+    await callback.answer()
+    if callback.message is not None:
+        await callback.message.edit_reply_markup(reply_markup=None)  # one decision per card
+    if callback_data.action is SignalAction.IGNORE:
+        await sender.send(current_user.chat_id, "Ignored. Nothing was saved or traded.")
+        return
+    ctx = _context(callback, current_user, uow, text_handler)
+    try:
+        if callback_data.action is SignalAction.FOLLOW:
+            reply = await follow(ctx, parsed)
+        else:
+            reply, _ = await text_handler.respond(ctx, as_order(parsed))
+    except DomainError as error:
+        reply = TextReply(texts.problem(error.user_message))
+    await _send(sender, current_user.chat_id, reply)
+
+
+async def delete_alert_button(callback: CallbackQuery, callback_data: AlertDeleteCallback,
+                              current_user: CurrentUser, uow: TradingUnitOfWork,
+                              text_handler: AssistantTextHandler) -> None:
+    alerts = text_handler.services.alerts
+    owner = owner_of(_context(callback, current_user, uow, text_handler))
+    try:
+        deleted = await alerts.delete(uow, owner, alert_ref=callback_data.alert_ref)
+    except DomainError as error:
+        await callback.answer(error.user_message, show_alert=True)
+        return
+    await callback.answer(render_alerts.deleted(deleted).replace("🗑 ", ""))
+    remaining = alert_list_reply(await alerts.list(uow, owner))
+    if callback.message is not None:
+        await callback.message.edit_text(remaining.text, reply_markup=remaining.reply_markup)
