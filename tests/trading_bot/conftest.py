@@ -39,11 +39,13 @@ from tests.e2e.fake_bot_api import TOKEN, FakeBotApi
 
 def build_test_dispatcher(services: BotServices, trading: TradingServices) -> Dispatcher:
     """``build_dispatcher`` with this feature's routers before free text and ``trading`` injected."""
-    dispatcher = Dispatcher(storage=DialogStorage(services.redis), **services.as_workflow_data(), trading=trading)
+    workflow = {**services.as_workflow_data(), "trading": trading}  # BotServices may have the field already
+    dispatcher = Dispatcher(storage=DialogStorage(services.redis), **workflow)
     _install_middlewares(dispatcher, services)
     builders = list(FEATURE_ROUTERS)
+    mine = [b for b in (trading_handlers.build_router, portfolio_handlers.build_router) if b not in builders]
     at = builders.index(free_text.build_router)
-    builders[at:at] = [trading_handlers.build_router, portfolio_handlers.build_router]
+    builders[at:at] = mine  # unless the integrator has registered them already
     dispatcher.include_routers(*(build() for build in builders))
     dispatcher.startup.register(register_commands)
     return dispatcher
