@@ -11,6 +11,7 @@ from bot.assistant import portfolio as screens
 from bot.assistant.trading import trading_unit
 from bot.current_user import CurrentUser
 from bot.render import portfolio as render
+from bot.render.trading import NOT_CONFIGURED
 from bot.screens import show
 from bot.sender import Sender
 from bot.text_handler import TextReply
@@ -37,9 +38,12 @@ async def _send(sender: Sender, chat_id: int, reply: TextReply) -> None:
 
 
 async def _answer(
-    screen: str, message: Message, current_user: CurrentUser, trading: TradingServices, sender: Sender,
+    screen: str, message: Message, current_user: CurrentUser, trading: TradingServices | None, sender: Sender,
     uow: UnitOfWork | None,
 ) -> None:
+    if trading is None:
+        await message.answer(NOT_CONFIGURED)
+        return
     if current_user.user_id is None:
         await message.answer(render.NO_ACCOUNT)
         return
@@ -50,41 +54,41 @@ async def _answer(
 
 
 async def portfolio(
-    message: Message, current_user: CurrentUser, trading: TradingServices, sender: Sender, uow: UnitOfWork | None = None
+    message: Message, current_user: CurrentUser, trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None
 ) -> None:
     await _answer("portfolio", message, current_user, trading, sender, uow)
 
 
 async def balance(
-    message: Message, current_user: CurrentUser, trading: TradingServices, sender: Sender, uow: UnitOfWork | None = None
+    message: Message, current_user: CurrentUser, trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None
 ) -> None:
     await _answer("balance", message, current_user, trading, sender, uow)
 
 
 async def positions(
-    message: Message, current_user: CurrentUser, trading: TradingServices, sender: Sender, uow: UnitOfWork | None = None
+    message: Message, current_user: CurrentUser, trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None
 ) -> None:
     await _answer("positions", message, current_user, trading, sender, uow)
 
 
 async def orders(
-    message: Message, current_user: CurrentUser, trading: TradingServices, sender: Sender, uow: UnitOfWork | None = None
+    message: Message, current_user: CurrentUser, trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None
 ) -> None:
     await _answer("orders", message, current_user, trading, sender, uow)
 
 
 async def history(
-    message: Message, current_user: CurrentUser, trading: TradingServices, sender: Sender, uow: UnitOfWork | None = None
+    message: Message, current_user: CurrentUser, trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None
 ) -> None:
     await _answer("history", message, current_user, trading, sender, uow)
 
 
 async def history_page(
-    callback: CallbackQuery, callback_data: HistoryCallback, current_user: CurrentUser, trading: TradingServices,
+    callback: CallbackQuery, callback_data: HistoryCallback, current_user: CurrentUser, trading: TradingServices | None,
     uow: UnitOfWork | None = None,
 ) -> None:
-    if current_user.user_id is None:
-        await callback.answer(render.NO_ACCOUNT, show_alert=True)
+    if trading is None or current_user.user_id is None:
+        await callback.answer(NOT_CONFIGURED if trading is None else render.NO_ACCOUNT, show_alert=True)
         return
     async with trading_unit(uow, trading) as unit:
         reply = await screens.history_screen(trading, unit, current_user.user_id, max(1, callback_data.page))

@@ -90,6 +90,12 @@ def build_router() -> Router:
     return router
 
 
+def _refusal(current_user: CurrentUser, trading: TradingServices | None) -> str | None:
+    if trading is None:
+        return render.NOT_CONFIGURED
+    return trading_refusal(current_user.user_id, current_user.may_trade)
+
+
 # -- parsing the command arguments --------------------------------------------------------------
 
 
@@ -165,14 +171,14 @@ async def _send(sender: Sender, chat_id: int, reply: TextReply) -> None:
 
 
 async def buy(
-    message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices, sender: Sender,
+    message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices | None, sender: Sender,
     uow: UnitOfWork | None = None,
 ) -> None:
     await _order_command(OrderSide.BUY, message, command, current_user, trading, sender, uow)
 
 
 async def sell(
-    message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices, sender: Sender,
+    message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices | None, sender: Sender,
     uow: UnitOfWork | None = None,
 ) -> None:
     await _order_command(OrderSide.SELL, message, command, current_user, trading, sender, uow)
@@ -180,9 +186,9 @@ async def sell(
 
 async def _order_command(
     side: OrderSide, message: Message, command: CommandObject, current_user: CurrentUser,
-    trading: TradingServices, sender: Sender, uow: UnitOfWork | None,
+    trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None,
 ) -> None:
-    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+    if (refusal := _refusal(current_user, trading)) is not None:
         await message.answer(refusal)
         return
     request = parse_order_args(side, command.args)
@@ -196,13 +202,13 @@ async def _order_command(
 
 
 async def cancel_order_command(
-    message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices, sender: Sender,
+    message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices | None, sender: Sender,
     uow: UnitOfWork | None = None,
 ) -> None:
-    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+    if (refusal := _refusal(current_user, trading)) is not None:
         await message.answer(refusal)
         return
-    assert current_user.user_id is not None
+    assert current_user.user_id is not None and trading is not None
     arg = (command.args or "").strip()
     order_ref = symbol = None
     every = arg.lower() == "all"
@@ -221,13 +227,13 @@ async def cancel_order_command(
 
 
 async def confirm(
-    callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, trading: TradingServices,
+    callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, trading: TradingServices | None,
     uow: UnitOfWork | None = None,
 ) -> None:
-    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+    if (refusal := _refusal(current_user, trading)) is not None:
         await callback.answer(refusal, show_alert=True)
         return
-    assert current_user.user_id is not None
+    assert current_user.user_id is not None and trading is not None
     try:
         async with trading_unit(uow, trading) as unit:
             result = await trading.orders.confirm(unit, callback_data.token, current_user.user_id)
@@ -284,7 +290,7 @@ async def start_edit(
 
 
 async def receive_edit(
-    message: Message, state: FSMContext, current_user: CurrentUser, trading: TradingServices, sender: Sender,
+    message: Message, state: FSMContext, current_user: CurrentUser, trading: TradingServices | None, sender: Sender,
     bot: Bot, uow: UnitOfWork | None = None,
 ) -> None:
     data: dict[str, Any] = await state.get_data()
@@ -292,7 +298,7 @@ async def receive_edit(
     if change is None:
         await message.answer(render.EDIT_NOT_UNDERSTOOD)
         return
-    if current_user.user_id is None or "token" not in data:
+    if trading is None or current_user.user_id is None or "token" not in data:
         await state.clear()
         await message.answer(render.NEEDS_ACCOUNT)
         return
@@ -319,13 +325,13 @@ async def receive_edit(
 
 
 async def cancel_open_order(
-    callback: CallbackQuery, callback_data: OpenOrderCallback, current_user: CurrentUser, trading: TradingServices,
+    callback: CallbackQuery, callback_data: OpenOrderCallback, current_user: CurrentUser, trading: TradingServices | None,
     uow: UnitOfWork | None = None,
 ) -> None:
-    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+    if (refusal := _refusal(current_user, trading)) is not None:
         await callback.answer(refusal, show_alert=True)
         return
-    assert current_user.user_id is not None
+    assert current_user.user_id is not None and trading is not None
     try:
         async with trading_unit(uow, trading) as unit:
             events = await trading.changes.cancel(unit, current_user.user_id, order_ref=callback_data.ref)

@@ -247,6 +247,7 @@ def protection_changed(change: ProtectionChange, symbol: str) -> str:
 
 NEEDS_ACCOUNT = "Trading needs an account: send /start and accept the terms first."
 NOT_ENABLED = "Trading is not enabled for this account."
+NOT_CONFIGURED = "Trading is not set up on this bot yet."
 ORDER_DROPPED = "✖️ Order cancelled, nothing was placed."
 EXPIRED = "⌛ This confirmation has expired and nothing was placed. Send the order again."
 ALREADY_CONFIRMED = "This order was already confirmed."
