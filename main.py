@@ -14,9 +14,23 @@ import os
 import sys
 from functools import partial
 
+from collections.abc import Callable
+from decimal import Decimal
+
+import aiohttp
 import redis.asyncio as aioredis
 from aiogram import Bot, Dispatcher
 from aiogram.types import User
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.assistant import advice as advice_intents
+from bot.assistant import market as market_intents
+from bot.assistant import portfolio as portfolio_intents
+from bot.assistant import trading as trading_intents
+from bot.assistant.memory import AssistantMemory
+from bot.assistant.routes import build_routes
+from bot.assistant.services import AssistantServices
+from bot.assistant.text_handler import AssistantTextHandler
 
 from bot.client import build_bot
 from bot.dispatcher import build_dispatcher
@@ -24,13 +38,26 @@ from bot.local_chat.console import LocalChat, stdin_lines
 from bot.local_chat.screen import Screen
 from bot.local_chat.session import TerminalSession
 from bot.runners import run_polling, run_webhook
+from bot.scheduler import AlertWatcher, BackgroundJobs, SignalWatcher, telegram_delivery
 from bot.sender import Sender
 from bot.services import BotServices
 from bot.settings import Settings, load_settings
 from db.engine import create_engine, create_session_factory
 from db.local_servers import LocalServers
 from db.migrate import upgrade
-from db.uow import UnitOfWork
+from db.news_feed import RssNewsFeed
+from db.repositories.trading_uow import TradingUnitOfWork
+from db.timeseries import TimeSeries, build_time_series
+from db.trading_services import TradingServices, build_trading_services
+from domain.services.alerts import AlertService
+from domain.services.glossary import Glossary
+from domain.services.market_overview import MarketOverviewService
+from domain.services.news import NewsService
+from domain.services.recommendations import RecommendationService
+from domain.services.sentiment import SentimentService
+from domain.services.signals import SignalService
+from domain.services.trade_review import TradeReviewService
+from nlp.service import NLPService
 
 log = logging.getLogger("main")
 
@@ -81,19 +108,104 @@ def cmd_run(settings: Settings, *, force_local_chat: bool = False) -> int:
     return 0
 
 
+def build_assistant(
+    settings: Settings, trading: TradingServices, redis: aioredis.Redis, news_session: aiohttp.ClientSession,
+    time_series: TimeSeries,
+) -> AssistantTextHandler:
+    """The NLP layer and every service an intent can reach, behind one text handler."""
+    llm = settings.llm
+    nlp = NLPService(
+        openai_api_key=llm.api_key.get_secret_value() if llm.api_key else None,
+        openai_base_url=llm.base_url,
+        openai_model=llm.model,
+        llm_timeout=llm.timeout_seconds,
+        llm_threshold=llm.confidence_threshold,
+    )
+    market = trading.market_data
+    services = AssistantServices(
+        nlp=nlp,
+        trading=trading,
+        alerts=AlertService(trading.analysis),
+        signals=SignalService(),
+        overview=MarketOverviewService(market),
+        sentiment=SentimentService(market),
+        recommendations=RecommendationService(market),
+        trade_review=TradeReviewService(market),
+        glossary=Glossary(),
+        news=NewsService(RssNewsFeed(news_session, settings.news.feeds) if settings.news.feeds else None),
+        confidence_threshold=settings.app.nlp_confidence_threshold,
+        memory=AssistantMemory(redis),
+    )
+    routes = build_routes(
+        trading_intents.INTENT_HANDLERS,
+        portfolio_intents.INTENT_HANDLERS,
+        market_intents.INTENT_HANDLERS,
+        advice_intents.INTENT_HANDLERS,
+    )
+    return AssistantTextHandler(services, routes, time_series)
+
+
+def build_jobs(
+    settings: Settings, uow_factory: Callable[[], TradingUnitOfWork], text_handler: AssistantTextHandler,
+    sender: Sender, time_series: TimeSeries,
+) -> BackgroundJobs:
+    services = text_handler.services
+    source = settings.exchange.market_data
+
+    async def record_price(symbol: str, price: Decimal) -> None:
+        await time_series.write_price(symbol, source, price)
+
+    return BackgroundJobs(
+        uow_factory=uow_factory,
+        prices=services.trading.analysis,
+        consumers=[AlertWatcher(services.alerts), SignalWatcher(services.signals), services.trading.monitor],
+        deliver=telegram_delivery(sender),
+        on_price_read=record_price,
+        price_interval_seconds=settings.scheduler.price_interval_seconds,
+        notify_interval_seconds=settings.scheduler.notify_interval_seconds,
+    )
+
+
 async def _serve(settings: Settings, database_url: str, redis_url: str, *, token: str | None) -> None:
     """Build everything once, run Telegram (with a token) or the local chat, close everything."""
     engine = create_engine(database_url, echo=settings.database.echo, pool_size=settings.database.pool_size)
+    session_factory = create_session_factory(engine)
     redis = aioredis.from_url(redis_url)
-    uow_factory = partial(UnitOfWork, create_session_factory(engine))
+    uow_factory = partial(TradingUnitOfWork, session_factory)
+    exchange, trading_settings = settings.exchange, settings.trading
+    trading = build_trading_services(
+        session_factory=session_factory,
+        redis=redis,
+        exchange_id=exchange.exchange_id,
+        market_data=exchange.market_data,
+        market_cache_ttl_seconds=exchange.market_cache_ttl_seconds,
+        paper_starting_balance=exchange.paper_starting_balance,
+        paper_quote_asset=exchange.paper_quote_asset,
+        paper_slippage_percent=exchange.paper_slippage_percent,
+        confirmation_ttl_seconds=trading_settings.confirmation_ttl_seconds,
+        price_tolerance_percent=trading_settings.price_tolerance_percent,
+        max_position_percent=trading_settings.max_position_percent,
+        encryption_key=settings.security.encryption_key.get_secret_value() if settings.security.encryption_key else None,
+    )
+    influx = settings.influx
+    time_series = build_time_series(
+        influx.url, influx.token.get_secret_value() if influx.token else None, influx.org, influx.bucket
+    )
+    news_session = aiohttp.ClientSession()
     screen = Screen(sys.stdout, styled=sys.stdout.isatty())
     terminal = TerminalSession(screen) if token is None else None
     bot = build_bot(token or LOCAL_CHAT_TOKEN, uow_factory, api_url=settings.telegram.api_url, session=terminal)
+    scheduler = AsyncIOScheduler(timezone="UTC")
     try:
+        sender = Sender(bot, uow_factory)
+        text_handler = build_assistant(settings, trading, redis, news_session, time_series)
         services = BotServices(
-            settings=settings, uow_factory=uow_factory, redis=redis, sender=Sender(bot, uow_factory)
+            settings=settings, uow_factory=uow_factory, redis=redis, sender=sender, text_handler=text_handler,
+            trading=trading,
         )
         dispatcher = build_dispatcher(services)
+        build_jobs(settings, uow_factory, text_handler, sender, time_series).schedule(scheduler)
+        scheduler.start()
         if terminal is not None:
             await _chat(settings, dispatcher, bot, terminal, screen)
         elif settings.telegram.mode == "webhook":
@@ -101,7 +213,12 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
         else:
             await run_polling(dispatcher, bot)
     finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
         await bot.session.close()
+        await news_session.close()
+        await trading.close()
+        await time_series.close()
         await redis.aclose()
         await engine.dispose()
 

@@ -20,7 +20,20 @@ from bot.middlewares.unit_of_work import UnitOfWorkMiddleware
 from bot.middlewares.update_log import UpdateLogMiddleware
 from bot.rate_limiter import RateLimiter
 from bot.services import BotServices
-from handlers import admin, cancel, errors, free_text, help, menu, settings, stale_buttons, start
+from handlers import (
+    admin,
+    assistant,
+    cancel,
+    errors,
+    free_text,
+    help,
+    menu,
+    portfolio,
+    settings,
+    stale_buttons,
+    start,
+    trading,
+)
 
 # The first router whose filters match handles an update, so the order matters: /cancel before
 # any dialog, the admin router early (its filter hides it from everyone else), and the
@@ -33,6 +46,9 @@ FEATURE_ROUTERS = (
     help.build_router,
     menu.build_router,
     settings.build_router,
+    trading.build_router,
+    portfolio.build_router,
+    assistant.build_router,
     free_text.build_router,
     stale_buttons.build_router,
 )

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.text_handler import TextHandler
+from db.trading_services import TradingServices
 from db.uow import UnitOfWork
 
 
@@ -24,6 +25,8 @@ class BotServices:
     sender: Sender
     # Free text goes here (NLP); None means "not configured" and users are told so.
     text_handler: TextHandler | None = None
+    # Orders, portfolios and market data for the trading and portfolio routers.
+    trading: TradingServices | None = None
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

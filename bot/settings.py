@@ -129,6 +129,29 @@ class SecuritySettings(BaseSettings):
     _split_admins = field_validator("admin_ids", "allowed_user_ids", mode="before")(_split_ids)
 
 
+class NewsSettings(BaseSettings):
+    model_config = _section("")
+
+    # RSS/Atom feed URLs for the news intent, comma separated. Empty: no news source connected.
+    feeds: Annotated[list[str], NoDecode] = Field(default_factory=list, validation_alias="NEWS_FEEDS")
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [url.strip() for url in value.split(",") if url.strip()]
+        return value
+
+
+class SchedulerSettings(BaseSettings):
+    model_config = _section("SCHEDULER_")
+
+    # How often watched prices are read (alerts, followed signals, resting paper orders).
+    price_interval_seconds: float = 15
+    # How often the notification queue is drained.
+    notify_interval_seconds: float = 3
+
+
 class TradingSettings(BaseSettings):
     model_config = _section("TRADING_")
 
@@ -160,6 +183,8 @@ class Settings:
         self.llm = LLMSettings(**kwargs)
         self.security = SecuritySettings(**kwargs)
         self.trading = TradingSettings(**kwargs)
+        self.news = NewsSettings(**kwargs)
+        self.scheduler = SchedulerSettings(**kwargs)
 
     def __repr__(self) -> str:  # SecretStr fields render as '**********'
         sections = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())

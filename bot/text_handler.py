@@ -40,3 +40,7 @@ class TextReply:
 
 class TextHandler(Protocol):
     async def handle_text(self, message: IncomingText, uow: UnitOfWork) -> TextReply: ...
+
+    async def cancel_dialog(self, telegram_user_id: uuid.UUID) -> bool:
+        """Forget a question the handler is waiting to have answered; True if there was one."""
+        ...

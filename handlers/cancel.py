@@ -8,7 +8,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot import texts
+from bot.current_user import CurrentUser
 from bot.flags import PUBLIC, RATE_LIMIT_EXEMPT
+from bot.text_handler import TextHandler
 
 
 def build_router() -> Router:
@@ -17,8 +19,12 @@ def build_router() -> Router:
     return router
 
 
-async def cancel(message: Message, state: FSMContext) -> None:
-    if await state.get_state() is None:
+async def cancel(
+    message: Message, state: FSMContext, current_user: CurrentUser, text_handler: TextHandler | None = None
+) -> None:
+    # The assistant keeps its own open question ("How much BTC?") beside aiogram's dialogs.
+    had_question = text_handler is not None and await text_handler.cancel_dialog(current_user.id)
+    if await state.get_state() is None and not had_question:
         await message.answer(texts.NOTHING_TO_CANCEL)
         return
     await state.clear()

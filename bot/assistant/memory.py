@@ -93,8 +93,12 @@ class AssistantMemory:
         data = json.loads(raw)
         return PendingQuestion(load_parsed(data["parsed"]), data["missing"])
 
-    async def forget(self, telegram_user_id: uuid.UUID) -> None:
-        await self._redis.delete(self._pending_key(telegram_user_id))
+    async def forget(self, telegram_user_id: uuid.UUID) -> bool:
+        """Drop the open question (/cancel); True if there was one."""
+        try:
+            return bool(await self._redis.delete(self._pending_key(telegram_user_id)))
+        except (RedisError, OSError):
+            return False
 
     # -- readings offered as buttons when unsure -------------------------------------------
 

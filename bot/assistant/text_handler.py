@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -57,12 +58,16 @@ class AssistantTextHandler:
     def services(self) -> AssistantServices:
         return self._services
 
+    async def cancel_dialog(self, telegram_user_id: uuid.UUID) -> bool:
+        return await self._memory.forget(telegram_user_id)
+
     async def handle_text(self, message: IncomingText, uow: TradingUnitOfWork) -> TextReply:  # type: ignore[override]
         commands = uow.repo(AICommandRepository)
         command = await commands.create(message.text, telegram_user_id=message.telegram_user_id,
                                         user_id=message.user_id)
         await commands.mark_processing(command, message.text.strip())
         await uow.commit()
+        command_id = command.id  # kept: a rollback later in this update expires the ORM object
         started = time.perf_counter()
         forwarded = message.forwarded_from is not None
         try:
@@ -72,7 +77,7 @@ class AssistantTextHandler:
             await commands.fail(command, error_code="nlp_error", error_message=f"{type(error).__name__}: {error}",
                                 processing_time_ms=_ms_since(started))
             await uow.commit()
-            return TextReply(texts.NOT_UNDERSTOOD, ai_command_id=command.id)
+            return TextReply(texts.NOT_UNDERSTOOD, ai_command_id=command_id)
         parsed = await self._continue_dialog(message, parsed, forwarded)
         elapsed = _ms_since(started)
         await commands.complete(
@@ -85,12 +90,12 @@ class AssistantTextHandler:
             await self._time_series.write_parse(str(parsed.command_type), parsed.model_version, parsed.confidence,
                                                 elapsed)
 
-        ctx = IntentContext(message=message, uow=uow, services=self._services, ai_command_id=command.id)
+        ctx = IntentContext(message=message, uow=uow, services=self._services, ai_command_id=command_id)
         reply, response_type = await self.respond(ctx, parsed)
-        await commands.add_response(command.id, reply.text, response_type=response_type,
+        await commands.add_response(command_id, reply.text, response_type=response_type,
                                     data={"intent": parsed.intent}, model_version=parsed.model_version)
         await uow.commit()
-        return replace(reply, ai_command_id=command.id)
+        return replace(reply, ai_command_id=command_id)
 
     async def respond(self, ctx: IntentContext, parsed: ParsedCommand) -> tuple[TextReply, str]:
         """The reply to a reading, and its kind (text, clarification, question, error)."""

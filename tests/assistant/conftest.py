@@ -1,0 +1,55 @@
+"""The whole bot as main.py composes it (assistant, trading, scheduler jobs), driven through the
+local Bot API server of tests/e2e by the real aiogram HTTP session, on the simulated market."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiohttp
+import pytest
+
+from bot.assistant.text_handler import AssistantTextHandler
+from bot.client import build_bot
+from bot.dispatcher import build_dispatcher
+from bot.runners import run_polling
+from bot.scheduler import BackgroundJobs
+from bot.sender import Sender
+from bot.services import BotServices
+from db.repositories.trading_uow import TradingUnitOfWork
+from db.timeseries import NullTimeSeries
+from db.trading_services import TradingServices, build_trading_services
+from main import build_assistant, build_jobs
+from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import bot_api, settings  # noqa: F401  (fixtures reused from the e2e harness)
+from tests.e2e.fake_bot_api import TOKEN, FakeBotApi
+
+
+@dataclass
+class App:
+    running: RunningBot
+    assistant: AssistantTextHandler
+    trading: TradingServices
+    jobs: BackgroundJobs
+
+
+@pytest.fixture
+async def app(bot_api: FakeBotApi, settings, session_factory, redis_client) -> AsyncIterator[App]:  # noqa: F811
+    uow_factory = lambda: TradingUnitOfWork(session_factory)  # noqa: E731
+    trading = build_trading_services(session_factory=session_factory, redis=redis_client, market_data="simulated")
+    news_session = aiohttp.ClientSession()
+    bot = build_bot(TOKEN, uow_factory, api_url=bot_api.base_url)
+    sender = Sender(bot, uow_factory)
+    assistant = build_assistant(settings, trading, redis_client, news_session, NullTimeSeries())
+    services = BotServices(settings=settings, uow_factory=uow_factory, redis=redis_client, sender=sender,
+                           text_handler=assistant, trading=trading)
+    dispatcher = build_dispatcher(services)
+    polls_before = len(bot_api.calls_of("getUpdates"))
+    task = asyncio.create_task(run_polling(dispatcher, bot, handle_signals=False))
+    running = RunningBot(dispatcher, bot, services, task)
+    await bot_api.wait_for(lambda: len(bot_api.calls_of("getUpdates")) > polls_before)
+    yield App(running, assistant, trading, build_jobs(settings, uow_factory, assistant, sender, NullTimeSeries()))
+    await running.stop()
+    await news_session.close()
+    await trading.close()

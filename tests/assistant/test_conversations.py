@@ -1,0 +1,94 @@
+"""Plain-language conversations end to end: what the user sees, and what is stored."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from db.models import AICommand, AIResponse, Order, PriceAlert, TradingSignal
+from domain.enums import CommandStatus
+from tests.e2e.conftest import accept_terms
+
+USER = 4242
+SIGNAL_POST = (
+    "🔥 #SOL/USDT LONG\n\nEntry zone: 140 - 145\n🎯 Targets: 150 / 160 / 175\n"
+    "⛔ Stop loss: 130\nLeverage: Cross 10x"
+)
+
+
+async def _count(session_factory, model, *where) -> int:
+    async with session_factory() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+async def test_a_missing_amount_is_asked_then_the_order_card_is_confirmed(app, bot_api, session_factory):
+    await accept_terms(bot_api, USER)
+    bot_api.send_text(USER, "buy btc")
+    await bot_api.wait_for_text(USER, "How much BTC?")
+    bot_api.send_text(USER, "0.01")
+    card = await bot_api.wait_for_text(USER, "Confirm")
+    assert "BTC/USDT" in card and "0.01" in card
+    assert await _count(session_factory, Order) == 0  # nothing is placed before the tap
+
+    bot_api.tap(USER, "Confirm")
+    await bot_api.wait_for(lambda: any("Bought 0.01 BTC" in c.params.get("text", "")
+                                       for c in bot_api.calls_of("editMessageText", USER)))
+    assert await _count(session_factory, Order) == 1
+    async with session_factory() as session:
+        order = await session.scalar(select(Order))
+        commands = (await session.scalars(select(AICommand).order_by(AICommand.created_at))).all()
+    assert [c.detected_intent for c in commands] == ["place_order", "place_order"]
+    assert all(c.status is CommandStatus.COMPLETED for c in commands)
+    assert order.source == "ai" and order.ai_command_id == commands[-1].id
+    assert await _count(session_factory, AIResponse, AIResponse.response_type == "question") == 1
+
+
+async def test_cancel_drops_the_open_question(app, bot_api):
+    await accept_terms(bot_api, USER)
+    bot_api.send_text(USER, "sell eth")
+    await bot_api.wait_for_text(USER, "How much ETH?")
+    bot_api.send_text(USER, "/cancel")
+    await bot_api.wait_for_text(USER, "Cancelled")
+    bot_api.send_text(USER, "0.5")
+    # Read on its own, a bare number is not understood: no order card for the dropped question.
+    await bot_api.wait_for_text(USER, "did not get that")
+    assert not any("Confirm" in t for t in bot_api.texts_to(USER))
+
+
+async def test_a_forwarded_signal_is_read_and_followed(app, bot_api, session_factory):
+    await accept_terms(bot_api, USER)
+    bot_api.send_text(USER, SIGNAL_POST, forward_from_channel="AlphaCalls")
+    card = await bot_api.wait_for_text(USER, "Signal read")
+    assert "SOL/USDT" in card and "150 / 160 / 175" in card and "130" in card and "AlphaCalls" in card
+    bot_api.tap(USER, "Follow")
+    await bot_api.wait_for_text(USER, "Following SOL/USDT")
+    async with session_factory() as session:
+        signal = await session.scalar(select(TradingSignal))
+    assert signal.source.value == "forwarded_post" and signal.take_profit_levels == ["150", "160", "175"]
+
+
+async def test_alerts_are_set_listed_and_deleted_with_a_button(app, bot_api, session_factory):
+    await accept_terms(bot_api, USER)
+    bot_api.send_text(USER, "alert me when btc goes above 150k")
+    await bot_api.wait_for_text(USER, "Alert set")
+    bot_api.send_text(USER, "show my alerts")
+    await bot_api.wait_for_text(USER, "Your alerts")
+    bot_api.tap(USER, "🗑")
+    await bot_api.wait_for(lambda: any("no active alerts" in c.params.get("text", "")
+                                       for c in bot_api.calls_of("editMessageText", USER)))
+    assert await _count(session_factory, PriceAlert) == 0
+
+
+async def test_an_unsure_reading_offers_buttons_and_the_pick_is_answered(app, bot_api):
+    await accept_terms(bot_api, USER)
+    bot_api.send_text(USER, "eth")
+    await bot_api.wait_for_text(USER, "not sure")
+    bot_api.tap(USER, "Price")
+    await bot_api.wait_for_text(USER, "ETH/USDT")
+
+
+async def test_a_domain_problem_is_answered_clearly_and_recorded(app, bot_api, session_factory):
+    await accept_terms(bot_api, USER)
+    bot_api.send_text(USER, "alert me when btc is above 1")
+    reply = await bot_api.wait_for_text(USER, "⚠️")
+    assert "already above" in reply
+    assert await _count(session_factory, AIResponse, AIResponse.response_type == "error") == 1
