@@ -26,6 +26,8 @@ def _section(prefix: str) -> SettingsConfigDict:
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
+        # "KEY=" in .env means "not set": a blank line in .env.example must not count as a value.
+        env_ignore_empty=True,
     )
 
 

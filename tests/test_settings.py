@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,12 @@ def test_invalid_values_are_rejected_with_the_field_name(clean_env):
     clean_env.setenv("MARKET_DATA", "carrier-pigeon")
     with pytest.raises(ValueError, match="MARKET_DATA"):
         load_settings(env_file=None)
+
+
+def test_the_documented_example_file_configures_nothing_by_accident(clean_env):
+    """Blank entries of .env.example mean "not set", so a copied example runs on the defaults."""
+    s = load_settings(env_file=Path(__file__).resolve().parent.parent / ".env.example")
+    assert s.telegram.bot_token is None and s.telegram.api_url is None
+    assert s.database.url is None and s.redis.url is None and s.influx.url is None
+    assert s.llm.enabled is False and s.security.encryption_key is None
+    assert s.news.feeds == [] and s.security.admin_ids == []
