@@ -9,23 +9,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from domain.enums import AlertCondition
+from domain.timeframes import TIMEFRAMES
+from domain.timeframes import TIMEFRAMES
 
-# Candle sizes a move window may take, as in the NLP contract.
-WINDOWS: dict[str, timedelta] = {
-    "1m": timedelta(minutes=1),
-    "5m": timedelta(minutes=5),
-    "15m": timedelta(minutes=15),
-    "30m": timedelta(minutes=30),
-    "1h": timedelta(hours=1),
-    "4h": timedelta(hours=4),
-    "1d": timedelta(days=1),
-    "1w": timedelta(weeks=1),
-}
+# A move window takes the candle sizes of the NLP contract.
+WINDOWS = TIMEFRAMES
 
 
 @dataclass(frozen=True, slots=True)

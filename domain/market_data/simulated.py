@@ -20,6 +20,7 @@ from functools import lru_cache
 from domain.errors import InvalidRequest, UnknownSymbol
 from domain.models import Candle, Market, OrderBookTop, Ticker
 from domain.numbers import money
+from domain.timeframes import TIMEFRAMES
 
 # USD price around which each coin wanders, its typical daily move, and its daily volume in USD.
 COINS: dict[str, tuple[float, float, float]] = {
@@ -46,17 +47,9 @@ COINS: dict[str, tuple[float, float, float]] = {
     "OP": (0.3, 0.065, 2.0e7),
     "PEPE": (0.000006, 0.08, 1.0e8),
 }
+from domain.timeframes import TIMEFRAMES  # noqa: E402
+
 STABLE_QUOTES = frozenset({"USDT", "USDC", "USD", "FDUSD"})
-TIMEFRAMES: dict[str, timedelta] = {
-    "1m": timedelta(minutes=1),
-    "5m": timedelta(minutes=5),
-    "15m": timedelta(minutes=15),
-    "30m": timedelta(minutes=30),
-    "1h": timedelta(hours=1),
-    "4h": timedelta(hours=4),
-    "1d": timedelta(days=1),
-    "1w": timedelta(weeks=1),
-}
 MAX_CANDLES = 1000
 
 OCTAVES = 9  # wave periods 1 min * 4**k: 1 min ... about 45 days
