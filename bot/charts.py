@@ -18,6 +18,7 @@ matplotlib.use("Agg")  # no display on servers; must precede any pyplot import e
 from matplotlib.figure import Figure  # noqa: E402
 
 from domain.models import Candle  # noqa: E402
+from domain.services.indicators import ema  # noqa: E402
 
 UP, DOWN, GRID = "#26a69a", "#ef5350", "#e0e0e0"
 
@@ -26,19 +27,6 @@ def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     return buffer.getvalue()
-
-
-def _ema(values: Sequence[float], period: int) -> list[float | None]:
-    if len(values) < period:
-        return [None] * len(values)
-    alpha = 2 / (period + 1)
-    out: list[float | None] = [None] * (period - 1)
-    ema = sum(values[:period]) / period
-    out.append(ema)
-    for value in values[period:]:
-        ema = value * alpha + ema * (1 - alpha)
-        out.append(ema)
-    return out
 
 
 def price_chart(symbol: str, timeframe: str, candles: Sequence[Candle], ema_periods: Sequence[int] = (20, 50)) -> bytes:
@@ -58,9 +46,10 @@ def price_chart(symbol: str, timeframe: str, candles: Sequence[Candle], ema_peri
         volume.bar(x, float(candle.volume), color=color, width=0.7)
     closes = [float(c.close) for c in candles]
     for period in ema_periods:
-        line = _ema(closes, period)
+        line = ema([c.close for c in candles], period)
         if any(v is not None for v in line):
-            prices.plot(xs, [v if v is not None else float("nan") for v in line], linewidth=1, label=f"EMA {period}")
+            prices.plot(xs, [float(v) if v is not None else float("nan") for v in line], linewidth=1,
+                        label=f"EMA {period}")
     if prices.get_legend_handles_labels()[0]:
         prices.legend(loc="upper left", fontsize=8)
     prices.set_title(f"{symbol} · {timeframe} · last {closes[-1]:,.8g}", fontsize=10)
