@@ -34,6 +34,8 @@ _GLUED_AMOUNT_RE = re.compile(r"^(\d+(?:[.,]\d+)?)([A-Za-z]{2,10})$")
 _UNITS = frozenset({"min", "mins", "hr", "hrs", "am", "pm", "st", "nd", "rd", "th", "bn", "kk"})
 _LEVERAGE_RE = re.compile(r"^(?:x(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)x)$", re.IGNORECASE)
 _TIMEFRAME_TOKEN_RE = re.compile(r"^(\d{1,2})(m|min|mins|h|hr|hrs|d|w)$", re.IGNORECASE)
+_PRICE_WORDS = frozenset({"above", "below", "over", "under", "at", "to", "hits", "hit", "reaches", "reach",
+                          "touches", "breaks", "than", "@", "past", "crosses"})
 _TIMEFRAME_UNITS = {"m": "m", "min": "m", "mins": "m", "h": "h", "hr": "h", "hrs": "h", "d": "d", "w": "w"}
 
 # Words around an ambiguous lower-case ticker ("link", "near", "dot") that make it a coin.
@@ -180,7 +182,10 @@ class TradingValues:
         number = _number(text)
         if number is not None:
             compact_tf = _TIMEFRAME_TOKEN_RE.match(text)
-            if compact_tf and _timeframe(compact_tf) in TIMEFRAMES and self._asset_at(doc, i + 1, lowers) is None:
+            # "above 1m" is a million, "rsi 1m" a candle size: a price word decides.
+            after_price_word = i > 0 and lowers[i - 1] in _PRICE_WORDS
+            if (compact_tf and not after_price_word and _timeframe(compact_tf) in TIMEFRAMES
+                    and self._asset_at(doc, i + 1, lowers) is None):
                 return Span(doc, i, i + 1, label="TIMEFRAME", kb_id=_timeframe(compact_tf))
             return Span(doc, i, i + 1, label="NUMBER", kb_id=str(number))
         leverage = _LEVERAGE_RE.match(text)

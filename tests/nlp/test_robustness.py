@@ -78,3 +78,9 @@ def test_parser_internal_error_is_contained(parser: RuleParser, monkeypatch: pyt
     monkeypatch.setattr(parser, "_read_command", boom)
     result = parser.parse("what is rsi")
     assert (result.command_type, result.intent, result.confidence) == ("general_query", "other", 0.0)
+
+
+def test_a_compact_number_after_a_price_word_is_a_price_not_a_candle_size():
+    parser = RuleParser()
+    assert parser.parse("alert me when btc goes above 1m").entities["target_price"] == 1_000_000
+    assert parser.parse("rsi btc 1m").entities["timeframe"] == "1m"
