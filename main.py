@@ -33,6 +33,7 @@ from bot.assistant.services import AssistantServices
 from bot.assistant.text_handler import AssistantTextHandler
 
 from bot.client import build_bot
+from bot.daily_summary import DailySummaryJob
 from bot.dispatcher import build_dispatcher
 from bot.local_chat.console import LocalChat, stdin_lines
 from bot.local_chat.screen import Screen
@@ -163,6 +164,7 @@ def build_jobs(
         on_price_read=record_price,
         price_interval_seconds=settings.scheduler.price_interval_seconds,
         notify_interval_seconds=settings.scheduler.notify_interval_seconds,
+        daily_summary=DailySummaryJob(uow_factory, services.trading).run,
     )
 
 

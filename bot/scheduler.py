@@ -54,6 +54,8 @@ class BackgroundJobs:
     on_price_read: Callable[[str, Decimal], Awaitable[None]] | None = None
     price_interval_seconds: float = 15
     notify_interval_seconds: float = 3
+    # Hourly; each user gets theirs at 08:00 local time (see bot/daily_summary.py).
+    daily_summary: Callable[[], Awaitable[int]] | None = None
     batch_size: int = 50
     stats: dict[str, int] = field(default_factory=lambda: {"prices": 0, "sent": 0, "failed": 0})
 
@@ -65,6 +67,8 @@ class BackgroundJobs:
                           id="deliver_notifications", **common)
         scheduler.add_job(self.release_stuck_notifications, "interval", minutes=5,
                           id="release_stuck_notifications", **common)
+        if self.daily_summary is not None:
+            scheduler.add_job(self.daily_summary, "cron", minute=0, id="daily_summary", **common)
 
     async def watch_prices(self) -> None:
         try:
