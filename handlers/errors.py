@@ -1,6 +1,6 @@
 """The one place errors become replies.
 
-- an error carrying a user-safe ``user_message`` (the domain's errors do) is shown as is;
+- a domain error's user-safe ``user_message`` is shown as is;
 - PostgreSQL or Redis being unreachable becomes "temporarily unavailable, try again";
 - a user who blocked the bot cannot be answered, which is fine;
 - anything else is logged with its traceback and the user gets a short apology, never details.
@@ -17,6 +17,7 @@ from aiogram.types import ErrorEvent
 from bot import texts
 from bot.html import escape
 from bot.outages import is_outage
+from domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +31,12 @@ def build_router() -> Router:
 async def reply_to_error(event: ErrorEvent, bot: Bot) -> bool:
     error = event.exception
     update_id = event.update.update_id
-    user_message = getattr(error, "user_message", None)
     if isinstance(error, TelegramForbiddenError):
         log.info("Update %s: the user has blocked the bot, reply dropped", update_id)
         return True
-    if isinstance(user_message, str):
-        log.info("Update %s refused: %s", update_id, user_message)
-        reply = escape(user_message)
+    if isinstance(error, DomainError):
+        log.info("Update %s refused: %s", update_id, error.user_message)
+        reply = escape(error.user_message)
     elif is_outage(error):
         log.warning("Update %s failed, a backing service is unavailable: %r", update_id, error)
         reply = texts.TEMPORARILY_UNAVAILABLE

@@ -122,7 +122,7 @@ class TelegramUserRepository:
         rows = await self._session.execute(
             select(TelegramUser.status, func.count()).group_by(TelegramUser.status)
         )
-        return {status: count for status, count in rows.tuples()}
+        return {status: count for status, count in rows}
 
     async def count_blocked(self) -> int:
         return await self._session.scalar(
@@ -159,4 +159,4 @@ class TelegramMessageRepository:
             .where(TelegramMessage.created_at >= since)
             .group_by(TelegramMessage.direction)
         )
-        return {MessageDirection(direction): count for direction, count in rows.tuples()}
+        return {MessageDirection(direction): count for direction, count in rows}
