@@ -46,16 +46,24 @@ class RecordingSession(BaseSession):
         pass
 
 
-def user(user_id: int = 1001, **fields: Any) -> User:
-    return User(id=user_id, is_bot=False, first_name=f"User{user_id}", username=f"user{user_id}", **fields)
+def user(user_id: int = 1001, username: str | None = None) -> User:
+    return User(id=user_id, is_bot=False, first_name=f"User{user_id}", username=username or f"user{user_id}")
 
 
-def message(bot: Bot, text: str | None = "hello", *, user_id: int = 1001, chat_type: str = "private", **fields: Any) -> Message:
+def message(
+    bot: Bot,
+    text: str | None = "hello",
+    *,
+    user_id: int = 1001,
+    username: str | None = None,
+    chat_type: str = "private",
+    **fields: Any,
+) -> Message:
     return Message(
         message_id=next(_ids),
         date=datetime.now(UTC),
         chat=Chat(id=user_id if chat_type == "private" else -500, type=chat_type),
-        from_user=user(user_id),
+        from_user=user(user_id, username),
         text=text,
         **fields,
     ).as_(bot)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.methods import SendMessage
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy import select
+
+from bot.message_log import UpdateTrace, tracing
+from bot.middlewares.outgoing_log import OutgoingLogMiddleware
+from db.engine import create_engine, create_session_factory
+from db.models import TelegramMessage
+from db.repositories.telegram import TelegramUserRepository
+from db.uow import UnitOfWork
+
+
+@pytest.fixture
+async def account(uow_factory):
+    async with uow_factory() as uow:
+        account = await uow.repo(TelegramUserRepository).upsert_profile(
+            telegram_id=1001, chat_id=1001, username=None, first_name="A", last_name=None, language_code=None
+        )
+        await uow.commit()
+    return account
+
+
+async def _rows(session_factory) -> list[TelegramMessage]:
+    async with session_factory() as session:
+        return list((await session.scalars(select(TelegramMessage))).all())
+
+
+async def test_sent_and_edited_messages_are_recorded(bot, api_session, uow_factory, session_factory, account):
+    api_session.middleware(OutgoingLogMiddleware(uow_factory))
+    keyboard = InlineKeyboardBuilder()
+    keyboard.button(text="OK", callback_data="menu:main")
+    with tracing(UpdateTrace(update_id=77)):
+        sent = await bot.send_message(1001, "<b>hi</b>", reply_markup=keyboard.as_markup())
+    await bot.edit_message_text("<b>bye</b>", chat_id=1001, message_id=sent.message_id)
+
+    (row,) = await _rows(session_factory)
+    assert (row.direction, row.chat_id, row.message_id, row.update_id) == ("out", 1001, sent.message_id, 77)
+    assert row.telegram_user_id == account.id and row.text == "<b>bye</b>" and row.edited_at is not None
+    assert row.extra["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "menu:main"
+
+
+async def test_a_403_marks_the_user_blocked(bot, api_session, uow_factory, session_factory, account):
+    api_session.middleware(OutgoingLogMiddleware(uow_factory))
+    api_session.fail_with.append(TelegramForbiddenError(SendMessage(chat_id=1001, text="x"), "bot was blocked by the user"))
+    with pytest.raises(TelegramForbiddenError):
+        await bot.send_message(1001, "hello?")
+    async with uow_factory() as uow:
+        assert await uow.repo(TelegramUserRepository).is_blocked(1001)
+    assert await _rows(session_factory) == []
+
+
+async def test_a_database_outage_does_not_fail_the_send(bot, api_session):
+    engine = create_engine("postgresql://postgres@127.0.0.1:1/nowhere")
+    session_factory = create_session_factory(engine)
+    api_session.middleware(OutgoingLogMiddleware(lambda: UnitOfWork(session_factory)))
+    assert (await bot.send_message(1001, "still sent")).text == "still sent"
+    await engine.dispose()

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+
+import pytest
+from aiogram.types import Chat, MessageOriginChannel
+from sqlalchemy import select
+
+from bot.message_log import current_trace
+from bot.middlewares.update_log import UpdateLogMiddleware
+from db.models import AICommand, TelegramMessage, TelegramUser
+from db.repositories.telegram import TelegramUserRepository
+from tests.bot.fakes import callback, message, update_of
+
+
+async def _register(uow_factory, telegram_id: int = 1001) -> TelegramUser:
+    async with uow_factory() as uow:
+        account = await uow.repo(TelegramUserRepository).upsert_profile(
+            telegram_id=telegram_id, chat_id=telegram_id, username=None, first_name="A", last_name=None, language_code=None
+        )
+        await uow.commit()
+    return account
+
+
+async def _rows(session_factory) -> list[TelegramMessage]:
+    async with session_factory() as session:
+        return list((await session.scalars(select(TelegramMessage))).all())
+
+
+async def _done(event, data):
+    return "done"
+
+
+async def test_a_message_is_stored_with_its_arrival_time_and_counted(bot, uow_factory, session_factory):
+    account = await _register(uow_factory)
+    arrived = datetime.now(UTC)
+
+    async def slow_handler(event, data):
+        assert current_trace() is data["update_trace"]  # outgoing messages see the same trace
+        await asyncio.sleep(0.05)
+        return "done"
+
+    update = update_of(message(bot, "/help"))
+    assert await UpdateLogMiddleware(uow_factory)(slow_handler, update, {}) == "done"
+
+    (row,) = await _rows(session_factory)
+    assert (row.direction, row.message_type, row.text, row.update_id) == ("in", "command", "/help", update.update_id)
+    assert row.telegram_user_id == account.id
+    assert (row.created_at - arrived).total_seconds() < 0.05  # arrival, not the end of handling
+    async with session_factory() as session:
+        counted = await session.get(TelegramUser, account.id)
+    assert counted.total_messages == 1 and counted.last_activity_at is not None
+
+
+async def test_a_message_is_stored_even_when_handling_fails(bot, uow_factory, session_factory):
+    async def failing(event, data):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await UpdateLogMiddleware(uow_factory)(failing, update_of(message(bot, "hi")), {})
+    assert [r.text for r in await _rows(session_factory)] == ["hi"]
+
+
+async def test_an_interrupted_update_is_not_stored_it_will_come_again(bot, uow_factory, session_factory):
+    async def interrupted(event, data):
+        raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        await UpdateLogMiddleware(uow_factory)(interrupted, update_of(message(bot, "hi")), {})
+    assert await _rows(session_factory) == []
+
+
+async def test_a_forwarded_post_records_where_it_came_from(bot, uow_factory, session_factory):
+    origin = MessageOriginChannel(
+        date=int(time.time()), chat=Chat(id=-100, type="channel", title="Signals", username="signals"), message_id=3
+    )
+    await UpdateLogMiddleware(uow_factory)(_done, update_of(message(bot, "BTC LONG", forward_origin=origin)), {})
+    (row,) = await _rows(session_factory)
+    assert (row.message_type, row.is_forwarded, row.forward_from_chat) == ("forward", True, "@signals")
+
+
+async def test_a_button_tap_records_its_callback_data(bot, uow_factory, session_factory):
+    await UpdateLogMiddleware(uow_factory)(_done, update_of(callback(bot, "menu:help")), {})
+    (row,) = await _rows(session_factory)
+    assert (row.message_type, row.callback_data, row.text) == ("callback", "menu:help", None)
+
+
+async def test_the_ai_command_a_handler_produced_is_linked(bot, uow_factory, session_factory):
+    async with session_factory() as session:
+        command = AICommand(input_text="buy btc")
+        session.add(command)
+        await session.commit()
+
+    async def nlp_handler(event, data):
+        data["update_trace"].ai_command_id = command.id
+
+    await UpdateLogMiddleware(uow_factory)(nlp_handler, update_of(message(bot, "buy btc")), {})
+    assert (await _rows(session_factory))[0].ai_command_id == command.id
