@@ -225,7 +225,9 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
         await engine.dispose()
 
 
-async def _chat(settings: Settings, dispatcher: Dispatcher, bot: Bot, terminal: TerminalSession, screen: Screen) -> None:
+async def _chat(
+    settings: Settings, dispatcher: Dispatcher, bot: Bot, terminal: TerminalSession, screen: Screen
+) -> None:
     user = User(
         id=settings.telegram.local_chat_user_id,
         is_bot=False,

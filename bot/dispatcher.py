@@ -66,7 +66,8 @@ def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
     # Outer: every update, before routing (aiogram's error, user-context and FSM ones run first).
     dispatcher.update.outer_middleware(DeduplicationMiddleware(services.redis))
     dispatcher.update.outer_middleware(UpdateLogMiddleware(services.uow_factory))
-    dispatcher.update.outer_middleware(RegistrationMiddleware(services.uow_factory, services.settings.security))
+    registration = RegistrationMiddleware(services.uow_factory, services.settings.security)
+    dispatcher.update.outer_middleware(registration)
     # Inner: only once a handler matched, so they can read its flags. They apply to the
     # handlers of every included router.
     limiter = RateLimiter(services.redis, services.uow_factory, services.settings.telegram)

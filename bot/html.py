@@ -101,7 +101,12 @@ def html_to_terminal(text: str, *, styled: bool) -> str:
     return "".join(renderer.output)
 
 
-_ANSI_STYLES = {"b": "1", "strong": "1", "i": "3", "em": "3", "u": "4", "ins": "4", "s": "9", "strike": "9", "del": "9"}
+_ANSI_STYLES = {
+    **dict.fromkeys(("b", "strong"), "1"),
+    **dict.fromkeys(("i", "em"), "3"),
+    **dict.fromkeys(("u", "ins"), "4"),
+    **dict.fromkeys(("s", "strike", "del"), "9"),
+}
 
 
 class _TerminalRenderer(HTMLParser):

@@ -115,7 +115,9 @@ def _callback_record(query: CallbackQuery) -> IncomingRecord:
     )
 
 
-def outgoing_row(chat_id: int, message: Message, *, message_type: str, extra: dict[str, Any]) -> dict[str, Any]:
+def outgoing_row(
+    chat_id: int, message: Message, *, message_type: str, extra: dict[str, Any]
+) -> dict[str, Any]:
     trace = current_trace()
     return {
         "direction": MessageDirection.OUT.value,

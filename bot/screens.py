@@ -10,7 +10,9 @@ async def show(callback: CallbackQuery, text: str, reply_markup: InlineKeyboardM
     """Edit the tapped message; send a new one when it is too old to edit (inaccessible)."""
     message = callback.message
     if not isinstance(message, Message):
-        await callback.bot.send_message(callback.from_user.id, text, reply_markup=reply_markup)  # type: ignore[union-attr]
+        bot = callback.bot
+        assert bot is not None  # updates from the dispatcher are bound to their bot
+        await bot.send_message(callback.from_user.id, text, reply_markup=reply_markup)
         return
     try:
         await message.edit_text(text, reply_markup=reply_markup)

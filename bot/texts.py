@@ -90,9 +90,9 @@ HELP_TOPICS: dict[MenuItem, tuple[str, tuple[str, ...]]] = {
 }
 
 COMMANDS_HELP = (
-    "/menu main menu · /settings notifications, timezone, currency, language · "
-    "/cancel leave the current dialog · /link use your account from another Telegram account · "
-    "/help this message"
+    "/buy and /sell e.g. <code>/buy 0.01 btc at 60000</code> · /portfolio · /orders · /menu main menu · "
+    "/settings notifications, timezone, currency, language · /cancel leave the current dialog · "
+    "/link use your account from another Telegram account · /help this message"
 )
 
 
@@ -123,7 +123,10 @@ MENU = "What would you like to do?"
 
 def settings_text(account: TelegramUser) -> str:
     master = "on" if account.notifications_enabled else "off"
-    lines = [f"• {label}: {_on_off(account.notification_types.get(key, True))}" for key, label in NOTIFICATION_TYPES.items()]
+    lines = [
+        f"• {label}: {_on_off(account.notification_types.get(key, True))}"
+        for key, label in NOTIFICATION_TYPES.items()
+    ]
     return (
         "<b>Settings</b>\n\n"
         f"Notifications: <b>{master}</b>\n" + "\n".join(lines) + "\n\n"
@@ -156,7 +159,10 @@ def timezone_saved(timezone: str) -> str:
 
 
 def unknown_timezone(text: str) -> str:
-    return f"I don't know the timezone <code>{escape(text)}</code>. Try e.g. <code>Europe/London</code>, or /cancel."
+    return (
+        f"I don't know the timezone <code>{escape(text)}</code>. "
+        "Try e.g. <code>Europe/London</code>, or /cancel."
+    )
 
 
 # -- dialogs, limits, errors --------------------------------------------------------------------
@@ -193,7 +199,9 @@ FREE_TEXT_NOT_CONFIGURED = (
     "I can't read plain-language requests on this server yet: the language module is not enabled. "
     "/help shows what I will understand, /menu and /settings work already."
 )
-UNSUPPORTED_MESSAGE = "I read text messages and the captions of forwarded posts. Please send your request as text."
+UNSUPPORTED_MESSAGE = (
+    "I read text messages and the captions of forwarded posts. Please send your request as text."
+)
 
 # -- admin --------------------------------------------------------------------------------------
 

@@ -63,8 +63,8 @@ async def show_settings(callback: CallbackQuery, uow: UnitOfWork, current_user: 
 
 async def toggle_all_notifications(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
     account = await _account(uow, current_user)
-    account.notifications_enabled = not account.notifications_enabled
-    await _saved(callback, uow, account, texts.notification_toggled("Notifications", account.notifications_enabled))
+    enabled = account.notifications_enabled = not account.notifications_enabled
+    await _saved(callback, uow, account, texts.notification_toggled("Notifications", enabled))
 
 
 async def toggle_notification(
@@ -121,7 +121,9 @@ async def ask_timezone(callback: CallbackQuery, state: FSMContext) -> None:
         await callback.message.answer(texts.ASK_TIMEZONE)
 
 
-async def receive_timezone(message: Message, state: FSMContext, uow: UnitOfWork, current_user: CurrentUser) -> None:
+async def receive_timezone(
+    message: Message, state: FSMContext, uow: UnitOfWork, current_user: CurrentUser
+) -> None:
     timezone = _known_timezones().get(message.text.strip().lower())  # type: ignore[union-attr]  # F.text
     if timezone is None:
         await message.answer(texts.unknown_timezone(message.text or ""))

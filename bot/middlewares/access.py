@@ -30,7 +30,9 @@ class AccessMiddleware(BaseMiddleware):
         if get_flag(data, "access") == "public" or user.status is TelegramUserStatus.ACTIVE:
             return await handler(event, data)
         if user.status is TelegramUserStatus.PENDING:
-            await tell(event, texts.TERMS_REQUIRED, reply_markup=keyboards.accept_terms(), alert=texts.TERMS_REQUIRED_ALERT)
+            await tell(
+                event, texts.TERMS_REQUIRED, reply_markup=keyboards.accept_terms(), alert=texts.TERMS_REQUIRED_ALERT
+            )
         else:
             await tell(event, texts.SUSPENDED)
         return None
