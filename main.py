@@ -94,8 +94,9 @@ def cmd_run(settings: Settings, *, force_local_chat: bool = False) -> int:
     if not token and not force_local_chat:
         print("No TELEGRAM_BOT_TOKEN is configured: opening a local chat in this terminal instead.")
     if local_chat:
-        # aiogram logs every update at INFO, alembic every step: noise around a conversation.
-        for noisy in ("aiogram.event", "alembic"):
+        # aiogram logs every update at INFO, alembic every step, the scheduler every job run:
+        # noise in the middle of a terminal conversation.
+        for noisy in ("aiogram.event", "alembic", "apscheduler"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     servers = _local_servers(settings)
     try:
