@@ -17,7 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_USER_ID = 777
 
 
-async def _chat(stdin: str, database_url: str, *extra_env: tuple[str, str]) -> tuple[int, str, str]:
+async def _main(command: str, stdin: str, database_url: str) -> tuple[int, str, str]:
+    """Run ``python main.py <command>`` with no Telegram token against the test servers."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -25,10 +26,9 @@ async def _chat(stdin: str, database_url: str, *extra_env: tuple[str, str]) -> t
         "TELEGRAM_BOT_TOKEN": "",
         "TELEGRAM_LOCAL_CHAT_USER_ID": str(LOCAL_USER_ID),
         "USER": "Ada",
-        **dict(extra_env),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "main.py", *(["chat"] if "RUN" not in dict(extra_env) else ["run"]),
+        sys.executable, "main.py", command,
         cwd=PROJECT_ROOT, env=env,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
@@ -37,7 +37,7 @@ async def _chat(stdin: str, database_url: str, *extra_env: tuple[str, str]) -> t
 
 
 async def test_piped_conversation(database_url, session_factory, redis_client):
-    code, out, err = await _chat("/start\n1\n/help\n", database_url)
+    code, out, err = await _main("chat", "/start\n1\n/help\n", database_url)
     assert code == 0, err
     assert "you> /start" in out and "Hello, Ada!" in out
     assert "[1] ✅ I accept" in out
@@ -50,7 +50,7 @@ async def test_piped_conversation(database_url, session_factory, redis_client):
 
 
 async def test_run_without_a_token_opens_the_local_chat(database_url, session_factory, redis_client):
-    code, out, _ = await _chat("/help\n", database_url, ("RUN", "1"))
+    code, out, _ = await _main("run", "/help\n", database_url)
     assert code == 0
     assert out.startswith("No TELEGRAM_BOT_TOKEN is configured")
     assert "I understand" in out
