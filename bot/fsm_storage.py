@@ -17,6 +17,8 @@ from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.cancellation import keep_cancellation
+
 log = logging.getLogger(__name__)
 
 DIALOG_TTL_SECONDS = 24 * 3600
@@ -33,23 +35,23 @@ class DialogStorage(BaseStorage):
 
     async def get_state(self, key: StorageKey) -> str | None:
         try:
-            return await self._redis_storage.get_state(key)
+            return await keep_cancellation(self._redis_storage.get_state(key))
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, treating chat %s as outside any dialog: %s", key.chat_id, error)
             return None
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         try:
-            return await self._redis_storage.get_data(key)
+            return await keep_cancellation(self._redis_storage.get_data(key))
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, dialog data of chat %s not read: %s", key.chat_id, error)
             return {}
 
     async def set_state(self, key: StorageKey, state: str | State | None = None) -> None:
-        await self._redis_storage.set_state(key, state)
+        await keep_cancellation(self._redis_storage.set_state(key, state))
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._redis_storage.set_data(key, data)
+        await keep_cancellation(self._redis_storage.set_data(key, data))
 
     async def close(self) -> None:
         """The Redis client belongs to the composition root, which closes it."""

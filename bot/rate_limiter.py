@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import texts
+from bot.cancellation import keep_cancellation
 from bot.current_user import CurrentUser
 from bot.settings import TelegramSettings
 from db.repositories.telegram import TelegramUserRepository
@@ -63,7 +64,8 @@ class RateLimiter:
         window = self._settings.rate_limit_window_seconds
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
-                count, _, ttl = await pipe.incr(key).expire(key, window, nx=True).ttl(key).execute()
+                pipe.incr(key).expire(key, window, nx=True).ttl(key)
+                count, _, ttl = await keep_cancellation(pipe.execute())
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, short-window rate limit skipped: %s", error)
             return None
@@ -92,6 +94,7 @@ class RateLimiter:
     async def _claim_notice(self, telegram_id: int, period: timedelta) -> bool:
         seconds = max(1, int(period.total_seconds()))
         try:
-            return bool(await self._redis.set(f"tg:rate-notice:{telegram_id}", 1, nx=True, ex=seconds))
+            notice = self._redis.set(f"tg:rate-notice:{telegram_id}", 1, nx=True, ex=seconds)
+            return bool(await keep_cancellation(notice))
         except (RedisError, OSError):
             return True  # better a repeated notice than a silent refusal

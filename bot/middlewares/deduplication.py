@@ -18,6 +18,8 @@ from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.cancellation import keep_cancellation
+
 log = logging.getLogger(__name__)
 
 HANDLED_UPDATE_TTL_SECONDS = 24 * 3600
@@ -44,13 +46,13 @@ class DeduplicationMiddleware(BaseMiddleware):
 
     async def _already_handled(self, key: str) -> bool:
         try:
-            return bool(await self._redis.exists(key))
+            return bool(await keep_cancellation(self._redis.exists(key)))
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, not checking for a redelivered update: %s", error)
             return False
 
     async def _remember(self, key: str) -> None:
         try:
-            await self._redis.set(key, 1, ex=HANDLED_UPDATE_TTL_SECONDS)
+            await keep_cancellation(self._redis.set(key, 1, ex=HANDLED_UPDATE_TTL_SECONDS))
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, cannot remember a handled update: %s", error)
