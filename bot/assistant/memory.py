@@ -17,6 +17,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.cancellation import keep_cancellation
+
 from domain.enums import CommandType
 from nlp.models import ParsedCommand
 
@@ -80,12 +82,12 @@ class AssistantMemory:
 
     async def ask(self, telegram_user_id: uuid.UUID, parsed: ParsedCommand, missing: str) -> None:
         payload = json.dumps({"parsed": dump_parsed(parsed), "missing": missing})
-        await self._redis.set(self._pending_key(telegram_user_id), payload, ex=PENDING_TTL_SECONDS)
+        await keep_cancellation(self._redis.set(self._pending_key(telegram_user_id), payload, ex=PENDING_TTL_SECONDS))
 
     async def take_pending(self, telegram_user_id: uuid.UUID) -> PendingQuestion | None:
         """The open question, removed: it is answered (or abandoned) by this message."""
         try:
-            raw = await self._redis.getdel(self._pending_key(telegram_user_id))
+            raw = await keep_cancellation(self._redis.getdel(self._pending_key(telegram_user_id)))
         except (RedisError, OSError):
             return None  # without Redis there is no dialog memory; the message is read on its own
         if raw is None:
@@ -96,7 +98,7 @@ class AssistantMemory:
     async def forget(self, telegram_user_id: uuid.UUID) -> bool:
         """Drop the open question (/cancel); True if there was one."""
         try:
-            return bool(await self._redis.delete(self._pending_key(telegram_user_id)))
+            return bool(await keep_cancellation(self._redis.delete(self._pending_key(telegram_user_id))))
         except (RedisError, OSError):
             return False
 
@@ -105,17 +107,17 @@ class AssistantMemory:
     async def offer(self, telegram_user_id: uuid.UUID, readings: list[ParsedCommand]) -> str:
         token = secrets.token_urlsafe(6)
         payload = json.dumps({"owner": str(telegram_user_id), "readings": [dump_parsed(r) for r in readings]})
-        await self._redis.set(f"assistant:choice:{token}", payload, ex=CHOICES_TTL_SECONDS)
+        await keep_cancellation(self._redis.set(f"assistant:choice:{token}", payload, ex=CHOICES_TTL_SECONDS))
         return token
 
     async def choose(self, token: str, telegram_user_id: uuid.UUID, index: int) -> ParsedCommand | None:
         """The reading picked, if the token is the user's and still known; one pick per offer."""
         key = f"assistant:choice:{token}"
-        raw = await self._redis.get(key)
+        raw = await keep_cancellation(self._redis.get(key))
         if raw is None:
             return None
         data = json.loads(raw)
         if data["owner"] != str(telegram_user_id) or not 0 <= index < len(data["readings"]):
             return None
-        await self._redis.delete(key)
+        await keep_cancellation(self._redis.delete(key))
         return load_parsed(data["readings"][index])
