@@ -5,7 +5,9 @@ Shared by the dev-set test and the benchmark so both report the same figures.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,17 @@ def load_items(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def split_half(item: dict[str, Any]) -> str:
+    """``"tune"`` or ``"holdout"``: a fixed, label-blind split of a labelled file.
+
+    Posts split by their source repository or page (so a channel's style lands on one side only),
+    typed messages by id; a hash decides, never a person. The holdout half is scored, never read
+    item by item, and gives the honest estimate of how the parser does on new text.
+    """
+    key = item["source"].split()[0] if item.get("source") else item["id"]
+    return "holdout" if hashlib.sha256(key.encode("utf-8")).digest()[0] % 2 else "tune"
+
+
 def values_equal(expected: Any, got: Any) -> bool:
     """Numbers within 1e-6 relative, strings and booleans exact, lists element-wise in order."""
     if isinstance(expected, bool) or isinstance(got, bool):
@@ -44,6 +57,7 @@ class ItemScore:
     false_positives: int
     wrong_keys: tuple[str, ...]
     extra_keys: tuple[str, ...]
+    scored_keys: tuple[str, ...] = ()
 
 
 def score_entities(expected: dict[str, Any], got: dict[str, Any], *, lenient: Iterable[str] = (),
@@ -56,7 +70,7 @@ def score_entities(expected: dict[str, Any], got: dict[str, Any], *, lenient: It
         key for key in got
         if key in ENTITY_KINDS and key not in expected and key not in lenient_keys and (not post or key in SIGNAL_KEYS)
     )
-    return ItemScore(len(scored) - len(wrong), len(wrong), len(extra), wrong, extra)
+    return ItemScore(len(scored) - len(wrong), len(wrong), len(extra), wrong, extra, tuple(scored))
 
 
 @dataclass
@@ -72,6 +86,12 @@ class Report:
     signal_posts_exact: int = 0
     followups: int = 0
     followups_exact: int = 0
+    tricky: int = 0
+    tricky_type_correct: int = 0
+    typed_entity: list[int] = field(default_factory=lambda: [0, 0, 0])  # correct, missed, false positives
+    post_entity: list[int] = field(default_factory=lambda: [0, 0, 0])
+    per_field: dict[str, list[int]] = field(default_factory=dict)  # key -> [correct, missed, false positives]
+    confusions: Counter = field(default_factory=Counter)  # (expected, got) command types
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -105,6 +125,21 @@ class Report:
     def followup_exact_share(self) -> float:
         return self.followups_exact / self.followups if self.followups else 0.0
 
+    @property
+    def tricky_type_accuracy(self) -> float:
+        return self.tricky_type_correct / self.tricky if self.tricky else 0.0
+
+    @property
+    def typed_entity_f1(self) -> float:
+        return _f1(*self.typed_entity)
+
+    @property
+    def post_entity_f1(self) -> float:
+        return _f1(*self.post_entity)
+
+    def field_f1(self) -> dict[str, float]:
+        return {key: round(_f1(*counts), 4) for key, counts in sorted(self.per_field.items())}
+
     def summary(self) -> dict[str, float]:
         return {
             "items": self.items,
@@ -115,7 +150,16 @@ class Report:
             "entity_f1": round(self.f1, 4),
             "signal_post_exact_share": round(self.signal_exact_share, 4),
             "followup_exact_share": round(self.followup_exact_share, 4),
+            "tricky_type_accuracy": round(self.tricky_type_accuracy, 4),
+            "typed_entity_f1": round(self.typed_entity_f1, 4),
+            "post_entity_f1": round(self.post_entity_f1, 4),
         }
+
+
+def _f1(correct: int, missed: int, false_positives: int) -> float:
+    precision = correct / (correct + false_positives) if correct + false_positives else 0.0
+    recall = correct / (correct + missed) if correct + missed else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def evaluate(items: Iterable[dict[str, Any]], parse: Callable[[str], dict[str, Any]]) -> Report:
@@ -128,6 +172,11 @@ def evaluate(items: Iterable[dict[str, Any]], parse: Callable[[str], dict[str, A
         report.items += 1
         type_ok = output.get("command_type") in expect["command_type"]
         report.command_type_correct += type_ok
+        if not type_ok:
+            report.confusions[(expect["command_type"][0], output.get("command_type"))] += 1
+        if item.get("tricky") or expect.get("tricky"):
+            report.tricky += 1
+            report.tricky_type_correct += type_ok
         intent_ok = True
         if "intent" in expect:
             report.intent_labelled += 1
@@ -144,6 +193,13 @@ def evaluate(items: Iterable[dict[str, Any]], parse: Callable[[str], dict[str, A
         report.entity_correct += best.correct
         report.entity_missed += best.missed
         report.entity_false_positives += best.false_positives
+        bucket = report.post_entity if post else report.typed_entity
+        for index, count in enumerate((best.correct, best.missed, best.false_positives)):
+            bucket[index] += count
+        for key in best.scored_keys:
+            report.per_field.setdefault(key, [0, 0, 0])[1 if key in best.wrong_keys else 0] += 1
+        for key in best.extra_keys:
+            report.per_field.setdefault(key, [0, 0, 0])[2] += 1
         exact = type_ok and intent_ok and best.missed == 0
         if expect.get("intent") == "signal":
             report.signal_posts += 1

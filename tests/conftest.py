@@ -15,11 +15,13 @@ import asyncio
 import atexit
 import os
 import socket
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
 import pytest
+import redis as sync_redis
 import redis.asyncio as aioredis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -58,8 +60,37 @@ def _test_servers() -> tuple[str, str]:
 
 
 ADMIN_URL, REDIS_URL = _test_servers()
-# Parallel pytest runs on one machine must not share a Redis database.
-REDIS_DB = 1 + os.getpid() % 15
+
+
+def _claim_redis_database() -> int:
+    """Claims a Redis logical database (1-15) for this process with SET NX in database 0.
+
+    Parallel pytest runs on one machine must not flush each other's keys; a claim is atomic
+    where ``pid % 15`` collides. The claim expires on its own if the process dies.
+    """
+    client = sync_redis.Redis.from_url(REDIS_URL, db=0)
+    try:
+        for _ in range(600):
+            for number in range(1, 16):
+                key = f"tsr:test-redis-db:{number}"
+                if client.set(key, os.getpid(), nx=True, ex=3600):
+                    atexit.register(lambda k=key: _release(client, k))
+                    return number
+            time.sleep(1)
+    except sync_redis.RedisError:
+        pass
+    return 1 + os.getpid() % 15
+
+
+def _release(client, key: str) -> None:
+    try:
+        if client.get(key) == str(os.getpid()).encode():
+            client.delete(key)
+    except Exception:  # the server may already be gone at exit
+        pass
+
+
+REDIS_DB = _claim_redis_database()
 
 
 def _asyncpg_dsn(url: str) -> str:
