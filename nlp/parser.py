@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from domain.enums import CommandType
 from nlp.classifier import classify
 from nlp.commands import read_command_entities
+from nlp.lexicon import Canonicalizer
 from nlp.followups import read_update, reads_as_followup, update_kind
 from nlp.models import ParsedCommand
 from nlp.normalize import normalize_text
@@ -58,6 +59,7 @@ class RuleParser:
     def __init__(self, universe: SymbolUniverse | None = None) -> None:
         self.universe = universe or SymbolUniverse()
         self._nlp = build_pipeline(self.universe)
+        self._canonicalizer = Canonicalizer(self.universe)
 
     def add_markets(self, markets: Iterable[str]) -> None:
         """Teach the parser an exchange's market symbols ("BTC/USDT", "NEWCOIN/USDT:USDT")."""
@@ -121,6 +123,7 @@ class RuleParser:
         return _signal_command(text, signal)
 
     def _read_command(self, text: str, normalized: str) -> ParsedCommand:
+        normalized = self._canonicalizer.canonical(normalized)
         doc = self._nlp(normalized)
         found = mentions(doc)
         reading = classify(normalized, found)
