@@ -96,12 +96,15 @@ def main() -> int:
         items = load_items(path)
         all_texts += [item["text"] for item in items]
         halves = [args.half] if args.half else (["tune", "holdout"] if "dev-2" in path.name else [])
-        if not args.half:
-            print_report(path.name, evaluate(items, parse), fields=args.fields, failures=args.failures)
-        for half in halves:
-            chosen = [item for item in items if split_half(item) == half]
-            print_report(f"{path.name} [{half} half]", evaluate(chosen, parse), fields=args.fields,
-                         failures=args.failures and half == "tune")
+        parts = [("", items)] if not args.half else []
+        parts += [(f" [{half} half]", [item for item in items if split_half(item) == half]) for half in halves]
+        for suffix, chosen in parts:
+            show_failures = args.failures and "holdout" not in suffix  # the holdout half is never read item by item
+            for kind, subset in (("typed", [i for i in chosen if not i.get("source")]),
+                                 ("posts", [i for i in chosen if i.get("source")])):
+                if subset:
+                    print_report(f"{path.name}{suffix} {kind}", evaluate(subset, parse), fields=args.fields,
+                                 failures=show_failures)
 
     baseline = spacy.blank("en")
     for text in all_texts:  # warm caches and string stores

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from domain.enums import CommandType
 from nlp.classifier import classify
 from nlp.commands import read_command_entities
+from nlp.intent_model import IntentModel, classifier_view
 from nlp.lexicon import Canonicalizer
 from nlp.followups import read_update, reads_as_followup, update_kind
 from nlp.models import ParsedCommand
@@ -56,10 +57,12 @@ _SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s
 class RuleParser:
     """Rule-based parser. Thread-safe for reading; ``add_markets`` may be called at any time."""
 
-    def __init__(self, universe: SymbolUniverse | None = None) -> None:
+    def __init__(self, universe: SymbolUniverse | None = None, *, use_intent_model: bool = True) -> None:
         self.universe = universe or SymbolUniverse()
         self._nlp = build_pipeline(self.universe)
         self._canonicalizer = Canonicalizer(self.universe)
+        # The shipped model; without it (a checkout that never trained one) the rule cues decide alone.
+        self._intent_model = IntentModel() if use_intent_model and IntentModel.available() else None
 
     def add_markets(self, markets: Iterable[str]) -> None:
         """Teach the parser an exchange's market symbols ("BTC/USDT", "NEWCOIN/USDT:USDT")."""
@@ -103,6 +106,7 @@ class RuleParser:
         # The user's own question wrapped around a setup ("is this signal legit? BTC long …", a first line
         # asking for a review above a pasted post) asks about the trade; a post's own prose does not count.
         question_part = stripped.split("\n", 1)[0] if multi_line else stripped
+        question_part = self._canonicalizer.canonical(question_part)  # "размер позиции …" asks too
         if _ASKS_ABOUT_TRADE_RE.search(question_part) and not (multi_line and _SIGNAL_HINT_RE.search(question_part)):
             return False
         if _PASTED_SIGNAL_RE.search(normalized) or multi_line:
@@ -122,11 +126,19 @@ class RuleParser:
             return ParsedCommand(text, CommandType.TRADE_ANALYSIS, "signal_update", update.confidence, update.entities)
         return _signal_command(text, signal)
 
+    def command_view(self, text: str) -> list[str]:
+        """What the intent classifier reads for a typed message (see ``nlp.intent_model``)."""
+        readable = readable_part(text) or ""
+        return classifier_view(self._nlp(self._canonicalizer.canonical(normalize_text(readable))))
+
     def _read_command(self, text: str, normalized: str) -> ParsedCommand:
         normalized = self._canonicalizer.canonical(normalized)
         doc = self._nlp(normalized)
         found = mentions(doc)
-        reading = classify(normalized, found)
+        view = classifier_view(doc)
+        model = self._intent_model if self._intent_model and self._intent_model.knows_any(view) else None
+        model_scores = model.scores(view) if model else None
+        reading = classify(normalized, found, model_scores)
         entities = read_command_entities([token.text for token in doc], found, reading.intent)
         return ParsedCommand(text, reading.command_type, reading.intent, reading.confidence, entities,
                              alternatives=reading.alternatives)

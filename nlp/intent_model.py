@@ -1,0 +1,73 @@
+"""The trained intent classifier: a spaCy ``textcat`` reading an abstracted view of the message.
+
+The model never sees raw numbers or tickers: the rule pipeline has already found them, so the view
+replaces them by their kind ("buy NUM COIN at NUM"). That is what lets a model trained on
+generated text carry over to coins, prices and amounts it never saw. Trained by
+``scripts/train_intent_model.py`` (one command, seeded) and shipped in ``nlp/data/intent_model``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import json
+
+import spacy
+from spacy.tokens import Doc
+
+MODEL_DIR = Path(__file__).resolve().parent / "data" / "intent_model"
+VOCABULARY_FILE = "view_vocabulary.json"
+
+# Entity kinds whose surface words do not matter for the intent, only that they are there.
+_PLACEHOLDERS = {
+    "NUMBER": "NUM", "ASSET": "COIN", "CASH": "CASH", "TIMEFRAME": "TF", "LEVERAGE": "LEV",
+    "EXCHANGE": "EXCH", "PERIOD": "PERIOD",
+}
+_PLACEHOLDER_WORDS = frozenset(_PLACEHOLDERS.values())
+_KINDS = _PLACEHOLDER_WORDS - {"NUM"}  # a bare number says nothing of the intent
+_MAX_VIEW_TOKENS = 64
+
+
+def classifier_view(doc: Doc) -> list[str]:
+    """Lower-case tokens with numbers, coins, timeframes and venues replaced by their kind."""
+    kinds = {}
+    for span in doc.ents:
+        placeholder = _PLACEHOLDERS.get(span.label_)
+        if placeholder:
+            for i in range(span.start, span.end):
+                kinds[i] = placeholder if i == span.start else None
+    view = []
+    for token in doc:
+        if token.i in kinds:
+            if kinds[token.i]:
+                view.append(kinds[token.i])
+        else:
+            view.append(token.lower_)
+        if len(view) >= _MAX_VIEW_TOKENS:
+            break
+    return view or ["EMPTY"]
+
+
+class IntentModel:
+    """Scores intents for an abstracted view; ``scores`` returns probabilities summing to 1."""
+
+    def __init__(self, path: Path = MODEL_DIR) -> None:
+        self._nlp = spacy.load(path)
+        self._textcat = self._nlp.get_pipe("textcat")
+        self.labels: tuple[str, ...] = tuple(self._textcat.labels)
+        # The words it was trained on: a message with none of them (brackets, emoji floods, bare
+        # numbers) is outside what the model knows, and its confident-looking scores mean nothing.
+        self._vocabulary = frozenset(json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8")))
+
+    @classmethod
+    def available(cls, path: Path = MODEL_DIR) -> bool:
+        return (path / "config.cfg").exists() and (path / VOCABULARY_FILE).exists()
+
+    def knows_any(self, view: list[str]) -> bool:
+        """True when the view holds a word or entity kind the model was trained on."""
+        return any(token in self._vocabulary for token in view
+                   if token in _KINDS or (token.isalpha() and token not in _PLACEHOLDER_WORDS))
+
+    def scores(self, view: list[str]) -> dict[str, float]:
+        doc = self._textcat(Doc(self._nlp.vocab, words=view))
+        return dict(doc.cats)

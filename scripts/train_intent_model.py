@@ -1,0 +1,173 @@
+"""Trains the intent classifier and writes it to nlp/data/intent_model (one command, seeded).
+
+    .venv/bin/python scripts/train_intent_model.py [--per-template 12] [--epochs 12] [--no-tune-half]
+                                                  [--out nlp/data/intent_model]
+
+The corpus is generated from ``nlp/data/intent_templates.json`` (alternatives, slots, chat noise
+and typos added here), plus the labelled typed messages of ``../shared/nlp-dev.jsonl`` and the
+*tune* half of ``../shared/nlp-dev-2.jsonl`` when they are present. The holdout half is never
+read. Every text is turned into the same abstracted view the parser classifies at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
+from spacy.training import Example  # noqa: E402
+from spacy.util import fix_random_seed, minibatch  # noqa: E402
+
+from nlp.evaluation import load_items, split_half  # noqa: E402
+from nlp.intent_model import MODEL_DIR, VOCABULARY_FILE  # noqa: E402
+from nlp.parser import RuleParser  # noqa: E402
+
+TEMPLATES = ROOT / "nlp" / "data" / "intent_templates.json"
+SHARED = ROOT / ".." / "shared"
+# Intents read from a post's structure, not by the classifier.
+STRUCTURAL_INTENTS = frozenset({"signal", "signal_update"})
+_CHOICE_RE = re.compile(r"\(([^()]*)\)")
+_SLOT_RE = re.compile(r"\{(\w+)\}")
+_PREFIXES = ["", "", "", "", "", "", "hey ", "yo ", "ok ", "quick q: ", "bot, ", "so ", "pls ", "hmm ", "btw ", "one sec, ",
+             "long story short ", "ugh rough day, ", "ok so ", "alright, ", "gm, ", "lol ", "real quick: "]
+_SUFFIXES = ["", "", "", "", " pls", " rn", " bro", " 🙏", " 🚀", "??", " lol", " asap", " thx", "!", " 👀", "?"]
+BOW_ONLY = {
+    "threshold": 0.0,
+    "model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "length": 16384, "ngram_size": 2,
+              "no_output_layer": False},
+}
+ENSEMBLE = {
+    "threshold": 0.0,
+    "model": {
+        "@architectures": "spacy.TextCatEnsemble.v2",
+        "tok2vec": {
+            "@architectures": "spacy.Tok2Vec.v2",
+            "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": 64, "rows": [2000, 2000, 1000, 1000, 500],
+                      "attrs": ["NORM", "LOWER", "PREFIX", "SUFFIX", "SHAPE"], "include_static_vectors": False},
+            "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 64, "window_size": 1,
+                       "maxout_pieces": 3, "depth": 2},
+        },
+        "linear_model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "length": 16384,
+                         "ngram_size": 2, "no_output_layer": False},
+    },
+}
+
+
+def expand(template: str, slots: dict[str, list[str]], rng: random.Random) -> str:
+    text = template
+    while _CHOICE_RE.search(text):
+        text = _CHOICE_RE.sub(lambda m: rng.choice(m.group(1).split("|")), text, count=1)
+    text = _SLOT_RE.sub(lambda m: rng.choice(slots[m.group(1)]), text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def typo(text: str, rng: random.Random) -> str:
+    """One keyboard slip in one longer word: a dropped, doubled or swapped letter."""
+    words = text.split(" ")
+    candidates = [i for i, word in enumerate(words) if len(word) >= 4 and word.isalpha()]
+    if not candidates:
+        return text
+    i = rng.choice(candidates)
+    word, at = words[i], rng.randrange(1, len(words[i]) - 1)
+    kind = rng.choice(("drop", "double", "swap"))
+    if kind == "drop":
+        word = word[:at] + word[at + 1:]
+    elif kind == "double":
+        word = word[:at] + word[at] + word[at:]
+    else:
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    words[i] = word
+    return " ".join(words)
+
+
+def noisy(text: str, rng: random.Random) -> str:
+    if rng.random() < 0.15:
+        text = typo(text, rng)
+    text = rng.choice(_PREFIXES) + text + rng.choice(_SUFFIXES)
+    roll = rng.random()
+    return text.lower() if roll < 0.5 else text.upper() if roll < 0.55 else text
+
+
+def generated(per_template: int, rng: random.Random) -> list[tuple[str, str]]:
+    data = json.loads(TEMPLATES.read_text(encoding="utf-8"))
+    corpus = []
+    for intent, templates in data["intents"].items():
+        for template in templates:
+            for _ in range(per_template):
+                corpus.append((noisy(expand(template, data["slots"], rng), rng), intent))
+    return corpus
+
+
+def labelled(use_tune_half: bool) -> list[tuple[str, str]]:
+    corpus = []
+    files = [(SHARED / "nlp-dev.jsonl", False), (SHARED / "nlp-dev-2.jsonl", True)]
+    for path, split in files:
+        if not path.exists() or (split and not use_tune_half):
+            continue
+        for item in load_items(path):
+            intent = item["expect"].get("intent")
+            if intent is None or intent in STRUCTURAL_INTENTS or item.get("source"):
+                continue
+            if split and split_half(item) != "tune":
+                continue
+            corpus += [(item["text"], intent)] * 3  # real messages weigh more than generated ones
+    return corpus
+
+
+def train(corpus: list[tuple[str, str]], epochs: int, seed: int, config: dict) -> tuple[spacy.Language, set[str]]:
+    parser = RuleParser(use_intent_model=False)  # the view needs only the rules
+    labels = sorted({intent for _, intent in corpus})
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe("textcat", config=config)
+    for label in labels:
+        textcat.add_label(label)
+    examples, vocabulary = [], set()
+    for text, intent in corpus:
+        view = parser.command_view(text)
+        vocabulary.update(token for token in view if token.isalpha())
+        doc = Doc(nlp.vocab, words=view)
+        examples.append(Example.from_dict(doc, {"cats": {label: float(label == intent) for label in labels}}))
+    fix_random_seed(seed)
+    optimizer = nlp.initialize(lambda: examples)
+    rng = random.Random(seed)
+    for epoch in range(epochs):
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(examples, size=32):
+            nlp.update(batch, sgd=optimizer, losses=losses, drop=0.2)
+        print(f"  epoch {epoch + 1:2d}  loss {losses['textcat']:.3f}")
+    return nlp, vocabulary
+
+
+def main() -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--per-template", type=int, default=12)
+    options.add_argument("--epochs", type=int, default=10)
+    options.add_argument("--seed", type=int, default=7)
+    options.add_argument("--no-tune-half", action="store_true", help="leave dev-2's tune half out (to score on it)")
+    options.add_argument("--out", type=Path, default=MODEL_DIR)
+    options.add_argument("--arch", choices=("bow", "ensemble"), default="bow",
+                         help="bag of n-grams (fast, the default) or n-grams plus a small CNN")
+    args = options.parse_args()
+    rng = random.Random(args.seed)
+    corpus = generated(args.per_template, rng) + labelled(not args.no_tune_half)
+    print(f"training on {len(corpus)} texts, {len({i for _, i in corpus})} intents")
+    started = time.perf_counter()
+    nlp, vocabulary = train(corpus, args.epochs, args.seed, BOW_ONLY if args.arch == "bow" else ENSEMBLE)
+    nlp.to_disk(args.out)
+    (args.out / VOCABULARY_FILE).write_text(json.dumps(sorted(vocabulary), ensure_ascii=False), encoding="utf-8")
+    print(f"trained in {time.perf_counter() - started:.0f} s -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
