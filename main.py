@@ -204,7 +204,7 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
         text_handler = build_assistant(settings, trading, redis, news_session, time_series)
         services = BotServices(
             settings=settings, uow_factory=uow_factory, redis=redis, sender=sender, text_handler=text_handler,
-            trading=trading,
+            trading=trading, nlp=text_handler.nlp,
         )
         dispatcher = build_dispatcher(services)
         build_jobs(settings, uow_factory, text_handler, sender, time_series).schedule(scheduler)

@@ -13,6 +13,7 @@ from bot.settings import Settings
 from bot.text_handler import TextHandler
 from db.trading_services import TradingServices
 from db.uow import UnitOfWork
+from nlp.service import NLPService
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class BotServices:
     text_handler: TextHandler | None = None
     # Orders, portfolios and market data for the trading and portfolio routers.
     trading: TradingServices | None = None
+    # The one text parser, for slash-command arguments too (/buy 0.01 btc at 61,500).
+    nlp: NLPService | None = None
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

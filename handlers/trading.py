@@ -9,7 +9,7 @@ token; ``OrderService.confirm`` takes it atomically, so a second tap (or a repla
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, Message
 from redis.asyncio import Redis
 
 from bot.assistant.trading import (
+    build_request,
     cancel_reply,
     card_reply,
     preview_reply,
@@ -53,18 +54,13 @@ from domain.errors import (
 from domain.models import OrderRequest
 from domain.ports import utc_now
 from domain.services.orders import PriceMoved
+from nlp.normalize import parse_number
+from nlp.service import NLPService
+from nlp.symbols import STABLE_ASSETS
 
-QUOTES = frozenset({"USDT", "USDC", "USD", "BUSD", "FDUSD"})
 DEFAULT_QUOTE = "USDT"
+_SIZE_KEYS = ("amount", "quote_amount", "percent_of_balance")
 _NUMBER = r"\d+(?:[.,]\d+)?"
-_ORDER_ARGS = re.compile(
-    rf"^\s*\$?(?P<size>{_NUMBER})\s*(?P<pct>%)?\s*(?P<first>[a-z0-9]{{2,10}})?"
-    rf"(?:\s+(?:of\s+|worth\s+of\s+)?(?P<second>[a-z0-9]{{2,10}}))?"
-    rf"(?:\s+(?:at|@|limit)\s*(?P<price>{_NUMBER}))?"
-    rf"(?:\s+(?:sl|stop|stop-loss)\s*(?P<sl>{_NUMBER}))?"
-    rf"(?:\s+(?:tp|take-profit|target)\s*(?P<tp>{_NUMBER}))?\s*$",
-    re.IGNORECASE,
-)
 _EDIT_PRICE = re.compile(rf"^\s*(?:at|@|price|limit)\s*(?P<price>{_NUMBER})\s*$", re.IGNORECASE)
 _EDIT_SIZE = re.compile(rf"^\s*\$?(?P<size>{_NUMBER})\s*(?P<asset>[a-z]{{2,10}})?\s*$", re.IGNORECASE)
 
@@ -100,49 +96,21 @@ def _refusal(current_user: CurrentUser, trading: TradingServices | None) -> str 
 
 
 def _number(text: str | None) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        return None
+    return None if text is None else parse_number(text)  # the NLP layer's reader: "61,500" is 61500
 
 
-def parse_order_args(side: OrderSide, args: str | None) -> OrderRequest | None:
-    """``0.01 btc``, ``100 usdt btc`` / ``100 usdt of btc``, ``25% btc``, ``... at 60000 sl 58000 tp 65000``."""
-    match = _ORDER_ARGS.match(args or "")
-    if match is None or match["first"] is None:
+def parse_order_args(side: OrderSide, args: str | None, nlp: NLPService) -> OrderRequest | None:
+    """``/buy 0.01 btc at 61,500 sl 60k``: the arguments read by the one NLP parser, as "buy …" would be.
+
+    None when no coin or no size was given (the caller shows the usage line).
+    """
+    if not args or not args.strip():
         return None
-    first, second = match["first"].upper(), (match["second"] or "").upper() or None
-    size = _number(match["size"])
-    amount = quote_amount = percent_of_balance = None
-    if match["pct"]:
-        base, percent_of_balance = first, size
-    elif (first in QUOTES or (args or "").lstrip().startswith("$")) and second is not None:
-        base, quote_amount = second, size
-    elif (args or "").lstrip().startswith("$"):
-        base, quote_amount = first, size
-    else:
-        base, amount = first, size
-        if second is not None and second not in QUOTES:
-            return None
-    quote = second if second in QUOTES and amount is not None else DEFAULT_QUOTE
-    if base in QUOTES:
+    parsed = nlp.parse_rules(f"{side.value} {args.strip()}")
+    entities = {**parsed.entities, "side": side.value}
+    if "symbol" not in entities or not any(key in entities for key in _SIZE_KEYS):
         return None
-    price = _number(match["price"])
-    take_profit = _number(match["tp"])
-    return OrderRequest(
-        symbol=f"{base}/{quote}",
-        side=side,
-        order_type=OrderType.LIMIT if price is not None else OrderType.MARKET,
-        amount=amount,
-        quote_amount=quote_amount,
-        percent_of_balance=percent_of_balance,
-        price=price,
-        stop_loss=_number(match["sl"]),
-        take_profit=take_profit,
-        source=OrderSource.MANUAL,
-    )
+    return build_request(entities, source=OrderSource.MANUAL, ai_command_id=None)
 
 
 def parse_edit(text: str) -> dict[str, Decimal] | None:
@@ -155,7 +123,7 @@ def parse_edit(text: str) -> dict[str, Decimal] | None:
         asset = (match["asset"] or "").upper()
         if value is None:
             return None
-        if asset in QUOTES or text.lstrip().startswith("$"):
+        if asset in STABLE_ASSETS or text.lstrip().startswith("$"):
             return {"quote_amount": value}
         return {"amount": value}
     return None
@@ -172,26 +140,29 @@ async def _send(sender: Sender, chat_id: int, reply: TextReply) -> None:
 
 async def buy(
     message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices | None, sender: Sender,
-    uow: UnitOfWork | None = None,
+    uow: UnitOfWork | None = None, nlp: NLPService | None = None,
 ) -> None:
-    await _order_command(OrderSide.BUY, message, command, current_user, trading, sender, uow)
+    await _order_command(OrderSide.BUY, message, command, current_user, trading, sender, uow, nlp)
 
 
 async def sell(
     message: Message, command: CommandObject, current_user: CurrentUser, trading: TradingServices | None, sender: Sender,
-    uow: UnitOfWork | None = None,
+    uow: UnitOfWork | None = None, nlp: NLPService | None = None,
 ) -> None:
-    await _order_command(OrderSide.SELL, message, command, current_user, trading, sender, uow)
+    await _order_command(OrderSide.SELL, message, command, current_user, trading, sender, uow, nlp)
 
 
 async def _order_command(
     side: OrderSide, message: Message, command: CommandObject, current_user: CurrentUser,
-    trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None,
+    trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None, nlp: NLPService | None,
 ) -> None:
     if (refusal := _refusal(current_user, trading)) is not None:
         await message.answer(refusal)
         return
-    request = parse_order_args(side, command.args)
+    if nlp is None:
+        await message.answer(render.NOT_CONFIGURED)
+        return
+    request = parse_order_args(side, command.args, nlp)
     if request is None:
         await message.answer(render.BUY_USAGE if side is OrderSide.BUY else render.SELL_USAGE)
         return

@@ -276,6 +276,9 @@ class CommandReader:
         if quote_amount is not None:
             found["quote_amount"] = quote_amount
         balance_share = self._percent("balance")
+        order_types = {m.value for m in self.mentions if m.label == "ORDER_TYPE"}
+        if balance_share is None and amount is None and quote_amount is None and "trailing_stop" not in order_types:
+            balance_share = self._percent("close", "")  # "sell 25% sol": with no other size, a share of the holding
         if balance_share is not None:
             found["percent_of_balance"] = balance_share
         price = self._first("price")
@@ -294,7 +297,8 @@ class CommandReader:
                 trigger = number.value
         if "trailing_stop" in order_types:
             found["order_type"] = "trailing_stop"
-            trail = self._percent("trail") or self._percent("")
+            # On a trailing order any percent is the trail ("trailing sell 3 avax at 2.5%").
+            trail = self._percent("trail") or self._percent("") or self._percent("close", "move", "balance")
             if trail is not None:
                 found["trailing_percent"] = trail
         elif "stop_limit" in order_types:

@@ -32,6 +32,7 @@ from db.repositories.trading_uow import TradingUnitOfWork
 from db.timeseries import TimeSeries
 from domain.errors import DomainError
 from nlp.models import COMMAND_TYPE_OF_INTENT, ParsedCommand
+from nlp.service import NLPService
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,11 @@ class AssistantTextHandler:
         self._routes = routes
         self._memory: AssistantMemory = services.memory
         self._time_series = time_series
+
+    @property
+    def nlp(self) -> NLPService:
+        """The parser this assistant reads with; the slash commands share it."""
+        return self._services.nlp
 
     @property
     def services(self) -> AssistantServices:

@@ -43,7 +43,7 @@ async def app(bot_api: FakeBotApi, settings, session_factory, redis_client) -> A
     sender = Sender(bot, uow_factory)
     assistant = build_assistant(settings, trading, redis_client, news_session, NullTimeSeries())
     services = BotServices(settings=settings, uow_factory=uow_factory, redis=redis_client, sender=sender,
-                           text_handler=assistant, trading=trading)
+                           text_handler=assistant, trading=trading, nlp=assistant.nlp)
     dispatcher = build_dispatcher(services)
     polls_before = len(bot_api.calls_of("getUpdates"))
     task = asyncio.create_task(run_polling(dispatcher, bot, handle_signals=False))

@@ -32,14 +32,17 @@ from handlers import free_text
 from handlers import portfolio as portfolio_handlers
 from handlers import trading as trading_handlers
 from nlp.models import COMMAND_TYPE_OF_INTENT, ParsedCommand
+from nlp.service import NLPService
 from tests.e2e.conftest import RunningBot, build_services
 from tests.e2e.conftest import bot_api, settings  # noqa: F401  (fixtures reused from the e2e harness)
 from tests.e2e.fake_bot_api import TOKEN, FakeBotApi
 
 
-def build_test_dispatcher(services: BotServices, trading: TradingServices) -> Dispatcher:
-    """``build_dispatcher`` with this feature's routers before free text and ``trading`` injected."""
+def build_test_dispatcher(services: BotServices, trading: TradingServices, nlp: NLPService | None = None) -> Dispatcher:
+    """``build_dispatcher`` with this feature's routers before free text, ``trading`` and ``nlp`` injected."""
     workflow = {**services.as_workflow_data(), "trading": trading}  # BotServices may have the field already
+    if nlp is not None:
+        workflow["nlp"] = nlp
     dispatcher = Dispatcher(storage=DialogStorage(services.redis), **workflow)
     _install_middlewares(dispatcher, services)
     builders = list(FEATURE_ROUTERS)
@@ -49,6 +52,11 @@ def build_test_dispatcher(services: BotServices, trading: TradingServices) -> Di
     dispatcher.include_routers(*(build() for build in builders))
     dispatcher.startup.register(register_commands)
     return dispatcher
+
+
+@pytest.fixture(scope="session")
+def nlp_service() -> NLPService:
+    return NLPService()
 
 
 @pytest.fixture
@@ -117,7 +125,7 @@ StartTradingBot = Callable[..., Awaitable[RunningBot]]
 
 @pytest.fixture
 async def start_trading_bot(
-    bot_api: FakeBotApi, settings, trading_uow_factory, redis_client, make_trading  # noqa: F811
+    bot_api: FakeBotApi, settings, trading_uow_factory, redis_client, make_trading, nlp_service,  # noqa: F811
 ) -> AsyncIterator[StartTradingBot]:
     started: list[tuple[RunningBot, TradingServices]] = []
 
@@ -125,7 +133,7 @@ async def start_trading_bot(
         trading = make_trading(**trading_overrides)
         bot = build_bot(TOKEN, trading_uow_factory, api_url=bot_api.base_url)
         services = build_services(bot, settings, trading_uow_factory, redis_client, None)
-        dispatcher = build_test_dispatcher(services, trading)
+        dispatcher = build_test_dispatcher(services, trading, nlp_service)
         polls_before = len(bot_api.calls_of("getUpdates"))
         task = asyncio.create_task(run_polling(dispatcher, bot, handle_signals=False))
         running = RunningBot(dispatcher, bot, services, task)

@@ -13,7 +13,7 @@ from bot.assistant.trading import missing_entities
 from bot.trading_callbacks import OpenOrderCallback, OrderAction, OrderCallback
 from domain.errors import InvalidOrder
 from handlers.trading import parse_edit, parse_order_args
-from domain.enums import OrderSide, OrderType
+from domain.enums import OrderSide, OrderSource, OrderType
 from tests.trading_bot.conftest import new_ai_command, new_user, parsed
 
 BUY = dict(symbol="BTC/USDT", side="buy", amount=D("0.01"))
@@ -39,18 +39,18 @@ def test_missing_entities_per_intent():
     assert missing_entities(parsed("modify_order", symbol="BTC/USDT", to_breakeven=True)) == []
 
 
-def test_command_arguments():
-    r = parse_order_args(OrderSide.BUY, "0.01 btc at 60000 sl 58000 tp 65000")
-    assert (r.symbol, r.amount, r.order_type, r.price, r.stop_loss, r.take_profit) == (
-        "BTC/USDT", D("0.01"), OrderType.LIMIT, D(60000), D(58000), D(65000))
-    r = parse_order_args(OrderSide.BUY, "100 usdt of eth")
-    assert (r.symbol, r.quote_amount, r.amount) == ("ETH/USDT", D(100), None)
-    assert parse_order_args(OrderSide.SELL, "25% sol").percent_of_balance == D(25)
-    assert parse_order_args(OrderSide.BUY, "") is None and parse_order_args(OrderSide.BUY, "btc") is None
-    assert parse_edit("at 61000") == {"price": D(61000)}
-    assert parse_edit("200 usdt") == {"quote_amount": D(200)}
-    assert parse_edit("0,02") == {"amount": D("0.02")}
-    assert parse_edit("lots") is None
+def test_command_arguments_go_through_the_one_parser(nlp_service):
+    r = parse_order_args(OrderSide.BUY, "0.01 btc at 60000 sl 58000 tp 65000", nlp_service)
+    assert (r.symbol, r.amount, r.price, r.stop_loss, r.take_profit) == ("BTC/USDT", D("0.01"), D(60000), D(58000), D(65000))
+    assert r.order_type is OrderType.LIMIT and r.source is OrderSource.MANUAL
+    r = parse_order_args(OrderSide.BUY, "100 usdt of eth", nlp_service)
+    assert (r.symbol, r.quote_amount, r.order_type) == ("ETH/USDT", D(100), OrderType.MARKET)
+    assert parse_order_args(OrderSide.SELL, "25% of my sol", nlp_service).percent_of_balance == D(25)
+    # A thousands comma is a thousands comma, as in free text (the old regex read 61.5 here).
+    assert parse_order_args(OrderSide.BUY, "0.01 btc at 61,500", nlp_service).price == D(61500)
+    assert parse_order_args(OrderSide.SELL, "1.5k ada at 0.45", nlp_service).amount == D(1500)
+    assert parse_order_args(OrderSide.BUY, "", nlp_service) is None
+    assert parse_order_args(OrderSide.BUY, "btc", nlp_service) is None
 
 
 async def test_place_order_returns_the_card_with_token_buttons_and_stores_no_order(assistant, session_factory):

@@ -1,0 +1,51 @@
+"""Typed messages scored on both shared dev files, read in place (never copied).
+
+dev-2 is split by ``nlp.evaluation.split_half``: the tune half trained the intent model, the
+holdout half never did and is never read item by item, so its floors are the honest ones. The
+issue's target for the holdout half is 0.95 command-type accuracy; the floors below sit just under
+what the parser achieves today (0.888 / 0.860 / 0.921), so a regression fails here.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from nlp.evaluation import Report, evaluate, load_items, split_half
+from nlp.parser import RuleParser
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+
+
+def _typed_report(parser: RuleParser, name: str, half: str | None = None) -> Report:
+    path = SHARED / name
+    if not path.exists():
+        pytest.skip(f"{path.resolve()} not found")
+    items = [item for item in load_items(path) if not item.get("source") and (half is None or split_half(item) == half)]
+    return evaluate(items, lambda text: parser.parse(text).to_dict())
+
+
+@pytest.mark.parametrize(("name", "half", "command_type", "intent", "entity_f1"), [
+    ("nlp-dev.jsonl", None, 0.98, 0.98, 0.98),
+    ("nlp-dev-2.jsonl", "tune", 0.95, 0.95, 0.94),
+    ("nlp-dev-2.jsonl", "holdout", 0.87, 0.84, 0.90),
+])
+def test_typed_messages_meet_their_floors(parser: RuleParser, name, half, command_type, intent, entity_f1) -> None:
+    report = _typed_report(parser, name, half)
+    assert report.command_type_accuracy >= command_type
+    assert report.intent_accuracy >= intent
+    assert report.typed_entity_f1 >= entity_f1
+
+
+def test_the_split_is_fixed_and_about_half(parser: RuleParser) -> None:
+    path = SHARED / "nlp-dev-2.jsonl"
+    if not path.exists():
+        pytest.skip("dev-2 not found")
+    items = load_items(path)
+    holdout = [item for item in items if split_half(item) == "holdout"]
+    assert 0.4 < len(holdout) / len(items) < 0.6
+    # Every post of one source repository lands on the same side.
+    sides: dict[str, set[str]] = {}
+    for item in items:
+        if item.get("source"):
+            sides.setdefault(item["source"].split()[0], set()).add(split_half(item))
+    assert all(len(found) == 1 for found in sides.values())
