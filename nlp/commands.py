@@ -27,6 +27,16 @@ _MONEY_AFTER = frozenset({"usd", "usdt", "usdc", "bucks", "dollars", "dollar", "
 _POSITION_SIDE_WORDS = frozenset({"long", "short", "longs", "shorts", "longing", "shorting", "go long", "go short"})
 _SPEND_RE = re.compile(r"^(?:please\s+)?(?:spend|invest|put|throw|allocate|deploy)\b")
 _CLOSE_FRACTIONS = {"half": Decimal(50), "quarter": Decimal(25), "third": Decimal("33.33"), "all": None}
+# Spoken or written shares of a balance ("a quarter of my usdt", "1/2 my usdt").
+_BALANCE_FRACTION_RE = re.compile(
+    r"\b(?:(?P<word>half|a\s+quarter|a\s+third)|(?P<num>[1-9])\s*/\s*(?P<den>[2-9]|10))\s+(?:of\s+)?(?:my|the|your|all)\b")
+_WORD_FRACTIONS = {"half": Decimal(50), "a quarter": Decimal(25), "a third": Decimal("33.33")}
+# A conditional order: "sell 0.5 btc if it drops to 58k" (a sell when the price falls is a stop),
+# "buy if it breaks 70k" (a buy when it rises is a stop too); the opposite directions rest as limits.
+_CONDITION_RE = re.compile(
+    r"\b(?:if|when|once|as\s+soon\s+as)\s+(?:it|price|the\s+price|\w+)\s+(?:(?P<down>drops|falls|dips|dumps|goes\s+down|"
+    r"breaks\s+(?:below|under)|loses|sinks|crashes)|(?P<up>rises|pumps|goes\s+up|breaks(?:\s+(?:above|over))?|climbs|"
+    r"gets\s+above|goes\s+(?:above|over)))\b")
 
 ALLOWED: dict[str, frozenset[str]] = {
     "place_order": frozenset({"symbol", "side", "amount", "quote_amount", "percent_of_balance", "order_type", "price",
@@ -34,7 +44,8 @@ ALLOWED: dict[str, frozenset[str]] = {
                               "stop_loss", "take_profits"}),
     "cancel_order": frozenset({"order_id", "symbol", "exchange"}),
     "close_position": frozenset({"symbol", "side", "close_percent", "exchange"}),
-    "modify_order": frozenset({"symbol", "order_id", "stop_loss", "take_profits", "price", "to_breakeven", "exchange"}),
+    "modify_order": frozenset({"symbol", "order_id", "stop_loss", "take_profits", "price", "to_breakeven", "exchange",
+                               "trailing_percent"}),
     "evaluate_trade": frozenset({"symbol", "side", "target_price", "stop_loss", "take_profits", "leverage", "amount"}),
     "price": frozenset({"symbol", "symbols", "exchange", "period"}),
     "market_overview": frozenset({"symbols", "exchange", "period"}),
@@ -276,6 +287,11 @@ class CommandReader:
         if quote_amount is not None:
             found["quote_amount"] = quote_amount
         balance_share = self._percent("balance")
+        joined = " ".join(self.words)
+        if balance_share is None and (fraction := _BALANCE_FRACTION_RE.search(joined)):
+            balance_share = (_WORD_FRACTIONS[re.sub(r"\s+", " ", fraction["word"])] if fraction["word"]
+                             else (Decimal(fraction["num"]) * 100 / Decimal(fraction["den"])).quantize(Decimal("0.01")))
+            balance_share = balance_share.normalize()
         order_types = {m.value for m in self.mentions if m.label == "ORDER_TYPE"}
         if balance_share is None and amount is None and quote_amount is None and "trailing_stop" not in order_types:
             balance_share = self._percent("close", "")  # "sell 25% sol": with no other size, a share of the holding
@@ -285,6 +301,11 @@ class CommandReader:
         stop_words = [m for m in self.mentions if m.label == "STOP"]
         order_types = {m.value for m in self.mentions if m.label == "ORDER_TYPE"}
         trigger = self._first("trigger", "condition")
+        condition = _CONDITION_RE.search(joined)
+        if condition and trigger is None and price is not None and "side" in found:
+            rising = condition["up"] is not None
+            if rising == (found["side"] == "buy"):  # buying into strength, selling into weakness: a stop
+                trigger, price = price, None
         if trigger is None and price is not None and self._stop_next_to_side():
             trigger, price = price, None  # "stop buy 0.5 eth at 3,400": the price is the trigger
         stop_numbers = [n for n in self.numbers if n.role == "stop"]
@@ -353,6 +374,10 @@ class CommandReader:
             found.pop("to_breakeven", None)
         if tps:
             found["take_profits"] = tps
+        if re.search(r"\btrail", " ".join(self.words)):
+            trail = self._percent("trail", "", "close", "move")
+            if trail is not None:
+                found["trailing_percent"] = trail  # "trail my eth stop 2%"
         if re.search(r"\b(?:sl|stop|stop[\s-]loss)\s+(?:to|at)\s+(?:entry|the\s+entry|my\s+entry)\b", " ".join(self.words)):
             found["to_breakeven"] = True
 

@@ -72,7 +72,7 @@ def _phrases(mapping: dict[str, list[str]], label: str) -> list[dict[str, Any]]:
 
 _RULER_PATTERNS: list[dict[str, Any]] = [
     *_phrases({
-        "buy": ["buy", "buying", "long", "longing", "go long", "ape", "ape into", "pick up", "grab", "bid", "load up on",
+        "buy": ["buy", "buying", "long", "longing", "go long", "ape", "ape into", "yolo", "yolo into", "pick up", "grab", "bid", "load up on",
                 "purchase", "scoop", "scoop up", "longs", "buyy", "longg", "lnog"],
         "sell": ["sell", "selling", "short", "shorting", "go short", "dump", "unload", "offload", "shorts", "selll", "sel",
                  "shortt", "shrot"],
