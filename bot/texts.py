@@ -24,7 +24,7 @@ TERMS = (
 TERMS_REQUIRED = "Please read and accept the terms first.\n\n" + TERMS
 TERMS_REQUIRED_ALERT = "Please accept the terms first: send /start."
 TERMS_ALREADY_ACCEPTED = "You have already accepted the terms."
-SUSPENDED = "Your account is suspended. Please contact support."
+BLOCKED = "Your account is blocked. Please contact support."
 
 
 def welcome_new(first_name: str | None) -> str:

@@ -67,6 +67,7 @@ class CommandStatus(StrEnum):
     PROCESSING = "processing"
     COMPLETED = "completed"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class SignalType(StrEnum):
@@ -74,23 +75,27 @@ class SignalType(StrEnum):
     SELL = "sell"
     HOLD = "hold"
     CLOSE = "close"
+    STRONG_BUY = "strong_buy"
+    STRONG_SELL = "strong_sell"
 
 
 class SignalSource(StrEnum):
     TECHNICAL_ANALYSIS = "technical_analysis"
-    AI_MODEL = "ai_model"
-    SENTIMENT = "sentiment"
-    NEWS = "news"
+    MACHINE_LEARNING = "machine_learning"
+    SENTIMENT_ANALYSIS = "sentiment_analysis"
+    NEWS_ANALYSIS = "news_analysis"
     STRATEGY = "strategy"
     MANUAL = "manual"
     # A post forwarded or pasted from a signal channel.
     FORWARDED_POST = "forwarded_post"
+    PATTERN_RECOGNITION = "pattern_recognition"
+    HYBRID = "hybrid"
 
 
 class TelegramUserStatus(StrEnum):
     PENDING = "pending"
     ACTIVE = "active"
-    SUSPENDED = "suspended"
+    BLOCKED = "blocked"
     BANNED = "banned"
 
 

@@ -94,15 +94,36 @@ def progress(signal: TradeSignal, targets_hit: int, price: Decimal) -> list[Sign
     ]
 
 
-def pnl_percent(signal: TradeSignal, exit_price: Decimal) -> Decimal | None:
-    """Move from the average entry to ``exit_price`` in the signal's favour, times leverage."""
+def price_move_percent(signal: TradeSignal, price: Decimal) -> Decimal | None:
+    """Move from the average entry to ``price`` in the signal's favour, in percent."""
     entry = signal.average_entry
     if not entry:
         return None
-    move = (exit_price - entry) / entry * 100
-    if signal.side is OrderSide.SELL:
-        move = -move
-    return move * (signal.leverage or 1)
+    move = (price - entry) / entry * 100
+    return -move if signal.side is OrderSide.SELL else move
+
+
+def pnl_percent(signal: TradeSignal, exit_price: Decimal) -> Decimal | None:
+    """Move from the average entry to ``exit_price`` in the signal's favour, times leverage."""
+    move = price_move_percent(signal, exit_price)
+    return None if move is None else move * (signal.leverage or 1)
+
+
+NEUTRAL_STRENGTH = Decimal("0.50")
+
+
+def setup_strength(signal: TradeSignal) -> Decimal:
+    """How much of the trade's range lies on the reward side, 0 to 1: reward / (reward + risk),
+    from the average entry to the first target and to the stop (a 2:1 setup is 0.67). Without an
+    entry, a target or a stop the setup cannot be rated and counts as neutral (0.50)."""
+    entry = signal.average_entry
+    if not entry or not signal.take_profits or signal.stop_loss is None:
+        return NEUTRAL_STRENGTH
+    reward = price_move_percent(signal, signal.take_profits[0]) or Decimal(0)
+    risk = -(price_move_percent(signal, signal.stop_loss) or Decimal(0))
+    if reward <= 0 or risk <= 0:  # a target or stop on the wrong side of the entry: no rating
+        return NEUTRAL_STRENGTH
+    return round(reward / (reward + risk), 2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,13 +36,13 @@ async def start(message: Message, command: CommandObject, current_user: CurrentU
     elif current_user.status is TelegramUserStatus.PENDING:
         await message.answer(texts.welcome_new(current_user.first_name), reply_markup=keyboards.accept_terms())
     else:
-        await message.answer(texts.SUSPENDED)
+        await message.answer(texts.BLOCKED)
 
 
 async def accept_terms(callback: CallbackQuery, current_user: CurrentUser, uow: UnitOfWork) -> None:
     if current_user.status is not TelegramUserStatus.PENDING:
         already = current_user.status is TelegramUserStatus.ACTIVE
-        await callback.answer(texts.TERMS_ALREADY_ACCEPTED if already else texts.SUSPENDED, show_alert=True)
+        await callback.answer(texts.TERMS_ALREADY_ACCEPTED if already else texts.BLOCKED, show_alert=True)
         return
     await accounts.accept_terms(uow, current_user.id)
     await callback.answer()

@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import texts as bot_texts
 from bot.assistant import texts
 from bot.assistant.context import IntentContext, IntentHandler
 from bot.assistant.dialog import fill_answer, missing_entity, question_for
@@ -68,6 +69,8 @@ class AssistantTextHandler:
         return await self._memory.forget(telegram_user_id)
 
     async def handle_text(self, message: IncomingText, uow: TradingUnitOfWork) -> TextReply:  # type: ignore[override]
+        if message.user_id is None:  # every command belongs to an account: the /start terms make one
+            return TextReply(bot_texts.TERMS_REQUIRED)
         commands = uow.repo(AICommandRepository)
         command = await commands.create(message.text, telegram_user_id=message.telegram_user_id,
                                         user_id=message.user_id)

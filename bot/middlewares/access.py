@@ -1,6 +1,6 @@
 """Who may reach a handler: active users, unless the handler is flagged ``PUBLIC``.
 
-Pending users (terms not accepted yet) are shown the terms with the accept button; suspended
+Pending users (terms not accepted yet) are shown the terms with the accept button; blocked
 users are told so. Admin-only routers add their own filter (bot/filters.py).
 """
 
@@ -34,5 +34,5 @@ class AccessMiddleware(BaseMiddleware):
                 event, texts.TERMS_REQUIRED, reply_markup=keyboards.accept_terms(), alert=texts.TERMS_REQUIRED_ALERT
             )
         else:
-            await tell(event, texts.SUSPENDED)
+            await tell(event, texts.BLOCKED)
         return None

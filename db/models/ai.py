@@ -23,27 +23,29 @@ SIGNAL_SOURCE = pg_enum(SignalSource, "signal_source")
 class AICommand(Base):
     __tablename__ = "ai_commands"
     __table_args__ = (
-        Index("ix_ai_commands_user_id", "user_id"),
-        Index("ix_ai_commands_telegram_user_id", "telegram_user_id"),
-        Index("ix_ai_commands_status", "status"),
-        Index("ix_ai_commands_command_type", "command_type"),
-        Index("ix_ai_commands_created_at", "created_at"),
+        Index("idx_ai_commands_user_id", "user_id"),
+        Index("idx_ai_commands_telegram_user_id", "telegram_user_id"),
+        Index("idx_ai_commands_status", "status"),
+        Index("idx_ai_commands_type", "command_type"),
+        Index("idx_ai_commands_created_at", "created_at"),
     )
 
     id: Mapped[uuid_pk]
-    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     telegram_user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("telegram_users.id", ondelete="CASCADE")
     )
-    command_type: Mapped[CommandType | None] = mapped_column(COMMAND_TYPE)
+    command_type: Mapped[CommandType] = mapped_column(COMMAND_TYPE)
     status: Mapped[CommandStatus] = mapped_column(COMMAND_STATUS, server_default=CommandStatus.PENDING.value)
     input_text: Mapped[str] = mapped_column(Text)
-    processed_input: Mapped[str | None] = mapped_column(Text)
-    detected_intent: Mapped[str | None] = mapped_column(String(50))
+    processed_input: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    detected_intent: Mapped[str | None] = mapped_column(String(100))
     extracted_entities: Mapped[json_object]
     confidence_score: Mapped[Decimal | None] = mapped_column(Score)
     processing_time_ms: Mapped[int | None] = mapped_column(Integer)
     model_version: Mapped[str | None] = mapped_column(String(100))
+    context_data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    parameters: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     error_code: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[created_at]
@@ -53,10 +55,12 @@ class AICommand(Base):
 
 class AIResponse(Base):
     __tablename__ = "ai_responses"
-    __table_args__ = (Index("ix_ai_responses_ai_command_id", "ai_command_id"),)
+    __table_args__ = (Index("idx_ai_responses_command_id", "command_id"),)
 
     id: Mapped[uuid_pk]
-    ai_command_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ai_commands.id", ondelete="CASCADE"))
+    command_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ai_commands.id", ondelete="CASCADE", name="fk_ai_responses_command_id")
+    )
     # text | confirmation | clarification | error
     response_type: Mapped[str] = mapped_column(String(30), server_default="text")
     response_text: Mapped[str] = mapped_column(Text)
@@ -70,25 +74,27 @@ class AIResponse(Base):
 class TradingSignal(Base):
     __tablename__ = "trading_signals"
     __table_args__ = (
-        Index("ix_trading_signals_symbol", "symbol"),
-        Index("ix_trading_signals_user_id", "user_id"),
-        Index("ix_trading_signals_is_active", "is_active"),
-        Index("ix_trading_signals_created_at", "created_at"),
+        Index("idx_trading_signals_symbol", "symbol"),
+        Index("idx_trading_signals_user_id", "user_id"),
+        Index("idx_trading_signals_trading_pair_id", "trading_pair_id"),
+        Index("idx_trading_signals_signal_type", "signal_type"),
+        Index("idx_trading_signals_active", "is_active"),
+        Index("idx_trading_signals_created_at", "created_at"),
     )
 
     id: Mapped[uuid_pk]
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    trading_pair_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("trading_pairs.id", ondelete="SET NULL")
+    trading_pair_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("trading_pairs.id", ondelete="RESTRICT"))
+    ai_command_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ai_commands.id", ondelete="SET NULL", name="fk_trading_signals_command_id")
     )
-    ai_command_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ai_commands.id", ondelete="SET NULL"))
     symbol: Mapped[str] = mapped_column(String(40))
     signal_type: Mapped[SignalType] = mapped_column(SIGNAL_TYPE)
     source: Mapped[SignalSource] = mapped_column(SIGNAL_SOURCE)
     # Channel or author the signal came from (forwarded posts).
     source_name: Mapped[str | None] = mapped_column(String(255))
-    strength: Mapped[Decimal | None] = mapped_column(Score)
-    confidence: Mapped[Decimal | None] = mapped_column(Score)
+    strength: Mapped[Decimal] = mapped_column(Score)
+    confidence: Mapped[Decimal] = mapped_column(Score)
     entry_low: Mapped[money | None]
     entry_high: Mapped[money | None]
     target_price: Mapped[money | None]
@@ -103,16 +109,20 @@ class TradingSignal(Base):
     leverage: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     raw_text: Mapped[str | None] = mapped_column(Text)
     reasoning: Mapped[str | None] = mapped_column(Text)
-    indicators: Mapped[json_object]
+    technical_indicators: Mapped[json_object]
     sentiment_data: Mapped[json_object]
-    market_data: Mapped[json_object]
+    market_conditions: Mapped[json_object]
     valid_until: Mapped[datetime | None]
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
-    # e.g. tp1_hit, sl_hit, expired, cancelled
-    actual_outcome: Mapped[str | None] = mapped_column(String(30))
+    # How it ended: tp1_hit, all_targets, sl_hit, closed, cancelled, expired.
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    # The price move in the signal's favour when it ended, in percent (no leverage).
+    actual_outcome: Mapped[Decimal | None] = mapped_column(Numeric(6, 4))
     accuracy_score: Mapped[Decimal | None] = mapped_column(Score)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
+    executed_at: Mapped[datetime | None]
+    expired_at: Mapped[datetime | None]
 
 
 class MarketAnalysis(Base):

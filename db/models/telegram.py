@@ -25,15 +25,18 @@ DEFAULT_NOTIFICATION_TYPES = (
 class TelegramUser(Base):
     __tablename__ = "telegram_users"
     __table_args__ = (
-        Index("ix_telegram_users_user_id", "user_id"),
-        Index("ix_telegram_users_status", "status"),
+        Index("idx_telegram_users_telegram_id", "telegram_id"),
+        Index("idx_telegram_users_user_id", "user_id"),
+        Index("idx_telegram_users_status", "status"),
     )
 
     id: Mapped[uuid_pk]
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", name="fk_telegram_users_user_id")
+    )
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    username: Mapped[str | None] = mapped_column(String(64))
+    username: Mapped[str | None] = mapped_column(String(100))
     first_name: Mapped[str | None] = mapped_column(String(255))
     last_name: Mapped[str | None] = mapped_column(String(255))
     language_code: Mapped[str | None] = mapped_column(String(10))
@@ -47,6 +50,10 @@ class TelegramUser(Base):
     daily_command_count: Mapped[int] = mapped_column(Integer, server_default=sql_text("0"))
     rate_limit_reset_at: Mapped[datetime | None]
     total_messages: Mapped[int] = mapped_column(Integer, server_default=sql_text("0"))
+    total_commands: Mapped[int] = mapped_column(Integer, server_default=sql_text("0"))
+    # Verified = accepted the terms (the registration step of a Telegram-first user).
+    is_verified: Mapped[bool] = mapped_column(Boolean, server_default=sql_text("false"))
+    verified_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime | None]
     notifications_enabled: Mapped[bool] = mapped_column(Boolean, server_default=sql_text("true"))
     notification_types: Mapped[dict[str, Any]] = mapped_column(

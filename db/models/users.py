@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, func, text
+from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, created_at, json_object, money, updated_at, uuid_pk
@@ -15,45 +17,58 @@ from db.models.base import Base, created_at, json_object, money, updated_at, uui
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        Index("ix_users_email", "email"),
-        Index("ix_users_username", "username"),
-        Index("ix_users_is_active", "is_active"),
-        Index("ix_users_created_at", "created_at"),
+        Index("idx_users_email", "email"),
+        Index("idx_users_username", "username"),
+        Index("idx_users_active", "is_active"),
+        Index("idx_users_created_at", "created_at"),
     )
 
     id: Mapped[uuid_pk]
     email: Mapped[str | None] = mapped_column(String(255), unique=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     full_name: Mapped[str | None] = mapped_column(String(255))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     is_verified: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     is_admin: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    is_premium: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    two_factor_enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    two_factor_secret: Mapped[str | None] = mapped_column(String(32))
+    failed_login_attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    locked_until: Mapped[datetime | None]
     preferred_currency: Mapped[str] = mapped_column(String(10), server_default="USDT")
     timezone: Mapped[str] = mapped_column(String(64), server_default="UTC")
     language: Mapped[str] = mapped_column(String(8), server_default="en")
     # Share of the portfolio a single position may take before the bot warns.
     max_position_percent: Mapped[Decimal | None] = mapped_column()
+    notification_preferences: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
     last_login_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime | None]
 
 
 class UserSession(Base):
     __tablename__ = "user_sessions"
     __table_args__ = (
-        Index("ix_user_sessions_user_id", "user_id"),
-        Index("ix_user_sessions_expires_at", "expires_at"),
+        Index("idx_sessions_user_id", "user_id"),
+        Index("idx_sessions_token", "session_token"),
+        Index("idx_sessions_expires_at", "expires_at"),
     )
 
     id: Mapped[uuid_pk]
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Only a hash of the token is stored: a database leak must not hand out live sessions.
-    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
-    ip_address: Mapped[str | None] = mapped_column(String(45))
+    session_token: Mapped[str] = mapped_column(String(255), unique=True)
+    refresh_token: Mapped[str | None] = mapped_column(String(255), unique=True)
+    ip_address: Mapped[str | None] = mapped_column(INET)
     user_agent: Mapped[str | None] = mapped_column(Text)
+    device_info: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_at: Mapped[created_at]
     expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None] = mapped_column(server_default=func.now())
     revoked_at: Mapped[datetime | None]
 
 
@@ -65,7 +80,7 @@ class Portfolio(Base):
     )
 
     id: Mapped[uuid_pk]
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE", name="fk_portfolios_user_id"))
     name: Mapped[str] = mapped_column(String(100), server_default="Main")
     description: Mapped[str | None] = mapped_column(Text)
     base_currency: Mapped[str] = mapped_column(String(10), server_default="USDT")

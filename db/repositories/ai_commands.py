@@ -23,13 +23,13 @@ class AICommandRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def create(
-        self, input_text: str, *, telegram_user_id: uuid.UUID | None, user_id: uuid.UUID | None
-    ) -> AICommand:
+    async def create(self, input_text: str, *, telegram_user_id: uuid.UUID | None, user_id: uuid.UUID) -> AICommand:
         command = AICommand(
             input_text=input_text,
             telegram_user_id=telegram_user_id,
             user_id=user_id,
+            # Until the parser classifies it; complete() sets the real type.
+            command_type=CommandType.GENERAL_QUERY,
             status=CommandStatus.PENDING,
         )
         self._session.add(command)
@@ -37,8 +37,9 @@ class AICommandRepository:
         return command
 
     async def mark_processing(self, command: AICommand, processed_input: str) -> None:
+        """``processed_input`` is the text the parser reads (stored as ``{"text": ...}``)."""
         command.status = CommandStatus.PROCESSING
-        command.processed_input = processed_input
+        command.processed_input = {"text": processed_input}
         command.started_at = _now()
         await self._session.flush()
 
@@ -74,7 +75,7 @@ class AICommandRepository:
 
     async def add_response(
         self,
-        ai_command_id: uuid.UUID,
+        command_id: uuid.UUID,
         text: str,
         *,
         response_type: str = "text",
@@ -82,7 +83,7 @@ class AICommandRepository:
         model_version: str | None = None,
     ) -> AIResponse:
         response = AIResponse(
-            ai_command_id=ai_command_id,
+            command_id=command_id,
             response_text=text,
             response_type=response_type,
             response_data=data or {},
@@ -97,6 +98,6 @@ class AICommandRepository:
 
     async def responses(self, command_id: uuid.UUID) -> list[AIResponse]:
         rows = await self._session.scalars(
-            select(AIResponse).where(AIResponse.ai_command_id == command_id).order_by(AIResponse.created_at)
+            select(AIResponse).where(AIResponse.command_id == command_id).order_by(AIResponse.created_at)
         )
         return list(rows)

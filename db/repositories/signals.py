@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import TelegramUser, TradingSignal
+from db.models import TelegramUser, TradingPair, TradingSignal
 from domain.enums import OrderSide, SignalSource, SignalType
 from domain.signals import FollowedSignal, TradeSignal
 
@@ -28,10 +29,45 @@ def _to_domain(row: TradingSignal) -> FollowedSignal:
         take_profits=tuple(Decimal(v) for v in row.take_profit_levels),
         stop_loss=row.stop_loss_price,
         leverage=row.leverage,
-        entry_at_market=bool(row.market_data.get("entry_at_market", False)),
-        exchange=row.market_data.get("exchange"),
+        entry_at_market=bool(row.market_conditions.get("entry_at_market", False)),
+        exchange=row.market_conditions.get("exchange"),
     )
-    return FollowedSignal(row.id, signal, row.targets_hit, row.source_name, row.is_active, row.actual_outcome)
+    return FollowedSignal(row.id, signal, row.targets_hit, row.source_name, row.is_active, row.outcome)
+
+
+# Where a pair is created for a signal before any exchange described it.
+DEFAULT_EXCHANGE = "paper"
+# NUMERIC(6,4) holds up to 99.9999 (percent).
+OUTCOME_LIMIT = Decimal("99.9999")
+
+
+async def pair_id_for_signal(session: AsyncSession, symbol: str, exchange: str | None) -> uuid.UUID:
+    """The trading pair a signal is about: a known pair of that symbol (the post's exchange first,
+    then paper), else a new one that stays inactive until an exchange describes the market
+    (``PairRepository.ensure`` fills in its limits and activates it)."""
+    preferred = (exchange or DEFAULT_EXCHANGE).lower()
+    query = (
+        select(TradingPair.id)
+        .where(TradingPair.symbol == symbol)
+        .order_by((TradingPair.exchange == preferred).desc(), (TradingPair.exchange == DEFAULT_EXCHANGE).desc(),
+                  TradingPair.created_at)
+        .limit(1)
+    )
+    found = await session.scalar(query)
+    if found is not None:
+        return found
+    base, _, quote = symbol.partition("/")
+    await session.execute(
+        insert(TradingPair)
+        .values(symbol=symbol, base_currency=base, quote_currency=quote or "USDT", exchange=preferred,
+                is_active=False, min_order_size=Decimal(0))
+        .on_conflict_do_nothing(index_elements=[TradingPair.symbol, TradingPair.exchange])
+    )
+    return await session.scalar(query)
+
+
+def _outcome_percent(move: Decimal) -> Decimal:
+    return max(-OUTCOME_LIMIT, min(OUTCOME_LIMIT, move)).quantize(Decimal("0.0001"))
 
 
 class TradingSignalRepository:
@@ -45,16 +81,19 @@ class TradingSignalRepository:
         *,
         source_name: str | None,
         raw_text: str | None,
-        confidence: Decimal | None,
+        strength: Decimal,
+        confidence: Decimal,
         ai_command_id: uuid.UUID | None,
     ) -> FollowedSignal:
         row = TradingSignal(
             user_id=owner.user_id,
             ai_command_id=ai_command_id,
+            trading_pair_id=await pair_id_for_signal(self._session, signal.symbol, signal.exchange),
             symbol=signal.symbol,
             signal_type=SignalType.BUY if signal.side is OrderSide.BUY else SignalType.SELL,
             source=SignalSource.FORWARDED_POST,
             source_name=source_name,
+            strength=strength,
             confidence=confidence,
             entry_low=signal.entry_low,
             entry_high=signal.entry_high,
@@ -65,7 +104,7 @@ class TradingSignalRepository:
             stop_loss_price=signal.stop_loss,
             leverage=signal.leverage,
             raw_text=raw_text,
-            market_data={"entry_at_market": signal.entry_at_market, "exchange": signal.exchange},
+            market_conditions={"entry_at_market": signal.entry_at_market, "exchange": signal.exchange},
         )
         self._session.add(row)
         await self._session.flush()
@@ -106,12 +145,14 @@ class TradingSignalRepository:
         *,
         targets_hit: int | None = None,
         outcome: str | None = None,
+        move_percent: Decimal | None = None,
         is_active: bool | None = None,
         stop_loss: Decimal | None = None,
     ) -> None:
         values = {
             "targets_hit": targets_hit,
-            "actual_outcome": outcome,
+            "outcome": outcome,
+            "actual_outcome": None if move_percent is None else _outcome_percent(move_percent),
             "is_active": is_active,
             "stop_loss_price": stop_loss,
         }

@@ -20,7 +20,7 @@ from db.models import Order as OrderRow
 from db.models import Portfolio as PortfolioRow
 from db.models import Position as PositionRow
 from db.models import Trade as TradeRow
-from db.models import TradingPair
+from db.models import TradingPair, TradingSignal
 from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType, PositionStatus
 from domain.errors import AlreadyConfirmed
 from domain.models import Fill, Market, Order, Position, TradeRecord
@@ -33,22 +33,28 @@ class PairRepository:
         self._session = session
 
     async def ensure(self, market: Market, exchange: str) -> None:
+        described = {
+            "base_currency": market.base,
+            "quote_currency": market.quote,
+            "min_order_size": market.min_amount,
+            "max_order_size": market.max_amount,
+            "min_notional": market.min_notional,
+            "price_precision": market.price_precision,
+            "quantity_precision": market.amount_precision,
+            "maker_fee": market.maker_fee,
+            "taker_fee": market.taker_fee,
+        }
         await self._session.execute(
             insert(TradingPair)
-            .values(
-                symbol=market.symbol,
-                base_asset=market.base,
-                quote_asset=market.quote,
-                exchange=exchange,
-                min_order_size=market.min_amount,
-                max_order_size=market.max_amount,
-                min_notional=market.min_notional,
-                price_precision=market.price_precision,
-                quantity_precision=market.amount_precision,
-                maker_fee=market.maker_fee,
-                taker_fee=market.taker_fee,
-            )
+            .values(symbol=market.symbol, exchange=exchange, **described)
             .on_conflict_do_nothing(index_elements=[TradingPair.symbol, TradingPair.exchange])
+        )
+        # A pair a signal created before any exchange described it: fill in the market's limits.
+        # (Matches no row on the usual path, so it locks nothing.)
+        await self._session.execute(
+            update(TradingPair)
+            .where(TradingPair.symbol == market.symbol, TradingPair.exchange == exchange, TradingPair.is_active.is_(False))
+            .values(is_active=True, **described)
         )
 
     async def get(self, symbol: str, exchange: str) -> Market | None:
@@ -61,8 +67,8 @@ class PairRepository:
 def _market(row: TradingPair) -> Market:
     return Market(
         symbol=row.symbol,
-        base=row.base_asset,
-        quote=row.quote_asset,
+        base=row.base_currency,
+        quote=row.quote_currency,
         price_precision=row.price_precision,
         amount_precision=row.quantity_precision,
         min_amount=row.min_order_size,
@@ -99,17 +105,17 @@ def _order(row: OrderRow, symbol: str) -> Order:
         portfolio_id=row.portfolio_id,
         symbol=symbol,
         side=row.side,
-        order_type=row.order_type,
-        quantity=row.quantity,
+        order_type=row.type,
+        quantity=row.amount,
         client_order_id=row.client_order_id,
         created_at=row.created_at,
         status=row.status,
         price=row.price,
         stop_price=row.stop_price,
         trailing_percent=row.trailing_percent,
-        filled_quantity=row.filled_quantity,
+        filled_quantity=row.filled_amount,
         average_fill_price=row.average_fill_price,
-        fee=row.fee,
+        fee=row.total_fee,
         fee_currency=row.fee_currency,
         source=OrderSource(row.source),
         reduce_only=row.reduce_only,
@@ -127,14 +133,14 @@ def _order(row: OrderRow, symbol: str) -> Order:
 
 
 def _order_state(order: Order) -> dict[str, Any]:
-    """The columns an order's lifecycle changes."""
+    """The columns an order's lifecycle changes (remaining_amount follows in the database)."""
     return {
         "status": order.status,
-        "quantity": order.quantity,
+        "amount": order.quantity,
         "stop_price": order.stop_price,
-        "filled_quantity": order.filled_quantity,
+        "filled_amount": order.filled_quantity,
         "average_fill_price": order.average_fill_price,
-        "fee": order.fee,
+        "total_fee": order.fee,
         "fee_currency": order.fee_currency,
         "exchange_order_id": order.exchange_order_id,
         "error_message": order.error_message,
@@ -159,7 +165,7 @@ class OrderRepository:
             "portfolio_id": order.portfolio_id,
             "trading_pair_id": await self._pair_id(order.portfolio_id, order.symbol),
             "client_order_id": order.client_order_id,
-            "order_type": order.order_type,
+            "type": order.order_type,
             "side": order.side,
             "source": order.source.value,
             "price": order.price,
@@ -178,6 +184,12 @@ class OrderRepository:
         )
         if inserted is None:
             raise AlreadyConfirmed()  # an order already carries this client order id
+        if order.signal_id is not None:  # the first order placed on a signal executes it
+            await self._session.execute(
+                update(TradingSignal)
+                .where(TradingSignal.id == order.signal_id, TradingSignal.executed_at.is_(None))
+                .values(executed_at=order.created_at)
+            )
 
     async def save(self, order: Order) -> None:
         await self._session.execute(update(OrderRow).where(OrderRow.id == order.id).values(_order_state(order)))
@@ -213,12 +225,12 @@ class OrderRepository:
         # The same conditions as the paper engine, written for the database so that a tick reads
         # only the orders it may change; the engine still decides.
         rests_as_limit = or_(
-            OrderRow.order_type == OrderType.LIMIT,
-            and_(OrderRow.order_type == OrderType.STOP_LIMIT, OrderRow.triggered_at.is_not(None)),
+            OrderRow.type == OrderType.LIMIT,
+            and_(OrderRow.type == OrderType.STOP_LIMIT, OrderRow.triggered_at.is_not(None)),
         )
         waits_for_trigger = or_(
-            OrderRow.order_type.in_((OrderType.STOP, OrderType.TRAILING_STOP)),
-            and_(OrderRow.order_type == OrderType.STOP_LIMIT, OrderRow.triggered_at.is_(None)),
+            OrderRow.type.in_((OrderType.STOP, OrderType.TRAILING_STOP)),
+            and_(OrderRow.type == OrderType.STOP_LIMIT, OrderRow.triggered_at.is_(None)),
         )
         is_buy, is_sell = OrderRow.side == OrderSide.BUY, OrderRow.side == OrderSide.SELL
         hundred = Decimal(100)
@@ -237,7 +249,7 @@ class OrderRepository:
                         or_(and_(is_buy, OrderRow.stop_price <= price), and_(is_sell, OrderRow.stop_price >= price)),
                     ),
                     and_(
-                        OrderRow.order_type == OrderType.TRAILING_STOP,
+                        OrderRow.type == OrderType.TRAILING_STOP,
                         or_(
                             and_(is_sell, price * (1 - OrderRow.trailing_percent / hundred) > OrderRow.stop_price),
                             and_(is_buy, price * (1 + OrderRow.trailing_percent / hundred) < OrderRow.stop_price),
@@ -324,16 +336,16 @@ def _position(row: PositionRow, symbol: str) -> Position:
         opened_at=row.opened_at,
         side=row.side,
         status=row.status,
-        quantity=row.quantity,
-        initial_quantity=row.initial_quantity,
+        quantity=row.remaining_size,
+        initial_quantity=row.size,
         entry_price=row.entry_price,
         exit_price=row.exit_price,
         current_price=row.current_price,
         realized_pnl=row.realized_pnl,
         unrealized_pnl=row.unrealized_pnl,
-        fees=row.fees,
-        stop_loss=row.stop_loss,
-        take_profit=row.take_profit,
+        fees=row.total_fees,
+        stop_loss=row.stop_loss_price,
+        take_profit=row.take_profit_price,
         signal_id=row.signal_id,
         closed_at=row.closed_at,
     )
@@ -342,16 +354,16 @@ def _position(row: PositionRow, symbol: str) -> Position:
 def _position_state(position: Position) -> dict[str, Any]:
     return {
         "status": position.status,
-        "quantity": position.quantity,
-        "initial_quantity": position.initial_quantity,
+        "remaining_size": position.quantity,
+        "size": position.initial_quantity,
         "entry_price": position.entry_price,
         "exit_price": position.exit_price,
         "current_price": position.current_price,
         "realized_pnl": position.realized_pnl,
         "unrealized_pnl": position.unrealized_pnl,
-        "fees": position.fees,
-        "stop_loss": position.stop_loss,
-        "take_profit": position.take_profit,
+        "total_fees": position.fees,
+        "stop_loss_price": position.stop_loss,
+        "take_profit_price": position.take_profit,
         "closed_at": position.closed_at,
     }
 
@@ -398,7 +410,7 @@ class PositionRepository:
             self._select_open()
             .where(
                 TradingPair.symbol == symbol,
-                or_(PositionRow.stop_loss >= price, PositionRow.take_profit <= price),
+                or_(PositionRow.stop_loss_price >= price, PositionRow.take_profit_price <= price),
             )
             .order_by(PositionRow.opened_at)
         )
@@ -410,7 +422,7 @@ class PositionRepository:
             .join(PositionRow, PositionRow.trading_pair_id == TradingPair.id)
             .where(
                 PositionRow.status != PositionStatus.CLOSED,
-                or_(PositionRow.stop_loss.is_not(None), PositionRow.take_profit.is_not(None)),
+                or_(PositionRow.stop_loss_price.is_not(None), PositionRow.take_profit_price.is_not(None)),
             )
             .distinct()
         )

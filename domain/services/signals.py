@@ -15,7 +15,16 @@ from typing import Any, Protocol
 
 from domain.alerts import NotificationQueue
 from domain.errors import DomainError
-from domain.signals import FollowedSignal, SignalEvent, SignalEventKind, TradeSignal, pnl_percent, progress
+from domain.signals import (
+    FollowedSignal,
+    SignalEvent,
+    SignalEventKind,
+    TradeSignal,
+    pnl_percent,
+    price_move_percent,
+    progress,
+    setup_strength,
+)
 
 
 class SignalNotFound(DomainError):
@@ -28,13 +37,13 @@ class InvalidSignal(DomainError):
 
 class SignalStore(Protocol):
     async def add(self, owner: Any, signal: TradeSignal, *, source_name: str | None, raw_text: str | None,
-                  confidence: Decimal | None, ai_command_id: uuid.UUID | None) -> FollowedSignal: ...
+                  strength: Decimal, confidence: Decimal, ai_command_id: uuid.UUID | None) -> FollowedSignal: ...
     async def list_active(self, owner: Any, symbol: str | None = None) -> list[FollowedSignal]: ...
     async def active_for_symbol(self, symbol: str) -> list[tuple[FollowedSignal, Any]]: ...
     async def watched_symbols(self) -> list[str]: ...
     async def record_progress(self, signal_id: uuid.UUID, *, targets_hit: int | None = None,
-                              outcome: str | None = None, is_active: bool | None = None,
-                              stop_loss: Decimal | None = None) -> None: ...
+                              outcome: str | None = None, move_percent: Decimal | None = None,
+                              is_active: bool | None = None, stop_loss: Decimal | None = None) -> None: ...
 
 
 class SignalsUnitOfWork(Protocol):
@@ -61,16 +70,17 @@ class SignalService:
         *,
         raw_text: str | None = None,
         source_name: str | None = None,
-        confidence: float | None = None,
+        confidence: float = 1.0,
         ai_command_id: uuid.UUID | None = None,
     ) -> FollowedSignal:
+        """``confidence``: how sure the parser was of its reading (1 for entities given directly)."""
         try:
             signal = TradeSignal.from_entities(entities)
         except (ValueError, ArithmeticError) as error:
             raise InvalidSignal() from error
         followed = await uow.signals.add(
             owner, signal, source_name=source_name, raw_text=raw_text,
-            confidence=None if confidence is None else Decimal(str(round(min(max(confidence, 0.0), 1.0), 2))),
+            strength=setup_strength(signal), confidence=Decimal(str(round(min(max(confidence, 0.0), 1.0), 2))),
             ai_command_id=ai_command_id,
         )
         await uow.commit()
@@ -98,14 +108,15 @@ class SignalService:
 
     async def _record(self, uow: SignalsUnitOfWork, followed: FollowedSignal, events: list[SignalEvent]) -> None:
         last = events[-1]
+        move = price_move_percent(followed.signal, last.price)
         if last.kind is SignalEventKind.STOP_HIT:
-            await uow.signals.record_progress(followed.id, outcome="sl_hit", is_active=False)
+            await uow.signals.record_progress(followed.id, outcome="sl_hit", move_percent=move, is_active=False)
             return
         hit = last.target_index or followed.targets_hit
         finished = hit >= len(followed.signal.take_profits)
         await uow.signals.record_progress(
             followed.id, targets_hit=hit, outcome="all_targets" if finished else f"tp{hit}_hit",
-            is_active=not finished,
+            move_percent=move, is_active=not finished,
         )
 
     async def apply_update(
@@ -122,13 +133,15 @@ class SignalService:
             hit = len(signal.take_profits) if entities.get("all_targets") else int(entities.get("target_index") or 1)
             hit = max(hit, followed.targets_hit)
             finished = hit >= len(signal.take_profits) > 0
+            level = signal.take_profits[min(hit, len(signal.take_profits)) - 1] if signal.take_profits else None
             await uow.signals.record_progress(
                 followed.id, targets_hit=hit, outcome="all_targets" if finished else f"tp{hit}_hit",
-                is_active=not finished,
+                move_percent=None if level is None else price_move_percent(signal, level), is_active=not finished,
             )
             message = f"Target {hit} of {len(signal.take_profits) or '?'} reached on {symbol}."
         elif update == "sl_hit":
-            await uow.signals.record_progress(followed.id, outcome="sl_hit", is_active=False)
+            move = None if signal.stop_loss is None else price_move_percent(signal, signal.stop_loss)
+            await uow.signals.record_progress(followed.id, outcome="sl_hit", move_percent=move, is_active=False)
             message = f"Stop-loss hit on {symbol}: no longer following it."
         elif update == "move_sl":
             new_stop = signal.average_entry if entities.get("to_breakeven") else _decimal(entities.get("stop_loss"))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from db.models import Notification, TelegramUser, TradingSignal, User
+from db.models import Notification, TelegramUser, TradingPair, TradingSignal, User
 from db.repositories.signals import SignalOwner
 from domain.enums import OrderSide
 from domain.signals import SignalEventKind, TradeSignal, pnl_percent, progress
@@ -58,7 +58,12 @@ async def test_price_ticks_announce_each_target_once_and_stop_following_at_the_e
         assert [e.target_index for _, e in await service.check(uow, "BTC/USDT", Decimal("65100"))] == [2, 3]
     async with uow_factory() as uow:
         row = await uow.session.get(TradingSignal, followed.id)
-        assert (row.targets_hit, row.actual_outcome, row.is_active) == (3, "all_targets", False)
+        assert (row.targets_hit, row.outcome, row.is_active) == (3, "all_targets", False)
+        # The design's columns: the move from the average entry (61,250) to 65,100 in percent,
+        # the setup's reward share to TP1 against the stop, the parse confidence, and the pair.
+        assert (row.actual_outcome, row.strength, row.confidence) == (Decimal("6.2857"), Decimal("0.54"), Decimal("0.97"))
+        pair = await uow.session.get(TradingPair, row.trading_pair_id)
+        assert (pair.symbol, pair.exchange) == ("BTC/USDT", "paper")
         notes = (await uow.session.scalars(select(Notification).order_by(Notification.created_at))).all()
         assert [n.payload["target_index"] for n in notes] == [1, 2, 3]
         assert notes[0].payload["source_name"] == "Alpha Calls"

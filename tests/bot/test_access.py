@@ -48,6 +48,6 @@ async def test_pending_users_tapping_a_button_get_an_alert(bot, api_session):
     assert isinstance(answer, AnswerCallbackQuery) and answer.show_alert and answer.text == texts.TERMS_REQUIRED_ALERT
 
 
-async def test_suspended_users_are_told_so(bot, api_session):
-    assert await AccessMiddleware()(_handler, message(bot), _data(TelegramUserStatus.SUSPENDED, {})) is None
-    assert api_session.sent_texts() == [texts.SUSPENDED]
+async def test_blocked_users_are_told_so(bot, api_session):
+    assert await AccessMiddleware()(_handler, message(bot), _data(TelegramUserStatus.BLOCKED, {})) is None
+    assert api_session.sent_texts() == [texts.BLOCKED]

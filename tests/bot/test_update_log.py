@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from bot.message_log import current_trace
 from bot.middlewares.update_log import UpdateLogMiddleware
-from db.models import AICommand, TelegramMessage, TelegramUser
+from db.models import AICommand, TelegramMessage, TelegramUser, User
 from db.repositories.telegram import TelegramUserRepository
+from domain.enums import CommandType
 from tests.bot.fakes import callback, message, update_of
 
 
@@ -89,7 +90,10 @@ async def test_a_button_tap_records_its_callback_data(bot, uow_factory, session_
 
 async def test_the_ai_command_a_handler_produced_is_linked(bot, uow_factory, session_factory):
     async with session_factory() as session:
-        command = AICommand(input_text="buy btc")
+        user = User(username="tg_1001")
+        session.add(user)
+        await session.flush()
+        command = AICommand(input_text="buy btc", user_id=user.id, command_type=CommandType.TRADE_EXECUTION)
         session.add(command)
         await session.commit()
 

@@ -20,7 +20,7 @@ from db.models import (
     TradingPair,
     User,
 )
-from domain.enums import CommandStatus, OrderSide, OrderStatus, OrderType, TelegramUserStatus
+from domain.enums import CommandStatus, CommandType, OrderSide, OrderStatus, OrderType, TelegramUserStatus
 
 
 async def _user(session, name: str = "alice") -> User:
@@ -32,7 +32,7 @@ async def _user(session, name: str = "alice") -> User:
 
 async def _pair(session, symbol: str = "BTC/USDT") -> TradingPair:
     base, quote = symbol.split("/")
-    pair = TradingPair(symbol=symbol, base_asset=base, quote_asset=quote, min_order_size=Decimal("0.00001"))
+    pair = TradingPair(symbol=symbol, base_currency=base, quote_currency=quote, min_order_size=Decimal("0.00001"))
     session.add(pair)
     await session.flush()
     return pair
@@ -91,11 +91,11 @@ async def test_users_have_unique_username_and_email(session, build, what):
 
 async def test_trading_pair_is_unique_per_exchange(session):
     await _pair(session)
-    session.add(TradingPair(symbol="BTC/USDT", base_asset="BTC", quote_asset="USDT", exchange="binance",
+    session.add(TradingPair(symbol="BTC/USDT", base_currency="BTC", quote_currency="USDT", exchange="binance",
                             min_order_size=Decimal("0.0001")))
     await session.flush()  # same symbol on another exchange is fine
-    session.add(TradingPair(symbol="BTC/USDT", base_asset="BTC", quote_asset="USDT", min_order_size=Decimal("1")))
-    with pytest.raises(IntegrityError, match="uq_trading_pairs_symbol_exchange"):
+    session.add(TradingPair(symbol="BTC/USDT", base_currency="BTC", quote_currency="USDT", min_order_size=Decimal("1")))
+    with pytest.raises(IntegrityError, match="uq_trading_pair_exchange"):
         await session.flush()
 
 
@@ -113,8 +113,8 @@ async def test_deleting_a_user_cascades_to_portfolios_orders_and_balances(sessio
     portfolio = await _portfolio(session, user)
     session.add(Balance(portfolio_id=portfolio.id, asset="USDT", free=Decimal("100")))
     session.add(Order(user_id=user.id, portfolio_id=portfolio.id, trading_pair_id=pair.id,
-                      client_order_id="c1", order_type=OrderType.MARKET, side=OrderSide.BUY,
-                      quantity=Decimal("0.01")))
+                      client_order_id="c1", type=OrderType.MARKET, side=OrderSide.BUY,
+                      amount=Decimal("0.01")))
     await session.flush()
 
     await session.execute(text("DELETE FROM users WHERE id = :id"), {"id": user.id})
@@ -128,11 +128,11 @@ async def test_deleting_an_ai_command_keeps_the_order_but_unlinks_it(session):
     user = await _user(session)
     pair = await _pair(session)
     portfolio = await _portfolio(session, user)
-    command = AICommand(input_text="buy 0.01 btc", user_id=user.id)
+    command = AICommand(input_text="buy 0.01 btc", user_id=user.id, command_type=CommandType.TRADE_EXECUTION)
     session.add(command)
     await session.flush()
     order = Order(user_id=user.id, portfolio_id=portfolio.id, trading_pair_id=pair.id, client_order_id="c2",
-                  order_type=OrderType.MARKET, side=OrderSide.BUY, quantity=Decimal("0.01"),
+                  type=OrderType.MARKET, side=OrderSide.BUY, amount=Decimal("0.01"),
                   ai_command_id=command.id, source="ai")
     session.add(order)
     await session.flush()
@@ -147,9 +147,9 @@ async def test_a_pair_in_use_cannot_be_deleted(session):
     pair = await _pair(session)
     portfolio = await _portfolio(session, user)
     session.add(Order(user_id=user.id, portfolio_id=portfolio.id, trading_pair_id=pair.id, client_order_id="c3",
-                      order_type=OrderType.LIMIT, side=OrderSide.SELL, quantity=Decimal("1"), price=Decimal("1")))
+                      type=OrderType.LIMIT, side=OrderSide.SELL, amount=Decimal("1"), price=Decimal("1")))
     await session.flush()
-    with pytest.raises(IntegrityError, match="fk_orders_trading_pair_id_trading_pairs"):
+    with pytest.raises(IntegrityError, match="fk_orders_trading_pair_id"):
         await session.execute(text("DELETE FROM trading_pairs WHERE id = :id"), {"id": pair.id})
 
 
@@ -159,7 +159,9 @@ async def test_enum_columns_reject_unknown_values(session):
 
 
 async def test_enum_values_round_trip_as_lower_case(session):
-    session.add(AICommand(input_text="hi", status=CommandStatus.PROCESSING))
+    user = await _user(session)
+    session.add(AICommand(input_text="hi", user_id=user.id, command_type=CommandType.GENERAL_QUERY,
+                          status=CommandStatus.PROCESSING))
     await session.flush()
     raw = await session.scalar(text("SELECT status::text FROM ai_commands"))
     assert raw == "processing"
@@ -175,7 +177,7 @@ async def test_check_constraints_guard_orders_balances_and_messages(session):
             await session.flush()
     async with session.begin_nested():
         session.add(Order(user_id=user.id, portfolio_id=portfolio.id, trading_pair_id=pair.id, client_order_id="c4",
-                          order_type=OrderType.MARKET, side=OrderSide.BUY, quantity=Decimal("1"), source="martian"))
+                          type=OrderType.MARKET, side=OrderSide.BUY, amount=Decimal("1"), source="martian"))
         with pytest.raises(IntegrityError, match="source_known"):
             await session.flush()
     async with session.begin_nested():

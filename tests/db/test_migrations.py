@@ -29,17 +29,18 @@ EXPECTED_ENUMS = {
         "portfolio_analysis", "risk_assessment", "strategy_recommendation", "news_analysis",
         "sentiment_analysis", "general_query",
     ],
-    "command_status": ["pending", "processing", "completed", "failed"],
-    "signal_type": ["buy", "sell", "hold", "close"],
+    "command_status": ["pending", "processing", "completed", "failed", "cancelled"],
+    "signal_type": ["buy", "sell", "hold", "close", "strong_buy", "strong_sell"],
     "signal_source": [
-        "technical_analysis", "ai_model", "sentiment", "news", "strategy", "manual", "forwarded_post",
+        "technical_analysis", "machine_learning", "sentiment_analysis", "news_analysis", "strategy", "manual",
+        "forwarded_post", "pattern_recognition", "hybrid",
     ],
-    "telegram_user_status": ["pending", "active", "suspended", "banned"],
+    "telegram_user_status": ["pending", "active", "blocked", "banned"],
 }
 EXPECTED_INDEXES = {
-    "ix_users_email", "ix_users_username", "ix_users_is_active", "ix_users_created_at",
-    "ix_orders_user_id", "ix_orders_portfolio_id", "ix_orders_status", "ix_orders_created_at",
-    "ix_orders_exchange_order_id", "uq_trading_pairs_symbol_exchange", "uq_telegram_users_telegram_id",
+    "idx_users_email", "idx_users_username", "idx_users_active", "idx_users_created_at",
+    "idx_orders_user_id", "idx_orders_portfolio_id", "idx_orders_status", "idx_orders_created_at",
+    "idx_orders_exchange_order_id", "uq_trading_pair_exchange", "uq_telegram_users_telegram_id",
     "uq_telegram_users_registration_code", "uq_users_email", "uq_users_username",
 }
 

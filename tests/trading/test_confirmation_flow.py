@@ -47,14 +47,15 @@ async def test_confirm_stores_order_fill_position_balances_totals_and_audit_toge
     assert isinstance(event, OrderEvent) and event.order.status is OrderStatus.FILLED
 
     [order] = await trading.rows("select * from orders")
-    assert (order["status"], order["filled_quantity"], order["average_fill_price"], order["fee"]) == (
-        "filled", D("0.1"), D("50025"), D("5.0025"))
+    assert (order["status"], order["amount"], order["filled_amount"], order["remaining_amount"],
+            order["average_fill_price"], order["total_fee"]) == ("filled", D("0.1"), D("0.1"), D(0), D("50025"), D("5.0025"))
     assert order["client_order_id"] == f"tsr-{p.token}" and order["source"] == "manual"
     [trade] = await trading.rows("select * from trades")
     assert (trade["quantity"], trade["price"], trade["fee"], trade["realized_pnl"]) == (D("0.1"), D("50025"), D("5.0025"), D("-5.0025"))
     [position] = await trading.rows("select * from positions")
-    assert (position["status"], position["quantity"], position["entry_price"], position["stop_loss"]) == (
-        "open", D("0.1"), D("50025"), D("48000"))
+    assert (position["status"], position["size"], position["remaining_size"], position["entry_price"],
+            position["stop_loss_price"], position["total_fees"]) == ("open", D("0.1"), D("0.1"), D("50025"), D("48000"),
+                                                                     D("5.0025"))
     assert trade["position_id"] == position["id"]
     balances = {r["asset"]: (r["free"], r["locked"]) for r in await trading.rows("select * from balances")}
     assert balances == {"USDT": (D("4992.4975"), D(0)), "BTC": (D("0.1"), D(0))}

@@ -79,9 +79,9 @@ async def test_trailing_stop_moves_with_the_high_in_the_database_and_sells_on_th
     await place(trading, alice, OrderRequest("BTC/USDT", OrderSide.BUY, amount=D("0.1")))
     await place(trading, alice, OrderRequest("BTC/USDT", OrderSide.SELL, OrderType.TRAILING_STOP, amount=D("0.1"),
                                              trailing_percent=D("3")))
-    assert await trading.scalar("select stop_price from orders where order_type = 'trailing_stop'") == D("48500")
+    assert await trading.scalar("select stop_price from orders where type = 'trailing_stop'") == D("48500")
     assert await tick(trading, "52000") == []  # the trigger moved; nothing to tell the user
-    assert await trading.scalar("select stop_price from orders where order_type = 'trailing_stop'") == D("50440")
+    assert await trading.scalar("select stop_price from orders where type = 'trailing_stop'") == D("50440")
     assert await tick(trading, "51000") == []
     [event] = await tick(trading, "50400")
     assert event.fills[0].price == D("50374.80") and event.position is not None and not event.position.is_open
@@ -160,7 +160,7 @@ async def test_moving_the_stop_loss_of_a_position(trading, alice):
     async with trading.unit() as uow:
         change = await trading.changes.set_protection(uow, alice, "BTC/USDT", stop_loss=D("49000.004"))
     assert change.position.stop_loss == D("49000.00")
-    assert await trading.scalar("select stop_loss from positions") == D("49000")
+    assert await trading.scalar("select stop_loss_price from positions") == D("49000")
     assert await trading.scalar("select count(*) from audit_logs where action = 'position.protection_changed'") == 1
     trading.prices.prices["BTC/USDT"] = D("51000")
     async with trading.unit() as uow:
@@ -177,8 +177,8 @@ async def test_protection_set_before_the_entry_fills_goes_to_the_position(tradin
         change = await trading.changes.set_protection(uow, alice, "BTC/USDT", stop_loss=D("47000"), take_profit=D("56000"))
     assert change.position is None and len(change.orders) == 1
     await tick(trading, "48900")
-    [position] = await trading.rows("select stop_loss, take_profit from positions")
-    assert (position["stop_loss"], position["take_profit"]) == (D("47000"), D("56000"))
+    [position] = await trading.rows("select stop_loss_price, take_profit_price from positions")
+    assert (position["stop_loss_price"], position["take_profit_price"]) == (D("47000"), D("56000"))
 
 
 async def test_cancel_without_a_target_needs_one_order_or_an_explicit_all(trading, alice):

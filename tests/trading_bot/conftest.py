@@ -88,7 +88,8 @@ async def new_user(session_factory, name: str = "alice") -> uuid.UUID:
 async def new_ai_command(session_factory, user_id: uuid.UUID, text_: str = "buy 0.01 btc") -> uuid.UUID:
     async with session_factory() as session:
         command_id = (await session.execute(
-            text("INSERT INTO ai_commands (user_id, input_text, extracted_entities) VALUES (:u, :t, '{}') RETURNING id"),
+            text("INSERT INTO ai_commands (user_id, command_type, input_text, extracted_entities)"
+                 " VALUES (:u, 'trade_execution', :t, '{}') RETURNING id"),
             {"u": user_id, "t": text_},
         )).scalar()
         await session.commit()

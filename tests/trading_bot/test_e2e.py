@@ -115,7 +115,7 @@ async def test_edit_changes_the_amount_and_shows_a_new_card(bot_api, start_tradi
     await bot_api.wait_for_text(207, "BUY 0.02 BTC")
     update = bot_api.tap(207, "Confirm")
     await bot_api.wait_until_acknowledged(update)
-    assert await _scalar(session_factory, "select quantity from orders") == Decimal("0.02")
+    assert await _scalar(session_factory, "select amount from orders") == Decimal("0.02")
 
 
 async def test_orders_list_cancel_button_cancels_the_order(bot_api, start_trading_bot, session_factory):
