@@ -24,11 +24,13 @@ async def accept_terms(uow: UnitOfWork, telegram_user_id: uuid.UUID) -> Telegram
     if account.status is TelegramUserStatus.PENDING:
         if account.user_id is None:
             user = await uow.repo(UserRepository).get_or_create_for_telegram(
-                account.telegram_id, full_name=_full_name(account)
+                account.telegram_id, full_name=_full_name(account),
+                first_name=(account.first_name or "")[:100] or None, last_name=(account.last_name or "")[:100] or None,
             )
             account.user_id = user.id
         account.status = TelegramUserStatus.ACTIVE
-        account.terms_accepted_at = datetime.now(UTC)
+        account.terms_accepted_at = account.verified_at = datetime.now(UTC)
+        account.is_verified = True
         await uow.commit()
     return account
 

@@ -1,4 +1,5 @@
-"""Store every incoming message and button tap in ``telegram_messages``; keep activity counters.
+"""Store every incoming message and button tap in ``telegram_messages``; keep activity counters
+and the user's session (``user_sessions``).
 
 The row is written after the handler ran, in its own transaction, so that it is kept even when
 handling fails and can be linked to the account registration just created and to the AI command
@@ -17,6 +18,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from bot.message_log import IncomingRecord, UpdateTrace, incoming_record, tracing
+from db.repositories.sessions import UserSessionRepository
 from db.repositories.telegram import TelegramMessageRepository, TelegramUserRepository
 from db.uow import UnitOfWork
 
@@ -52,12 +54,16 @@ class UpdateLogMiddleware(BaseMiddleware):
     async def _store(self, record: IncomingRecord, trace: UpdateTrace, received_at: datetime) -> None:
         try:
             async with self._uow_factory() as uow:
-                telegram_user_id = await uow.repo(TelegramUserRepository).record_activity(
-                    record.telegram_id, received_at
+                activity = await uow.repo(TelegramUserRepository).record_activity(
+                    record.telegram_id, received_at, is_command=record.message_type == "command"
                 )
+                if activity is not None and activity.user_id is not None:
+                    await uow.repo(UserSessionRepository).touch(
+                        activity.user_id, received_at, device_info={"client": "telegram", "chat_id": record.chat_id}
+                    )
                 uow.repo(TelegramMessageRepository).add(
                     **record.row(trace.update_id),
-                    telegram_user_id=telegram_user_id,
+                    telegram_user_id=None if activity is None else activity.telegram_user_id,
                     ai_command_id=trace.ai_command_id,
                     created_at=received_at,
                 )

@@ -22,6 +22,12 @@ class DailyUsage:
     resets_at: datetime
 
 
+@dataclass(frozen=True)
+class Activity:
+    telegram_user_id: uuid.UUID
+    user_id: uuid.UUID | None
+
+
 class TelegramUserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -83,14 +89,21 @@ class TelegramUserRepository:
     async def id_for_chat(self, chat_id: int) -> uuid.UUID | None:
         return await self._session.scalar(select(TelegramUser.id).where(TelegramUser.chat_id == chat_id))
 
-    async def record_activity(self, telegram_id: int, at: datetime) -> uuid.UUID | None:
-        """Count one more message from this user; returns the account id (None if unknown)."""
-        return await self._session.scalar(
-            update(TelegramUser)
-            .where(TelegramUser.telegram_id == telegram_id)
-            .values(total_messages=TelegramUser.total_messages + 1, last_activity_at=at)
-            .returning(TelegramUser.id)
-        )
+    async def record_activity(self, telegram_id: int, at: datetime, *, is_command: bool = False) -> Activity | None:
+        """Count one more message (and command) from this user; None if the account is unknown."""
+        row = (
+            await self._session.execute(
+                update(TelegramUser)
+                .where(TelegramUser.telegram_id == telegram_id)
+                .values(
+                    total_messages=TelegramUser.total_messages + 1,
+                    total_commands=TelegramUser.total_commands + (1 if is_command else 0),
+                    last_activity_at=at,
+                )
+                .returning(TelegramUser.id, TelegramUser.user_id)
+            )
+        ).one_or_none()
+        return None if row is None else Activity(telegram_user_id=row[0], user_id=row[1])
 
     async def count_daily_usage(
         self, telegram_user_id: uuid.UUID, *, is_command: bool, now: datetime, next_reset: datetime

@@ -23,11 +23,13 @@ class UserRepository:
     async def get(self, user_id: uuid.UUID) -> User | None:
         return await self._session.get(User, user_id)
 
-    async def get_or_create_for_telegram(self, telegram_id: int, *, full_name: str | None) -> User:
+    async def get_or_create_for_telegram(
+        self, telegram_id: int, *, full_name: str | None, first_name: str | None = None, last_name: str | None = None
+    ) -> User:
         username = telegram_username(telegram_id)
         user = await self._session.scalar(select(User).where(User.username == username))
         if user is None:
-            user = User(username=username, full_name=full_name)
+            user = User(username=username, full_name=full_name, first_name=first_name, last_name=last_name)
             self._session.add(user)
             await self._session.flush()
         return user

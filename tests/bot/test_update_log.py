@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiogram.types import Chat, MessageOriginChannel
@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from bot.message_log import current_trace
 from bot.middlewares.update_log import UpdateLogMiddleware
-from db.models import AICommand, TelegramMessage, TelegramUser, User
+from bot import accounts
+from db.models import AICommand, TelegramMessage, TelegramUser, User, UserSession
+from db.repositories.sessions import SESSION_IDLE, UserSessionRepository
 from db.repositories.telegram import TelegramUserRepository
 from domain.enums import CommandType
 from tests.bot.fakes import callback, message, update_of
@@ -53,6 +55,30 @@ async def test_a_message_is_stored_with_its_arrival_time_and_counted(bot, uow_fa
     async with session_factory() as session:
         counted = await session.get(TelegramUser, account.id)
     assert counted.total_messages == 1 and counted.last_activity_at is not None
+    assert counted.total_commands == 1  # "/help" is a command
+
+
+async def test_an_accepted_user_has_a_session_extended_while_active_and_renewed_after_a_pause(
+    bot, uow_factory, session_factory
+):
+    account = await _register(uow_factory)
+    async with uow_factory() as uow:
+        await accounts.accept_terms(uow, account.id)
+    for text in ("hello", "price of btc"):
+        await UpdateLogMiddleware(uow_factory)(_done, update_of(message(bot, text)), {})
+    async with session_factory() as session:
+        counted = await session.get(TelegramUser, account.id)
+        [live] = (await session.scalars(select(UserSession))).all()
+        user = await session.get(User, counted.user_id)
+    assert counted.total_commands == 0 and counted.is_verified and counted.verified_at is not None
+    assert live.user_id == user.id and user.last_activity_at == live.last_used_at
+    assert live.expires_at == live.last_used_at + SESSION_IDLE and live.device_info["client"] == "telegram"
+
+    later = live.expires_at + timedelta(seconds=1)  # after a pause, the next message starts a new session
+    async with uow_factory() as uow:
+        await uow.repo(UserSessionRepository).touch(user.id, later, device_info={"client": "telegram"})
+        await uow.commit()
+        assert await uow.repo(UserSessionRepository).count(user.id) == 2
 
 
 async def test_a_message_is_stored_even_when_handling_fails(bot, uow_factory, session_factory):
