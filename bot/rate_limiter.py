@@ -1,7 +1,9 @@
 """How much a user may send: a short window in Redis plus daily counters on their account.
 
 - Short window: at most ``rate_limit_messages`` per ``rate_limit_window_seconds`` (a fixed
-  window counter in Redis). If Redis is down this check is skipped (fail open, logged): a
+  window counter in Redis at the design's ``rate_limit:telegram:{telegram_id}``, counted and
+  given its expiry by one Lua script, so it works on every Redis from 6.2 (the embedded one) up
+  and a counter can never be left without an expiry). If Redis is down this check is skipped (fail open, logged): a
   flood of messages is a smaller problem than a bot that stops answering.
 - Daily: ``daily_message_limit`` updates and ``daily_command_limit`` commands per UTC day,
   counted on ``telegram_users`` and reset at ``rate_limit_reset_at``.
@@ -29,6 +31,23 @@ from db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+# INCR, and EXPIRE only when the counter has none yet (a fresh window, or one left behind
+# without an expiry): what ``EXPIRE ... NX`` does on Redis 7, in commands Redis 6.2 has.
+# Returns the count and the seconds until the window ends.
+COUNT_IN_WINDOW = """
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+"""
+
+
+def window_key(telegram_id: int) -> str:
+    return f"rate_limit:telegram:{telegram_id}"
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -50,6 +69,7 @@ class RateLimiter:
         self._uow_factory = uow_factory
         self._settings = settings
         self._clock = clock
+        self._count_in_window = redis.register_script(COUNT_IN_WINDOW)
 
     async def check(self, user: CurrentUser, *, is_command: bool) -> Refusal | None:
         """Count this update; None when it may be handled, else why not."""
@@ -60,12 +80,11 @@ class RateLimiter:
         return Refusal(refusal.message, refusal.retry_in, notify)
 
     async def _check_window(self, telegram_id: int) -> Refusal | None:
-        key = f"tg:rate:{telegram_id}"
         window = self._settings.rate_limit_window_seconds
         try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.incr(key).expire(key, window, nx=True).ttl(key)
-                count, _, ttl = await keep_cancellation(pipe.execute())
+            count, ttl = await keep_cancellation(
+                self._count_in_window(keys=[window_key(telegram_id)], args=[window])
+            )
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, short-window rate limit skipped: %s", error)
             return None
@@ -94,7 +113,7 @@ class RateLimiter:
     async def _claim_notice(self, telegram_id: int, period: timedelta) -> bool:
         seconds = max(1, int(period.total_seconds()))
         try:
-            notice = self._redis.set(f"tg:rate-notice:{telegram_id}", 1, nx=True, ex=seconds)
+            notice = self._redis.set(f"{window_key(telegram_id)}:notice", 1, nx=True, ex=seconds)
             return bool(await keep_cancellation(notice))
         except (RedisError, OSError):
             return True  # better a repeated notice than a silent refusal

@@ -40,6 +40,16 @@ async def test_the_short_window_refuses_and_says_when_to_try_again(redis_client,
     assert first.retry_in <= timedelta(seconds=30) and "try again in 30 seconds" in first.message
 
 
+async def test_the_window_counter_is_the_designs_key_and_always_expires(redis_client, uow_factory, current_user):
+    limiter = RateLimiter(redis_client, uow_factory, _limits(rate_limit_messages=5, rate_limit_window_seconds=60))
+    await limiter.check(current_user, is_command=False)
+    key = "rate_limit:telegram:1001"
+    assert await redis_client.get(key) == b"1" and 0 < await redis_client.ttl(key) <= 60
+    await redis_client.persist(key)  # a counter left without an expiry (e.g. by an older release) gets one
+    await limiter.check(current_user, is_command=False)
+    assert await redis_client.get(key) == b"2" and 0 < await redis_client.ttl(key) <= 60
+
+
 async def test_daily_counters_live_on_the_account_and_reset_at_midnight(redis_client, uow_factory, session_factory, current_user):
     clock = [datetime(2026, 3, 1, 22, 0, tzinfo=UTC)]
     limiter = RateLimiter(redis_client, uow_factory, _limits(daily_message_limit=3, daily_command_limit=1), lambda: clock[0])
