@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from functools import partial
+from pathlib import Path
 
 from collections.abc import Callable
 from decimal import Decimal
@@ -62,6 +63,8 @@ from nlp.service import NLPService
 
 log = logging.getLogger("main")
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
 # The local chat never reaches Telegram, but a Bot still needs a well-formed token.
 LOCAL_CHAT_TOKEN = "1:local-chat"
 
@@ -94,8 +97,9 @@ def cmd_run(settings: Settings, *, force_local_chat: bool = False) -> int:
     if not token and not force_local_chat:
         print("No TELEGRAM_BOT_TOKEN is configured: opening a local chat in this terminal instead.")
     if local_chat:
-        # aiogram logs every update at INFO, alembic every step, the scheduler every job run:
-        # noise in the middle of a terminal conversation.
+        log_file = _log_to_file(settings.app.data_dir / "logs" / "bot.log")
+        print(f"Logs go to {_shown(log_file)}.")
+        # aiogram logs every update at INFO, alembic every step, the scheduler every job run.
         for noisy in ("aiogram.event", "alembic", "apscheduler"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     servers = _local_servers(settings)
@@ -108,6 +112,24 @@ def cmd_run(settings: Settings, *, force_local_chat: bool = False) -> int:
     finally:
         servers.stop()
     return 0
+
+
+def _log_to_file(path: Path) -> Path:
+    """The local chat owns the terminal: every log record and Python warning (the embedded
+    servers', the libraries') goes to ``path`` instead of between the chat lines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logging.basicConfig(level=logging.getLogger().level, handlers=[handler], force=True)
+    logging.captureWarnings(True)
+    return path
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def build_assistant(
@@ -252,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     logging.basicConfig(
         level=settings.app.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=LOG_FORMAT,
         stream=sys.stderr,
     )
     if args.command == "migrate":

@@ -35,6 +35,17 @@ from db.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# test.sh runs these a second time on the embedded servers of ./run.sh's default path (Redis
+# 6.2 there): the bot core (middlewares, rate limiter, dialog storage, sender, update log) and
+# whole conversations, assistant and local chat.
+EMBEDDED_PASS = ("tests/bot/", "tests/assistant/test_conversations.py", "tests/e2e/test_local_chat.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(EMBEDDED_PASS):
+            item.add_marker(pytest.mark.embedded)
+
 
 def _answers(port: int) -> bool:
     try:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from db.models import TelegramUser
@@ -17,22 +19,24 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_USER_ID = 777
 
 
-async def _main(command: str, stdin: str, database_url: str) -> tuple[int, str, str]:
-    """Run ``python main.py <command>`` with no Telegram token against the test servers."""
+async def _main(command: str, stdin: str, database_url: str | None, **settings: str) -> tuple[int, str, str]:
+    """Run ``python main.py <command>`` with no Telegram token against the test servers, or with
+    ``database_url=None`` on the embedded servers of a configuration-free start."""
     env = {
         **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": f"{REDIS_URL}/{REDIS_DB}",
+        "DATABASE_URL": database_url or "",
+        "REDIS_URL": f"{REDIS_URL}/{REDIS_DB}" if database_url else "",
         "TELEGRAM_BOT_TOKEN": "",
         "TELEGRAM_LOCAL_CHAT_USER_ID": str(LOCAL_USER_ID),
         "USER": "Ada",
+        **settings,
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "main.py", command,
         cwd=PROJECT_ROOT, env=env,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(stdin.encode()), 60)
+    out, err = await asyncio.wait_for(process.communicate(stdin.encode()), 120)
     return process.returncode, out.decode(), err.decode()
 
 
@@ -54,3 +58,29 @@ async def test_run_without_a_token_opens_the_local_chat(database_url, session_fa
     assert code == 0
     assert out.startswith("No TELEGRAM_BOT_TOKEN is configured")
     assert "I understand" in out
+
+
+@pytest.mark.skipif(os.environ.get("TEST_EMBEDDED_SERVERS") != "1", reason="runs in test.sh's embedded-servers pass")
+async def test_a_configuration_free_session_prints_no_warnings_and_rate_limits_the_21st_message():
+    # Fresh embedded servers, as on a first ./run.sh; under .data (the embedded PostgreSQL runs
+    # as its own system user, which cannot enter pytest's private temporary directories).
+    data_dir = PROJECT_ROOT / ".data" / "test" / f"default-path-{os.getpid()}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    lines = ["/start", "1"] + ["/help", "price of btc"] * 14  # 30 lines; the tap on [1] is not a message
+    try:
+        code, out, err = await _main("run", "\n".join(lines) + "\n", None, APP_DATA_DIR=str(data_dir))
+    finally:
+        log_text = (data_dir / "logs" / "bot.log").read_text() if (data_dir / "logs" / "bot.log").exists() else ""
+        shutil.rmtree(data_dir, ignore_errors=True)
+    assert code == 0, err
+    assert err == "" and "warning" not in out.lower() and "Traceback" not in out
+    assert out.count(f"Logs go to {(data_dir / 'logs' / 'bot.log').relative_to(PROJECT_ROOT)}.") == 1
+    assert "starting embedded PostgreSQL" in log_text  # the library logs went to the file instead
+
+    turns = out.split("\nyou> ")[1:]
+    assert [t.split("\n")[0] for t in turns] == lines
+    refused = [i for i, turn in enumerate(turns) if "faster than I can take them" in turn]
+    # /start, then 20 more messages: the 21st is refused (once), and nothing after it is answered.
+    assert refused == [21]
+    assert all("bot>" in turn for turn in turns[:21])
+    assert not any("bot>" in turn for turn in turns[22:])
