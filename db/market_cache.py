@@ -1,7 +1,9 @@
 """A Redis cache in front of any market-data source (decorates ``MarketDataPort``).
 
-Keys start with ``cache:market_data:{symbol}`` (the ticker itself lives at exactly that key). A
-Redis outage must not take prices down with it: any Redis error is logged and the call goes to
+Keys start with ``cache:market_data:{symbol}``. The ticker lives at exactly that key as the
+design's Hash (``price``, ``volume_24h``, ``change_24h`` in percent, ``last_updated``, plus the
+fields that rebuild the whole ticker), so operators can ``HGETALL`` it; markets, order books and
+candles are JSON strings under ``:market``, ``:book`` and ``:ohlcv:...``. A Redis outage must not take prices down with it: any Redis error is logged and the call goes to
 the source uncached. Source errors (``MarketDataUnavailable``, ``UnknownSymbol``) are not cached.
 """
 
@@ -10,6 +12,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
@@ -40,9 +44,21 @@ class CachedMarketData:
         )
 
     async def ticker(self, symbol: str) -> Ticker:
-        return await self._cached(
-            f"{KEY_PREFIX}{symbol}", self._ttl, lambda: self._source.ticker(symbol), lambda raw: from_jsonable(Ticker, raw)
-        )
+        key = f"{KEY_PREFIX}{symbol}"
+        try:
+            fields = await self._redis.hgetall(key)
+        except RedisError as error:
+            log.warning("market data cache unavailable (%s); reading %s uncached", error, key)
+            return await self._source.ticker(symbol)
+        if fields:
+            return _ticker_from_hash(symbol, {k.decode(): v.decode() for k, v in fields.items()})
+        ticker = await self._source.ticker(symbol)
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                await pipe.delete(key).hset(key, mapping=_ticker_hash(ticker)).expire(key, self._ttl).execute()
+        except RedisError as error:
+            log.warning("market data cache unavailable (%s); %s not cached", error, key)
+        return ticker
 
     async def order_book_top(self, symbol: str) -> OrderBookTop:
         return await self._cached(
@@ -73,3 +89,37 @@ class CachedMarketData:
         except RedisError as error:
             log.warning("market data cache unavailable (%s); %s not cached", error, key)
         return value
+
+
+def _ticker_hash(ticker: Ticker) -> dict[str, str]:
+    fields = {
+        "price": ticker.last,
+        "volume_24h": ticker.base_volume,
+        "change_24h": ticker.change_percent,
+        "last_updated": ticker.timestamp.isoformat(),
+        "open": ticker.open,
+        "high": ticker.high,
+        "low": ticker.low,
+        "quote_volume_24h": ticker.quote_volume,
+        "bid": ticker.bid,
+        "ask": ticker.ask,
+    }
+    return {name: str(value) for name, value in fields.items() if value is not None}  # a Hash has no null
+
+
+def _ticker_from_hash(symbol: str, fields: dict[str, str]) -> Ticker:
+    def optional(name: str) -> Decimal | None:
+        return Decimal(fields[name]) if name in fields else None
+
+    return Ticker(
+        symbol=symbol,
+        last=Decimal(fields["price"]),
+        open=Decimal(fields["open"]),
+        high=Decimal(fields["high"]),
+        low=Decimal(fields["low"]),
+        base_volume=Decimal(fields["volume_24h"]),
+        quote_volume=Decimal(fields["quote_volume_24h"]),
+        bid=optional("bid"),
+        ask=optional("ask"),
+        timestamp=datetime.fromisoformat(fields["last_updated"]),
+    )

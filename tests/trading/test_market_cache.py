@@ -45,6 +45,13 @@ async def test_second_read_within_the_ttl_is_served_from_redis(source, redis_cli
     assert 0 < await redis_client.ttl("cache:market_data:BTC/USDT") <= 10
 
 
+async def test_the_ticker_is_the_designs_hash(source, redis_client):
+    ticker = await CachedMarketData(source, redis_client, ttl_seconds=10).ticker("BTC/USDT")
+    stored = {k.decode(): v.decode() for k, v in (await redis_client.hgetall("cache:market_data:BTC/USDT")).items()}
+    assert (stored["price"], stored["volume_24h"], stored["change_24h"], stored["last_updated"]) == (
+        str(ticker.last), str(ticker.base_volume), str(ticker.change_percent), NOW.isoformat())
+
+
 async def test_every_kind_of_data_round_trips_through_the_cache(source, redis_client):
     cache = CachedMarketData(source, redis_client, ttl_seconds=10)
     fresh = [await cache.market("ETH/USDT"), await cache.order_book_top("ETH/USDT"), await cache.ohlcv("ETH/USDT", "1h", 30)]
