@@ -33,6 +33,7 @@ from bot.assistant.routes import build_routes
 from bot.assistant.services import AssistantServices
 from bot.assistant.text_handler import AssistantTextHandler
 
+from bot import runtime_config
 from bot.client import build_bot
 from bot.daily_summary import DailySummaryJob
 from bot.dispatcher import build_dispatcher
@@ -197,6 +198,8 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
     session_factory = create_session_factory(engine)
     redis = aioredis.from_url(redis_url)
     uow_factory = partial(TradingUnitOfWork, session_factory)
+    async with uow_factory() as uow:
+        await runtime_config.load(uow, settings)  # what admins changed with /config
     exchange, trading_settings = settings.exchange, settings.trading
     trading = build_trading_services(
         session_factory=session_factory,

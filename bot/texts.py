@@ -205,7 +205,10 @@ UNSUPPORTED_MESSAGE = (
 
 # -- admin --------------------------------------------------------------------------------------
 
-ADMIN_USAGE = "<b>Admin</b>\n/admin stats\n/admin ban &lt;telegram id&gt;\n/admin unban &lt;telegram id&gt;"
+ADMIN_USAGE = (
+    "<b>Admin</b>\n/admin stats\n/admin ban &lt;telegram id&gt;\n/admin unban &lt;telegram id&gt;\n"
+    "/config [&lt;key&gt; &lt;value&gt;]"
+)
 
 
 def admin_stats(
@@ -219,6 +222,22 @@ def admin_stats(
         f"• in: {messages_24h.get(MessageDirection.IN, 0)}\n"
         f"• out: {messages_24h.get(MessageDirection.OUT, 0)}"
     )
+
+
+CONFIG_USAGE = "Use /config to list the runtime settings, /config &lt;key&gt; &lt;value&gt; to change one."
+
+
+def config_list(settings: list[tuple[str, int, str]]) -> str:
+    lines = "\n".join(f"• <code>{key}</code> = <b>{value}</b>: {escape(description)}" for key, value, description in settings)
+    return f"<b>Runtime settings</b>\n{lines}\n\nChange one with /config &lt;key&gt; &lt;value&gt;."
+
+
+def config_changed(key: str, old: int, new: int) -> str:
+    return f"<code>{key}</code> is now <b>{new}</b> (was {old})."
+
+
+def config_unknown(key: str, keys: list[str]) -> str:
+    return f"There is no runtime setting <code>{escape(key)}</code>. The settings: {', '.join(keys)}."
 
 
 def admin_status_changed(telegram_id: int, status: TelegramUserStatus) -> str:

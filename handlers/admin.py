@@ -1,4 +1,5 @@
-"""/admin for the Telegram ids in ADMIN_IDS: stats, ban, unban. Invisible to everyone else."""
+"""/admin (stats, ban, unban) and /config (runtime settings) for the Telegram ids in ADMIN_IDS.
+Invisible to everyone else."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot import accounts, texts
+from bot import accounts, runtime_config, texts
 from bot.current_user import CurrentUser
 from bot.filters import IsAdmin
+from bot.html import escape
 from bot.settings import Settings
 from db.repositories.telegram import TelegramMessageRepository, TelegramUserRepository
 from db.uow import UnitOfWork
@@ -23,7 +25,31 @@ def build_router() -> Router:
     router = Router(name="admin")
     router.message.filter(IsAdmin())
     router.message.register(admin_command, Command("admin"))
+    router.message.register(config_command, Command("config"))
     return router
+
+
+async def config_command(
+    message: Message, command: CommandObject, uow: UnitOfWork, current_user: CurrentUser, settings: Settings
+) -> None:
+    match (command.args or "").split():
+        case []:
+            listed = [(s.key, s.current(settings), s.description) for s in runtime_config.SETTINGS.values()]
+            await message.answer(texts.config_list(listed))
+        case [key, value]:
+            try:
+                old, new = await runtime_config.change(
+                    uow, settings, key, value, admin_user_id=current_user.user_id,
+                    admin_telegram_id=current_user.telegram_id,
+                )
+            except runtime_config.UnknownSetting:
+                await message.answer(texts.config_unknown(key, list(runtime_config.SETTINGS)))
+            except ValueError as invalid:
+                await message.answer(escape(str(invalid)))
+            else:
+                await message.answer(texts.config_changed(key, old, new))
+        case _:
+            await message.answer(texts.CONFIG_USAGE)
 
 
 async def admin_command(
