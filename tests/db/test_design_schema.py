@@ -6,13 +6,10 @@ constraint must exist; the project may add its own. Skipped when the design docu
 
 from __future__ import annotations
 
-import asyncio
-
-import asyncpg
 import pytest
 
 from db.migrate import upgrade
-from tests.conftest import _asyncpg_dsn
+from tests.db.catalog import catalog
 from tests.db.design_ddl import Column, Design, load
 
 # Where a Telegram-first user has no email or password (agreed in issue 10).
@@ -33,37 +30,6 @@ TYPE_FAMILIES = {
 
 DESIGN = load()
 pytestmark = pytest.mark.skipif(DESIGN is None, reason="design document ../shared/seed/000_*.txt not present")
-
-
-async def _catalog(url: str) -> dict[str, object]:
-    conn = await asyncpg.connect(_asyncpg_dsn(url))
-    try:
-        columns = {
-            (r["table_name"], r["column_name"]): r
-            for r in await conn.fetch(
-                "SELECT table_name, column_name, data_type, udt_name, is_nullable, character_maximum_length,"
-                " numeric_precision, numeric_scale FROM information_schema.columns WHERE table_schema = 'public'"
-            )
-        }
-        enums: dict[str, list[str]] = {}
-        for row in await conn.fetch(
-            "SELECT t.typname, e.enumlabel FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid"
-            " ORDER BY t.typname, e.enumsortorder"
-        ):
-            enums.setdefault(row[0], []).append(row[1])
-        indexes = {
-            r[0]: r[1] for r in await conn.fetch("SELECT indexname, tablename FROM pg_indexes WHERE schemaname = 'public'")
-        }
-        constraints = {
-            r[0]: r[1]
-            for r in await conn.fetch(
-                "SELECT c.conname, t.relname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
-                " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = 'public'"
-            )
-        }
-        return {"columns": columns, "enums": enums, "indexes": indexes, "constraints": constraints}
-    finally:
-        await conn.close()
 
 
 def _column_problem(table: str, column: Column, enums: dict[str, list[str]], found) -> str | None:
@@ -115,4 +81,4 @@ def test_the_design_document_is_read_whole():
 
 def test_migrated_database_has_every_design_table_column_enum_index_and_constraint(empty_database_url):
     upgrade(empty_database_url)
-    assert schema_differences(DESIGN, asyncio.run(_catalog(empty_database_url))) == []
+    assert schema_differences(DESIGN, catalog(empty_database_url)) == []
