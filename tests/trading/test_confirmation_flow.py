@@ -12,10 +12,12 @@ import pytest
 
 from domain.enums import OrderSide, OrderStatus, OrderType
 from domain.errors import AlreadyConfirmed, ConfirmationExpired, ConfirmationNotYours, InsufficientFunds, InvalidOrder
+from db.repositories.signals import SignalOwner
 from domain.models import OrderRequest
 from domain.services.orders import PriceMoved
 from domain.services.paper_broker import OrderEvent
 from domain.services.previews import WarningCode
+from domain.signals import TradeSignal
 
 BUY_01_BTC = OrderRequest("BTC/USDT", OrderSide.BUY, amount=D("0.1"))
 
@@ -182,3 +184,17 @@ async def test_a_market_data_outage_at_confirm_leaves_the_token_usable(trading, 
         await confirm(trading, p.token, alice)
     trading.prices.prices = prices
     assert isinstance(await confirm(trading, p.token, alice), OrderEvent)
+
+
+async def test_the_first_order_on_a_signal_marks_it_executed(trading, alice):
+    async with trading.unit() as uow:
+        followed = await uow.signals.add(
+            SignalOwner(telegram_user_id=None, user_id=alice), TradeSignal("BTC/USDT", OrderSide.BUY, (D(50000),)),
+            source_name=None, raw_text=None, strength=D("0.5"), confidence=D("0.9"), ai_command_id=None,
+        )
+        await uow.commit()
+    for _ in range(2):
+        p = await preview(trading, alice, OrderRequest("BTC/USDT", OrderSide.BUY, amount=D("0.01"), signal_id=followed.id))
+        await confirm(trading, p.token, alice)
+    first_order_at = await trading.scalar("select min(created_at) from orders where signal_id = :s", s=followed.id)
+    assert await trading.scalar("select executed_at from trading_signals") == first_order_at
