@@ -5,53 +5,69 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
-from nlp.normalize import NUMBER_RE, normalize_text, number_from_match
+from nlp.normalize import NUMBER_RE, number_from_match
+from nlp.post_normalize import normalize_post
 from nlp.signals import find_post_symbol
 from nlp.symbols import SymbolUniverse
 
-_TARGET = r"(?:tp|take[\s-]?profit(?:\s+target)?|target|tgt)"
+_TARGET = r"(?:tp|take[\s-]?profit(?:\s+target)?|targets?|tgt)"
 _STOP = r"(?:sl|stop[\s-]?loss|stoploss|stop)"
 # Each update kind with the phrasings channels use; the earliest match names the main action.
 _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "sl_hit": (
-        re.compile(rf"\b(?:hit|hitting|reached|reaching|touched|triggered|got|taken\s+out\s+at)\s+(?:the\s+|our\s+|my\s+)?"
-                   rf"{_STOP}\b", re.I),
+        re.compile(rf"\b(?:hit|hits|hitting|reached|reaching|touched|triggered|got|taken\s+out\s+at|closed\s+(?:at|by|on))\s+"
+                   rf"(?:the\s+|our\s+|my\s+)?{_STOP}\b|\bgot\s+stopped\b", re.I),
         re.compile(rf"\b{_STOP}(?:\s+target)?\s*(?:was\s+|got\s+|has\s+been\s+|is\s+)?(?:hit|reached|triggered|taken|touched)",
                    re.I),
-        re.compile(r"\bstopped\s+out\b|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated", re.I),
+        re.compile(r"\bstopped\s+out\b|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated|\bclosed\s+(?:in|with\s+a)\s+loss\b",
+                   re.I),
         re.compile(rf"\b{_STOP}\s*[⛔❌🛑🚫]|\b{_STOP}\b[\s\S]{{0,80}}?(?:\d\s*%\s*loss|(?<!stop\s)(?<!stop-)\bloss\s*:\s*-?\d)",
                    re.I),
     ),
     "tp_hit": (
-        re.compile(rf"\b(?:hit|reached|touched|achieved|smashed|done|printed|secured)\s+(?:the\s+|our\s+)?"
+        re.compile(rf"\b(?:hit|hits|reached|reaches|touched|achieved|smashed|done|printed|secured)\s+(?:the\s+|our\s+)?"
                    rf"(?:full\s+|all\s+|first\s+|second\s+|third\s+)?{_TARGET}s?\s*\d{{0,2}}\b", re.I),
-        re.compile(rf"(?<!stop\s)\b{_TARGET}s?\s*#?\d{{0,2}}\s*(?:[:\-]\s*\$?[\d.,]+\s*)?(?:is\s+|was\s+|has\s+been\s+)?"
+        re.compile(rf"(?<!stop\s)\b{_TARGET}s?\s*#?\d{{0,2}}\s*(?:[:\-=]?\s*\$?[\d.,]+\s*)?(?:is\s+|was\s+|has\s+been\s+)?"
                    rf"(?:hit|reached|done|achieved|smashed|completed|✅|🎯|✔)", re.I),
+        re.compile(rf"\b{_TARGET}\s*#?\d{{1,2}}(?:\s*(?:,|&|and)\s*\d{{1,2}})+\s*(?:are\s+|were\s+)?"
+                   rf"(?:hit|reached|done|achieved|smashed|completed|✅|🎯|✔)", re.I),
+        re.compile(r"^\W*\d{1,2}\s*🎯\W*$|🎯\s*(?:targets?\s*)?=?\s*\{[\d,\s]+\}\s*✅", re.I | re.M),
         re.compile(r"\b(?:all|(?!entry)\w+)\s+targets?\s+(?:done|reached|hit|achieved|completed)|\ball\s+targets\b", re.I),
+        re.compile(r"\b(?:profits?\s+(?:booked|secured|taken|locked)|(?:booked|secured|took|taking|locked(?:\s+in)?)\s+(?:\w+\s+)?profits?)\b",
+                   re.I),
     ),
     "move_sl": (
         re.compile(rf"\b(?:move|moved|moving|edit|edited|set|shift|adjust|raise|raised|trail|change|update)\w*\s+"
                    rf"(?:the\s+|your\s+|our\s+)?{_STOP}\b", re.I),
-        re.compile(rf"\b{_STOP}\s+(?:moved|now|updated|changed)\b|\b{_STOP}\s+to\s+(?:entry|breakeven|be\b|break[\s-]?even)",
-                   re.I),
+        re.compile(rf"\b{_STOP}\s+(?:moved|now|updated|changed)\b|\b{_STOP}\s+(?:to|at)\s+(?:entry|breakeven|be\b|break[\s-]?even|cost)"
+                   r"|\b(?:make|made|making|go|going|now)\s+(?:it\s+|the\s+trade\s+|trades?\s+)?risk[\s-]?free\b", re.I),
     ),
-    "cancel": (re.compile(r"\bcancel(?:l?ed|ling)?\b|\binvalidated\b|\bnot\s+triggered\b", re.I),),
+    "cancel": (re.compile(r"\bcancel(?:l?ed|ling)?\b|\binvalid(?:ated)?\b|\bnot\s+(?:triggered|activated)\b|"
+                          r"\b(?:don'?t|do\s+not)\s+(?:enter|open)\b|\bavoid\s+(?:this|it)\b", re.I),),
     "close": (re.compile(r"\bclos(?:e|ed|ing)\b|\bexit(?:ed)?\b|\btake\s+(?:the\s+)?profits?\s+now\b", re.I),),
+    # Booking part of a position goes with another action ("part closed, stop to breakeven"), which leads.
+    "partial_close": (re.compile(r"\bpartially\s+clos\w*|\bclos\w*\s+(?:half|part|some|\d+\s*%)", re.I),),
     "entry_filled": (
         re.compile(r"\bentr(?:y|ies)\s*(?:targets?\s+|zone\s+|orders?\s+)?\d?\s*(?:filled|triggered|reached|hit|done|"
-                   r"activated|achieved)|\b(?:filled|activated|entered)\b", re.I),
+                   r"activated|achieved|✅)|\b(?:filled|activated|entered)\b|\b(?:position|trade)\s+opened\b", re.I),
     ),
 }
+# The update patterns run on the lower-cased text without IGNORECASE, several times faster on long posts.
+_LOWERCASE_UPDATE_PATTERNS = {kind: tuple(re.compile(p.pattern, p.flags & ~re.IGNORECASE) for p in patterns)
+                              for kind, patterns in _UPDATE_PATTERNS.items()}
+# "TP 1, 2 & 3 hit": the targets reached, listed.
+_TARGET_LIST_RE = re.compile(rf"{_TARGET}\s*#?((?:\d{{1,2}}\s*(?:,|&|and)\s*)+\d{{1,2}})(?![\d.])", re.I)
 _TARGET_INDEX_RE = re.compile(rf"{_TARGET}\s*#?(\d{{1,2}})(?!\d|[.,]\d)", re.I)
 # "4th target hit", "2nd TP done".
 _NUMBERED_ORDINAL_TARGET_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)\s+{_TARGET}s?\b", re.I)
 _ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4,
              "fifth": 5, "five": 5, "sixth": 6, "six": 6}
 _ORDINAL_TARGET_RE = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+{_TARGET}s?\b", re.I)
-_BREAKEVEN_RE = re.compile(r"\b(?:entry|entrance|breakeven|break[\s-]even|be|entry\s+price|open\s+price)\b", re.I)
+_BREAKEVEN_RE = re.compile(r"\b(?:entry|entrance|breakeven|break[\s-]even|be|entry\s+price|open\s+price|cost|risk[\s-]?free)\b", re.I)
 _NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?\bto\s+(?P<value>\$?\d[\d.,]*)", re.I)
 
 # Signs that a message is a channel's report rather than the user's own instruction.
@@ -63,6 +79,8 @@ _MARKER_RES = (
     re.compile(r"\b(?:signal|channel|vip|fwd|forwarded|everyone|guys|members|premium|wait\s+(?:to|for)|report|"
                r"update|from\s+the\s+group)\b", re.I),
     re.compile(rf"\bhit\s+{_TARGET}\s*\d|\b{_TARGET}\s*\d\s+(?:hit|reached|done|achieved)|\bclosed\s+at\s+the\s+entr", re.I),
+    # A report in the progressive ("Closing ETH at entry", "Closing all positions"), where an own command is imperative.
+    re.compile(r"^\W*(?:closing|cancell?ing|booking|moving\s+(?:the\s+)?(?:sl|stop))\b|^\s*\[?in\s+reply\s+to\b", re.I | re.M),
 )
 # Hashtags, ticks, profit figures and channel jargon outweigh "my"/"i" in a pasted report.
 _STRONG_MARKER_RES = _MARKER_RES[:4]
@@ -79,15 +97,56 @@ class UpdateReading:
     confidence: float
 
 
-def update_kind(text: str) -> str | None:
-    """The main follow-up action named in the text, if any (earliest mention wins)."""
+@lru_cache(maxsize=64)  # routing asks about the same post more than once
+def update_kind(text: str, *, brag: bool = False) -> str | None:
+    """The main follow-up action named in the text, if any (earliest mention wins; a partial
+    close gives way to any other action and otherwise reads as a close). With ``brag``, a short
+    post that only boasts a profit ("+45% profit 🚀") reads as a target reached."""
     found: list[tuple[int, int, str]] = []
-    for priority, (kind, patterns) in enumerate(_UPDATE_PATTERNS.items()):
+    lowered = text.lower()
+    for priority, (kind, patterns) in enumerate(_LOWERCASE_UPDATE_PATTERNS.items()):
         for pattern in patterns:
-            match = pattern.search(text)
+            match = pattern.search(lowered)
             if match:
                 found.append((match.start(), priority, kind))
-    return min(found)[2] if found else None
+    if not found and brag and _PROFIT_BRAG_RE.search(text):
+        return "tp_hit"  # "#INJ +45% profit 🚀": a channel counts its wins as targets reached
+    main = [item for item in found if item[2] != "partial_close"] or found
+    if len(main) < len(found):
+        main = [item for item in main if item[2] != "close"] or main  # "part closed" found "closed" too
+    kind = min(main)[2] if main else None
+    return "close" if kind == "partial_close" else kind
+
+
+SHORT_POST_CHARS = 400
+_HEADLINE_CHARS = 120
+_PROFIT_BRAG_RE = re.compile(r"\+\s?\d+(?:[.,]\d+)?\s?%|\b\d+(?:[.,]\d+)?\s?%\s*(?:profit|gain|roi|[✅🚀🔥💰💸])|"
+                             r"\b(?:profit|gain|roi)\s*(?:of\s*)?:?\s*\+?\d", re.I)
+# A target line of a re-posted signal with a tick: "2) 0.2754 | +7.4% ✅", "Target 3: 1.2 ✅".
+_TICKED_TARGET_RE = re.compile(rf"^\W*(?:{_TARGET}s?\s*)?#?(?P<index>\d{{1,2}})\s*[):.\-]?\s*[:=]?\s*\$?\d[^\n]*[✅✔☑]",
+                               re.I | re.M)
+_LEVEL_LINE_RE = re.compile(r"^\W*(?:entry|targets?|stop\s+loss|tp\d*|sl)\b[^\n]*\d", re.I)
+
+
+def reposted_update(text: str) -> str | None:
+    """The update a re-posted signal announces: targets ticked (tp_hit), or an update line heading
+    the post ("Second entry activated", "Cancelled …") above the levels it repeats."""
+    normalized = normalize_post(text)
+    lines = [line for line in normalized.splitlines() if line.strip()]
+    # A short first line above the levels is the headline and names the main action; a long one is prose.
+    if len(lines) >= 2 and not _LEVEL_LINE_RE.match(lines[0]) and len(lines[0]) <= _HEADLINE_CHARS:
+        headline = update_kind(lines[0])
+        if headline:
+            return headline
+    return "tp_hit" if _ticked_targets(normalized) else None
+
+
+def _is_short(text: str) -> bool:
+    return len(text) <= SHORT_POST_CHARS
+
+
+def _ticked_targets(text: str) -> list[int]:
+    return [int(m.group("index")) for m in _TICKED_TARGET_RE.finditer(text)]
 
 
 def channel_marker_count(text: str) -> int:
@@ -100,8 +159,8 @@ def channel_marker_count(text: str) -> int:
 
 def reads_as_followup(text: str) -> bool:
     """A typed message is a channel follow-up only when it carries channel markers."""
-    normalized = normalize_text(text)
-    if update_kind(normalized) is None:
+    normalized = normalize_post(text)
+    if update_kind(normalized, brag=_is_short(normalized)) is None:
         return False
     if _ORDER_ID_RE.search(normalized):
         return False  # "cancel order #A77-19" names the user's own order
@@ -115,29 +174,47 @@ def _has_strong_marker(text: str) -> bool:
 
 
 def read_update(text: str, universe: SymbolUniverse) -> UpdateReading:
-    normalized = normalize_text(text)
-    kind = update_kind(normalized) or "close"
+    normalized = normalize_post(text)
+    ticked = _ticked_targets(normalized)
+    body, replied_to = _split_reply(normalized)
+    kind = reposted_update(normalized) or update_kind(body, brag=_is_short(body)) or update_kind(normalized) or "close"
     entities: dict[str, Any] = {}
-    symbol = find_post_symbol(normalized, universe)
+    symbol = find_post_symbol(body, universe) or (find_post_symbol(replied_to, universe) if replied_to else None)
     if symbol:
         entities["symbol"] = symbol
     entities["update"] = kind
     if kind == "tp_hit":
-        entities.update(_target_details(normalized))
+        entities.update({"target_index": max(ticked)} if ticked else _target_details(body))
     elif kind == "move_sl":
         new_stop = _new_stop(normalized)
         if new_stop is not None:
             entities["stop_loss"] = new_stop
         elif _BREAKEVEN_RE.search(normalized.split("sl", 1)[-1] if "sl" in normalized.lower() else normalized):
             entities["to_breakeven"] = True
+    if kind != "move_sl" and _STOP_TO_BREAKEVEN_RE.search(body):
+        entities["to_breakeven"] = True  # "TP1 hit, stop to breakeven": the stop moves along with the main action
     confidence = 0.6 + 0.1 * min(channel_marker_count(normalized), 2) + (0.1 if symbol else 0.0)
     return UpdateReading(entities, min(confidence, 0.95))
+
+
+# "🎯 Target = {1, 2, 3} ✅", "2🎯": the targets reached, as a set or a count of hits.
+_INDEX_SET_RE = re.compile(r"\{([\d,\s]+)\}|^\W*(\d{1,2})\s*🎯", re.M)
+_STOP_TO_BREAKEVEN_RE = re.compile(rf"\b{_STOP}\s+(?:to|at|in)\s+(?:entry|breakeven|break[\s-]?even|be|cost)\b|\brisk[\s-]?free\b", re.I)
+_REPLY_RE = re.compile(r"^\s*\[?\s*in\s+reply\s+to\b[^\n]*(?:\n|$)", re.I | re.M)
+
+
+def _split_reply(text: str) -> tuple[str, str]:
+    """A post's own words and the "[In reply to …]" line quoting the signal it answers."""
+    quoted = " ".join(match.group(0) for match in _REPLY_RE.finditer(text))
+    return (_REPLY_RE.sub("", text) if quoted else text), quoted
 
 
 def _target_details(text: str) -> dict[str, Any]:
     if re.search(r"\ball\s+(?:the\s+|our\s+)?(?:take[\s-]?profit\s+|tp\s+)?(?:targets|tps)\b", text, re.I):
         return {"all_targets": True}
     indexes = [int(m.group(1)) for m in _TARGET_INDEX_RE.finditer(text)]
+    indexes += [int(n) for m in _TARGET_LIST_RE.finditer(text) for n in re.findall(r"\d{1,2}", m.group(1))]
+    indexes += [int(n) for m in _INDEX_SET_RE.finditer(text) for n in re.findall(r"\d{1,2}", m.group(1) or m.group(2))]
     indexes += [_ORDINALS[m.group(1).lower()] for m in _ORDINAL_TARGET_RE.finditer(text)]
     indexes += [int(m.group(1)) for m in _NUMBERED_ORDINAL_TARGET_RE.finditer(text)]
     return {"target_index": max(indexes)} if indexes else {}

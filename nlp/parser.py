@@ -16,11 +16,12 @@ from collections.abc import Iterable
 from domain.enums import CommandType
 from nlp.classifier import classify
 from nlp.commands import read_command_entities
+from nlp.followups import SHORT_POST_CHARS, read_update, reads_as_followup, reposted_update, update_kind
 from nlp.intent_model import IntentModel, classifier_view
 from nlp.lexicon import Canonicalizer
-from nlp.followups import read_update, reads_as_followup, update_kind
 from nlp.models import ParsedCommand
 from nlp.normalize import normalize_text
+from nlp.post_normalize import normalize_post
 from nlp.pipeline import build_pipeline, mentions
 from nlp.signals import SignalReading, read_signal
 from nlp.symbols import SymbolUniverse
@@ -49,6 +50,8 @@ _ORDER_START_RE = re.compile(
 )
 # A one-line post's look ("LONG $SEI | Entry …"), unlike a typed "long sol entry 145 sl 140 tp 155" order.
 _POST_STYLE_RE = re.compile(r"[#$][A-Za-z]|\||\b(?:LONG|SHORT|BUY|SELL)\b")
+# A side in capitals ("BUY QWIXUSDT 0.52 TP 0.55 SL 0.48") is how posts, not people, write it.
+_SHOUTED_SIDE_RE = re.compile(r"\b(?:LONG|SHORT|BUY|SELL)\b")
 _ENTRY_LABEL_RE = re.compile(r"\bentr(?:y|ies)\b", re.IGNORECASE)
 _SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s-]?profit|buy\s+(?:zone|around))\b",
                              re.IGNORECASE)
@@ -78,31 +81,56 @@ class RuleParser:
             readable = readable_part(text)
             if readable is None:
                 return ParsedCommand(text, CommandType.GENERAL_QUERY, "other", 0.05)
-            return self._parse(text, normalize_text(readable), forwarded)
+            return self._parse(text, readable, forwarded)
         except Exception:  # a parse must never take the bot down; log it and ask the user to rephrase
             logger.exception("rule parser failed on a %d-character message", len(text))
             return ParsedCommand(text, CommandType.GENERAL_QUERY, "other", 0.0)
 
-    def _parse(self, text: str, normalized: str, forwarded: bool) -> ParsedCommand:
+    def _parse(self, text: str, readable: str, forwarded: bool) -> ParsedCommand:
+        # Post readers take the text as written (they normalise it their own way, see post_normalize);
+        # the command reader takes the shared normal form.
         if forwarded:
-            return self._read_post(text, normalized)
-        if "\n" in normalized.strip() or _SIGNAL_HINT_RE.search(normalized):
-            signal = read_signal(normalized, self.universe)
-            if self._is_pasted_signal(normalized, signal):
+            return self._read_post(text, readable)
+        normalized = normalize_text(readable)
+        post = normalize_post(readable)
+        if "\n" in post.strip() or _SIGNAL_HINT_RE.search(post):
+            signal = self._with_symbol(read_signal(readable, self.universe), normalized)
+            if self._is_pasted_signal(normalized, post, signal):
+                if reposted_update(readable):
+                    return self._update_command(text, readable)
                 return _signal_command(text, signal)
-        if reads_as_followup(normalized):
-            update = read_update(normalized, self.universe)
-            return ParsedCommand(text, CommandType.TRADE_ANALYSIS, "signal_update", update.confidence, update.entities)
+        if reads_as_followup(readable):
+            return self._update_command(text, readable)
         return self._read_command(text, normalized)
 
-    def _is_pasted_signal(self, normalized: str, signal: SignalReading) -> bool:
+    def _with_symbol(self, signal: SignalReading, normalized: str) -> SignalReading:
+        """A signal whose coin the post reader missed takes the one the command pipeline recognises."""
+        if "symbol" in signal.entities or not any(key in signal.entities for key in ("entries", "take_profits")):
+            return signal
+        symbols = [m.value for m in mentions(self._nlp(normalized)) if m.label == "ASSET"]
+        if not symbols:
+            return signal
+        return SignalReading({"symbol": symbols[0], **signal.entities}, signal.confidence)
+
+    def _update_command(self, text: str, readable: str) -> ParsedCommand:
+        update = read_update(readable, self.universe)
+        return ParsedCommand(text, CommandType.TRADE_ANALYSIS, "signal_update", update.confidence, update.entities)
+
+    def _is_pasted_signal(self, normalized: str, post: str, signal: SignalReading) -> bool:
         found = signal.entities
         has_entry = "entries" in found or "entry_at_market" in found
         has_exit = any(key in found for key in ("take_profits", "stop_loss", "take_profit_percents", "stop_loss_percent"))
-        if not (has_entry and has_exit) or "symbol" not in found:
-            return False
         stripped = normalized.strip()
-        multi_line = "\n" in stripped
+        # A post whose line breaks were lost reads as several lines once its glued labels are split.
+        multi_line = "\n" in stripped or "\n" in post.strip()
+        if multi_line:
+            # Typed commands come one line at a time: several lines carrying levels are a post, even when
+            # one of its labels (or its coin) was not understood, unless it reports an update on them.
+            reports_update = update_kind(post) is not None
+            if not ((has_entry and has_exit) or (not reports_update and (has_exit or (has_entry and "side" in found)))):
+                return False
+        elif not (has_entry and has_exit and "symbol" in found):
+            return False
         # The user's own question wrapped around a setup ("is this signal legit? BTC long …", a first line
         # asking for a review above a pasted post) asks about the trade; a post's own prose does not count.
         question_part = stripped.split("\n", 1)[0] if multi_line else stripped
@@ -114,16 +142,18 @@ class RuleParser:
         # "sell 5 SOL stop 131 limit 130.5" is an order; a range, several targets, or a post's own
         # "Entry … TP … SL …" labels make it a signal.
         several_levels = len(found.get("entries", [])) > 1 or len(found.get("take_profits", [])) > 1
-        labelled = bool(_ENTRY_LABEL_RE.search(normalized) and _POST_STYLE_RE.search(normalized)) \
+        labelled = bool((_ENTRY_LABEL_RE.search(normalized) or _SHOUTED_SIDE_RE.search(normalized))
+                        and _POST_STYLE_RE.search(normalized)) \
             and "stop_loss" in found and ("take_profits" in found or "take_profit_percents" in found)
         return several_levels or labelled or not _ORDER_START_RE.match(normalized)
 
-    def _read_post(self, text: str, normalized: str) -> ParsedCommand:
-        signal = read_signal(normalized, self.universe)
+    def _read_post(self, text: str, readable: str) -> ParsedCommand:
+        signal = self._with_symbol(read_signal(readable, self.universe), normalize_text(readable))
+        post = normalize_post(readable)
         has_levels = "entries" in signal.entities or signal.entities.get("entry_at_market")
-        if update_kind(normalized) is not None and not has_levels:
-            update = read_update(normalized, self.universe)
-            return ParsedCommand(text, CommandType.TRADE_ANALYSIS, "signal_update", update.confidence, update.entities)
+        brag = len(post) <= SHORT_POST_CHARS
+        if reposted_update(readable) or (not has_levels and update_kind(post, brag=brag) is not None):
+            return self._update_command(text, readable)
         return _signal_command(text, signal)
 
     def command_view(self, text: str) -> list[str]:
@@ -160,6 +190,10 @@ def readable_part(text: str) -> str | None:
     if noise > max(3, len(text) // 10):
         return None
     return _CONTROL_RE.sub(" ", text) if noise else text
+
+
+def _level_count(found: dict) -> int:
+    return len(found.get("entries", [])) + len(found.get("take_profits", [])) + ("stop_loss" in found)
 
 
 def _signal_command(text: str, signal: SignalReading) -> ParsedCommand:

@@ -11,16 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from statistics import median
 from typing import Any
 
-from nlp.normalize import NUMBER_RE, normalize_text, number_from_match
+from nlp.consistency import candle_close_stop, consistency_problems, leftover_entries, reconcile
+from nlp.normalize import NUMBER_RE, number_from_match
+from nlp.post_normalize import normalize_post
 from nlp.symbols import DEFAULT_QUOTE, SymbolUniverse
+from nlp.venues import exchange_id, read_venues
 
 # --- labels ---------------------------------------------------------------------------------
 
 # "TP1", "Target 2:", "Entry 1 -": an index glued to the label, or spaced and followed by a separator.
-_INDEX = r"(?:(?<=[a-z])(?P<{name}>\d{{1,2}})(?![\d.,])|\s+(?P<{name}_spaced>\d{{1,2}})(?![\d.,])(?=\s*[:)\-=.\u2192]|\s+\$?\d|\s*$))?"
+_INDEX = (r"(?:(?<=[a-z])(?P<{name}>\d{{1,2}})(?![\d.,])"
+          r"|\s+(?P<{name}_spaced>\d{{1,2}}(?=\s*[:)\-=.\u2192]|\s*$)|\d(?=\s+\$?\d))(?![\d.,]))?")
 _LABEL_RE = re.compile(
     r"(?P<entry>"
     r"\b(?:(?:limit|market)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
@@ -43,6 +46,8 @@ _LABEL_RE = re.compile(
     r"|(?P<side>\b(?:long|short|buy|sell)\b)",
     re.IGNORECASE,
 )
+# "Risk = Entry 0.032 - SL 0.0362 = 0.0042": an operation before an equals sign (not "Target 1 = 0.13").
+_ARITHMETIC_RE = re.compile(r"\d\s*[-+*/x×]\s*\$?\d[^=\n]*=|=[^=\n]*=")
 _PARENTHESES_RE = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
 _BARE_NUMBER_IN_PARENTHESES_RE = re.compile(r"\(\s*(\$?\d[\d.,]*\$?)\s*\)")
 _URL_RE = re.compile(r"https?://\S+|\S+\.(?:com|io|me)/\S*")
@@ -53,7 +58,7 @@ _LIST_ITEM_RE = re.compile(r"^\W*?(?P<index>\d{1,2})\s*(?:\)|\.\s|-\s|:\s)")
 _COMMENTARY_CUT_RE = re.compile(r"→|=>|=|;|\|(?=\s*[A-Za-z])|\s-\s(?=[A-Za-z]{3,})")
 # An arrow right after a label introduces its value ("Take-profit 1 → 2.26").
 _LEADING_SEPARATOR_RE = re.compile(r"^(?:\s|[:\-=~]|→|=>)+")
-_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?\s+price)\b", re.IGNORECASE)
+_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?(?:\s+price)?|immediately|instant)\b", re.IGNORECASE)
 
 # --- sides, leverage, extras ------------------------------------------------------------------
 
@@ -69,37 +74,37 @@ _NOT_A_SIDE_RE = re.compile(
 )
 _TRADE_LINE_RE = re.compile(r"\bentr(?:y|ies)\b|\bsetup\b|\btrade\b|\bposition\b", re.IGNORECASE)
 _LEVERAGE_PATTERNS = (
-    re.compile(r"\b(?:leverage|lev|mode|margin)\b\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?"
-               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?[x×]?(?:(?:\s*(?:-|to|/|max)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?[x×]?)?"
+    re.compile(r"\b(?:leverage|lev|mode|margin)\b\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:from\s+|от\s+)?"
+               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:(?:\s*(?:-|to|/|max|~|,|or|до|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
                r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
     re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
-               r"(?:\s*-\s*(?P<high>\d{1,3})\s?[x×])?", re.IGNORECASE),
-    re.compile(r"(?:\bwith\s+)?(?:[x×](?P<low2>\d{1,3})|(?P<low>\d{1,3})(?:\s*-\s*(?P<high>\d{1,3}))?\s*(?:[x×]|times))"
+               r"(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3})\s?[x×]?)?", re.IGNORECASE),
+    re.compile(r"(?:\bwith\s+)?(?:[x×](?P<low2>\d{1,3})|(?P<low>\d{1,3})(?:\s?[x×])?(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3}))?"
+               r"\s*(?:[x×]|times))"
                r"\s+(?:(?P<mode>cross|isolated)\s+)?leverage\b", re.IGNORECASE),
-    re.compile(r"(?<![\w.])(?P<low>\d{1,3})(?:\s*-\s*(?P<high>\d{1,3}))?\s?[x×](?![\w])(?:\s+(?P<mode>cross|isolated))?",
+    re.compile(r"(?<![\w.])(?P<low>\d{1,3})(?:\s?[x×])?(?:\s*(?:-|to|/|~)\s*(?P<high>\d{1,3}))?\s?[x×](?![\w])(?:\s+(?P<mode>cross|isolated))?",
+               re.IGNORECASE),
+    re.compile(r"(?<![\w.])[x×]\s?(?P<low>\d{1,3})(?![\d.,%])(?:\s*-\s*[x×]?\s?(?P<high>\d{1,3})(?![\d.,%]))?",
                re.IGNORECASE),
 )
 # A leverage figure inside a warning ("10x is highly aggressive") is not the post's leverage.
-_WARNING_RE = re.compile(r"\b(?:aggressive|too\s+high|risky|avoid|reduce|don'?t|do\s+not|not\s+recommended|up\s+to)\b",
+_WARNING_RE = re.compile(r"\b(?:aggressive|too\s+high|risky|avoid|reduce|don'?t|do\s+not|not\s+recommended)\b",
                          re.IGNORECASE)
+# A line that opens with the leverage label states the post's leverage, whatever caution follows.
+_LEVERAGE_LABEL_RE = re.compile(r"^\W*(?:leverage|lev)\b", re.IGNORECASE)
 # Cheap pre-check so that prose lines skip the leverage patterns.
 _LEVERAGE_HINT_RE = re.compile(r"\d\s?[x×]|[x×]\s?\d|\blev|\btimes\b", re.IGNORECASE)
 _PROFIT_REPORT_RE = re.compile(r"%|\b(?:profit|loss|gain|pnl|roi)\b", re.IGNORECASE)
 _ANY_PARENTHESES_RE = re.compile(r"\([^)]*\)")
 _MARGIN_MODE_RE = re.compile(r"(?<!#)\b(cross|isolated)\b", re.IGNORECASE)
+# An allocation hint; of a range ("Use 5-6% balance") the lower bound, as for leverage.
 _ALLOCATION_RES = (
-    re.compile(r"(?P<value>\d+(?:[.,]\d+)?)\s*%\s*(?:of\s+)?(?:your\s+|the\s+|my\s+|total\s+)*"
-               r"(?:deposit|balance|funds|capital|portfolio|account|bank|wallet)", re.IGNORECASE),
-    re.compile(r"\b(?:amount|allocation|allocate|invest|use|volume|position\s+size)\b(?:\s+per\s+trade)?\s*:?\s*"
-               r"(?P<value>\d+(?:[.,]\d+)?)\s*%", re.IGNORECASE),
+    re.compile(r"(?P<value>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*%\s*(?:of\s+)?(?:your\s+|the\s+|my\s+|total\s+)*"
+               r"(?:deposit|balance|funds?|capital|portfolio|account|bank|wallet)", re.IGNORECASE),
+    re.compile(r"\b(?:amount|allocation|allocate|invest(?:ed|ment)?|use|volume|position\s+size|capital(?:\s+invested)?|"
+               r"margin\s+(?:per\s+trade|size)|entry\s+size|balance|deposit|bank)\b(?:\s+per\s+trade)?\s*[:\-]?\s*"
+               r"(?P<value>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*%", re.IGNORECASE),
 )
-_EXCHANGE_RE = re.compile(
-    r"(?<![#\w])(binance|bybit|okx|okex|kucoin|kraken|coinbase|bitget|mexc|gate\.io|gateio|htx|huobi|bitfinex|bingx|"
-    r"bitmex|phemex|deribit|hyperliquid|bitmart|lbank|whitebit)(?:\.com)?\b(?!\s+killers)",
-    re.IGNORECASE,
-)
-_EXCHANGE_IDS = {"okex": "okx", "gate.io": "gate", "gateio": "gate", "huobi": "htx"}
-_MARKET_TYPE_RE = re.compile(r"(?<![#\w])(futures|perpetuals?|perps?|spot)\b", re.IGNORECASE)
 _SATS_RE = re.compile(r"\b(?:sats?|satoshis?)\b", re.IGNORECASE)
 
 # --- symbols in posts -----------------------------------------------------------------------
@@ -107,7 +112,16 @@ _SATS_RE = re.compile(r"\b(?:sats?|satoshis?)\b", re.IGNORECASE)
 _SPACED_PAIR_RE = re.compile(r"[#$]?\b([A-Za-z0-9]{2,15})\s*/\s*(USDT|USDC|USD|BTC|ETH|BUSD|FDUSD)\b", re.IGNORECASE)
 # "Render (RNDR)", "Solana ($SOL )": the ticker the post itself gives for a name.
 _NAME_WITH_TICKER_RE = re.compile(r"\b([A-Za-z]{3,20})\s*\(\s*\$?([A-Z0-9]{2,10})\s*\)")
-_MARKED_TICKER_RE = re.compile(r"(?<![\w$#])[$#]\s?([A-Za-z][A-Za-z0-9]{0,14}(?:[/_\-][A-Za-z]{2,6})?)\b")
+# "Coin Name-> ZETA", "Instrument: NEARUSDT", "Pair - ONDO/USDT": a label that names the traded coin.
+_SYMBOL_LABEL_RE = re.compile(
+    r"\b(?:coin(?:\s+name)?|pair|symbol|instrument|asset|ticker|token|contract)\s*[:\-=>→|]+\s*[#$]?"
+    r"([A-Za-z0-9]{2,15}(?:\s*[/_\-]\s*[A-Za-z]{3,5})?(?:\.P)?)\b", re.IGNORECASE)
+# An unknown ticker the side word stands next to: "ZORKA LONG", "Short ZORKA".
+_SIDE_TICKER_RE = re.compile(r"(?<![\w$#/.])([A-Z][A-Z0-9]{1,11})[ \t]+(?i:long|short|buy|sell)\b"
+                             r"|\b(?i:long|short|buy|sell)[ \t]*[:\-]?[ \t]+([A-Z][A-Z0-9]{1,11})\b(?![/.\w])")
+# A line holding nothing but a ticker-shaped word (and decoration): "QWIX 🎯".
+_TICKER_LINE_RE = re.compile(r"(?m)^[^\w\n]*([A-Z][A-Z0-9]{1,11})[^\w\n]*$")
+_MARKED_TICKER_RE = re.compile(r"(?<![\w$#])[$#]\s?((?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,15}(?:[/_\-][A-Za-z]{2,6})?)\b")
 _WORD_RE = re.compile(r"(?<![\w$#/])([A-Za-z0-9]{1,20}(?:[/_\-][A-Za-z0-9]{2,6})?(?:\.P)?)(?![\w/])")
 # Upper-case words that start posts but are never tickers.
 # Plain (unmarked) words name the coin near the top of a post; deeper prose mentions other coins.
@@ -118,7 +132,7 @@ _POST_JARGON = frozenset({
     "HIT", "CLOSE", "CLOSED", "CANCEL", "CANCELLED", "FULL", "SPOT", "FUTURES", "PROFIT", "RISK", "ORDER", "LIMIT",
     "MARKET", "NOW", "DCA", "USDT", "USD", "REPORT", "TRADE", "SETUP", "NFA", "DYOR", "CMP",
     "ZONE", "TRADING", "PUMP", "DUMP", "BREAKOUT", "SCALP", "SWING", "EXCHANGE", "MID", "TERM", "HIGH", "LOW",
-    "PRICE", "I", "A", "AN", "THE", "WE", "OK", "RUNNING", "DONE", "ALL", "AND", "OR", "AT", "TO", "IN", "ON",
+    "PRICE", "POSITION", "IDEA", "CALL", "I", "A", "AN", "THE", "WE", "OK", "RUNNING", "DONE", "ALL", "AND", "OR", "AT", "TO", "IN", "ON",
 })
 
 
@@ -129,20 +143,25 @@ def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leadi
     named = _NAME_WITH_TICKER_RE.search(text)
     if named and universe.name_to_base(named.group(1)):
         return _apply_quote_hint(f"{named.group(2).upper()}/{DEFAULT_QUOTE}", quote_hint)
+    labelled = _SYMBOL_LABEL_RE.search(text)
+    if labelled and not _names_venue(labelled.group(1), universe) and labelled.group(1).upper() not in _POST_JARGON:
+        symbol = universe.resolve(labelled.group(1), explicit=True)
+        if symbol:
+            return _apply_quote_hint(symbol, quote_hint)
     for match in _SPACED_PAIR_RE.finditer(text):
         symbol = universe.resolve_pair(f"{match.group(1)}/{match.group(2)}", explicit=True)
-        if symbol and not match.group(1).isdigit():
+        if symbol and not match.group(1).isdigit() and not _names_venue(match.group(1), universe):
             return symbol
     candidates: list[tuple[int, str]] = []
     for match in _MARKED_TICKER_RE.finditer(text):
         symbol = universe.resolve(match.group(1), explicit=True)
         base = match.group(1).upper()
-        if symbol and (universe.is_known(base.split("/")[0]) or universe.resolve_pair(base, explicit=True)
+        if symbol and not _names_venue(base.split("/")[0], universe) and (universe.is_known(base.split("/")[0]) or universe.resolve_pair(base, explicit=True)
                        or (base not in _POST_JARGON and not base.startswith("ID") and len(base) <= 12)):
             candidates.append((match.start(), symbol))
     for match in _WORD_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
         word = match.group(1)
-        if word.upper() in _POST_JARGON:
+        if word.upper() in _POST_JARGON or _names_venue(re.split(r"[/_\-]", word)[0], universe):
             continue
         symbol = _word_symbol(word, universe)
         if symbol:
@@ -156,20 +175,31 @@ def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leadi
         chosen = same_base_pairs[0] if same_base_pairs else symbol
         return _apply_quote_hint(chosen, quote_hint)
     if allow_unknown_leading:
+        for match in _SIDE_TICKER_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
+            word = match.group(1) or match.group(2)
+            if word not in _POST_JARGON and not _names_venue(word, universe) and not word.isdigit():
+                return _apply_quote_hint(f"{word}/{DEFAULT_QUOTE}", quote_hint)
+        alone = _TICKER_LINE_RE.search(text, 0, _SYMBOL_SCAN_CHARS)
+        if alone and alone.group(1) not in _POST_JARGON and not _names_venue(alone.group(1), universe):
+            return _apply_quote_hint(f"{alone.group(1)}/{DEFAULT_QUOTE}", quote_hint)
         leading = re.match(r"^\W*([A-Z][A-Z0-9]{1,11})\b", text)
-        if leading and leading.group(1) not in _POST_JARGON:
+        if leading and leading.group(1) not in _POST_JARGON and not _names_venue(leading.group(1), universe):
             return _apply_quote_hint(f"{leading.group(1)}/{DEFAULT_QUOTE}", quote_hint)
     return None
 
 
+def _names_venue(base: str, universe: SymbolUniverse) -> bool:
+    """An exchange's name ("#BINANCE", "BYBIT/USDT") is never the traded coin, unless a coin of that name is known."""
+    return exchange_id(base) is not None and not universe.is_known(base)
+
+
 def _word_symbol(word: str, universe: SymbolUniverse) -> str | None:
     if word.islower() or word.istitle():
-        # Lower/title case: only names ("Solana") and unambiguous tickers ("btc").
+        # Lower/title case: only names ("Solana") and unambiguous tickers ("btc", "Xlm").
         named = universe.name_to_base(word)
         if named:
             return f"{named}/{DEFAULT_QUOTE}"
-        if word.islower() and universe.is_known(word) and not universe.is_ambiguous(word) \
-                and not universe.is_word_ticker(word):
+        if universe.is_known(word) and not universe.is_ambiguous(word) and not universe.is_word_ticker(word):
             return universe.resolve(word)
         return None
     if not re.search(r"[A-Z]", word):
@@ -202,6 +232,7 @@ class _Levels:
     entry_at_market: bool = False
     labelled_sides: list[str] = field(default_factory=list)
     tp_indexes: set[int] = field(default_factory=set)
+    leftovers: list[Decimal] = field(default_factory=list)  # figures outside any label or section
 
 
 @dataclass(frozen=True)
@@ -212,7 +243,7 @@ class SignalReading:
 
 def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
     """Read a signal post into contract entities with a confidence from the consistency check."""
-    normalized = normalize_text(text)
+    normalized = normalize_post(text)
     levels = _read_levels(normalized)
     entities: dict[str, Any] = {}
     symbol = find_post_symbol(normalized, universe)
@@ -223,6 +254,13 @@ def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
     side = _post_side(normalized, levels)
     if side:
         entities["side"] = side
+    levels.entries, levels.take_profits, levels.stop_loss = reconcile(
+        levels.entries, levels.take_profits, levels.stop_loss, side)
+    if levels.stop_loss is None and levels.stop_loss_percent is None:
+        levels.stop_loss = candle_close_stop(normalized, side)
+    if not levels.entries and not levels.entry_at_market and (levels.take_profits or levels.stop_loss is not None):
+        levels.entries = _price_line_entry(normalized) or leftover_entries(
+            levels.leftovers, side, levels.take_profits, levels.stop_loss)
     if levels.entries:
         entities["entries"] = sorted(set(levels.entries))
     if levels.entry_at_market:
@@ -239,7 +277,7 @@ def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
     allocation = _allocation(normalized)
     if allocation is not None:
         entities["percent_of_balance"] = allocation
-    entities.update(_venues(normalized))
+    entities.update(read_venues(normalized, is_ticker=universe.is_known))
     return SignalReading(entities, _confidence(entities, _structure_score(levels, symbol)))
 
 
@@ -253,10 +291,13 @@ def _read_levels(text: str) -> _Levels:
         line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line)))
         labels = list(_LABEL_RE.finditer(line))
         if not labels:
+            if section.kind is None and not _WORDY_RE.search(_WORD_TICKER_RE.sub(" ", line)):
+                levels.leftovers.extend(_prices(line))  # a bare figure no label claims
             section.feed(line, levels)
             continue
+        levels.leftovers.extend(_prices(line[:labels[0].start()]))  # "QWIX/USDT 0.52 LONG"
         section.close()
-        if "=" in line and not re.search(r"[:]\s*\$?\d", line.split("=")[0]):
+        if _ARITHMETIC_RE.search(line):
             continue  # arithmetic such as "Risk = Entry 0.032 - SL 0.0362 = 0.0042"
         for number, match in enumerate(labels):
             kind = next(name for name in ("entry", "tp", "sl", "side") if match.group(name))
@@ -265,12 +306,20 @@ def _read_levels(text: str) -> _Levels:
             value_text = _COMMENTARY_CUT_RE.split(value_text, maxsplit=1)[0]
             if kind == "side":
                 values = _side_entry_values(value_text)
-                if values:
+                side = _side_of(match.group("side"))
+                if values and levels.labelled_sides and _side_of(levels.labelled_sides[0]) != side:
+                    _store(levels, "tp", values)  # "buy 1.2 … sell 1.4 1.6": the closing side lists the targets
+                elif values:
                     levels.labelled_sides.append(match.group("side").lower())
                     _store(levels, "entry", values)
                     lead = value_text[:NUMBER_RE.search(value_text).start()] if NUMBER_RE.search(value_text) else ""
                     if _SIDE_MARKET_ENTRY_RE.search(lead):
                         levels.entry_at_market = True
+                elif _SIDE_AT_MARKET_RE.match(value_text):
+                    levels.labelled_sides.append(match.group("side").lower())
+                    levels.entry_at_market = True  # "Buy QWIX at market", "Long now"
+                elif number + 1 == len(labels) and not levels.entries and not _ALNUM_RE.search(value_text):
+                    section.open("entry", bare=True)  # "$WIF LONG" over a bare "2.15 - 2.20" line: the side heads its entries
                 continue
             if kind == "entry" and (_MARKET_ENTRY_RE.search(match.group(0)) or _MARKET_ENTRY_RE.search(value_text)):
                 levels.entry_at_market = True
@@ -292,9 +341,12 @@ class _Section:
         self.kind: str | None = None
         self.filled = False
         self.numbered = False
+        self.bare = False
+        self.gap = False
 
-    def open(self, kind: str) -> None:
-        self.kind, self.filled, self.numbered = kind, False, False
+    def open(self, kind: str, *, bare: bool = False) -> None:
+        # A bare section (not opened by a label) takes only lines of levels, never prose with figures in it.
+        self.kind, self.filled, self.numbered, self.bare, self.gap = kind, False, False, bare, False
 
     def close(self) -> None:
         self.kind = None
@@ -303,8 +355,10 @@ class _Section:
         if self.kind is None:
             return
         if not line.strip():
-            if self.filled:
-                self.close()
+            self.gap = self.filled  # spaced-out lists go on; after a gap only plain levels belong
+            return
+        if (self.bare or self.gap) and _WORDY_RE.search(line):
+            self.close()
             return
         item = _LIST_ITEM_RE.match(line)
         if self.filled and self.numbered and not item:
@@ -339,12 +393,23 @@ def _label_index(match: re.Match[str]) -> int | None:
 # Words between a side and its entry price: "short BNB here around 598", "Buy #ATOM between 7.80",
 # "Short $ETH at $3.1k", "Buy @ CMP 0.512".
 _SIDE_VALUE_LEAD_RE = re.compile(
-    r"^\s*(?:[:@\-]|\b[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?\b|[#$]\s?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\b"
+    r"^\s*(?:[:@\-]|[^\w\s.$,]|\b[A-Z][A-Za-z0-9]{1,14}(?:/[A-Z]{3,5})?\b|[#$]\s?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\b"
     r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|"
     r"range|area|entry|cmp|market|price|current)\b|\s)*")
+_SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:at\s+|@\s*)?"
+                                r"(?:cmp|market(?:\s+price)?|now|current\s+price)\b", re.IGNORECASE)
 _SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current\s+(?:market\s+)?price)\b", re.IGNORECASE)
 _STARTS_WITH_NUMBER_RE = re.compile(r"\$?\.?\d")
 _AMOUNT_OF_COIN_RE = re.compile(r"\$?[\d.,]+[kKmM]?\s+(?!and\b|to\b|or\b)[A-Za-z]{2,}")
+
+
+_PRICE_LINE_RE = re.compile(r"(?m)^[^\w\n]*(?:entry\s+|buy\s+|open\s+)?price\s*[:\-=]\s*(?P<value>[^\n]*)", re.IGNORECASE)
+
+
+def _price_line_entry(text: str) -> list[Decimal]:
+    """A post with targets but no entry label: its "Price: …" line is where it enters."""
+    match = _PRICE_LINE_RE.search(text)
+    return _prices(match.group("value"))[:2] if match else []
 
 
 def _side_entry_values(value_text: str) -> list[Decimal]:
@@ -378,14 +443,22 @@ def _store_percents(levels: _Levels, kind: str, percents: list[Decimal]) -> None
 
 
 # Percentages, list indexes, leverage, R multiples, durations and ratios are not price levels.
-_NOT_A_PRICE_AFTER_RE = re.compile(r"\s*(?:%|\)|[x×]\b|[x×]\d|R\b|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|:\s*\d|/\d)")
+_NOT_A_PRICE_AFTER_RE = re.compile(r"\s*(?:%|\)|[x×]\b|[x×]\d|R\b|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|w\b|:\s*\d|/\d)",
+                                   re.IGNORECASE)
 _NOT_A_PRICE_BEFORE_RE = re.compile(r"(?:\d\s*:\s*|\d/|[x×]|#|[A-Za-z])$")
+_ALNUM_RE = re.compile(r"[^\W_]")
+_WORDY_RE = re.compile(r"[^\W\d_]{3,}")
+# Tickers and pairs are not prose: "QWIX/USDT 0.52" is a bare figure line.
+_WORD_TICKER_RE = re.compile(r"[#$]?\b[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?\b")
+# "7/10" is a rating; "152/156" and "0.52/0.55" list levels (three digits or a decimal before the slash).
+_LIST_SLASH_RE = re.compile(r"(?:(?<=\d{3})|(?<=\.\d)|(?<=\.\d{2})|(?<=\.\d{3})|(?<=\.\d{4}))/(?=\.?\d)")
 _PERCENT_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
 
 
 def _prices(value_text: str) -> list[Decimal]:
     """Price levels in a label's value text, skipping percentages, ratios, leverage and times."""
     values = []
+    value_text = _LIST_SLASH_RE.sub(" / ", value_text)
     for match in NUMBER_RE.finditer(value_text):
         after = value_text[match.end():]
         before = value_text[:match.start()]
@@ -461,7 +534,7 @@ def _looks_like_sats(levels: _Levels, text: str) -> bool:
 def _leverage(text: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for line in text.splitlines():
-        if not _LEVERAGE_HINT_RE.search(line) or _WARNING_RE.search(line):
+        if not _LEVERAGE_HINT_RE.search(line) or (_WARNING_RE.search(line) and not _LEVERAGE_LABEL_RE.match(line)):
             continue
         for pattern in _LEVERAGE_PATTERNS:
             match = pattern.search(_without_percent_context(line))
@@ -508,23 +581,6 @@ def _allocation(text: str) -> Decimal | None:
     return None
 
 
-def _venues(text: str) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    exchanges: list[str] = []
-    for match in _EXCHANGE_RE.finditer(text):
-        name = _EXCHANGE_IDS.get(match.group(1).lower(), match.group(1).lower())
-        if name not in exchanges:
-            exchanges.append(name)
-    if len(exchanges) == 1:
-        result["exchange"] = exchanges[0]
-    elif exchanges:
-        result["exchanges"] = exchanges
-    market_type = _MARKET_TYPE_RE.search(text)
-    if market_type:
-        result["market_type"] = "spot" if market_type.group(1).lower() == "spot" else "futures"
-    return result
-
-
 def _structure_score(levels: _Levels, symbol: str | None) -> float:
     """How much of a signal was found (entry, targets, stop, symbol), 0..1."""
     parts = [bool(levels.entries) or levels.entry_at_market, bool(levels.take_profits or levels.take_profit_percents),
@@ -537,25 +593,3 @@ def _confidence(entities: dict[str, Any], structure: float) -> float:
     confidence = 0.55 + 0.4 * structure
     confidence -= 0.2 * len(consistency_problems(entities))
     return max(0.05, min(0.97, confidence))
-
-
-def consistency_problems(entities: dict[str, Any]) -> list[str]:
-    """What does not add up in a signal: stop on the wrong side, targets out of order or on the
-    wrong side of the entries, a side that contradicts the prices."""
-    problems = []
-    side, entries = entities.get("side"), entities.get("entries") or []
-    targets, stop = entities.get("take_profits") or [], entities.get("stop_loss")
-    if side is None:
-        problems.append("no side")
-        return problems
-    buying = side == "buy"
-    if entries and stop is not None and (stop >= min(entries) if buying else stop <= max(entries)):
-        problems.append("stop on the wrong side of the entries")
-    if entries and targets and any((t <= min(entries)) if buying else (t >= max(entries)) for t in targets):
-        problems.append("targets on the wrong side of the entries")
-    if len(targets) > 1 and targets != sorted(targets, reverse=not buying):
-        problems.append("targets not ordered for the side")
-    prices = [*entries, *targets] + ([stop] if stop is not None else [])
-    if len(prices) > 2 and max(prices) > 10 * median(prices):
-        problems.append("a level far from the others")
-    return problems

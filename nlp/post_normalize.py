@@ -1,0 +1,98 @@
+"""The normalisation pass for channel posts, before they are read by sections.
+
+Posts arrive with their structure damaged or decorated: line breaks lost so labels are glued to
+values and to each other ("LONGLeverage: 5xEntry: 1.2", "TP41.31"), keycap and circled-digit
+lists run together ("1️⃣1.07 2️⃣1.09"), Markdown and Arabic diacritics around the words, labels in
+other languages. This pass restores one label per line where it can and rewrites the labels to
+English (nlp/data/post_labels.json); the shared ``normalize_text`` does the rest. Typed commands
+never go through it, so their reading is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from nlp.labels import rewrite_foreign_labels, rewrite_line_labels
+from nlp.normalize import normalize_text
+
+# Keycaps ("1️⃣", "🔟") and circled digits ("①", "❶", "➀") number list items; each starts a line.
+_KEYCAP_RE = re.compile("(?:([0-9])\ufe0f?\u20e3|\U0001f51f)")
+_CIRCLED = {**{chr(0x2460 + i): i + 1 for i in range(20)}, **{chr(0x2776 + i): i + 1 for i in range(10)},
+            **{chr(0x2780 + i): i + 1 for i in range(10)}, **{chr(0x278A + i): i + 1 for i in range(10)}}
+_CIRCLED_RE = re.compile(f"[{''.join(_CIRCLED)}]")
+_MARKDOWN_LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\((?:https?|tg)://[^)\s]*\)")
+_MARKDOWN_EMPHASIS_RE = re.compile(r"\*\*|__|~~|`")
+# Arabic harakat and the tatweel stretch letters without changing the word.
+_ARABIC_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
+# A label glued to what precedes it: "5xEntry", "LONGLeverage", "BINANCEPair", "1.2Stop".
+_GLUED_LABEL_RE = re.compile(
+    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2}))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop|Pair|Exchange|Margin|Coin)\b"
+    r"|(?:TP|SL)(?:\s?\d{1,2})?(?=\s*[:\-]|\s+\d)|(?:ENTRY|LEVERAGE|TARGETS?|STOP)\b)"
+)
+# "KAVALONG", "#DOTSHORT": a ticker with the side glued on.
+_GLUED_SIDE_RE = re.compile(r"(?<![A-Za-z])([#$]?[A-Z0-9]{2,12}?)(LONG|SHORT)(?=\b|[A-Z][a-z])")
+# "TP41.31": the index and the value of a target with nothing between them.
+_GLUED_TARGET_RE = re.compile(r"\b(?P<label>tp|target)(?P<digits>\d{2,}(?:\.\d+)?)(?![\d.])", re.IGNORECASE)
+_TARGET_LABEL_RE = re.compile(r"\b(?:tp|target)\s*(\d{1,2})(?![\d.,])", re.IGNORECASE)
+# "0.95 can be stop", "1.2 is our SL": a level named after its value.
+_VALUE_THEN_STOP_RE = re.compile(
+    r"(?P<value>\$?\d[\d.,]*)\s+(?:can|could|would|will|should|is|as)\s+(?:be\s+)?(?:the\s+|our\s+|a\s+|my\s+)?"
+    r"(?:stop(?:[\s-]?loss)?|sl)\b", re.IGNORECASE)
+# "×20", "20✕": a multiplication sign next to a number is the leverage "x" (alone it is decoration).
+# Arabic-Indic and Persian digits with their decimal and group marks, as ASCII.
+_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
+                         "\u066b": ".", "\u066c": ","})
+# Turkish writes the percent sign first ("%2", "%35 kâr").
+_PERCENT_FIRST_RE = re.compile(r"(?<![\w%])%\s?(\d+(?:[.,]\d+)?)")
+_MULTIPLY_SIGN_RE = re.compile("(?<=\\d)\\s?[\u00d7\u2715\u2716]|[\u00d7\u2715\u2716]\ufe0f?(?=\\s?\\d)")
+_HAS_ALNUM_RE = re.compile(r"[^\W_]")
+
+
+@lru_cache(maxsize=64)  # the parser asks for one post's form several times while routing it
+def normalize_post(text: str) -> str:
+    """A channel post in the plain, one-label-per-line English form the section reader expects."""
+    text = unicodedata.normalize("NFKC", _list_markers(text)).translate(_DIGITS)
+    text = _PERCENT_FIRST_RE.sub(r"\1%", text)
+    text = _MARKDOWN_LINK_RE.sub(r"\1", text)
+    text = _MARKDOWN_EMPHASIS_RE.sub("", text)
+    text = _ARABIC_MARKS_RE.sub("", text)
+    text = rewrite_foreign_labels(text)
+    text = normalize_text(text)
+    text = _MULTIPLY_SIGN_RE.sub("x", text)
+    text = _GLUED_SIDE_RE.sub(r"\1 \2", text)
+    text = _GLUED_LABEL_RE.sub("\n", text)
+    text = _split_glued_targets(text)
+    text = _VALUE_THEN_STOP_RE.sub(lambda m: f"\nStop loss: {m.group('value')}\n", text)
+    return rewrite_line_labels(text)
+
+
+def _list_markers(text: str) -> str:
+    text = _KEYCAP_RE.sub(lambda m: _list_item(m, m.group(1) or "10"), text)
+    return _CIRCLED_RE.sub(lambda m: _list_item(m, str(_CIRCLED[m.group(0)])), text)
+
+
+def _list_item(match: re.Match[str], number: str) -> str:
+    # A marker after words or values on its line starts a new line; after decoration it just numbers the item.
+    line_so_far = match.string[match.string.rfind("\n", 0, match.start()) + 1:match.start()]
+    return f"{chr(10) if _HAS_ALNUM_RE.search(line_so_far) else ''}{number}) "
+
+
+def _split_glued_targets(text: str) -> str:
+    """Read "TP41.31" as target 4 at 1.31 when 4 is the next target number (the labels count up)."""
+    if not _GLUED_TARGET_RE.search(text):
+        return text
+    pieces, last, expected = [], 0, 1
+    for match in re.finditer(f"{_GLUED_TARGET_RE.pattern}|{_TARGET_LABEL_RE.pattern}", text, re.IGNORECASE):
+        digits = match.group("digits")
+        if digits is None:
+            expected = int(match.group(3)) + 1
+            continue
+        prefix = str(expected)
+        if digits.startswith(prefix) and len(digits) > len(prefix) and digits[len(prefix)] != ".":
+            pieces.append(text[last:match.start()] + f"{match.group('label')}{prefix} {digits[len(prefix):]}")
+            last = match.end()
+            expected += 1
+    pieces.append(text[last:])
+    return "".join(pieces)
