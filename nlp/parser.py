@@ -39,7 +39,7 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ASKS_ABOUT_TRADE_RE = re.compile(
     r"\b(?:review|grade|rate|evaluate|assess|thoughts?|think|opinion|should\s+i|good\s+idea|decent|worth|"
     r"risk[\s/-]*reward|r:r|rr|position\s+size|size\s+my|how\s+(?:much|many)|how\s+risky|what\s+size|risking|legit|"
-    r"any\s+good|safe\s+to|would\s+you)\b|\?",
+    r"any\s+good|safe\s+to|would\s+you|how\s+does\s+(?:this|it)|sanity\s+check)\b|\?",
     re.IGNORECASE,
 )
 _PASTED_SIGNAL_RE = re.compile(r"\b(?:saw|channel|fwd|forwarded|copy|signal|vip|group|call|paste[d]?)\b", re.IGNORECASE)
