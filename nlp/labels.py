@@ -45,13 +45,21 @@ def _lexicon() -> dict:
     return json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=2)
-def _anywhere_rewrites(*, ascii_only: bool) -> tuple[_Rewrite, ...]:
-    """The rewrites in order; for an ASCII text only the patterns that can match one (English-script words)."""
+_SCRIPTS = {"cyrillic": re.compile("[\u0400-\u04ff]"), "arabic": re.compile("[\u0600-\u06ff\u0750-\u077f]")}
+
+
+def _scripts(text: str) -> frozenset[str]:
+    """The non-Latin scripts a text uses ("cyrillic", "arabic"): patterns of other scripts cannot match it."""
+    return frozenset(name for name, pattern in _SCRIPTS.items() if pattern.search(text))
+
+
+@lru_cache(maxsize=8)
+def _anywhere_rewrites(scripts: frozenset[str]) -> tuple[_Rewrite, ...]:
+    """The rewrites in order, keeping only the patterns written in Latin letters or in ``scripts``."""
     rewrites = []
     for section in ("followup_phrases", "anywhere"):
         for english, all_patterns in _lexicon()[section]:
-            patterns = [pattern for pattern in all_patterns if pattern.isascii()] if ascii_only else all_patterns
+            patterns = [pattern for pattern in all_patterns if _scripts(pattern) <= scripts]
             with_group = [pattern for pattern in patterns if "(" in pattern.replace("(?", "")]
             plain = [pattern for pattern in patterns if pattern not in with_group]
             for pattern in with_group:
@@ -89,7 +97,7 @@ def _fuzzy_words() -> tuple[str, ...]:
 def rewrite_foreign_labels(text: str) -> str:
     """Every lexicon phrase (Russian, Turkish, Spanish, Arabic, Persian) as its English label."""
     lowered = text.lower()
-    for rewrite in _anywhere_rewrites(ascii_only=text.isascii()):
+    for rewrite in _anywhere_rewrites(_scripts(text) if not text.isascii() else frozenset()):
         if rewrite.probe.search(lowered) and rewrite.pattern.search(text):
             text = rewrite.pattern.sub(lambda m, english=rewrite.english: m.expand(english), text)
             lowered = text.lower()

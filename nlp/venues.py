@@ -40,6 +40,7 @@ def _context_only() -> frozenset[str]:
     return frozenset(json.loads(EXCHANGES_PATH.read_text(encoding="utf-8"))["context_only"])
 
 
+@lru_cache(maxsize=4096)
 def exchange_id(word: str) -> str | None:
     """The base ccxt id a word names ("BINANCE", "#bybit", "Gate.io", "binanceusdm"), if any."""
     name = word.lstrip("#").lower()
