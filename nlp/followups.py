@@ -72,7 +72,7 @@ _NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?\bto\s+(?P<value>\$?\d[\d.
 
 # Signs that a message is a channel's report rather than the user's own instruction.
 _MARKER_RES = (
-    re.compile(r"#[A-Za-z]{2,}[A-Za-z0-9]*\b(?!-)"),  # a ticker hashtag, not an order id like #A77-19
+    re.compile(r"#[0-9]*[A-Za-z]{2,}[A-Za-z0-9]*\b(?!-)|\$[A-Z]{2,}[A-Z0-9]*\b"),  # #1000PEPE, $ARB; not #A77-19
     re.compile("[✅🎯❌⛔🚫📈📉🔥💰🚀💸🏆✔☑🟢🔴📬📩]"),
     re.compile(r"[+-]\s?\d+(?:[.,]\d+)?\s?(?:%|R\b)|\d+(?:[.,]\d+)?\s?%\s*(?:profit|loss|gain)|"
                r"\b(?:profit|loss|gain)\s*:?\s*[+-]?\d", re.I),
@@ -84,6 +84,9 @@ _MARKER_RES = (
 )
 # Hashtags, ticks, profit figures and channel jargon outweigh "my"/"i" in a pasted report.
 _STRONG_MARKER_RES = _MARKER_RES[:4]
+# A report's verbs are past or progressive; an own command is imperative.
+_REPORTED_RE = re.compile(r"\b(?:i|we)\s+(?:have\s+|just\s+)?(?:closed|moved|took|booked|secured|cancell?ed|exited|"
+                          r"got\s+stopped|am\s+closing|are\s+closing)\b", re.I)
 _ORDER_ID_RE = re.compile(r"\border\s*(?:id|no\.?|number)?\s*#?[A-Za-z0-9-]*\d", re.I)
 _OWN_COMMAND_RE = re.compile(r"\b(?:my|me|i|i'm|please|pls|can\s+you)\b", re.I)
 _REPORT_ORDER_RE = re.compile(r"^\W*[$#]?[A-Z][A-Z0-9]{1,11}(?:/[A-Z]{3,5})?\s*[:\-]?\s+(?:hit|close[sd]?|cancel\w*|"
@@ -164,8 +167,9 @@ def reads_as_followup(text: str) -> bool:
         return False
     if _ORDER_ID_RE.search(normalized):
         return False  # "cancel order #A77-19" names the user's own order
-    if _OWN_COMMAND_RE.search(normalized) and not _has_strong_marker(normalized):
-        return False  # "close my sol short": the user's own instruction
+    if _OWN_COMMAND_RE.search(normalized) and not _has_strong_marker(normalized) \
+            and not _REPORTED_RE.search(normalized):
+        return False  # "close my sol short": the user's own instruction; "I closed SOL at entry" reports
     return channel_marker_count(normalized) >= 1
 
 
