@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from nlp.normalize import NUMBER_RE, number_from_match
 from nlp.post_normalize import normalize_post
-from nlp.signals import find_post_symbol
+from nlp.post_symbols import find_post_symbol
 from nlp.symbols import SymbolUniverse
 
 _TARGET = r"(?:tp|take[\s-]?profit(?:\s+target)?|targets?|tgt)"
@@ -203,7 +203,8 @@ def read_update(text: str, universe: SymbolUniverse) -> UpdateReading:
 
 # "🎯 Target = {1, 2, 3} ✅", "2🎯": the targets reached, as a set or a count of hits.
 _INDEX_SET_RE = re.compile(r"\{([\d,\s]+)\}|^\W*(\d{1,2})\s*🎯", re.M)
-_STOP_TO_BREAKEVEN_RE = re.compile(rf"\b{_STOP}\s+(?:to|at|in)\s+(?:entry|breakeven|break[\s-]?even|be|cost)\b|\brisk[\s-]?free\b", re.I)
+_STOP_TO_BREAKEVEN_RE = re.compile(
+    rf"\b{_STOP}\s+(?:to|at|in)\s+(?:entry|breakeven|break[\s-]?even|be|cost)\b|\brisk[\s-]?free\b", re.I)
 _REPLY_RE = re.compile(r"^\s*\[?\s*in\s+reply\s+to\b[^\n]*(?:\n|$)", re.I | re.M)
 
 

@@ -66,7 +66,8 @@ def _anywhere_rewrites(scripts: frozenset[str]) -> tuple[_Rewrite, ...]:
                 spaced = pattern.replace(" ", _SPACE)
                 rewrites.append(_rewrite(_BEFORE + spaced + _AFTER, english, probe=spaced))
             if plain:
-                rewrites.append(_rewrite(f"{_BEFORE}(?:{_alternation(plain)}){_AFTER}", english, probe=_alternation(plain)))
+                alternation = _alternation(plain)
+                rewrites.append(_rewrite(f"{_BEFORE}(?:{alternation}){_AFTER}", english, probe=alternation))
     return tuple(rewrites)
 
 

@@ -119,7 +119,7 @@ class RuleParser:
     def _is_pasted_signal(self, normalized: str, post: str, signal: SignalReading) -> bool:
         found = signal.entities
         has_entry = "entries" in found or "entry_at_market" in found
-        has_exit = any(key in found for key in ("take_profits", "stop_loss", "take_profit_percents", "stop_loss_percent"))
+        has_exit = any(key in found for key in _EXIT_KEYS)
         stripped = normalized.strip()
         # A post whose line breaks were lost reads as several lines once its glued labels are split.
         multi_line = "\n" in stripped or "\n" in post.strip()
@@ -192,8 +192,7 @@ def readable_part(text: str) -> str | None:
     return _CONTROL_RE.sub(" ", text) if noise else text
 
 
-def _level_count(found: dict) -> int:
-    return len(found.get("entries", [])) + len(found.get("take_profits", [])) + ("stop_loss" in found)
+_EXIT_KEYS = ("take_profits", "stop_loss", "take_profit_percents", "stop_loss_percent")
 
 
 def _signal_command(text: str, signal: SignalReading) -> ParsedCommand:

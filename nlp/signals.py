@@ -16,8 +16,10 @@ from typing import Any
 from nlp.consistency import candle_close_stop, consistency_problems, leftover_entries, reconcile
 from nlp.normalize import NUMBER_RE, number_from_match
 from nlp.post_normalize import normalize_post
+from nlp.post_symbols import find_post_symbol
+from nlp.post_terms import read_allocation, read_leverage
 from nlp.symbols import DEFAULT_QUOTE, SymbolUniverse
-from nlp.venues import exchange_id, read_venues
+from nlp.venues import read_venues
 
 # --- labels ---------------------------------------------------------------------------------
 
@@ -73,151 +75,6 @@ _NOT_A_SIDE_RE = re.compile(
     re.IGNORECASE,
 )
 _TRADE_LINE_RE = re.compile(r"\bentr(?:y|ies)\b|\bsetup\b|\btrade\b|\bposition\b", re.IGNORECASE)
-_LEVERAGE_PATTERNS = (
-    re.compile(r"\b(?:leverage|lev|mode|margin)\b\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:from\s+|от\s+)?"
-               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:(?:\s*(?:-|to|/|max|~|,|or|до|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
-               r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
-    re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
-               r"(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3})\s?[x×]?)?", re.IGNORECASE),
-    re.compile(r"(?:\bwith\s+)?(?:[x×](?P<low2>\d{1,3})|(?P<low>\d{1,3})(?:\s?[x×])?(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3}))?"
-               r"\s*(?:[x×]|times))"
-               r"\s+(?:(?P<mode>cross|isolated)\s+)?leverage\b", re.IGNORECASE),
-    re.compile(r"(?<![\w.])(?P<low>\d{1,3})(?:\s?[x×])?(?:\s*(?:-|to|/|~)\s*(?P<high>\d{1,3}))?\s?[x×](?![\w])(?:\s+(?P<mode>cross|isolated))?",
-               re.IGNORECASE),
-    re.compile(r"(?<![\w.])[x×]\s?(?P<low>\d{1,3})(?![\d.,%])(?:\s*-\s*[x×]?\s?(?P<high>\d{1,3})(?![\d.,%]))?",
-               re.IGNORECASE),
-)
-# A leverage figure inside a warning ("10x is highly aggressive") is not the post's leverage.
-_WARNING_RE = re.compile(r"\b(?:aggressive|too\s+high|risky|avoid|reduce|don'?t|do\s+not|not\s+recommended)\b",
-                         re.IGNORECASE)
-# A line that opens with the leverage label states the post's leverage, whatever caution follows.
-_LEVERAGE_LABEL_RE = re.compile(r"^\W*(?:leverage|lev)\b", re.IGNORECASE)
-# Cheap pre-check so that prose lines skip the leverage patterns.
-_LEVERAGE_HINT_RE = re.compile(r"\d\s?[x×]|[x×]\s?\d|\blev|\btimes\b", re.IGNORECASE)
-_PROFIT_REPORT_RE = re.compile(r"%|\b(?:profit|loss|gain|pnl|roi)\b", re.IGNORECASE)
-_ANY_PARENTHESES_RE = re.compile(r"\([^)]*\)")
-_MARGIN_MODE_RE = re.compile(r"(?<!#)\b(cross|isolated)\b", re.IGNORECASE)
-# An allocation hint; of a range ("Use 5-6% balance") the lower bound, as for leverage.
-_ALLOCATION_RES = (
-    re.compile(r"(?P<value>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*%\s*(?:of\s+)?(?:your\s+|the\s+|my\s+|total\s+)*"
-               r"(?:deposit|balance|funds?|capital|portfolio|account|bank|wallet)", re.IGNORECASE),
-    re.compile(r"\b(?:amount|allocation|allocate|invest(?:ed|ment)?|use|volume|position\s+size|capital(?:\s+invested)?|"
-               r"margin\s+(?:per\s+trade|size)|entry\s+size|balance|deposit|bank)\b(?:\s+per\s+trade)?\s*[:\-]?\s*"
-               r"(?P<value>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*%", re.IGNORECASE),
-)
-_SATS_RE = re.compile(r"\b(?:sats?|satoshis?)\b", re.IGNORECASE)
-
-# --- symbols in posts -----------------------------------------------------------------------
-
-_SPACED_PAIR_RE = re.compile(r"[#$]?\b([A-Za-z0-9]{2,15})\s*/\s*(USDT|USDC|USD|BTC|ETH|BUSD|FDUSD)\b", re.IGNORECASE)
-# "Render (RNDR)", "Solana ($SOL )": the ticker the post itself gives for a name.
-_NAME_WITH_TICKER_RE = re.compile(r"\b([A-Za-z]{3,20})\s*\(\s*\$?([A-Z0-9]{2,10})\s*\)")
-# "Coin Name-> ZETA", "Instrument: NEARUSDT", "Pair - ONDO/USDT": a label that names the traded coin.
-_SYMBOL_LABEL_RE = re.compile(
-    r"\b(?:coin(?:\s+name)?|pair|symbol|instrument|asset|ticker|token|contract)\s*[:\-=>→|]+\s*[#$]?"
-    r"([A-Za-z0-9]{2,15}(?:\s*[/_\-]\s*[A-Za-z]{3,5})?(?:\.P)?)\b", re.IGNORECASE)
-# An unknown ticker the side word stands next to: "ZORKA LONG", "Short ZORKA".
-_SIDE_TICKER_RE = re.compile(r"(?<![\w$#/.])([A-Z][A-Z0-9]{1,11})[ \t]+(?i:long|short|buy|sell)\b"
-                             r"|\b(?i:long|short|buy|sell)[ \t]*[:\-]?[ \t]+([A-Z][A-Z0-9]{1,11})\b(?![/.\w])")
-# A line holding nothing but a ticker-shaped word (and decoration): "QWIX 🎯".
-_TICKER_LINE_RE = re.compile(r"(?m)^[^\w\n]*([A-Z][A-Z0-9]{1,11})[^\w\n]*$")
-_MARKED_TICKER_RE = re.compile(r"(?<![\w$#])[$#]\s?((?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,15}(?:[/_\-][A-Za-z]{2,6})?)\b")
-_WORD_RE = re.compile(r"(?<![\w$#/])([A-Za-z0-9]{1,20}(?:[/_\-][A-Za-z0-9]{2,6})?(?:\.P)?)(?![\w/])")
-# Upper-case words that start posts but are never tickers.
-# Plain (unmarked) words name the coin near the top of a post; deeper prose mentions other coins.
-_SYMBOL_SCAN_CHARS = 600
-_POST_JARGON = frozenset({
-    "SIGNAL", "SIGNALS", "LONG", "SHORT", "BUY", "SELL", "ENTRY", "TP", "SL", "TARGET", "TARGETS", "STOP", "LOSS",
-    "VIP", "FREE", "NEW", "UPDATE", "ALERT", "PAIR", "COIN", "DIRECTION", "LEVERAGE", "CROSS", "ISOLATED", "ID",
-    "HIT", "CLOSE", "CLOSED", "CANCEL", "CANCELLED", "FULL", "SPOT", "FUTURES", "PROFIT", "RISK", "ORDER", "LIMIT",
-    "MARKET", "NOW", "DCA", "USDT", "USD", "REPORT", "TRADE", "SETUP", "NFA", "DYOR", "CMP",
-    "ZONE", "TRADING", "PUMP", "DUMP", "BREAKOUT", "SCALP", "SWING", "EXCHANGE", "MID", "TERM", "HIGH", "LOW",
-    "PRICE", "POSITION", "IDEA", "CALL", "I", "A", "AN", "THE", "WE", "OK", "RUNNING", "DONE", "ALL", "AND", "OR", "AT", "TO", "IN", "ON",
-})
-
-
-def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leading: bool = True) -> str | None:
-    """The traded pair of a post: explicit pairs first, then $/# tickers, known names, and
-    finally an unknown capitalised word opening the post ("PNUT short entry …")."""
-    quote_hint = _quote_hint(text)
-    named = _NAME_WITH_TICKER_RE.search(text)
-    if named and universe.name_to_base(named.group(1)):
-        return _apply_quote_hint(f"{named.group(2).upper()}/{DEFAULT_QUOTE}", quote_hint)
-    labelled = _SYMBOL_LABEL_RE.search(text)
-    if labelled and not _names_venue(labelled.group(1), universe) and labelled.group(1).upper() not in _POST_JARGON:
-        symbol = universe.resolve(labelled.group(1), explicit=True)
-        if symbol:
-            return _apply_quote_hint(symbol, quote_hint)
-    for match in _SPACED_PAIR_RE.finditer(text):
-        symbol = universe.resolve_pair(f"{match.group(1)}/{match.group(2)}", explicit=True)
-        if symbol and not match.group(1).isdigit() and not _names_venue(match.group(1), universe):
-            return symbol
-    candidates: list[tuple[int, str]] = []
-    for match in _MARKED_TICKER_RE.finditer(text):
-        symbol = universe.resolve(match.group(1), explicit=True)
-        base = match.group(1).upper()
-        if symbol and not _names_venue(base.split("/")[0], universe) and (universe.is_known(base.split("/")[0]) or universe.resolve_pair(base, explicit=True)
-                       or (base not in _POST_JARGON and not base.startswith("ID") and len(base) <= 12)):
-            candidates.append((match.start(), symbol))
-    for match in _WORD_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
-        word = match.group(1)
-        if word.upper() in _POST_JARGON or _names_venue(re.split(r"[/_\-]", word)[0], universe):
-            continue
-        symbol = _word_symbol(word, universe)
-        if symbol:
-            candidates.append((match.start(), symbol))
-            break
-    if candidates:
-        # A $/# ticker and a plain word both found: a concatenated pair carries the quote.
-        symbol = min(candidates)[1]
-        base = symbol.split("/")[0]
-        same_base_pairs = [s for _, s in sorted(candidates) if s.split("/")[0] == base and not s.endswith(f"/{DEFAULT_QUOTE}")]
-        chosen = same_base_pairs[0] if same_base_pairs else symbol
-        return _apply_quote_hint(chosen, quote_hint)
-    if allow_unknown_leading:
-        for match in _SIDE_TICKER_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
-            word = match.group(1) or match.group(2)
-            if word not in _POST_JARGON and not _names_venue(word, universe) and not word.isdigit():
-                return _apply_quote_hint(f"{word}/{DEFAULT_QUOTE}", quote_hint)
-        alone = _TICKER_LINE_RE.search(text, 0, _SYMBOL_SCAN_CHARS)
-        if alone and alone.group(1) not in _POST_JARGON and not _names_venue(alone.group(1), universe):
-            return _apply_quote_hint(f"{alone.group(1)}/{DEFAULT_QUOTE}", quote_hint)
-        leading = re.match(r"^\W*([A-Z][A-Z0-9]{1,11})\b", text)
-        if leading and leading.group(1) not in _POST_JARGON and not _names_venue(leading.group(1), universe):
-            return _apply_quote_hint(f"{leading.group(1)}/{DEFAULT_QUOTE}", quote_hint)
-    return None
-
-
-def _names_venue(base: str, universe: SymbolUniverse) -> bool:
-    """An exchange's name ("#BINANCE", "BYBIT/USDT") is never the traded coin, unless a coin of that name is known."""
-    return exchange_id(base) is not None and not universe.is_known(base)
-
-
-def _word_symbol(word: str, universe: SymbolUniverse) -> str | None:
-    if word.islower() or word.istitle():
-        # Lower/title case: only names ("Solana") and unambiguous tickers ("btc", "Xlm").
-        named = universe.name_to_base(word)
-        if named:
-            return f"{named}/{DEFAULT_QUOTE}"
-        if universe.is_known(word) and not universe.is_ambiguous(word) and not universe.is_word_ticker(word):
-            return universe.resolve(word)
-        return None
-    if not re.search(r"[A-Z]", word):
-        return None
-    return universe.resolve(word, explicit=False) if not universe.is_word_ticker(word.split("/")[0]) else \
-        universe.resolve_pair(word, explicit=True)
-
-
-def _quote_hint(text: str) -> str | None:
-    return "BTC" if _SATS_RE.search(text) else None
-
-
-def _apply_quote_hint(symbol: str, quote_hint: str | None) -> str:
-    base, quote = symbol.split("/")
-    if quote_hint and quote == DEFAULT_QUOTE and base != quote_hint:
-        return f"{base}/{quote_hint}"
-    return symbol
-
 
 # --- the reading ----------------------------------------------------------------------------
 
@@ -273,8 +130,8 @@ def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
         entities["stop_loss_percent"] = levels.stop_loss_percent
     if levels.take_profit_percents and not levels.take_profits:
         entities["take_profit_percents"] = levels.take_profit_percents
-    entities.update(_leverage(normalized))
-    allocation = _allocation(normalized)
+    entities.update(read_leverage(normalized))
+    allocation = read_allocation(normalized)
     if allocation is not None:
         entities["percent_of_balance"] = allocation
     entities.update(read_venues(normalized, is_ticker=universe.is_known))
@@ -319,7 +176,8 @@ def _read_levels(text: str) -> _Levels:
                     levels.labelled_sides.append(match.group("side").lower())
                     levels.entry_at_market = True  # "Buy QWIX at market", "Long now"
                 elif number + 1 == len(labels) and not levels.entries and not _ALNUM_RE.search(value_text):
-                    section.open("entry", bare=True)  # "$WIF LONG" over a bare "2.15 - 2.20" line: the side heads its entries
+                    # "$WIF LONG" over a bare "2.15 - 2.20" line: the side heads its entries.
+                    section.open("entry", bare=True)
                 continue
             if kind == "entry" and (_MARKET_ENTRY_RE.search(match.group(0)) or _MARKET_ENTRY_RE.search(value_text)):
                 levels.entry_at_market = True
@@ -529,56 +387,6 @@ def _looks_like_sats(levels: _Levels, text: str) -> bool:
     prices = levels.entries + levels.take_profits
     return bool(prices) and max(prices) < Decimal("0.001") and re.search(r"\bBTC\b", text) is not None and \
         re.search(r"\b(?:BTC|XBT)\s*(?:pair|market)|/\s*BTC\b|\bBTC\b\s*$", text) is not None
-
-
-def _leverage(text: str) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for line in text.splitlines():
-        if not _LEVERAGE_HINT_RE.search(line) or (_WARNING_RE.search(line) and not _LEVERAGE_LABEL_RE.match(line)):
-            continue
-        for pattern in _LEVERAGE_PATTERNS:
-            match = pattern.search(_without_percent_context(line))
-            if not match:
-                continue
-            low = match.groupdict().get("low") or match.groupdict().get("low2")
-            if not low or int(low) == 0 or int(low) > 200:
-                continue
-            result["leverage"] = Decimal(low)
-            high = match.groupdict().get("high")
-            if high and int(high) > int(low):
-                result["leverage_max"] = Decimal(high)
-            mode = match.groupdict().get("mode") or _margin_mode(line)
-            if mode:
-                result["margin_mode"] = mode.lower()
-            return result
-    mode = _margin_mode("\n".join(line for line in text.splitlines() if not _WARNING_RE.search(line)))
-    if mode:
-        result["margin_mode"] = mode
-    return result
-
-
-def _without_percent_context(line: str) -> str:
-    # "+52% profit (10x lev)" reports carry past leverage; "Leverage: Cross (20x)" and
-    # "COIN: $XRP/USDT (3-5x)" state the post's own.
-    if _PROFIT_REPORT_RE.search(line):
-        return _ANY_PARENTHESES_RE.sub(" ", line)
-    return line.replace("(", " ").replace(")", " ")
-
-
-def _margin_mode(text: str) -> str | None:
-    match = _MARGIN_MODE_RE.search(text)
-    return match.group(1).lower() if match else None
-
-
-def _allocation(text: str) -> Decimal | None:
-    for line in text.splitlines():
-        if re.search(r"\brisk\b", line, re.IGNORECASE):
-            continue  # "risk 1-2% of capital" is a risk budget, not an allocation
-        for pattern in _ALLOCATION_RES:
-            match = pattern.search(line)
-            if match:
-                return Decimal(match.group("value").replace(",", "."))
-    return None
 
 
 def _structure_score(levels: _Levels, symbol: str | None) -> float:

@@ -1,0 +1,121 @@
+"""The traded pair of a channel post: explicit pairs, $/# tickers, label-named coins ("Coin Name->",
+"Instrument:"), known names, and unknown tickers the post's layout singles out (beside the side word,
+alone on a line, opening the post). Exchange names are never the coin; satoshi prices quote BTC."""
+
+from __future__ import annotations
+
+import re
+
+from nlp.symbols import DEFAULT_QUOTE, SymbolUniverse
+from nlp.venues import exchange_id
+
+_SATS_RE = re.compile(r"\b(?:sats?|satoshis?)\b", re.IGNORECASE)
+_SPACED_PAIR_RE = re.compile(r"[#$]?\b([A-Za-z0-9]{2,15})\s*/\s*(USDT|USDC|USD|BTC|ETH|BUSD|FDUSD)\b", re.IGNORECASE)
+# "Render (RNDR)", "Solana ($SOL )": the ticker the post itself gives for a name.
+_NAME_WITH_TICKER_RE = re.compile(r"\b([A-Za-z]{3,20})\s*\(\s*\$?([A-Z0-9]{2,10})\s*\)")
+# "Coin Name-> ZETA", "Instrument: NEARUSDT", "Pair - ONDO/USDT": a label that names the traded coin.
+_SYMBOL_LABEL_RE = re.compile(
+    r"\b(?:coin(?:\s+name)?|pair|symbol|instrument|asset|ticker|token|contract)\s*[:\-=>→|]+\s*[#$]?"
+    r"([A-Za-z0-9]{2,15}(?:\s*[/_\-]\s*[A-Za-z]{3,5})?(?:\.P)?)\b", re.IGNORECASE)
+# An unknown ticker the side word stands next to: "ZORKA LONG", "Short ZORKA".
+_SIDE_TICKER_RE = re.compile(r"(?<![\w$#/.])([A-Z][A-Z0-9]{1,11})[ \t]+(?i:long|short|buy|sell)\b"
+                             r"|\b(?i:long|short|buy|sell)[ \t]*[:\-]?[ \t]+([A-Z][A-Z0-9]{1,11})\b(?![/.\w])")
+# A line holding nothing but a ticker-shaped word (and decoration): "QWIX 🎯".
+_TICKER_LINE_RE = re.compile(r"(?m)^[^\w\n]*([A-Z][A-Z0-9]{1,11})[^\w\n]*$")
+_MARKED_TICKER_RE = re.compile(r"(?<![\w$#])[$#]\s?((?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,15}(?:[/_\-][A-Za-z]{2,6})?)\b")
+_WORD_RE = re.compile(r"(?<![\w$#/])([A-Za-z0-9]{1,20}(?:[/_\-][A-Za-z0-9]{2,6})?(?:\.P)?)(?![\w/])")
+# Upper-case words that start posts but are never tickers.
+# Plain (unmarked) words name the coin near the top of a post; deeper prose mentions other coins.
+_SYMBOL_SCAN_CHARS = 600
+_POST_JARGON = frozenset({
+    "SIGNAL", "SIGNALS", "LONG", "SHORT", "BUY", "SELL", "ENTRY", "TP", "SL", "TARGET", "TARGETS", "STOP", "LOSS",
+    "VIP", "FREE", "NEW", "UPDATE", "ALERT", "PAIR", "COIN", "DIRECTION", "LEVERAGE", "CROSS", "ISOLATED", "ID",
+    "HIT", "CLOSE", "CLOSED", "CANCEL", "CANCELLED", "FULL", "SPOT", "FUTURES", "PROFIT", "RISK", "ORDER", "LIMIT",
+    "MARKET", "NOW", "DCA", "USDT", "USD", "REPORT", "TRADE", "SETUP", "NFA", "DYOR", "CMP",
+    "ZONE", "TRADING", "PUMP", "DUMP", "BREAKOUT", "SCALP", "SWING", "EXCHANGE", "MID", "TERM", "HIGH", "LOW",
+    "PRICE", "POSITION", "IDEA", "CALL", "I", "A", "AN", "THE", "WE", "OK", "RUNNING", "DONE", "ALL", "AND", "OR", "AT", "TO", "IN", "ON",
+})
+
+
+def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leading: bool = True) -> str | None:
+    """The traded pair of a post: explicit pairs first, then $/# tickers, known names, and
+    finally an unknown capitalised word opening the post ("PNUT short entry …")."""
+    quote_hint = _quote_hint(text)
+    named = _NAME_WITH_TICKER_RE.search(text)
+    if named and universe.name_to_base(named.group(1)):
+        return _apply_quote_hint(f"{named.group(2).upper()}/{DEFAULT_QUOTE}", quote_hint)
+    labelled = _SYMBOL_LABEL_RE.search(text)
+    if labelled and not _names_venue(labelled.group(1), universe) and labelled.group(1).upper() not in _POST_JARGON:
+        symbol = universe.resolve(labelled.group(1), explicit=True)
+        if symbol:
+            return _apply_quote_hint(symbol, quote_hint)
+    for match in _SPACED_PAIR_RE.finditer(text):
+        symbol = universe.resolve_pair(f"{match.group(1)}/{match.group(2)}", explicit=True)
+        if symbol and not match.group(1).isdigit() and not _names_venue(match.group(1), universe):
+            return symbol
+    candidates: list[tuple[int, str]] = []
+    for match in _MARKED_TICKER_RE.finditer(text):
+        symbol = universe.resolve(match.group(1), explicit=True)
+        base = match.group(1).upper()
+        coin = base.split("/")[0]
+        if symbol and not _names_venue(coin, universe) and (universe.is_known(coin) or universe.resolve_pair(base, explicit=True)
+                       or (base not in _POST_JARGON and not base.startswith("ID") and len(base) <= 12)):
+            candidates.append((match.start(), symbol))
+    for match in _WORD_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
+        word = match.group(1)
+        if word.upper() in _POST_JARGON or _names_venue(re.split(r"[/_\-]", word)[0], universe):
+            continue
+        symbol = _word_symbol(word, universe)
+        if symbol:
+            candidates.append((match.start(), symbol))
+            break
+    if candidates:
+        # A $/# ticker and a plain word both found: a concatenated pair carries the quote.
+        symbol = min(candidates)[1]
+        base = symbol.split("/")[0]
+        same_base_pairs = [s for _, s in sorted(candidates) if s.split("/")[0] == base and not s.endswith(f"/{DEFAULT_QUOTE}")]
+        chosen = same_base_pairs[0] if same_base_pairs else symbol
+        return _apply_quote_hint(chosen, quote_hint)
+    if allow_unknown_leading:
+        for match in _SIDE_TICKER_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
+            word = match.group(1) or match.group(2)
+            if word not in _POST_JARGON and not _names_venue(word, universe) and not word.isdigit():
+                return _apply_quote_hint(f"{word}/{DEFAULT_QUOTE}", quote_hint)
+        alone = _TICKER_LINE_RE.search(text, 0, _SYMBOL_SCAN_CHARS)
+        if alone and alone.group(1) not in _POST_JARGON and not _names_venue(alone.group(1), universe):
+            return _apply_quote_hint(f"{alone.group(1)}/{DEFAULT_QUOTE}", quote_hint)
+        leading = re.match(r"^\W*([A-Z][A-Z0-9]{1,11})\b", text)
+        if leading and leading.group(1) not in _POST_JARGON and not _names_venue(leading.group(1), universe):
+            return _apply_quote_hint(f"{leading.group(1)}/{DEFAULT_QUOTE}", quote_hint)
+    return None
+
+
+def _names_venue(base: str, universe: SymbolUniverse) -> bool:
+    """An exchange's name ("#BINANCE", "BYBIT/USDT") is never the traded coin, unless a coin of that name is known."""
+    return exchange_id(base) is not None and not universe.is_known(base)
+
+
+def _word_symbol(word: str, universe: SymbolUniverse) -> str | None:
+    if word.islower() or word.istitle():
+        # Lower/title case: only names ("Solana") and unambiguous tickers ("btc", "Xlm").
+        named = universe.name_to_base(word)
+        if named:
+            return f"{named}/{DEFAULT_QUOTE}"
+        if universe.is_known(word) and not universe.is_ambiguous(word) and not universe.is_word_ticker(word):
+            return universe.resolve(word)
+        return None
+    if not re.search(r"[A-Z]", word):
+        return None
+    return universe.resolve(word, explicit=False) if not universe.is_word_ticker(word.split("/")[0]) else \
+        universe.resolve_pair(word, explicit=True)
+
+
+def _quote_hint(text: str) -> str | None:
+    return "BTC" if _SATS_RE.search(text) else None
+
+
+def _apply_quote_hint(symbol: str, quote_hint: str | None) -> str:
+    base, quote = symbol.split("/")
+    if quote_hint and quote == DEFAULT_QUOTE and base != quote_hint:
+        return f"{base}/{quote_hint}"
+    return symbol

@@ -1,0 +1,91 @@
+"""Terms of a channel post besides its levels: leverage (a range gives leverage and leverage_max),
+margin mode and the share of the balance to use."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+_LEVERAGE_PATTERNS = (
+    re.compile(r"\b(?:leverage|lev|mode|margin)\b\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:from\s+|от\s+)?"
+               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:(?:\s*(?:-|to|/|max|~|,|or|до|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
+               r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
+    re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
+               r"(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3})\s?[x×]?)?", re.IGNORECASE),
+    re.compile(r"(?:\bwith\s+)?(?:[x×](?P<low2>\d{1,3})|(?P<low>\d{1,3})(?:\s?[x×])?(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3}))?"
+               r"\s*(?:[x×]|times))"
+               r"\s+(?:(?P<mode>cross|isolated)\s+)?leverage\b", re.IGNORECASE),
+    re.compile(r"(?<![\w.])(?P<low>\d{1,3})(?:\s?[x×])?(?:\s*(?:-|to|/|~)\s*(?P<high>\d{1,3}))?\s?[x×](?![\w])(?:\s+(?P<mode>cross|isolated))?",
+               re.IGNORECASE),
+    re.compile(r"(?<![\w.])[x×]\s?(?P<low>\d{1,3})(?![\d.,%])(?:\s*-\s*[x×]?\s?(?P<high>\d{1,3})(?![\d.,%]))?",
+               re.IGNORECASE),
+)
+# A leverage figure inside a warning ("10x is highly aggressive") is not the post's leverage.
+_WARNING_RE = re.compile(r"\b(?:aggressive|too\s+high|risky|avoid|reduce|don'?t|do\s+not|not\s+recommended)\b",
+                         re.IGNORECASE)
+# A line that opens with the leverage label states the post's leverage, whatever caution follows.
+_LEVERAGE_LABEL_RE = re.compile(r"^\W*(?:leverage|lev)\b", re.IGNORECASE)
+# Cheap pre-check so that prose lines skip the leverage patterns.
+_LEVERAGE_HINT_RE = re.compile(r"\d\s?[x×]|[x×]\s?\d|\blev|\btimes\b", re.IGNORECASE)
+_PROFIT_REPORT_RE = re.compile(r"%|\b(?:profit|loss|gain|pnl|roi)\b", re.IGNORECASE)
+_ANY_PARENTHESES_RE = re.compile(r"\([^)]*\)")
+_MARGIN_MODE_RE = re.compile(r"(?<!#)\b(cross|isolated)\b", re.IGNORECASE)
+# An allocation hint; of a range ("Use 5-6% balance") the lower bound, as for leverage.
+_ALLOCATION_RES = (
+    re.compile(r"(?P<value>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*%\s*(?:of\s+)?(?:your\s+|the\s+|my\s+|total\s+)*"
+               r"(?:deposit|balance|funds?|capital|portfolio|account|bank|wallet)", re.IGNORECASE),
+    re.compile(r"\b(?:amount|allocation|allocate|invest(?:ed|ment)?|use|volume|position\s+size|capital(?:\s+invested)?|"
+               r"margin\s+(?:per\s+trade|size)|entry\s+size|balance|deposit|bank)\b(?:\s+per\s+trade)?\s*[:\-]?\s*"
+               r"(?P<value>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*%", re.IGNORECASE),
+)
+
+
+def read_leverage(text: str) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for line in text.splitlines():
+        if not _LEVERAGE_HINT_RE.search(line) or (_WARNING_RE.search(line) and not _LEVERAGE_LABEL_RE.match(line)):
+            continue
+        for pattern in _LEVERAGE_PATTERNS:
+            match = pattern.search(_without_percent_context(line))
+            if not match:
+                continue
+            low = match.groupdict().get("low") or match.groupdict().get("low2")
+            if not low or int(low) == 0 or int(low) > 200:
+                continue
+            result["leverage"] = Decimal(low)
+            high = match.groupdict().get("high")
+            if high and int(high) > int(low):
+                result["leverage_max"] = Decimal(high)
+            mode = match.groupdict().get("mode") or _margin_mode(line)
+            if mode:
+                result["margin_mode"] = mode.lower()
+            return result
+    mode = _margin_mode("\n".join(line for line in text.splitlines() if not _WARNING_RE.search(line)))
+    if mode:
+        result["margin_mode"] = mode
+    return result
+
+
+def _without_percent_context(line: str) -> str:
+    # "+52% profit (10x lev)" reports carry past leverage; "Leverage: Cross (20x)" and
+    # "COIN: $XRP/USDT (3-5x)" state the post's own.
+    if _PROFIT_REPORT_RE.search(line):
+        return _ANY_PARENTHESES_RE.sub(" ", line)
+    return line.replace("(", " ").replace(")", " ")
+
+
+def _margin_mode(text: str) -> str | None:
+    match = _MARGIN_MODE_RE.search(text)
+    return match.group(1).lower() if match else None
+
+
+def read_allocation(text: str) -> Decimal | None:
+    for line in text.splitlines():
+        if re.search(r"\brisk\b", line, re.IGNORECASE):
+            continue  # "risk 1-2% of capital" is a risk budget, not an allocation
+        for pattern in _ALLOCATION_RES:
+            match = pattern.search(line)
+            if match:
+                return Decimal(match.group("value").replace(",", "."))
+    return None
