@@ -15,7 +15,7 @@ from nlp.post_symbols import find_post_symbol
 from nlp.symbols import SymbolUniverse
 
 _TARGET = r"(?:tp|take[\s-]?profit(?:\s+target)?|targets?|tgt)"
-_STOP = r"(?:sl|stop[\s-]?loss|stoploss|stop)"
+_STOP = r"(?:sl|stop[\s-]?loss(?:es)?|stoploss|stops?)"
 # Each update kind with the phrasings channels use; the earliest match names the main action.
 _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "sl_hit": (
@@ -61,7 +61,8 @@ _LOWERCASE_UPDATE_PATTERNS = {kind: tuple(re.compile(p.pattern, p.flags & ~re.IG
                               for kind, patterns in _UPDATE_PATTERNS.items()}
 # "TP 1, 2 & 3 hit": the targets reached, listed.
 _TARGET_LIST_RE = re.compile(rf"{_TARGET}\s*#?((?:\d{{1,2}}\s*(?:,|&|and)\s*)+\d{{1,2}})(?![\d.])", re.I)
-_TARGET_INDEX_RE = re.compile(rf"{_TARGET}\s*#?(\d{{1,2}})(?!\d|[.,]\d)", re.I)
+_TARGET_INDEX_RE = re.compile(rf"{_TARGET}\s*(?:#|-|:|no\.?)?\s*(\d{{1,2}})(?!\d|[.,]\d)|\b(\d{{1,2}})\s+targets?\s+(?:done|hit|reached|"
+                              r"achieved|completed)", re.I)
 # "4th target hit", "2nd TP done".
 _NUMBERED_ORDINAL_TARGET_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)\s+{_TARGET}s?\b", re.I)
 _ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4,
@@ -204,7 +205,10 @@ def read_update(text: str, universe: SymbolUniverse) -> UpdateReading:
 # "🎯 Target = {1, 2, 3} ✅", "2🎯": the targets reached, as a set or a count of hits.
 _INDEX_SET_RE = re.compile(r"\{([\d,\s]+)\}|^\W*(\d{1,2})\s*🎯", re.M)
 _STOP_TO_BREAKEVEN_RE = re.compile(
-    rf"\b{_STOP}\s+(?:to|at|in)\s+(?:entry|breakeven|break[\s-]?even|be|cost)\b|\brisk[\s-]?free\b", re.I)
+    rf"\b{_STOP}\s*(?:(?:now\s+)?(?:to|at|in|on)\b|→|->|=>|:)\s*(?:the\s+|our\s+|your\s+)?(?:entry|breakeven|break[\s-]?even|be|cost)\b"
+    rf"|\b(?:breakeven|be)\s+{_STOP}\b|\brisk[\s-]?free\b", re.I)
+_ALL_TARGETS_RE = re.compile(r"\ball\s+(?:the\s+|our\s+)?(?:\d{1,2}\s+)?(?:take[\s-]?profit\s+|tp\s+)?"
+                             r"(?:targets|tps|take[\s-]?profits)\b", re.I)
 _REPLY_RE = re.compile(r"^\s*\[?\s*in\s+reply\s+to\b[^\n]*(?:\n|$)", re.I | re.M)
 
 
@@ -215,9 +219,9 @@ def _split_reply(text: str) -> tuple[str, str]:
 
 
 def _target_details(text: str) -> dict[str, Any]:
-    if re.search(r"\ball\s+(?:the\s+|our\s+)?(?:take[\s-]?profit\s+|tp\s+)?(?:targets|tps)\b", text, re.I):
+    if _ALL_TARGETS_RE.search(text):
         return {"all_targets": True}
-    indexes = [int(m.group(1)) for m in _TARGET_INDEX_RE.finditer(text)]
+    indexes = [int(m.group(1) or m.group(2)) for m in _TARGET_INDEX_RE.finditer(text)]
     indexes += [int(n) for m in _TARGET_LIST_RE.finditer(text) for n in re.findall(r"\d{1,2}", m.group(1))]
     indexes += [int(n) for m in _INDEX_SET_RE.finditer(text) for n in re.findall(r"\d{1,2}", m.group(1) or m.group(2))]
     indexes += [_ORDINALS[m.group(1).lower()] for m in _ORDINAL_TARGET_RE.finditer(text)]

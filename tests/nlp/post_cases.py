@@ -168,6 +168,10 @@ FOLLOWUPS = [
     # The headline names the main action, whatever the ticks below it say.
     ("\u26a0\ufe0f أُلغي الدخول الثاني\n\nQWIX \U0001f3af\n\U0001f3afهدف 1: 0.55 \u2705", {"symbol": "QWIX/USDT", "update": "cancel"}),
     ("3\U0001f3af", {"update": "tp_hit", "target_index": 3}),
+    ("#QWIX TP-2 hit \u2705", {"symbol": "QWIX/USDT", "update": "tp_hit", "target_index": 2}),
+    ("#QWIX all 4 targets hit", {"symbol": "QWIX/USDT", "update": "tp_hit", "all_targets": True}),
+    ("#QWIX TP1 \u2705 SL \u2192 entry", {"symbol": "QWIX/USDT", "update": "tp_hit", "target_index": 1, "to_breakeven": True}),
+    ("#QWIX move your stops to entry", {"symbol": "QWIX/USDT", "update": "move_sl", "to_breakeven": True}),
 ]
 
 SIGNAL_CLASSES = {
