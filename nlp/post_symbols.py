@@ -18,8 +18,8 @@ _SYMBOL_LABEL_RE = re.compile(
     r"\b(?:coin(?:\s+name)?|pair|symbol|instrument|asset|ticker|token|contract)\s*[:\-=>→|]+\s*[#$]?"
     r"([A-Za-z0-9]{2,15}(?:\s*[/_\-]\s*[A-Za-z]{3,5})?(?:\.P)?)\b", re.IGNORECASE)
 # An unknown ticker the side word stands next to: "ZORKA LONG", "Short ZORKA".
-_SIDE_TICKER_RE = re.compile(r"(?<![\w$#/.])([A-Z][A-Z0-9]{1,11})[ \t]+(?i:long|short|buy|sell)\b"
-                             r"|\b(?i:long|short|buy|sell)[ \t]*[:\-]?[ \t]+([A-Z][A-Z0-9]{1,11})\b(?![/.\w])")
+_SIDE_TICKER_RE = re.compile(r"(?<![\w$#/.])([A-Z][A-Z0-9]{1,11})[ \t]+(?i:long|short|buy|sell|buying|selling|longing|shorting)\b"
+                             r"|\b(?i:long|short|buy|sell|buying|selling|longing|shorting)[ \t]*[:\-]?[ \t]+([A-Z][A-Z0-9]{1,11})\b(?![/.\w])")
 # A line holding nothing but a ticker-shaped word (and decoration): "QWIX 🎯".
 _TICKER_LINE_RE = re.compile(r"(?m)^[^\w\n]*([A-Z][A-Z0-9]{1,11})[^\w\n]*$")
 _MARKED_TICKER_RE = re.compile(r"(?<![\w$#])[$#]\s?((?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,15}(?:[/_\-][A-Za-z]{2,6})?)\b")

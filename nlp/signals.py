@@ -31,7 +31,7 @@ _LABEL_RE = re.compile(
     r"\b(?:(?:limit|market)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
     + _INDEX.format(name="entry_index")
     + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|near)\b|\bbuy\s*:"
-    r"|\benter(?:\s+(?:at|around|between|zone|below|above))?\b|\bzone\s*(?=:)|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?\b"
+    r"|\benter(?:ing|ed)?(?:\s+(?:at|around|between|zone|below|above))?\b|\bzone\s*(?=:)|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?\b"
     r"|\badd(?:\s+more)?\s+(?:at|on|around|near|below)\b|\baverage\s+(?:down\s+)?(?:at|around)\b"
     r"|\baccumulat\w*\s+(?:zone|area|between|range)\b"
     r"|\bopen\s+(?:long|short)\b(?:\s+for\s+the\s+price)?(?:\s+(?:between|at|from|around))?"
@@ -45,7 +45,7 @@ _LABEL_RE = re.compile(
     + r"(?![a-z])|\bt(?P<t_index>\d{1,2})\b"
     r")"
     r"|(?P<sl>\b(?:stop[\s-]?loss|stoploss|sl|stop(?:\s+(?:at|targets?|price|level|orders?))?|invalidation(?:\s+(?:price|level))?)\b)"
-    r"|(?P<side>\b(?:long|short|buy|sell)\b)",
+    r"|(?P<side>\b(?:long|short|buy|sell|buying|selling|longing|shorting)\b)",
     re.IGNORECASE,
 )
 # "Risk = Entry 0.032 - SL 0.0362 = 0.0042": an operation before an equals sign (not "Target 1 = 0.13").
@@ -253,7 +253,7 @@ def _label_index(match: re.Match[str]) -> int | None:
 _SIDE_VALUE_LEAD_RE = re.compile(
     r"^\s*(?:[:@\-]|[^\w\s.$,]|\b[A-Z][A-Za-z0-9]{1,14}(?:/[A-Z]{3,5})?\b|[#$]\s?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\b"
     r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|"
-    r"range|area|entry|cmp|market|price|current)\b|\s)*")
+    r"range|area|entry|cmp|market|price|current|opened|open|placed|set|order|spot)\b|\s)*")
 _SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:at\s+|@\s*)?"
                                 r"(?:cmp|market(?:\s+price)?|now|current\s+price)\b", re.IGNORECASE)
 _SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current\s+(?:market\s+)?price)\b", re.IGNORECASE)
@@ -365,7 +365,7 @@ def _explicit_side(text: str, levels: _Levels) -> tuple[str, int] | None:
 
 
 def _side_of(word: str) -> str:
-    return "buy" if word.lower() in ("long", "buy") else "sell"
+    return "buy" if word.lower() in ("long", "buy", "buying", "longing") else "sell"
 
 
 def _side_from_prices(levels: _Levels) -> str | None:

@@ -56,6 +56,10 @@ SYNONYMS = [
      {"symbol": "BTC/USDT", "side": "buy", "entries": [64200], "take_profits": [65500, 66800], "stop_loss": 63000}),
     ("#ETH short 3150\nTargets 3080 3010\nInvalid on a daily close above 3240",
      {"symbol": "ETH/USDT", "side": "sell", "entries": [3150], "take_profits": [3080, 3010], "stop_loss": 3240}),
+    ("Buying QWIX around 0.52\nTargets 0.55 0.58\nSL 0.48",
+     {"symbol": "QWIX/USDT", "side": "buy", "entries": [0.52], "take_profits": [0.55, 0.58], "stop_loss": 0.48}),
+    ("Long opened at 0.52 #QWIX\nTP 0.55\nSL 0.48",
+     {"symbol": "QWIX/USDT", "side": "buy", "entries": [0.52], "take_profits": [0.55], "stop_loss": 0.48}),
     ("#XRP\nBuy: 0.52\nSell: 0.55 0.58\nSL: 0.5",
      {"symbol": "XRP/USDT", "side": "buy", "entries": [0.52], "take_profits": [0.55, 0.58], "stop_loss": 0.5}),
 ]
