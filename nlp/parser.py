@@ -38,7 +38,8 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A pasted setup that asks for an opinion or a size is a question about the trade, not a signal.
 _ASKS_ABOUT_TRADE_RE = re.compile(
     r"\b(?:review|grade|rate|evaluate|assess|thoughts?|think|opinion|should\s+i|good\s+idea|decent|worth|"
-    r"risk[\s/-]*reward|r:r|rr|position\s+size|size\s+my|how\s+(?:much|many)|how\s+risky|what\s+size|risking|legit|"
+    r"risk[\s/-]*reward|r:r|rr|position\s+size|size\s+(?:my|for)|how\s+(?:much|many)|how\s+risky|what\s+size|risking|"
+    r"risk\s+\d+(?:\.\d+)?\s*%|legit|"
     r"any\s+good|safe\s+to|would\s+you|how\s+does\s+(?:this|it)|sanity\s+check)\b|\?",
     re.IGNORECASE,
 )
