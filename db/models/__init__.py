@@ -1,6 +1,6 @@
 """All tables of the schema of record. Importing this package registers them on ``Base.metadata``."""
 
-from db.models.ai import AICommand, AIResponse, MarketAnalysis, TradingSignal
+from db.models.ai import AICommand, AIResponse, MarketAnalysis, SignalSettings, TradingSignal
 from db.models.base import Base
 from db.models.ops import AuditLog, Notification, PriceAlert, SystemConfig
 from db.models.telegram import TelegramMessage, TelegramUser
@@ -20,6 +20,7 @@ __all__ = [
     "Portfolio",
     "Position",
     "PriceAlert",
+    "SignalSettings",
     "SystemConfig",
     "TelegramMessage",
     "TelegramUser",

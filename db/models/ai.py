@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -80,6 +80,7 @@ class TradingSignal(Base):
         Index("idx_trading_signals_signal_type", "signal_type"),
         Index("idx_trading_signals_active", "is_active"),
         Index("idx_trading_signals_created_at", "created_at"),
+        Index("idx_trading_signals_source_name", "source_name"),
     )
 
     id: Mapped[uuid_pk]
@@ -123,6 +124,42 @@ class TradingSignal(Base):
     updated_at: Mapped[updated_at]
     executed_at: Mapped[datetime | None]
     expired_at: Mapped[datetime | None]
+    # The tracking state machine: waiting_for_entry, entered, tp1..tpN, closed, cancelled, expired.
+    state: Mapped[str] = mapped_column(String(20), server_default="waiting_for_entry")
+    entered_at: Mapped[datetime | None]
+    entry_fill_price: Mapped[money | None]  # where the entry was actually reached
+    closed_at: Mapped[datetime | None]
+    exit_price: Mapped[money | None]
+    result_r: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))  # the result in multiples of the risk
+    # The user's rules when it was followed (move stop to entry after TP1, trailing).
+    tracking_rules: Mapped[json_object]
+    # Set when the user executed it: market type, margin mode, leverage, portfolio.
+    execution: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class SignalSettings(Base):
+    """How a user executes and tracks signals; a missing row means the defaults."""
+
+    __tablename__ = "signal_settings"
+    __table_args__ = (
+        CheckConstraint("margin_mode IN ('isolated', 'cross')", name="margin_mode_known"),
+        CheckConstraint("margin_per_trade > 0", name="margin_per_trade_positive"),
+        CheckConstraint("max_leverage >= 1 AND max_leverage <= 125", name="max_leverage_range"),
+        CheckConstraint("entry_expiry_hours > 0", name="entry_expiry_positive"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    margin_per_trade: Mapped[money] = mapped_column(server_default=text("100"))
+    max_leverage: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default=text("20"))
+    margin_mode: Mapped[str] = mapped_column(String(10), server_default="isolated")
+    split_entries: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    target_split: Mapped[list[Any]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    move_stop_to_entry_after_tp1: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    trail_after_target: Mapped[int | None] = mapped_column(Integer)
+    entry_expiry_hours: Mapped[int] = mapped_column(Integer, server_default=text("48"))
+    ask_before_follow_ups: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
 
 
 class MarketAnalysis(Base):

@@ -109,6 +109,7 @@ class Position(Base):
         Index("idx_positions_status", "status"),
         Index("idx_positions_trading_pair_id", "trading_pair_id"),
         CheckConstraint("remaining_size >= 0", name="remaining_size_not_negative"),
+        CheckConstraint("market_type IN ('spot', 'futures')", name="market_type_known"),
     )
 
     id: Mapped[uuid_pk]
@@ -131,6 +132,11 @@ class Position(Base):
     stop_loss_price: Mapped[money | None]
     take_profit_price: Mapped[money | None]
     leverage: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default=text("1"))
+    # Paper futures (USDT-margined perpetuals): isolated or cross margin and where it liquidates.
+    market_type: Mapped[str] = mapped_column(String(10), server_default="spot")
+    margin_mode: Mapped[str | None] = mapped_column(String(10))
+    margin: Mapped[money | None]
+    liquidation_price: Mapped[money | None]
     opened_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
     closed_at: Mapped[datetime | None]
