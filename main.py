@@ -151,7 +151,7 @@ def build_assistant(
         nlp=nlp,
         trading=trading,
         alerts=AlertService(trading.analysis),
-        signals=SignalService(),
+        signals=SignalService(market, trading.portfolios, futures_starting_balance=settings.exchange.paper_starting_balance),
         overview=MarketOverviewService(market),
         sentiment=SentimentService(market),
         recommendations=RecommendationService(market),

@@ -15,9 +15,11 @@ class ChoiceCallback(CallbackData, prefix="pick"):
 
 
 class SignalAction(StrEnum):
-    FOLLOW = "f"
-    TRADE = "t"
+    EXECUTE = "e"
+    FOLLOW = "f"  # track only
+    EDIT = "m"  # amount / leverage
     IGNORE = "x"
+    APPLY = "a"  # apply a channel follow-up to the executed trade
 
 
 class SignalCallback(CallbackData, prefix="sig"):
@@ -27,3 +29,15 @@ class SignalCallback(CallbackData, prefix="sig"):
 
 class AlertDeleteCallback(CallbackData, prefix="adel"):
     alert_ref: str  # the alert's short id
+
+
+class SignalListAction(StrEnum):
+    CLOSE = "c"
+    UNFOLLOW = "u"
+
+
+class SignalListCallback(CallbackData, prefix="sgl"):
+    """A /signals button; ``ref`` is the signal's id, checked against the tapping user."""
+
+    action: SignalListAction
+    ref: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import matplotlib
 
@@ -79,4 +80,32 @@ def allocation_chart(allocations: Sequence[tuple[str, Decimal]], title: str = "A
     axes.grid(axis="x", color=GRID, linewidth=0.5)
     axes.tick_params(labelsize=8)
     axes.margins(x=0.15)
+    return _png(figure)
+
+
+def channel_chart(stats: Sequence[Any]) -> bytes:
+    """Per channel: entry, TP1, all-targets, stop and expiry rates side by side (``ChannelStats``)."""
+    if not stats:
+        raise ValueError("no channels to draw")
+    shown = list(stats)[:8]
+    series = [
+        ("Entered", "#42a5f5", lambda s: s.rate(s.entered)),
+        ("TP1", UP, lambda s: s.rate(s.tp1, s.entered)),
+        ("All targets", "#2e7d32", lambda s: s.rate(s.all_targets, s.entered)),
+        ("Stopped", DOWN, lambda s: s.rate(s.stopped, s.entered)),
+        ("Expired", "#9e9e9e", lambda s: s.rate(s.expired)),
+    ]
+    figure = Figure(figsize=(8, 4.2))
+    axes = figure.add_subplot(1, 1, 1)
+    width = 0.8 / len(series)
+    for offset, (label, color, value) in enumerate(series):
+        xs = [i + (offset - (len(series) - 1) / 2) * width for i in range(len(shown))]
+        axes.bar(xs, [float(value(s)) for s in shown], width=width, color=color, label=label)
+    axes.set_xticks(range(len(shown)))
+    axes.set_xticklabels([f"{s.source[:18]}\n{s.signals} signals" for s in shown], fontsize=8)
+    axes.set_ylabel("%")
+    axes.set_ylim(0, 105)
+    axes.grid(axis="y", color=GRID)
+    axes.legend(fontsize=8, ncol=5, loc="upper center", bbox_to_anchor=(0.5, 1.12), frameon=False)
+    axes.set_title("Signal channels", pad=24)
     return _png(figure)

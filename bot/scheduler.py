@@ -168,7 +168,7 @@ class SignalWatcher:
         self._service = signal_service
 
     async def watched_symbols(self, uow: UnitOfWork) -> Sequence[str]:
-        return await uow.signals.watched_symbols()
+        return await self._service.watched_symbols(uow)
 
     async def on_price(self, uow: UnitOfWork, symbol: str, price: Decimal) -> None:
-        await self._service.check(uow, symbol, price)
+        await self._service.on_price(uow, symbol, price)

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.repositories.alerts import PriceAlertRepository
 from db.repositories.notifications import NotificationRepository
+from db.repositories.signal_settings import SignalSettingsRepository
+from db.repositories.signal_trades import SignalTradeRepository
 from db.repositories.signals import TradingSignalRepository
 
 R = TypeVar("R")
@@ -48,6 +50,14 @@ class UnitOfWork:
     @property
     def signals(self) -> TradingSignalRepository:
         return self.repo(TradingSignalRepository)
+
+    @property
+    def signal_trades(self) -> SignalTradeRepository:
+        return self.repo(SignalTradeRepository)
+
+    @property
+    def signal_settings(self) -> SignalSettingsRepository:
+        return self.repo(SignalSettingsRepository)
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._session_factory()

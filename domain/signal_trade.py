@@ -75,7 +75,7 @@ class TradeFill:
     price: Decimal
     fee: Decimal
     realized: Decimal  # PnL this fill realized, fees included
-    margin_released: Decimal = ZERO
+    is_maker: bool = False
 
 
 @dataclass(slots=True)
@@ -202,7 +202,7 @@ class SignalTrade:
         leg.status, leg.filled_price, leg.fee, leg.filled_at = LegStatus.FILLED, fill_price, fee, at
         self._book(-fee, fee)
         self._reprice_liquidation(wallet)
-        return TradeFill(leg, FillKind.OPEN, leg.quantity, fill_price, fee, -fee)
+        return TradeFill(leg, FillKind.OPEN, leg.quantity, fill_price, fee, -fee, is_maker)
 
     def _fill_target(self, leg: Leg, at: datetime, wallet: Wallet) -> TradeFill:
         if self.legs_of(LegKind.ENTRY) and any(e.is_open for e in self.legs_of(LegKind.ENTRY)):
@@ -241,7 +241,7 @@ class SignalTrade:
             self.closed = True
         else:
             self._reprice_liquidation(wallet)
-        return TradeFill(leg, FillKind.CLOSE, quantity, price, fee, pnl - fee, released)
+        return TradeFill(leg, FillKind.CLOSE, quantity, price, fee, pnl - fee, is_maker)
 
     def _liquidate(self, at: datetime, wallet: Wallet) -> TradeFill:
         """The position is taken over at its liquidation price; what backed it is lost."""

@@ -285,6 +285,7 @@ class FollowedSignal:
     created_at: datetime
     rules: TrackingRules
     executed_at: datetime | None = None
+    execution: Mapping[str, Any] | None = None  # how the user executed it (see SignalService.execute)
 
     @property
     def targets_hit(self) -> int:

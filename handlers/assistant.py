@@ -1,5 +1,5 @@
 """Buttons of the assistant's replies: a reading picked when the bot was unsure, a signal card's
-Follow / Trade it / Ignore, and an alert's delete button.
+Execute / Track only / Amount-leverage / Ignore (and Apply on a follow-up), and an alert's delete button.
 
 Each tap is resolved server-side (tokens in Redis, alert ids checked against the tapping user),
 so forged or stale callback data gets a clear answer and changes nothing.
@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery
 from bot.assistant import texts
 from bot.assistant.alerts import alert_list_reply, owner_of
 from bot.assistant.context import IntentContext
-from bot.assistant.signals import as_order, follow
+from bot.assistant import signals as signal_intents
 from bot.assistant.text_handler import AssistantTextHandler
 from bot.assistant_callbacks import AlertDeleteCallback, ChoiceCallback, SignalAction, SignalCallback
 from bot.current_user import CurrentUser
@@ -67,25 +67,35 @@ async def pick_reading(callback: CallbackQuery, callback_data: ChoiceCallback, c
 
 async def signal_button(callback: CallbackQuery, callback_data: SignalCallback, current_user: CurrentUser,
                         uow: TradingUnitOfWork, sender: Sender, text_handler: AssistantTextHandler) -> None:
+    ctx = _context(callback, current_user, uow, text_handler)
+    if callback_data.action is SignalAction.EDIT:  # the card stays usable: change the settings, then Execute
+        await callback.answer()
+        reply = await signal_intents.signal_settings(ctx, "")
+        await _send(sender, current_user.chat_id, reply)
+        return
     memory = text_handler.services.memory
     assert memory is not None
-    parsed = await memory.choose(callback_data.token, current_user.id, 0)
+    parsed = await memory.choose(callback_data.token, current_user.id, 0)  # one decision per card, owner-checked
     if parsed is None:
         await callback.answer(texts.CHOICE_GONE, show_alert=True)
         return
     await callback.answer()
     if callback.message is not None:
-        await callback.message.edit_reply_markup(reply_markup=None)  # one decision per card
+        await callback.message.edit_reply_markup(reply_markup=None)
     if callback_data.action is SignalAction.IGNORE:
         await sender.send(current_user.chat_id, "Ignored. Nothing was saved or traded.")
         return
-    ctx = _context(callback, current_user, uow, text_handler)
     try:
-        if callback_data.action is SignalAction.FOLLOW:
-            reply = await follow(ctx, parsed)
+        if callback_data.action is SignalAction.EXECUTE:
+            reply = await signal_intents.execute(ctx, parsed, callback_data.token)
+        elif callback_data.action is SignalAction.APPLY:
+            owner = signal_intents.SignalOwner(current_user.id, current_user.user_id) if current_user.user_id else None
+            reply = TextReply(texts.NEEDS_ACCOUNT) if owner is None else await signal_intents.apply_update(
+                ctx, owner, parsed, source=parsed.entities.get(signal_intents.SOURCE_KEY), confirmed=True)
         else:
-            reply, _ = await text_handler.respond(ctx, as_order(parsed))
+            reply = await signal_intents.follow(ctx, parsed)
     except DomainError as error:
+        await uow.rollback()
         reply = TextReply(texts.problem(error.user_message))
     await _send(sender, current_user.chat_id, reply)
 

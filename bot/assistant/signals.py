@@ -1,84 +1,246 @@
-"""Intents: signal (a forwarded or pasted post) and signal_update (a channel's follow-up)."""
+"""Signals in the assistant: the validation card for a read post, its buttons (Execute, Track
+only, Ignore, Edit), channel follow-ups, the /signals list, channel statistics and settings.
+
+"what signals are active?", "my signals" and "how good is <channel>?" have no intent in the NLP
+contract, so ``shortcut`` recognises those few phrases before the parser runs.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.assistant import texts
 from bot.assistant.context import IntentContext, IntentHandler
-from bot.assistant_callbacks import SignalAction, SignalCallback
+from bot.assistant_callbacks import SignalAction, SignalCallback, SignalListAction, SignalListCallback
+from bot.charts import channel_chart
 from bot.html import escape
 from bot.render import signals as render
 from bot.text_handler import TextReply
 from db.repositories.signals import SignalOwner
-from domain.services.signals import InvalidSignal, SignalNotFound
-from domain.signals import TradeSignal
-from nlp.models import COMMAND_TYPE_OF_INTENT, ParsedCommand
+from domain.futures import MarginMode
+from domain.services.signals import SignalNotFound, UserSignalSettings
+from nlp.models import ParsedCommand
+
+SOURCE_KEY = "_source"  # the channel a card's post came from, kept with the offered reading
+
+
+def _owner(ctx: IntentContext) -> SignalOwner | None:
+    return None if ctx.user_id is None else SignalOwner(ctx.message.telegram_user_id, ctx.user_id)
+
+
+def _button(text: str, action: SignalAction, token: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=SignalCallback(action=action, token=token).pack())
 
 
 async def signal(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
-    try:
-        trade_signal = TradeSignal.from_entities(parsed.entities)
-    except (ValueError, ArithmeticError) as error:
-        raise InvalidSignal() from error
+    """The validation card: the post checked against the market and the user's settings."""
+    check = await ctx.services.signals.validate(ctx.uow, ctx.user_id, parsed.entities)
     assert ctx.services.memory is not None  # always set by main.py
-    token = await ctx.services.memory.offer(ctx.message.telegram_user_id, [parsed])
-    buttons = [[
-        InlineKeyboardButton(text="👀 Follow", callback_data=SignalCallback(action=SignalAction.FOLLOW, token=token).pack()),
-        InlineKeyboardButton(text="💱 Trade it", callback_data=SignalCallback(action=SignalAction.TRADE, token=token).pack()),
-        InlineKeyboardButton(text="✖ Ignore", callback_data=SignalCallback(action=SignalAction.IGNORE, token=token).pack()),
-    ]]
-    text = render.understood(trade_signal, confidence=parsed.confidence, source=ctx.message.forwarded_from,
-                             extras=parsed.entities)
+    kept = replace(parsed, entities={**parsed.entities, SOURCE_KEY: ctx.message.forwarded_from})
+    token = await ctx.services.memory.offer(ctx.message.telegram_user_id, [kept])
+    buttons = [
+        [_button("⚡ Execute", SignalAction.EXECUTE, token), _button("👀 Track only", SignalAction.FOLLOW, token)],
+        [_button("✏️ Amount / leverage", SignalAction.EDIT, token), _button("✖ Ignore", SignalAction.IGNORE, token)],
+    ]
+    text = render.card(check, confidence=parsed.confidence, source=ctx.message.forwarded_from)
     return TextReply(text, InlineKeyboardMarkup(inline_keyboard=buttons))
 
 
-async def signal_update(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
-    if ctx.user_id is None:
-        return TextReply(texts.NEEDS_ACCOUNT)
-    owner = SignalOwner(ctx.message.telegram_user_id, ctx.user_id)
-    try:
-        result = await ctx.services.signals.apply_update(ctx.uow, owner, parsed.entities["symbol"], parsed.entities)
-    except SignalNotFound:
-        update = str(parsed.entities.get("update", "update")).replace("_", " ")
-        return TextReply(
-            f"Read a channel follow-up for {escape(parsed.entities['symbol'])} ({escape(update)}), "
-            "but you are not following a signal on it. Forward the original signal post to follow it."
-        )
-    return TextReply(f"✅ {escape(result.message)}")
-
-
 async def follow(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
-    """The Follow button on a signal card."""
-    if ctx.user_id is None:
+    """Track only."""
+    owner = _owner(ctx)
+    if owner is None:
         return TextReply(texts.NEEDS_ACCOUNT)
-    owner = SignalOwner(ctx.message.telegram_user_id, ctx.user_id)
     item = await ctx.services.signals.follow(
-        ctx.uow, owner, parsed.entities, raw_text=parsed.text, source_name=ctx.message.forwarded_from,
+        ctx.uow, owner, parsed.entities, raw_text=parsed.text, source_name=parsed.entities.get(SOURCE_KEY),
         confidence=parsed.confidence, ai_command_id=ctx.ai_command_id,
     )
     return TextReply(render.followed(item))
 
 
-def as_order(parsed: ParsedCommand) -> ParsedCommand:
-    """The Trade-it button: the signal as an order request (limit at the entry nearest the market
-    side, or market for CMP), carrying its stop-loss and first target; the amount is asked for."""
-    entities = parsed.entities
-    order = {"symbol": entities["symbol"], "side": entities["side"], "source": "signal"}
-    entries = entities.get("entries") or []
-    if entries and not entities.get("entry_at_market"):
-        # A long buys at the top of its zone (filled first), a short sells at the bottom.
-        order.update(order_type="limit", price=max(entries) if entities["side"] == "buy" else min(entries))
-    else:
-        order["order_type"] = "market"
-    if entities.get("stop_loss") is not None:
-        order["stop_loss"] = entities["stop_loss"]
-    if entities.get("take_profits"):
-        order["take_profits"] = list(entities["take_profits"])
-    return replace(parsed, intent="place_order", command_type=COMMAND_TYPE_OF_INTENT["place_order"],
-                   entities=order, confidence=1.0)
+async def execute(ctx: IntentContext, parsed: ParsedCommand, token: str) -> TextReply:
+    """Execute: the whole plan on the paper account, named by the card's token (placed once)."""
+    owner = _owner(ctx)
+    if owner is None:
+        return TextReply(texts.NEEDS_ACCOUNT)
+    if not ctx.message.may_trade:
+        return TextReply(texts.TRADING_NOT_ALLOWED)
+    result = await ctx.services.signals.execute(
+        ctx.uow, owner, parsed.entities, token=token, raw_text=parsed.text,
+        source_name=parsed.entities.get(SOURCE_KEY), confidence=parsed.confidence, ai_command_id=ctx.ai_command_id,
+    )
+    return TextReply(render.executed(result))
+
+
+async def signal_update(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    owner = _owner(ctx)
+    if owner is None:
+        return TextReply(texts.NEEDS_ACCOUNT)
+    return await apply_update(ctx, owner, parsed, source=ctx.message.forwarded_from, confirmed=False)
+
+
+async def apply_update(ctx: IntentContext, owner: SignalOwner, parsed: ParsedCommand, *, source: str | None,
+                       confirmed: bool) -> TextReply:
+    symbol = parsed.entities["symbol"]
+    try:
+        result = await ctx.services.signals.apply_update(ctx.uow, owner, symbol, parsed.entities,
+                                                         source_name=source, confirmed=confirmed)
+    except SignalNotFound:
+        update = str(parsed.entities.get("update", "update")).replace("_", " ")
+        return TextReply(
+            f"Read a channel follow-up for {escape(symbol)} ({escape(update)}), but you follow no active signal "
+            "on it. Forward the original signal post to follow it."
+        )
+    if result.needs_confirmation:
+        assert ctx.services.memory is not None
+        kept = replace(parsed, entities={**parsed.entities, SOURCE_KEY: source})
+        token = await ctx.services.memory.offer(ctx.message.telegram_user_id, [kept])
+        buttons = [[_button("✅ Apply", SignalAction.APPLY, token), _button("Skip", SignalAction.IGNORE, token)]]
+        return TextReply(render.update_question(result), InlineKeyboardMarkup(inline_keyboard=buttons))
+    return TextReply(render.update_result(result))
+
+
+async def signal_list(ctx: IntentContext) -> TextReply:
+    owner = _owner(ctx)
+    if owner is None:
+        return TextReply(texts.NEEDS_ACCOUNT)
+    views = await ctx.services.signals.list(ctx.uow, owner)
+    rows = []
+    for view in views:
+        if not view.followed.is_active:
+            continue
+        ref = view.followed.id.hex
+        label = "Close trade" if view.trade is not None and view.followed.track.entry_price is not None else "Stop following"
+        action = SignalListAction.CLOSE if label == "Close trade" else SignalListAction.UNFOLLOW
+        rows.append([InlineKeyboardButton(text=f"{label}: {view.followed.signal.symbol}",
+                                          callback_data=SignalListCallback(action=action, ref=ref).pack())])
+    markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    return TextReply(render.signal_list(views), markup)
+
+
+async def channel_stats(ctx: IntentContext, source: str | None = None) -> TextReply | None:
+    """Statistics of every channel, or of ``source`` (None when no signal came from it: the
+    question was about something else)."""
+    owner = _owner(ctx)
+    if owner is None:
+        return TextReply(texts.NEEDS_ACCOUNT)
+    service = ctx.services.signals
+    stats = await service.channel_stats(ctx.uow, owner, source)
+    if source and not stats:
+        return None
+    settings = await service.settings(ctx.uow, owner.user_id)
+    photo = await asyncio.to_thread(channel_chart, stats) if stats else None
+    return TextReply(render.channel_stats(stats, settings), photo=photo)
+
+
+async def signal_settings(ctx: IntentContext, arguments: str) -> TextReply:
+    if ctx.user_id is None:
+        return TextReply(texts.NEEDS_ACCOUNT)
+    service = ctx.services.signals
+    current = await service.settings(ctx.uow, ctx.user_id)
+    if arguments.strip():
+        try:
+            current = apply_setting_words(current, arguments)
+        except ValueError as error:
+            return TextReply(f"{escape(str(error))}\n\n{render.settings_text(current)}")
+        await service.save_settings(ctx.uow, ctx.user_id, current)
+    return TextReply(render.settings_text(current))
+
+
+def apply_setting_words(settings: UserSignalSettings, arguments: str) -> UserSignalSettings:
+    """``amount 250 leverage 10 split 50/30/20 mode cross breakeven off trail 2 expiry 24
+    entry split followups ask``: any of them, in any order. Raises ``ValueError`` with the reason."""
+    words = arguments.lower().replace(",", " ").split()
+    execution, rules = settings.execution, settings.rules
+    expiry, ask = settings.entry_expiry_hours, settings.ask_before_follow_ups
+    pairs = list(zip(words[::2], words[1::2]))
+    if len(words) % 2:
+        raise ValueError(f"“{words[-1]}” needs a value.")
+    for key, value in pairs:
+        if key in ("amount", "margin"):
+            amount = _number(value, key)
+            if not Decimal(1) <= amount <= Decimal(1_000_000):
+                raise ValueError("The amount per trade must be between 1 and 1,000,000 USDT.")
+            execution = replace(execution, margin_per_trade=amount)
+        elif key == "leverage":
+            leverage = _number(value.rstrip("x"), key)
+            if not Decimal(1) <= leverage <= Decimal(125):
+                raise ValueError("The maximum leverage must be between 1x and 125x.")
+            execution = replace(execution, max_leverage=leverage)
+        elif key == "mode":
+            if value not in tuple(MarginMode):
+                raise ValueError("The margin mode is isolated or cross.")
+            execution = replace(execution, margin_mode=MarginMode(value))
+        elif key == "split":
+            if value == "equal":
+                execution = replace(execution, target_split=())
+            else:
+                shares = tuple(_number(v, key) for v in value.split("/"))
+                if any(s <= 0 for s in shares) or len(shares) > 10:
+                    raise ValueError("The split is up to ten positive shares, e.g. 50/30/20.")
+                execution = replace(execution, target_split=shares)
+        elif key == "entry":
+            if value not in ("split", "edge"):
+                raise ValueError("The entry is “edge” (one limit) or “split” (across the zone).")
+            execution = replace(execution, split_entries=value == "split")
+        elif key == "breakeven":
+            rules = replace(rules, move_stop_to_entry_after_tp1=_switch(value, key))
+        elif key == "trail":
+            rules = replace(rules, trail_after_target=None if value == "off" else int(_number(value, key)))
+        elif key == "expiry":
+            expiry = int(_number(value.rstrip("h"), key))
+            if not 1 <= expiry <= 24 * 30:
+                raise ValueError("The entry expiry is between 1 and 720 hours.")
+        elif key == "followups":
+            if value not in ("ask", "apply"):
+                raise ValueError("Follow-ups are “ask” or “apply”.")
+            ask = value == "ask"
+        else:
+            raise ValueError(f"I do not know the setting “{key}”.")
+    return UserSignalSettings(execution, rules, expiry, ask)
+
+
+def _number(value: str, key: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"“{value}” is not a number for {key}.") from None
+    if not number.is_finite():
+        raise ValueError(f"“{value}” is not a number for {key}.")
+    return number
+
+
+def _switch(value: str, key: str) -> bool:
+    if value not in ("on", "off"):
+        raise ValueError(f"{key} is on or off.")
+    return value == "on"
+
+
+# Phrases the NLP contract has no intent for: checked before the parser runs.
+LIST_PHRASES = re.compile(r"^\s*(what|which)\s+signals\s+(are\s+)?(active|open|running)\??\s*$|^\s*(my|active|open)\s+signals\??\s*$"
+                          r"|^\s*show\s+(me\s+)?my\s+signals\??\s*$", re.IGNORECASE)
+CHANNEL_PHRASE = re.compile(r"^\s*how\s+good\s+is\s+(?P<source>@?[\w .\-]{2,60}?)\s*\??\s*$", re.IGNORECASE)
+CHANNELS_PHRASE = re.compile(r"^\s*(channel|signal)\s+(stats|statistics)\??\s*$", re.IGNORECASE)
+
+
+def shortcut(text: str) -> Callable[[IntentContext], Awaitable[TextReply | None]] | None:
+    """The handler for one of the few signal phrases, if ``text`` is one; a handler returning
+    None leaves the message to the parser."""
+    if LIST_PHRASES.match(text):
+        return signal_list
+    if CHANNELS_PHRASE.match(text):
+        return channel_stats
+    found = CHANNEL_PHRASE.match(text)
+    if found:
+        source = found.group("source").strip()
+        return lambda ctx: channel_stats(ctx, source)
+    return None
 
 
 INTENT_HANDLERS: dict[str, IntentHandler] = {

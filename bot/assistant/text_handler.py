@@ -21,6 +21,7 @@ from dataclasses import replace
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts as bot_texts
+from bot.assistant import signals as signal_intents
 from bot.assistant import texts
 from bot.assistant.context import IntentContext, IntentHandler
 from bot.assistant.dialog import fill_answer, missing_entity, question_for
@@ -71,6 +72,12 @@ class AssistantTextHandler:
     async def handle_text(self, message: IncomingText, uow: TradingUnitOfWork) -> TextReply:  # type: ignore[override]
         if message.user_id is None:  # every command belongs to an account: the /start terms make one
             return TextReply(bot_texts.TERMS_REQUIRED)
+        forwarded = message.forwarded_from is not None
+        shortcut = None if forwarded else signal_intents.shortcut(message.text)
+        if shortcut is not None:
+            reply = await shortcut(IntentContext(message=message, uow=uow, services=self._services, ai_command_id=None))
+            if reply is not None:
+                return reply
         commands = uow.repo(AICommandRepository)
         command = await commands.create(message.text, telegram_user_id=message.telegram_user_id,
                                         user_id=message.user_id)
@@ -78,7 +85,6 @@ class AssistantTextHandler:
         await uow.commit()
         command_id = command.id  # kept: a rollback later in this update expires the ORM object
         started = time.perf_counter()
-        forwarded = message.forwarded_from is not None
         try:
             parsed = await self._services.nlp.parse(message.text, forwarded=forwarded)
         except Exception as error:  # noqa: BLE001 - the parser promises not to raise; record it if it does

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import TelegramUser, TradingPair, TradingSignal
 from domain.enums import OrderSide, SignalSource, SignalType
-from domain.signals import FollowedSignal, TradeSignal
+from domain.signals import FollowedSignal, SignalState, Track, TrackingRules, TradeSignal
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,18 +23,38 @@ class SignalOwner:
     user_id: uuid.UUID
 
 
-def _to_domain(row: TradingSignal) -> FollowedSignal:
-    signal = TradeSignal(
+def _signal(row: TradingSignal) -> TradeSignal:
+    return TradeSignal(
         symbol=row.symbol,
-        side=OrderSide.BUY if row.signal_type is SignalType.BUY else OrderSide.SELL,
+        side=OrderSide.BUY if row.signal_type in (SignalType.BUY, SignalType.STRONG_BUY) else OrderSide.SELL,
         entries=tuple(Decimal(v) for v in row.entry_prices),
         take_profits=tuple(Decimal(v) for v in row.take_profit_levels),
-        stop_loss=row.stop_loss_price,
+        stop_loss=row.stop_loss_price,  # the post's stop (the live one is the track's)
         leverage=row.leverage,
         entry_at_market=bool(row.market_conditions.get("entry_at_market", False)),
         exchange=row.market_conditions.get("exchange"),
+        margin_mode=row.market_conditions.get("margin_mode"),
+        market_type=row.market_conditions.get("market_type"),
     )
-    return FollowedSignal(row.id, signal, row.targets_hit, row.source_name, row.is_active, row.outcome)
+
+
+def _track(row: TradingSignal) -> Track:
+    live_stop = row.market_conditions.get("live_stop")
+    return Track(
+        state=row.state, targets_hit=row.targets_hit,
+        stop=Decimal(live_stop) if live_stop is not None else row.stop_loss_price,
+        entry_price=row.entry_fill_price, entered_at=row.entered_at, closed_at=row.closed_at,
+        exit_price=row.exit_price, outcome=row.outcome, valid_until=row.valid_until,
+    )
+
+
+def _to_domain(row: TradingSignal) -> FollowedSignal:
+    rules = TrackingRules(
+        move_stop_to_entry_after_tp1=bool(row.tracking_rules.get("move_stop_to_entry_after_tp1", True)),
+        trail_after_target=row.tracking_rules.get("trail_after_target"),
+    )
+    return FollowedSignal(row.id, _signal(row), _track(row), row.source_name, row.created_at, rules,
+                          row.executed_at, row.execution)
 
 
 # Where a pair is created for a signal before any exchange described it.
@@ -84,6 +106,8 @@ class TradingSignalRepository:
         strength: Decimal,
         confidence: Decimal,
         ai_command_id: uuid.UUID | None,
+        rules: TrackingRules,
+        valid_until: datetime,
     ) -> FollowedSignal:
         row = TradingSignal(
             user_id=owner.user_id,
@@ -104,12 +128,33 @@ class TradingSignalRepository:
             stop_loss_price=signal.stop_loss,
             leverage=signal.leverage,
             raw_text=raw_text,
-            market_conditions={"entry_at_market": signal.entry_at_market, "exchange": signal.exchange},
+            market_conditions={"entry_at_market": signal.entry_at_market, "exchange": signal.exchange,
+                               "margin_mode": signal.margin_mode, "market_type": signal.market_type},
+            tracking_rules={"move_stop_to_entry_after_tp1": rules.move_stop_to_entry_after_tp1,
+                            "trail_after_target": rules.trail_after_target},
+            valid_until=valid_until,
         )
         self._session.add(row)
         await self._session.flush()
         await self._session.refresh(row)
         return _to_domain(row)
+
+    async def get(self, owner_user_id: uuid.UUID, signal_id: uuid.UUID, *, for_update: bool = False) -> FollowedSignal | None:
+        query = select(TradingSignal).where(TradingSignal.id == signal_id, TradingSignal.user_id == owner_user_id)
+        if for_update:
+            query = query.with_for_update()
+        row = await self._session.scalar(query)
+        return None if row is None else _to_domain(row)
+
+    async def list_for(self, owner: SignalOwner, *, closed_limit: int = 5) -> list[FollowedSignal]:
+        """The user's active signals, newest first, then the latest few that ended."""
+        base = select(TradingSignal).where(TradingSignal.user_id == owner.user_id,
+                                           TradingSignal.source == SignalSource.FORWARDED_POST)
+        active = await self._session.scalars(base.where(TradingSignal.is_active.is_(True))
+                                             .order_by(TradingSignal.created_at.desc()))
+        ended = await self._session.scalars(base.where(TradingSignal.is_active.is_(False))
+                                            .order_by(TradingSignal.updated_at.desc()).limit(closed_limit))
+        return [_to_domain(r) for r in [*active, *ended]]
 
     async def list_active(self, owner: SignalOwner, symbol: str | None = None) -> list[FollowedSignal]:
         query = select(TradingSignal).where(
@@ -139,23 +184,45 @@ class TradingSignalRepository:
         )
         return list(rows)
 
-    async def record_progress(
-        self,
-        signal_id: uuid.UUID,
-        *,
-        targets_hit: int | None = None,
-        outcome: str | None = None,
-        move_percent: Decimal | None = None,
-        is_active: bool | None = None,
-        stop_loss: Decimal | None = None,
-    ) -> None:
-        values = {
-            "targets_hit": targets_hit,
-            "outcome": outcome,
-            "actual_outcome": None if move_percent is None else _outcome_percent(move_percent),
-            "is_active": is_active,
-            "stop_loss_price": stop_loss,
-        }
-        changes = {k: v for k, v in values.items() if v is not None}
-        if changes:
-            await self._session.execute(update(TradingSignal).where(TradingSignal.id == signal_id).values(**changes))
+    async def save_track(self, signal_id: uuid.UUID, track: Track, *, actual_outcome: Decimal | None = None,
+                         accuracy_score: Decimal | None = None, result_r: Decimal | None = None) -> None:
+        row = await self._session.get(TradingSignal, signal_id)
+        assert row is not None
+        row.state, row.targets_hit, row.outcome = str(track.state), track.targets_hit, track.outcome
+        row.entry_fill_price, row.entered_at = track.entry_price, track.entered_at
+        row.exit_price, row.closed_at = track.exit_price, track.closed_at
+        row.is_active = not track.is_final
+        if track.state == SignalState.EXPIRED:
+            row.expired_at = track.closed_at
+        if track.stop is not None and track.stop != row.stop_loss_price:
+            row.market_conditions = {**row.market_conditions, "live_stop": str(track.stop)}
+        if actual_outcome is not None:
+            row.actual_outcome = _outcome_percent(actual_outcome)
+        if accuracy_score is not None:
+            row.accuracy_score = accuracy_score
+        if result_r is not None:
+            row.result_r = max(Decimal("-999999"), min(Decimal("999999"), result_r)).quantize(Decimal("0.0001"))
+        await self._session.flush()
+
+    async def mark_executed(self, signal_id: uuid.UUID, execution: dict[str, Any], at: datetime) -> None:
+        await self._session.execute(update(TradingSignal).where(TradingSignal.id == signal_id)
+                                    .values(execution=execution, executed_at=at))
+
+    async def latest_from_source(self, owner: SignalOwner, source_name: str | None, symbol: str) -> FollowedSignal | None:
+        """The user's most recent active signal on ``symbol`` from that channel (any channel if unknown)."""
+        query = select(TradingSignal).where(TradingSignal.user_id == owner.user_id, TradingSignal.symbol == symbol,
+                                            TradingSignal.is_active.is_(True))
+        if source_name:
+            query = query.where(TradingSignal.source_name == source_name)
+        row = await self._session.scalar(query.order_by(TradingSignal.created_at.desc()).limit(1).with_for_update())
+        return None if row is None else _to_domain(row)
+
+    async def ended_by_source(self, owner: SignalOwner, source_name: str | None = None) -> list[FollowedSignal]:
+        """Every forwarded signal of the user, oldest first, for statistics per channel."""
+        query = select(TradingSignal).where(TradingSignal.user_id == owner.user_id,
+                                            TradingSignal.source == SignalSource.FORWARDED_POST)
+        if source_name:
+            names = {source_name.lower(), "@" + source_name.lower().lstrip("@")}
+            query = query.where(func.lower(TradingSignal.source_name).in_(names))
+        rows = await self._session.scalars(query.order_by(TradingSignal.created_at))
+        return [_to_domain(r) for r in rows]

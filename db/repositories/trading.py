@@ -216,7 +216,7 @@ class OrderRepository:
         rows = await self._session.scalars(
             select(TradingPair.symbol)
             .join(OrderRow, OrderRow.trading_pair_id == TradingPair.id)
-            .where(OrderRow.status.in_(OPEN_STATUSES))
+            .where(OrderRow.status.in_(OPEN_STATUSES), OrderRow.source != OrderSource.SIGNAL.value)
             .distinct()
         )
         return list(rows)
@@ -241,6 +241,7 @@ class OrderRepository:
                 TradingPair.symbol == symbol,
                 PortfolioRow.is_paper,
                 OrderRow.status.in_(OPEN_STATUSES),
+                OrderRow.source != OrderSource.SIGNAL.value,  # a signal's orders are filled by its trade book
                 or_(
                     OrderRow.expires_at <= now,
                     and_(rests_as_limit, or_(and_(is_buy, OrderRow.price >= price), and_(is_sell, OrderRow.price <= price))),
@@ -393,7 +394,9 @@ class PositionRepository:
         )
 
     async def open_for(self, portfolio_id: uuid.UUID, symbol: str, *, for_update: bool = False) -> Position | None:
-        statement = self._select_open().where(PositionRow.portfolio_id == portfolio_id, TradingPair.symbol == symbol)
+        # A signal's position belongs to its trade book (closed from /signals), not to manual orders.
+        statement = self._select_open().where(PositionRow.portfolio_id == portfolio_id, TradingPair.symbol == symbol,
+                                              PositionRow.signal_id.is_(None))
         if for_update:
             statement = statement.with_for_update(of=PositionRow)
         row = (await self._session.execute(statement)).one_or_none()

@@ -1,30 +1,51 @@
-"""Following forwarded trade signals: save them, watch the price, apply channel follow-ups.
+"""Signals end to end: check a read signal against the market, follow it, execute it on the paper
+spot or futures account, track it by price, apply the channel's follow-ups, report per channel.
 
-A followed signal notifies its user when a take-profit or the stop-loss is reached. Each event is
-recorded and queued in one transaction, with a dedup key per signal and event, so a re-run check
-never announces the same target twice.
+Every tick runs in one transaction: the signal's state, its trade's orders, position, fills and
+balances, and the user's notifications (deduplicated per signal and transition) land together,
+so a re-run tick never announces the same transition twice.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from domain import futures
 from domain.alerts import NotificationQueue
-from domain.errors import DomainError
+from domain.enums import OrderSide
+from domain.errors import DomainError, UnknownSymbol
+from domain.futures import MarginMode
+from domain.models import Market, Portfolio, Wallet
+from domain.numbers import HUNDRED, ZERO, money
+from domain.ports import Clock, MarketDataPort, utc_now
+from domain.services.portfolio import PortfolioService
+from domain.signal_trade import ExecutionSettings, LegKind, SignalTrade, TradeFill, plan_trade, target_shares
 from domain.signals import (
     FollowedSignal,
     SignalEvent,
     SignalEventKind,
+    SignalState,
+    Track,
+    TrackingRules,
     TradeSignal,
-    pnl_percent,
-    price_move_percent,
-    progress,
+    accuracy,
+    advance,
+    favourable_move_percent,
+    finish,
+    result_percent,
+    result_r,
+    reward_risk,
     setup_strength,
 )
+
+NOTIFICATION_TYPE = "signal_update"
+FAR_FROM_MARKET_PERCENT = Decimal(5)
+PAPER_EXCHANGE = "paper"
 
 
 class SignalNotFound(DomainError):
@@ -35,23 +56,89 @@ class InvalidSignal(DomainError):
     default_message = "That post does not read as a complete signal (it needs a pair and a direction)."
 
 
+@dataclass(frozen=True, slots=True)
+class UserSignalSettings:
+    execution: ExecutionSettings = field(default_factory=ExecutionSettings)
+    rules: TrackingRules = field(default_factory=TrackingRules)
+    entry_expiry_hours: int = 48
+    ask_before_follow_ups: bool = False
+
+
 class SignalStore(Protocol):
     async def add(self, owner: Any, signal: TradeSignal, *, source_name: str | None, raw_text: str | None,
-                  strength: Decimal, confidence: Decimal, ai_command_id: uuid.UUID | None) -> FollowedSignal: ...
-    async def list_active(self, owner: Any, symbol: str | None = None) -> list[FollowedSignal]: ...
+                  strength: Decimal, confidence: Decimal, ai_command_id: uuid.UUID | None, rules: TrackingRules,
+                  valid_until: datetime) -> FollowedSignal: ...
+    async def get(self, owner_user_id: uuid.UUID, signal_id: uuid.UUID, *, for_update: bool = False) -> FollowedSignal | None: ...
+    async def list_for(self, owner: Any) -> list[FollowedSignal]: ...
     async def active_for_symbol(self, symbol: str) -> list[tuple[FollowedSignal, Any]]: ...
     async def watched_symbols(self) -> list[str]: ...
-    async def record_progress(self, signal_id: uuid.UUID, *, targets_hit: int | None = None,
-                              outcome: str | None = None, move_percent: Decimal | None = None,
-                              is_active: bool | None = None, stop_loss: Decimal | None = None) -> None: ...
+    async def save_track(self, signal_id: uuid.UUID, track: Track, *, actual_outcome: Decimal | None = None,
+                         accuracy_score: Decimal | None = None, result_r: Decimal | None = None) -> None: ...
+    async def mark_executed(self, signal_id: uuid.UUID, execution: dict[str, Any], at: datetime) -> None: ...
+    async def latest_from_source(self, owner: Any, source_name: str | None, symbol: str) -> FollowedSignal | None: ...
+    async def ended_by_source(self, owner: Any, source_name: str | None = None) -> list[FollowedSignal]: ...
+
+
+class SignalTradeStore(Protocol):
+    async def futures_portfolio(self, user_id: uuid.UUID, quote: str, starting_balance: Decimal) -> Portfolio: ...
+    async def add(self, trade: SignalTrade, *, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,
+                  token: str, at: datetime) -> None: ...
+    async def load(self, signal_id: uuid.UUID, execution: Mapping[str, Any]) -> SignalTrade: ...
+    async def save(self, trade: SignalTrade, fills: list[TradeFill], *, signal_id: uuid.UUID, user_id: uuid.UUID,
+                   portfolio_id: uuid.UUID, token: str, at: datetime, mark_price: Decimal | None = None) -> None: ...
+
+
+class SignalSettingsStore(Protocol):
+    async def get(self, user_id: uuid.UUID) -> UserSignalSettings: ...
+    async def save(self, user_id: uuid.UUID, settings: UserSignalSettings) -> None: ...
 
 
 class SignalsUnitOfWork(Protocol):
     @property
     def signals(self) -> SignalStore: ...
     @property
+    def signal_trades(self) -> SignalTradeStore: ...
+    @property
+    def signal_settings(self) -> SignalSettingsStore: ...
+    @property
     def notifications(self) -> NotificationQueue: ...
+    @property
+    def balances(self) -> Any: ...
+    @property
+    def pairs(self) -> Any: ...
+    @property
+    def portfolios(self) -> Any: ...
     async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SignalCheck:
+    """The validation card's figures: the signal against the market and the user's settings."""
+
+    signal: TradeSignal
+    pair_found: bool
+    price: Decimal | None
+    zone: str  # inside | above | below | market | unknown
+    zone_distance_percent: Decimal | None
+    reference_entry: Decimal | None
+    reward_risk: tuple[Decimal | None, ...]
+    stop_distance_percent: Decimal | None
+    market_type: str
+    leverage: Decimal
+    margin_mode: str
+    margin_per_trade: Decimal
+    liquidation_price: Decimal | None
+    stop_beyond_liquidation: bool
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Execution:
+    followed: FollowedSignal
+    trade: SignalTrade
+    fills: tuple[TradeFill, ...]
+    price: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,123 +146,509 @@ class SignalUpdateResult:
     followed: FollowedSignal
     update: str
     message: str
+    changes: tuple[str, ...] = ()  # what changed in the user's paper trade
+    needs_confirmation: bool = False  # the user asked to approve follow-ups on executed trades
+
+
+@dataclass(frozen=True, slots=True)
+class SignalView:
+    followed: FollowedSignal
+    price: Decimal | None
+    result_percent: Decimal | None  # from the real entry, no leverage
+    trade: SignalTrade | None
+    unrealized_pnl: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStats:
+    source: str
+    signals: int
+    entered: int
+    tp1: int
+    all_targets: int
+    stopped: int
+    expired: int
+    open: int
+    average_r: Decimal | None
+    simulated_pnl: Decimal  # executing every entered signal with the user's settings, in USDT
+    simulated_percent: Decimal  # of the margin put in
+
+    def rate(self, count: int, of: int | None = None) -> Decimal:
+        whole = self.signals if of is None else of
+        return Decimal(count) * HUNDRED / whole if whole else ZERO
 
 
 class SignalService:
-    async def follow(
+    def __init__(
         self,
-        uow: SignalsUnitOfWork,
-        owner: Any,
-        entities: Mapping[str, Any],
+        market_data: MarketDataPort,
+        portfolios: PortfolioService,
         *,
-        raw_text: str | None = None,
-        source_name: str | None = None,
-        confidence: float = 1.0,
-        ai_command_id: uuid.UUID | None = None,
-    ) -> FollowedSignal:
-        """``confidence``: how sure the parser was of its reading (1 for entities given directly)."""
+        futures_starting_balance: Decimal = Decimal(10000),
+        futures_quote: str = "USDT",
+        clock: Clock = utc_now,
+    ) -> None:
+        self._market_data = market_data
+        self._portfolios = portfolios
+        self._futures_starting_balance = futures_starting_balance
+        self._futures_quote = futures_quote
+        self._clock = clock
+
+    # --- the card ------------------------------------------------------------------------
+
+    async def validate(self, uow: SignalsUnitOfWork, user_id: uuid.UUID | None, entities: Mapping[str, Any]) -> SignalCheck:
+        signal = _read(entities)
+        settings = await uow.signal_settings.get(user_id) if user_id else UserSignalSettings()
+        warnings: list[str] = []
         try:
-            signal = TradeSignal.from_entities(entities)
-        except (ValueError, ArithmeticError) as error:
-            raise InvalidSignal() from error
-        followed = await uow.signals.add(
-            owner, signal, source_name=source_name, raw_text=raw_text,
-            strength=setup_strength(signal), confidence=Decimal(str(round(min(max(confidence, 0.0), 1.0), 2))),
-            ai_command_id=ai_command_id,
-        )
+            market: Market | None = await self._market_data.market(signal.symbol)
+            price: Decimal | None = (await self._market_data.ticker(signal.symbol)).last
+        except UnknownSymbol:
+            market, price = None, None
+            warnings.append(f"{signal.symbol} is not listed on the configured market.")
+        zone, distance = _zone(signal, price)
+        entry = price if signal.entry_at_market else signal.near_edge
+        if zone in ("above", "below") and distance is not None and distance > FAR_FROM_MARKET_PERCENT:
+            warnings.append(f"The entry is {distance:.1f}% from the market: it may never fill (it expires after "
+                            f"{settings.entry_expiry_hours} h).")
+        warnings += _shape_warnings(signal, entry)
+        rr = tuple(reward_risk(signal, entry, tp) if entry else None for tp in signal.take_profits)
+        stop_distance = None
+        if entry and signal.stop_loss is not None:
+            stop_distance = abs(entry - signal.stop_loss) / entry * HUNDRED
+        execution = settings.execution
+        leverage, liquidation, beyond = Decimal(1), None, False
+        mode = execution.margin_mode.value
+        if signal.is_futures:
+            wanted = min(signal.leverage or Decimal(1), execution.max_leverage)
+            leverage = max(Decimal(1), min(wanted, futures.max_leverage(signal.symbol, execution.margin_per_trade * wanted)))
+            if signal.leverage and leverage < signal.leverage:
+                warnings.append(f"Leverage capped at {leverage.normalize():f}x (the post says "
+                                f"{signal.leverage.normalize():f}x; your maximum is in /signalsettings).")
+            if signal.margin_mode in tuple(MarginMode):
+                mode = str(signal.margin_mode)
+            if entry:
+                size = execution.margin_per_trade * leverage / entry
+                backing = execution.margin_per_trade if mode == MarginMode.ISOLATED else self._futures_starting_balance
+                liquidation = money(futures.liquidation_price(signal.symbol, signal.side, size, entry, backing))
+                if liquidation > 0 and signal.stop_loss is not None:
+                    beyond = futures.liquidated(signal.side, liquidation, signal.stop_loss)
+                    if beyond:
+                        warnings.append("The stop sits beyond the liquidation price: the position would be "
+                                        "liquidated before the stop is reached.")
+        elif signal.side is OrderSide.SELL:
+            warnings.append("A spot short cannot be executed: track it, or forward it as a futures signal.")
+        return SignalCheck(signal, market is not None, price, zone, distance, entry, rr, stop_distance,
+                           "futures" if signal.is_futures else "spot", leverage, mode, execution.margin_per_trade,
+                           liquidation, beyond, tuple(warnings))
+
+    # --- follow and execute --------------------------------------------------------------
+
+    async def follow(
+        self, uow: SignalsUnitOfWork, owner: Any, entities: Mapping[str, Any], *, raw_text: str | None = None,
+        source_name: str | None = None, confidence: float = 1.0, ai_command_id: uuid.UUID | None = None,
+    ) -> FollowedSignal:
+        """Track the signal by price (no trade). ``confidence``: how sure the parser was of its reading."""
+        followed = await self._add(uow, owner, _read(entities), raw_text, source_name, confidence, ai_command_id)
         await uow.commit()
         return followed
 
-    async def list(self, uow: SignalsUnitOfWork, owner: Any) -> list[FollowedSignal]:
-        return await uow.signals.list_active(owner)
+    async def execute(
+        self, uow: SignalsUnitOfWork, owner: Any, entities: Mapping[str, Any], *, token: str,
+        raw_text: str | None = None, source_name: str | None = None, confidence: float = 1.0,
+        ai_command_id: uuid.UUID | None = None,
+    ) -> Execution:
+        """Follow the signal and place its trade on the paper account: entries, one take-profit
+        per target, the stop. ``token`` (the card's) names the orders: a second tap on the same
+        card raises ``AlreadyConfirmed`` and places nothing."""
+        signal = _read(entities)
+        settings = await uow.signal_settings.get(owner.user_id)
+        market = await self._market_data.market(signal.symbol)
+        price = (await self._market_data.ticker(signal.symbol)).last
+        trade = plan_trade(signal, settings.execution, market, price)
+        if trade.is_futures:
+            portfolio = await uow.signal_trades.futures_portfolio(owner.user_id, self._futures_quote,
+                                                                  self._futures_starting_balance)
+        else:
+            portfolio = await self._portfolios.ensure_default(uow, owner.user_id)  # type: ignore[arg-type]
+        followed = await self._add(uow, owner, signal, raw_text, source_name, confidence, ai_command_id)
+        now = self._clock()
+        await uow.pairs.ensure(market, PAPER_EXCHANGE)
+        wallet = await uow.balances.lock_wallet(portfolio.id, [market.base, market.quote])
+        for leg in trade.legs_of(LegKind.ENTRY):
+            if leg.price is not None:
+                leg.reserved = trade.reserve_for(leg, leg.price)
+                wallet[market.quote].lock(leg.reserved)  # InsufficientFunds: nothing is stored
+        if not trade.legs_of(LegKind.ENTRY)[0].price:
+            needed = trade.reserve_for(trade.legs_of(LegKind.ENTRY)[0], price)
+            if needed > wallet[market.quote].free:
+                wallet[market.quote].lock(needed)  # raises InsufficientFunds with the figures
+        await uow.signal_trades.add(trade, signal_id=followed.id, user_id=owner.user_id, portfolio_id=portfolio.id,
+                                    token=token, at=now)
+        execution = {
+            "token": token, "user_id": str(owner.user_id), "portfolio_id": str(portfolio.id), "symbol": market.symbol, "base": market.base,
+            "quote": market.quote, "side": signal.side.value, "market_type": trade.market_type.value,
+            "margin_mode": trade.margin_mode.value, "leverage": str(trade.leverage),
+            "maker_fee": str(trade.maker_fee), "taker_fee": str(trade.taker_fee),
+            "margin_per_trade": str(settings.execution.margin_per_trade),
+        }
+        await uow.signals.mark_executed(followed.id, execution, now)
+        followed = replace(followed, execution=execution, executed_at=now)
+        fills = trade.on_price(price, now, wallet)
+        track = followed.track
+        advance(signal, track, price, now, followed.rules)
+        await uow.signal_trades.save(trade, fills, signal_id=followed.id, user_id=owner.user_id,
+                                     portfolio_id=portfolio.id, token=token, at=now, mark_price=price)
+        await uow.signals.save_track(followed.id, track)
+        await uow.balances.save(portfolio.id, wallet)
+        await uow.commit()
+        return Execution(followed, trade, tuple(fills), price)
 
-    async def check(self, uow: SignalsUnitOfWork, symbol: str, price: Decimal) -> list[tuple[FollowedSignal, SignalEvent]]:
-        fired: list[tuple[FollowedSignal, SignalEvent]] = []
-        for followed, owner in await uow.signals.active_for_symbol(symbol):
-            events = progress(followed.signal, followed.targets_hit, price)
-            if not events:
-                continue
-            await self._record(uow, followed, events)
-            for event in events:
-                await uow.notifications.enqueue(
-                    owner.telegram_user_id, "signal_update", _payload(followed, event), user_id=owner.user_id,
-                    dedup_key=f"signal:{followed.id}:{event.kind}:{event.target_index or 0}",
-                )
-                fired.append((followed, event))
-        if fired:
-            await uow.commit()
-        return fired
-
-    async def _record(self, uow: SignalsUnitOfWork, followed: FollowedSignal, events: list[SignalEvent]) -> None:
-        last = events[-1]
-        move = price_move_percent(followed.signal, last.price)
-        if last.kind is SignalEventKind.STOP_HIT:
-            await uow.signals.record_progress(followed.id, outcome="sl_hit", move_percent=move, is_active=False)
-            return
-        hit = last.target_index or followed.targets_hit
-        finished = hit >= len(followed.signal.take_profits)
-        await uow.signals.record_progress(
-            followed.id, targets_hit=hit, outcome="all_targets" if finished else f"tp{hit}_hit",
-            move_percent=move, is_active=not finished,
+    async def _add(self, uow: SignalsUnitOfWork, owner: Any, signal: TradeSignal, raw_text: str | None,
+                   source_name: str | None, confidence: float, ai_command_id: uuid.UUID | None) -> FollowedSignal:
+        settings = await uow.signal_settings.get(owner.user_id)
+        return await uow.signals.add(
+            owner, signal, source_name=source_name, raw_text=raw_text, strength=setup_strength(signal),
+            confidence=Decimal(str(round(min(max(confidence, 0.0), 1.0), 2))), ai_command_id=ai_command_id,
+            rules=settings.rules, valid_until=self._clock() + timedelta(hours=settings.entry_expiry_hours),
         )
 
-    async def apply_update(
-        self, uow: SignalsUnitOfWork, owner: Any, symbol: str, entities: Mapping[str, Any]
-    ) -> SignalUpdateResult:
-        """A channel's follow-up post (TP hit, stop hit, stop moved, closed, cancelled)."""
-        matches = await uow.signals.list_active(owner, symbol)
-        if not matches:
-            raise SignalNotFound()
-        followed = matches[0]  # the most recent one on that pair
-        update = str(entities.get("update", ""))
+    # --- prices --------------------------------------------------------------------------
+
+    async def watched_symbols(self, uow: SignalsUnitOfWork) -> list[str]:
+        return await uow.signals.watched_symbols()
+
+    async def on_price(self, uow: SignalsUnitOfWork, symbol: str, price: Decimal) -> list[tuple[FollowedSignal, SignalEvent]]:
+        """Move every active signal on ``symbol`` (and its trade) by one price; notify each transition once."""
+        now = self._clock()
+        fired: list[tuple[FollowedSignal, SignalEvent]] = []
+        for followed, owner in await uow.signals.active_for_symbol(symbol):
+            track = followed.track
+            events = advance(followed.signal, track, price, now, followed.rules)
+            trade, fills = None, []
+            if followed.execution is not None:
+                trade, fills = await self._trade_tick(uow, followed, track, events, price, now)
+            if not events and not fills:
+                continue
+            await self._save_track(uow, followed, track)
+            for event in events:
+                await self._notify(uow, owner, followed, track, event, trade, fills)
+                fired.append((followed, event))
+        await uow.commit()
+        return fired
+
+    async def _trade_tick(self, uow: SignalsUnitOfWork, followed: FollowedSignal, track: Track,
+                          events: list[SignalEvent], price: Decimal, now: datetime) -> tuple[SignalTrade, list[TradeFill]]:
+        execution = followed.execution
+        assert execution is not None
+        trade = await uow.signal_trades.load(followed.id, execution)
+        portfolio_id = uuid.UUID(execution["portfolio_id"])
+        wallet = await uow.balances.lock_wallet(portfolio_id, [trade.base, trade.quote])
+        if track.stop is not None:
+            trade.move_stop(track.stop)
+        if track.state == SignalState.EXPIRED:
+            trade.cancel_open(now, wallet)
+            fills: list[TradeFill] = []
+        else:
+            fills = trade.on_price(price, now, wallet)
+        if trade.liquidated and not track.is_final:
+            finish(track, SignalState.CLOSED, "liquidated", trade.liquidation_price, now)
+            events.append(SignalEvent(SignalEventKind.LIQUIDATED, trade.liquidation_price, level=trade.liquidation_price))
+        elif track.is_final and not trade.closed:
+            fills += trade.close_at_market(price, now, wallet)  # e.g. a rounding remainder
+        await uow.signal_trades.save(trade, fills, signal_id=followed.id, user_id=uuid.UUID(execution["user_id"]),
+                                     portfolio_id=portfolio_id, token=execution["token"], at=now, mark_price=price)
+        await uow.balances.save(portfolio_id, wallet)
+        return trade, fills
+
+    async def _save_track(self, uow: SignalsUnitOfWork, followed: FollowedSignal, track: Track) -> None:
+        if not track.is_final or track.exit_price is None:
+            await uow.signals.save_track(followed.id, track)
+            return
         signal = followed.signal
-        if update == "tp_hit" or entities.get("all_targets"):
-            hit = len(signal.take_profits) if entities.get("all_targets") else int(entities.get("target_index") or 1)
-            hit = max(hit, followed.targets_hit)
-            finished = hit >= len(signal.take_profits) > 0
-            level = signal.take_profits[min(hit, len(signal.take_profits)) - 1] if signal.take_profits else None
-            await uow.signals.record_progress(
-                followed.id, targets_hit=hit, outcome="all_targets" if finished else f"tp{hit}_hit",
-                move_percent=None if level is None else price_move_percent(signal, level), is_active=not finished,
-            )
-            message = f"Target {hit} of {len(signal.take_profits) or '?'} reached on {symbol}."
-        elif update == "sl_hit":
-            move = None if signal.stop_loss is None else price_move_percent(signal, signal.stop_loss)
-            await uow.signals.record_progress(followed.id, outcome="sl_hit", move_percent=move, is_active=False)
-            message = f"Stop-loss hit on {symbol}: no longer following it."
-        elif update == "move_sl":
-            new_stop = signal.average_entry if entities.get("to_breakeven") else _decimal(entities.get("stop_loss"))
+        await uow.signals.save_track(
+            followed.id, track, actual_outcome=result_percent(signal, track, track.exit_price),
+            accuracy_score=accuracy(signal, track), result_r=result_r(signal, track, track.exit_price),
+        )
+
+    async def _notify(self, uow: SignalsUnitOfWork, owner: Any, followed: FollowedSignal, track: Track,
+                      event: SignalEvent, trade: SignalTrade | None, fills: list[TradeFill]) -> None:
+        await uow.notifications.enqueue(
+            owner.telegram_user_id, NOTIFICATION_TYPE, _payload(followed, track, event, trade, fills),
+            user_id=owner.user_id, dedup_key=f"signal:{followed.id}:{event.kind}:{event.target_index or 0}",
+        )
+
+    # --- the user's and the channel's changes --------------------------------------------
+
+    async def apply_update(
+        self, uow: SignalsUnitOfWork, owner: Any, symbol: str, entities: Mapping[str, Any], *,
+        source_name: str | None = None, confirmed: bool = False,
+    ) -> SignalUpdateResult:
+        """A channel's follow-up post (stop moved, breakeven, close, cancel, TP reached) applied to
+        the user's latest active signal on that pair from the same channel."""
+        followed = await uow.signals.latest_from_source(owner, source_name, symbol)
+        if followed is None and source_name:
+            followed = await uow.signals.latest_from_source(owner, None, symbol)
+        if followed is None:
+            raise SignalNotFound()
+        update = str(entities.get("update", ""))
+        settings = await uow.signal_settings.get(owner.user_id)
+        changes_orders = followed.execution is not None and update in ("move_sl", "close", "cancel")
+        if changes_orders and settings.ask_before_follow_ups and not confirmed:
+            return SignalUpdateResult(followed, update, _describe_update(symbol, update, entities), needs_confirmation=True)
+        track, signal, now = followed.track, followed.signal, self._clock()
+        if update == "move_sl":
+            new_stop = track.entry_price or signal.near_edge if entities.get("to_breakeven") else _decimal(entities.get("stop_loss"))
             if new_stop is None:
                 raise InvalidSignal("The follow-up moves the stop but gives no price.")
-            await uow.signals.record_progress(followed.id, stop_loss=new_stop)
-            message = f"Stop-loss on {symbol} moved to {new_stop.normalize():f}."
+            track.stop = new_stop
+            changes = await self._apply_to_trade(uow, followed, lambda t, w, p: _move_stop(t, new_stop))
+            message = f"Stop on {symbol} moved to {new_stop.normalize():f}."
         elif update in ("close", "cancel"):
-            await uow.signals.record_progress(followed.id, outcome="closed" if update == "close" else "cancelled",
-                                              is_active=False)
-            message = f"Signal on {symbol} {'closed' if update == 'close' else 'cancelled'} by the channel."
-        elif update == "entry_filled":
-            message = f"Entry filled on {symbol}."
+            price = (await self._market_data.ticker(symbol)).last
+            entered = track.entry_price is not None
+            state = SignalState.CLOSED if entered else SignalState.CANCELLED
+            outcome = "closed" if entered else "cancelled"
+            finish(track, state, outcome, price if entered else None, now)
+            changes = await self._apply_to_trade(uow, followed, lambda t, w, p: _close(t, w, p, now))
+            message = (f"{symbol} closed by the channel at about {price.normalize():f}." if entered
+                       else f"{symbol} cancelled by the channel before its entry.")
+        elif update in ("tp_hit", "sl_hit", "entry_filled"):
+            what = {"tp_hit": f"target {entities.get('target_index') or ''} reached".replace("  ", " "),
+                    "sl_hit": "stop hit", "entry_filled": "entry filled"}[update]
+            message = (f"The channel says {what} on {symbol}. I track it by the market price: it stands at "
+                       f"{_state_label(track, signal)}.")
+            changes = ()
         else:
             raise InvalidSignal("I could not tell what this follow-up changes.")
+        await self._save_track(uow, followed, track)
         await uow.commit()
-        return SignalUpdateResult(followed, update, message)
+        return SignalUpdateResult(followed, update, message, tuple(changes))
+
+    async def close(self, uow: SignalsUnitOfWork, owner: Any, signal_id: uuid.UUID) -> SignalUpdateResult:
+        """The user's close: an executed trade is closed at market; a tracked one stops being followed."""
+        followed = await uow.signals.get(owner.user_id, signal_id, for_update=True)
+        if followed is None or not followed.is_active:
+            raise SignalNotFound("That signal is no longer active.")
+        track, now = followed.track, self._clock()
+        price = (await self._market_data.ticker(followed.signal.symbol)).last
+        entered = track.entry_price is not None
+        finish(track, SignalState.CLOSED if entered else SignalState.CANCELLED, "closed" if entered else "cancelled",
+               price if entered else None, now)
+        changes = await self._apply_to_trade(uow, followed, lambda t, w, p: _close(t, w, p, now))
+        await self._save_track(uow, followed, track)
+        await uow.commit()
+        symbol = followed.signal.symbol
+        message = f"{symbol}: closed at about {price.normalize():f}." if entered else f"{symbol}: no longer followed."
+        return SignalUpdateResult(followed, "close", message, tuple(changes))
+
+    async def _apply_to_trade(self, uow: SignalsUnitOfWork, followed: FollowedSignal, change: Any) -> list[str]:
+        execution = followed.execution
+        if execution is None:
+            return []
+        trade = await uow.signal_trades.load(followed.id, execution)
+        if trade.closed:
+            return []
+        portfolio_id = uuid.UUID(execution["portfolio_id"])
+        wallet = await uow.balances.lock_wallet(portfolio_id, [trade.base, trade.quote])
+        price = (await self._market_data.ticker(trade.symbol)).last
+        fills, changes = change(trade, wallet, price)
+        await uow.signal_trades.save(trade, fills, signal_id=followed.id, user_id=uuid.UUID(execution["user_id"]),
+                                     portfolio_id=portfolio_id, token=execution["token"], at=self._clock(),
+                                     mark_price=price)
+        await uow.balances.save(portfolio_id, wallet)
+        return changes
+
+    async def settings(self, uow: SignalsUnitOfWork, user_id: uuid.UUID) -> UserSignalSettings:
+        return await uow.signal_settings.get(user_id)
+
+    async def save_settings(self, uow: SignalsUnitOfWork, user_id: uuid.UUID, settings: UserSignalSettings) -> None:
+        await uow.signal_settings.save(user_id, settings)
+        await uow.commit()
+
+    # --- views ---------------------------------------------------------------------------
+
+    async def list(self, uow: SignalsUnitOfWork, owner: Any) -> list[SignalView]:
+        views = []
+        prices: dict[str, Decimal | None] = {}
+        for followed in await uow.signals.list_for(owner):
+            symbol = followed.signal.symbol
+            if symbol not in prices and followed.is_active:
+                try:
+                    prices[symbol] = (await self._market_data.ticker(symbol)).last
+                except DomainError:
+                    prices[symbol] = None
+            price = prices.get(symbol) if followed.is_active else followed.track.exit_price
+            trade = None if followed.execution is None else await uow.signal_trades.load(followed.id, followed.execution)
+            unrealized = None
+            if trade is not None and price is not None and trade.size:
+                unrealized = money(futures.unrealized_pnl(trade.side, trade.size, trade.entry_price, price))
+            result = None if price is None else result_percent(followed.signal, followed.track, price)
+            views.append(SignalView(followed, price, result, trade, unrealized))
+        return views
+
+    async def channel_stats(self, uow: SignalsUnitOfWork, owner: Any, source: str | None = None) -> list[ChannelStats]:
+        settings = await uow.signal_settings.get(owner.user_id)
+        grouped: dict[str, list[FollowedSignal]] = {}
+        for followed in await uow.signals.ended_by_source(owner, source):
+            grouped.setdefault(followed.source_name or "(pasted, no channel)", []).append(followed)
+        return sorted((_stats(name, items, settings.execution) for name, items in grouped.items()),
+                      key=lambda s: (-s.signals, s.source))
+
+
+def _read(entities: Mapping[str, Any]) -> TradeSignal:
+    try:
+        return TradeSignal.from_entities(entities)
+    except (ValueError, ArithmeticError) as error:
+        raise InvalidSignal() from error
 
 
 def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _payload(followed: FollowedSignal, event: SignalEvent) -> dict[str, Any]:
-    gain = pnl_percent(followed.signal, event.price)
-    return {
-        "signal_id": str(followed.id),
-        "symbol": followed.signal.symbol,
-        "side": followed.signal.side.value,
-        "event": event.kind.value,
-        "target_index": event.target_index,
-        "targets_total": len(followed.signal.take_profits),
-        "level": None if event.level is None else str(event.level),
-        "price": str(event.price),
-        "pnl_percent": None if gain is None else str(round(gain, 2)),
-        "source_name": followed.source_name,
+def _zone(signal: TradeSignal, price: Decimal | None) -> tuple[str, Decimal | None]:
+    if signal.entry_at_market or not signal.entries:
+        return "market", None
+    if price is None:
+        return "unknown", None
+    low, high = signal.entry_low, signal.entry_high
+    assert low is not None and high is not None
+    if low <= price <= high:
+        return "inside", ZERO
+    if price > high:
+        return "above", (price - high) / high * HUNDRED
+    return "below", (low - price) / low * HUNDRED
+
+
+def _shape_warnings(signal: TradeSignal, entry: Decimal | None) -> list[str]:
+    warnings = []
+    long = signal.side is OrderSide.BUY
+    if signal.stop_loss is None:
+        warnings.append("No stop-loss in the post: the loss is not limited.")
+    elif entry is not None and (signal.stop_loss >= entry if long else signal.stop_loss <= entry):
+        warnings.append(f"The stop is on the wrong side of the entry for a {'long' if long else 'short'}.")
+    targets = list(signal.take_profits)
+    if targets != sorted(targets, reverse=not long):
+        warnings.append("The targets are out of order.")
+    if entry is not None and any((tp <= entry if long else tp >= entry) for tp in targets):
+        warnings.append("A target lies on the wrong side of the entry.")
+    if not targets:
+        warnings.append("No targets in the post.")
+    return warnings
+
+
+def _move_stop(trade: SignalTrade, stop: Decimal) -> tuple[list[TradeFill], list[str]]:
+    before = trade.stop.price if trade.stop is not None else None
+    trade.move_stop(stop)
+    if before == stop or trade.stop is None:
+        return [], []
+    return [], [f"your stop order moved from {before.normalize():f} to {stop.normalize():f}" if before is not None
+                else f"stop set at {stop.normalize():f}"]
+
+
+def _close(trade: SignalTrade, wallet: Wallet, price: Decimal, at: datetime) -> tuple[list[TradeFill], list[str]]:
+    open_orders = sum(1 for leg in trade.legs if leg.is_open)
+    size = trade.size
+    fills = trade.close_at_market(price, at, wallet)
+    changes = []
+    if fills:
+        changes.append(f"closed {size.normalize():f} {trade.base} at market ({fills[0].realized:+.2f} {trade.quote})")
+    if open_orders:
+        changes.append(f"cancelled {open_orders} open order(s)")
+    return fills, changes
+
+
+def _describe_update(symbol: str, update: str, entities: Mapping[str, Any]) -> str:
+    if update == "move_sl":
+        target = "breakeven" if entities.get("to_breakeven") else str(entities.get("stop_loss"))
+        return f"The channel moves the stop on {symbol} to {target}."
+    return f"The channel {'closes' if update == 'close' else 'cancels'} {symbol}."
+
+
+def _state_label(track: Track, signal: TradeSignal) -> str:
+    if track.state == SignalState.WAITING:
+        return "waiting for entry"
+    if track.targets_hit:
+        return f"TP{track.targets_hit} of {len(signal.take_profits)}"
+    return str(track.state).replace("_", " ")
+
+
+def _payload(followed: FollowedSignal, track: Track, event: SignalEvent, trade: SignalTrade | None,
+             fills: list[TradeFill]) -> dict[str, Any]:
+    signal = followed.signal
+    leverage = Decimal(followed.execution["leverage"]) if followed.execution else (signal.leverage or Decimal(1))
+    move = None if track.entry_price is None else favourable_move_percent(signal.side, track.entry_price, event.price)
+    r = result_r(signal, track, event.price)
+
+    def text(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    payload: dict[str, Any] = {
+        "signal_id": str(followed.id), "symbol": signal.symbol, "side": signal.side.value,
+        "event": event.kind.value, "target_index": event.target_index, "targets_total": len(signal.take_profits),
+        "level": text(event.level), "price": text(event.price), "entry_price": text(track.entry_price),
+        "result_percent": text(None if move is None else round(move, 2)),
+        "leverage": text(leverage), "leveraged_percent": text(None if move is None else round(move * leverage, 2)),
+        "result_r": text(None if r is None else round(r, 2)), "new_stop": text(event.new_stop),
+        "source_name": followed.source_name, "executed": trade is not None,
     }
+    if trade is not None:
+        related = [f for f in fills if _fill_matches(f, event)]
+        payload["trade"] = {
+            "fill_pnl": text(sum((f.realized for f in related), ZERO)) if related else None,
+            "filled": text(sum((f.quantity for f in related), ZERO)) if related else None,
+            "realized_pnl": text(trade.realized_pnl), "quote": trade.quote, "base": trade.base,
+            "size_left": text(trade.size), "liquidation_price": text(trade.liquidation_price or None),
+            "market_type": trade.market_type.value, "margin_mode": trade.margin_mode.value,
+        }
+    return payload
+
+
+def _fill_matches(fill: TradeFill, event: SignalEvent) -> bool:
+    if event.kind is SignalEventKind.ENTERED:
+        return fill.leg is not None and fill.leg.kind is LegKind.ENTRY
+    if event.kind is SignalEventKind.TARGET_HIT:
+        return fill.leg is not None and fill.leg.kind is LegKind.TARGET and fill.leg.index == event.target_index
+    if event.kind is SignalEventKind.STOP_HIT:
+        return fill.leg is not None and fill.leg.kind is LegKind.STOP
+    if event.kind is SignalEventKind.LIQUIDATED:
+        return fill.leg is None
+    return False
+
+
+def _stats(source: str, items: list[FollowedSignal], execution: ExecutionSettings) -> ChannelStats:
+    entered = [f for f in items if f.track.entry_price is not None]
+    ended = [f for f in entered if f.track.is_final and f.track.exit_price is not None]
+    rs = [r for f in ended if (r := result_r(f.signal, f.track, f.track.exit_price)) is not None]  # type: ignore[arg-type]
+    pnl = sum((_simulated(f, execution) for f in ended), ZERO)
+    margin_in = execution.margin_per_trade * len(ended)
+    return ChannelStats(
+        source=source, signals=len(items), entered=len(entered),
+        tp1=sum(1 for f in entered if f.track.targets_hit >= 1),
+        all_targets=sum(1 for f in entered if f.track.outcome == "all_targets"),
+        stopped=sum(1 for f in entered if f.track.outcome in ("sl_hit", "breakeven", "liquidated")),
+        expired=sum(1 for f in items if f.track.state == SignalState.EXPIRED),
+        open=sum(1 for f in items if not f.track.is_final),
+        average_r=(sum(rs, ZERO) / len(rs)) if rs else None,
+        simulated_pnl=money(pnl), simulated_percent=(pnl / margin_in * HUNDRED) if margin_in else ZERO,
+    )
+
+
+def _simulated(followed: FollowedSignal, execution: ExecutionSettings) -> Decimal:
+    """What executing the ended signal with these settings would have made, in USDT, fees left out:
+    each target reached closes its share at its level, the rest exits where the signal ended."""
+    signal, track = followed.signal, followed.track
+    assert track.entry_price is not None and track.exit_price is not None
+    leverage = min(signal.leverage or Decimal(1), execution.max_leverage) if signal.is_futures else Decimal(1)
+    notional = execution.margin_per_trade * leverage
+    shares = target_shares(len(signal.take_profits), execution.target_split)
+    result, left = ZERO, HUNDRED
+    for index in range(min(track.targets_hit, len(shares))):
+        move = favourable_move_percent(signal.side, track.entry_price, signal.take_profits[index])
+        result += notional * shares[index] / HUNDRED * move / HUNDRED
+        left -= shares[index]
+    if left > Decimal("0.0001"):
+        move = favourable_move_percent(signal.side, track.entry_price, track.exit_price)
+        result += notional * left / HUNDRED * move / HUNDRED
+    return max(result, -execution.margin_per_trade)  # a position cannot lose more than its margin
