@@ -129,11 +129,13 @@ class SignalTrade:
 
     # --- prices --------------------------------------------------------------------------
 
-    def on_price(self, price: Decimal, at: datetime, wallet: Wallet) -> list[TradeFill]:
-        """Fill what ``price`` reaches: entries, then liquidation, the stop, the targets."""
+    def on_price(self, price: Decimal, at: datetime, wallet: Wallet, *, placing: bool = False) -> list[TradeFill]:
+        """Fill what ``price`` reaches: entries, then liquidation, the stop, the targets.
+        ``placing``: the orders are being placed; a limit entry the market is already past
+        fills at once at the market price, as a taker."""
         if self.closed:
             return []
-        fills = [self._fill_entry(leg, price, at, wallet) for leg in self.legs_of(LegKind.ENTRY)
+        fills = [self._fill_entry(leg, price, at, wallet, placing) for leg in self.legs_of(LegKind.ENTRY)
                  if leg.is_open and (leg.price is None or stopped(self.side, price, leg.price))]
         if self.size == ZERO:
             return fills
@@ -179,8 +181,8 @@ class SignalTrade:
 
     # --- fills ---------------------------------------------------------------------------
 
-    def _fill_entry(self, leg: Leg, price: Decimal, at: datetime, wallet: Wallet) -> TradeFill:
-        fill_price, is_maker = (price, False) if leg.price is None else (leg.price, True)
+    def _fill_entry(self, leg: Leg, price: Decimal, at: datetime, wallet: Wallet, placing: bool) -> TradeFill:
+        fill_price, is_maker = (price, False) if leg.price is None or placing else (leg.price, True)
         quote = wallet[self.quote]
         if leg.reserved:
             quote.unlock(leg.reserved)

@@ -195,8 +195,11 @@ class SignalEvent:
     new_stop: Decimal | None = None  # when a rule moved the stop with this event
 
 
-def advance(signal: TradeSignal, track: Track, price: Decimal, at: datetime, rules: TrackingRules) -> list[SignalEvent]:
-    """Apply one market price; returns the transitions it caused, in order (mutates ``track``)."""
+def advance(signal: TradeSignal, track: Track, price: Decimal, at: datetime, rules: TrackingRules,
+            *, placing: bool = False) -> list[SignalEvent]:
+    """Apply one market price; returns the transitions it caused, in order (mutates ``track``).
+    ``placing``: the price when the signal is followed; a market already past the entry edge
+    enters at that price (a limit placed there fills at once, at the market)."""
     if track.is_final:
         return []
     events: list[SignalEvent] = []
@@ -207,8 +210,8 @@ def advance(signal: TradeSignal, track: Track, price: Decimal, at: datetime, rul
         edge = signal.near_edge
         if signal.entry_at_market or edge is None:
             enter_at = price
-        elif stopped(signal.side, price, edge) or price == edge:  # the market came to the zone
-            enter_at = edge  # the resting limit at the zone edge fills at its price
+        elif stopped(signal.side, price, edge):  # the market came to the zone
+            enter_at = price if placing else edge  # a resting limit at the zone edge fills at its price
         else:
             return []
         track.entry_price, track.entered_at, track.state = enter_at, at, SignalState.ENTERED

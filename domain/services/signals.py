@@ -21,7 +21,7 @@ from domain.enums import OrderSide
 from domain.errors import DomainError, UnknownSymbol
 from domain.futures import MarginMode
 from domain.models import Market, Portfolio, Wallet
-from domain.numbers import HUNDRED, ZERO, money
+from domain.numbers import HUNDRED, ZERO, money, normalized
 from domain.ports import Clock, MarketDataPort, utc_now
 from domain.services.portfolio import PortfolioService
 from domain.signal_trade import ExecutionSettings, LegKind, SignalTrade, TradeFill, plan_trade, target_shares
@@ -249,7 +249,14 @@ class SignalService:
         source_name: str | None = None, confidence: float = 1.0, ai_command_id: uuid.UUID | None = None,
     ) -> FollowedSignal:
         """Track the signal by price (no trade). ``confidence``: how sure the parser was of its reading."""
-        followed = await self._add(uow, owner, _read(entities), raw_text, source_name, confidence, ai_command_id)
+        signal = _read(entities)
+        followed = await self._add(uow, owner, signal, raw_text, source_name, confidence, ai_command_id)
+        try:
+            price = (await self._market_data.ticker(signal.symbol)).last
+        except DomainError:
+            price = None  # the first price the watch reads decides
+        if price is not None and advance(signal, followed.track, price, self._clock(), followed.rules, placing=True):
+            await uow.signals.save_track(followed.id, followed.track)
         await uow.commit()
         return followed
 
@@ -294,9 +301,9 @@ class SignalService:
         }
         await uow.signals.mark_executed(followed.id, execution, now)
         followed = replace(followed, execution=execution, executed_at=now)
-        fills = trade.on_price(price, now, wallet)
+        fills = trade.on_price(price, now, wallet, placing=True)
         track = followed.track
-        advance(signal, track, price, now, followed.rules)
+        advance(signal, track, price, now, followed.rules, placing=True)
         await uow.signal_trades.save(trade, fills, signal_id=followed.id, user_id=owner.user_id,
                                      portfolio_id=portfolio.id, token=token, at=now, mark_price=price)
         await uow.signals.save_track(followed.id, track)
@@ -582,7 +589,7 @@ def _payload(followed: FollowedSignal, track: Track, event: SignalEvent, trade: 
     r = result_r(signal, track, event.price)
 
     def text(value: Decimal | None) -> str | None:
-        return None if value is None else str(value)
+        return None if value is None else str(normalized(value))
 
     payload: dict[str, Any] = {
         "signal_id": str(followed.id), "symbol": signal.symbol, "side": signal.side.value,
