@@ -31,7 +31,12 @@ def card(check: SignalCheck, *, confidence: float, source: str | None) -> str:
     lines = [f"<b>Signal read: {escape(signal.symbol)} {_direction(signal)}</b>"]
     if source:
         lines.append(f"From {escape(source)}")
-    entry = "market (CMP)" if signal.entry_at_market and not signal.entries else _levels(signal.entries)
+    if signal.entry_at_market and not signal.entries:
+        entry = "market (CMP)"
+    elif len(signal.entries) == 2:
+        entry = f"{num(signal.entries[0])} – {num(signal.entries[1])}"
+    else:
+        entry = _levels(signal.entries)
     lines.append(f"Entry: {entry}")
     if check.price is not None:
         zone = {"inside": "inside the entry zone", "market": "entry at market",
@@ -50,6 +55,8 @@ def card(check: SignalCheck, *, confidence: float, source: str | None) -> str:
                 f"{num(check.margin_per_trade)} USDT margin")
         if check.liquidation_price:
             line += f", liquidation ≈ {num(check.liquidation_price)}"
+        elif check.liquidation_price is not None:
+            line += ", no liquidation price (the cross wallet covers the whole move to zero)"
         lines.append(line)
     else:
         lines.append(f"Spot: {num(check.margin_per_trade)} USDT")

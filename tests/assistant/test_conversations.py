@@ -54,13 +54,14 @@ async def test_cancel_drops_the_open_question(app, bot_api):
     assert not any("Confirm" in t for t in bot_api.texts_to(USER))
 
 
-async def test_a_forwarded_signal_is_read_and_followed(app, bot_api, session_factory):
+async def test_a_forwarded_signal_is_checked_and_tracked(app, bot_api, session_factory):
     await accept_terms(bot_api, USER)
     bot_api.send_text(USER, SIGNAL_POST, forward_from_channel="AlphaCalls")
     card = await bot_api.wait_for_text(USER, "Signal read")
-    assert "SOL/USDT" in card and "150 / 160 / 175" in card and "130" in card and "AlphaCalls" in card
-    bot_api.tap(USER, "Follow")
-    await bot_api.wait_for_text(USER, "Following SOL/USDT")
+    assert "SOL/USDT" in card and "TP1 150" in card and "TP3 175" in card and "130" in card and "AlphaCalls" in card
+    assert "R:R" in card and "liquidation" in card and "10x" in card
+    bot_api.tap(USER, "Track only")
+    await bot_api.wait_for_text(USER, "Tracking SOL/USDT")
     async with session_factory() as session:
         signal = await session.scalar(select(TradingSignal))
     assert signal.source.value == "forwarded_post" and signal.take_profit_levels == ["150", "160", "175"]

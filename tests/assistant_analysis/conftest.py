@@ -37,7 +37,7 @@ async def services(session_factory, redis_client) -> AsyncIterator[AssistantServ
         nlp=_NLP,
         trading=trading,
         alerts=AlertService(trading.analysis),
-        signals=SignalService(),
+        signals=SignalService(market, trading.portfolios),
         overview=MarketOverviewService(market),
         sentiment=SentimentService(market),
         recommendations=RecommendationService(market),

@@ -13,6 +13,7 @@ from db.models import Notification, TelegramUser
 from db.repositories.alerts import AlertOwner
 from domain.errors import MarketDataUnavailable
 from domain.services.alerts import AlertService
+from domain.services.portfolio import PortfolioService
 from domain.services.signals import SignalService
 
 
@@ -51,7 +52,7 @@ async def _alert(uow_factory, market, symbol="SOL/USDT", target="120") -> None:
 
 
 def _jobs(uow_factory, market, outbox, **kwargs) -> BackgroundJobs:
-    consumers = [AlertWatcher(AlertService(market)), SignalWatcher(SignalService())]
+    consumers = [AlertWatcher(AlertService(market)), SignalWatcher(SignalService(market, PortfolioService(market, quote_asset="USDT", starting_balance=Decimal(10000))))]
     return BackgroundJobs(uow_factory=uow_factory, prices=market, consumers=consumers, deliver=outbox, **kwargs)
 
 
