@@ -136,8 +136,11 @@ def _shown(path: Path) -> str:
 def build_assistant(
     settings: Settings, trading: TradingServices, redis: aioredis.Redis, news_session: aiohttp.ClientSession,
     time_series: TimeSeries,
+    *,
+    signals: SignalService | None = None,
 ) -> AssistantTextHandler:
-    """The NLP layer and every service an intent can reach, behind one text handler."""
+    """The NLP layer and every service an intent can reach, behind one text handler
+    (``signals``: a signal service over another market, for tests that move prices)."""
     llm = settings.llm
     nlp = NLPService(
         openai_api_key=llm.api_key.get_secret_value() if llm.api_key else None,
@@ -151,7 +154,8 @@ def build_assistant(
         nlp=nlp,
         trading=trading,
         alerts=AlertService(trading.analysis),
-        signals=SignalService(market, trading.portfolios, futures_starting_balance=settings.exchange.paper_starting_balance),
+        signals=signals or SignalService(market, trading.portfolios,
+                                         futures_starting_balance=settings.exchange.paper_starting_balance),
         overview=MarketOverviewService(market),
         sentiment=SentimentService(market),
         recommendations=RecommendationService(market),

@@ -216,12 +216,12 @@ def progress(payload: Mapping[str, Any]) -> str:
         return head + "the entry was not reached in time; the signal expired and nothing was traded."
     else:
         text = head + f"{event} at {price}."
-    if payload.get("result_percent") is not None:
+    if payload.get("result_percent") is not None and event != "entered":
         result = f"Result from entry {num(Decimal(payload['entry_price']))}: {pct(Decimal(payload['result_percent']))}"
         leverage = Decimal(payload.get("leverage") or 1)
         if leverage != 1 and payload.get("leveraged_percent") is not None:
             result += f" ({pct(Decimal(payload['leveraged_percent']))} at {num(leverage)}x)"
-        if payload.get("result_r") is not None and event != "entered":
+        if payload.get("result_r") is not None:
             result += f", {Decimal(payload['result_r']):+.2f}R"
         text += "\n" + result
     if payload.get("new_stop"):
