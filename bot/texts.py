@@ -73,6 +73,7 @@ HELP_TOPICS: dict[MenuItem, tuple[str, tuple[str, ...]]] = {
             "forward a post from a signal channel",
             "BTC/USDT LONG entry 60000-61000 TP 63000 SL 59000",
             "what signals are active?",
+            "how good is @channel?",
         ),
     ),
     MenuItem.ALERTS: (
@@ -91,6 +92,7 @@ HELP_TOPICS: dict[MenuItem, tuple[str, tuple[str, ...]]] = {
 
 COMMANDS_HELP = (
     "/buy and /sell e.g. <code>/buy 0.01 btc at 60000</code> · /portfolio · /orders · /menu main menu · "
+    "/signals followed signals · /channels channel statistics · /signalsettings amount, leverage, split · "
     "/settings notifications, timezone, currency, language · /cancel leave the current dialog · "
     "/link use your account from another Telegram account · /help this message"
 )
