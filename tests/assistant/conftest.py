@@ -4,7 +4,8 @@ local Bot API server of tests/e2e by the real aiogram HTTP session, on the simul
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import aiohttp
@@ -20,6 +21,7 @@ from bot.services import BotServices
 from db.repositories.trading_uow import TradingUnitOfWork
 from db.timeseries import NullTimeSeries
 from db.trading_services import TradingServices, build_trading_services
+from domain.services.signals import SignalService
 from main import build_assistant, build_jobs
 from tests.e2e.conftest import RunningBot
 from tests.e2e.conftest import bot_api, settings  # noqa: F401  (fixtures reused from the e2e harness)
@@ -34,14 +36,18 @@ class App:
     jobs: BackgroundJobs
 
 
-@pytest.fixture
-async def app(bot_api: FakeBotApi, settings, session_factory, redis_client) -> AsyncIterator[App]:  # noqa: F811
+@asynccontextmanager
+async def running_app(bot_api: FakeBotApi, settings, session_factory, redis_client,  # noqa: F811
+                      signals: Callable[[TradingServices], SignalService] | None = None) -> AsyncIterator[App]:
+    """The bot as main.py composes it; ``signals`` builds another signal service (over a market
+    the test moves) from the trading services."""
     uow_factory = lambda: TradingUnitOfWork(session_factory)  # noqa: E731
     trading = build_trading_services(session_factory=session_factory, redis=redis_client, market_data="simulated")
     news_session = aiohttp.ClientSession()
     bot = build_bot(TOKEN, uow_factory, api_url=bot_api.base_url)
     sender = Sender(bot, uow_factory)
-    assistant = build_assistant(settings, trading, redis_client, news_session, NullTimeSeries())
+    assistant = build_assistant(settings, trading, redis_client, news_session, NullTimeSeries(),
+                                signals=None if signals is None else signals(trading))
     services = BotServices(settings=settings, uow_factory=uow_factory, redis=redis_client, sender=sender,
                            text_handler=assistant, trading=trading, nlp=assistant.nlp)
     dispatcher = build_dispatcher(services)
@@ -49,7 +55,15 @@ async def app(bot_api: FakeBotApi, settings, session_factory, redis_client) -> A
     task = asyncio.create_task(run_polling(dispatcher, bot, handle_signals=False))
     running = RunningBot(dispatcher, bot, services, task)
     await bot_api.wait_for(lambda: len(bot_api.calls_of("getUpdates")) > polls_before)
-    yield App(running, assistant, trading, build_jobs(settings, uow_factory, assistant, sender, NullTimeSeries()))
-    await running.stop()
-    await news_session.close()
-    await trading.close()
+    try:
+        yield App(running, assistant, trading, build_jobs(settings, uow_factory, assistant, sender, NullTimeSeries()))
+    finally:
+        await running.stop()
+        await news_session.close()
+        await trading.close()
+
+
+@pytest.fixture
+async def app(bot_api: FakeBotApi, settings, session_factory, redis_client) -> AsyncIterator[App]:  # noqa: F811
+    async with running_app(bot_api, settings, session_factory, redis_client) as running:
+        yield running

@@ -4,31 +4,23 @@ notification sender run as the scheduler runs them."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-import aiohttp
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.client import build_bot
-from bot.dispatcher import build_dispatcher
-from bot.runners import run_polling
 from bot.scheduler import BackgroundJobs, SignalWatcher, telegram_delivery
-from bot.sender import Sender
-from bot.services import BotServices
 from db.models import Order, Position, TradingSignal
 from db.repositories.trading_uow import TradingUnitOfWork
-from db.timeseries import NullTimeSeries
-from db.trading_services import build_trading_services
+from db.trading_services import TradingServices
 from domain.services.signals import SignalService
-from main import build_assistant
-from tests.e2e.conftest import RunningBot, accept_terms
+from tests.assistant.conftest import running_app
+from tests.e2e.conftest import accept_terms
 from tests.e2e.conftest import bot_api, settings  # noqa: F401  (fixtures reused from the e2e harness)
-from tests.e2e.fake_bot_api import TOKEN, FakeBotApi
+from tests.e2e.fake_bot_api import FakeBotApi
 from tests.signals.conftest import MovableMarket
 
 USER = 5151
@@ -60,27 +52,18 @@ class SignalApp:
 @pytest.fixture
 async def app(bot_api: FakeBotApi, settings, session_factory, redis_client) -> AsyncIterator[SignalApp]:  # noqa: F811
     market = MovableMarket(BTC_USDT="64000", ETH_USDT="2950")
-    uow_factory = lambda: TradingUnitOfWork(session_factory)  # noqa: E731
-    trading = build_trading_services(session_factory=session_factory, redis=redis_client, market_data="simulated")
-    signals = SignalService(market, trading.portfolios, clock=market.clock)
-    news_session = aiohttp.ClientSession()
-    bot = build_bot(TOKEN, uow_factory, api_url=bot_api.base_url)
-    sender = Sender(bot, uow_factory)
-    assistant = build_assistant(settings, trading, redis_client, news_session, NullTimeSeries(), signals=signals)
-    services = BotServices(settings=settings, uow_factory=uow_factory, redis=redis_client, sender=sender,
-                           text_handler=assistant, trading=trading)
-    dispatcher = build_dispatcher(services)
-    polls_before = len(bot_api.calls_of("getUpdates"))
-    task = asyncio.create_task(run_polling(dispatcher, bot, handle_signals=False))
-    running = RunningBot(dispatcher, bot, services, task)
-    await bot_api.wait_for(lambda: len(bot_api.calls_of("getUpdates")) > polls_before)
-    jobs = BackgroundJobs(uow_factory=uow_factory, prices=market, consumers=[SignalWatcher(signals)],
-                          deliver=telegram_delivery(sender))
-    await accept_terms(bot_api, USER)
-    yield SignalApp(bot_api, market, jobs, session_factory)
-    await running.stop()
-    await news_session.close()
-    await trading.close()
+    built: list[SignalService] = []
+
+    def signals(trading: TradingServices) -> SignalService:
+        built.append(SignalService(market, trading.portfolios, clock=market.clock))
+        return built[0]
+
+    async with running_app(bot_api, settings, session_factory, redis_client, signals) as running:
+        sender = running.running.services.sender
+        jobs = BackgroundJobs(uow_factory=lambda: TradingUnitOfWork(session_factory), prices=market,
+                              consumers=[SignalWatcher(built[0])], deliver=telegram_delivery(sender))
+        await accept_terms(bot_api, USER)
+        yield SignalApp(bot_api, market, jobs, session_factory)
 
 
 async def _say(app: SignalApp, message: str, expect: str, **kwargs) -> str:
