@@ -176,7 +176,11 @@ class TradingSignalRepository:
                 .with_for_update(of=TradingSignal, skip_locked=True)
             )
         ).all()
-        return [(_to_domain(row), SignalOwner(telegram_user_id, row.user_id)) for row, telegram_user_id in rows]
+        # A user with two linked Telegram accounts is notified on one: each signal moves once per tick.
+        seen: dict[uuid.UUID, tuple[FollowedSignal, SignalOwner]] = {}
+        for row, telegram_user_id in rows:
+            seen.setdefault(row.id, (_to_domain(row), SignalOwner(telegram_user_id, row.user_id)))
+        return list(seen.values())
 
     async def watched_symbols(self) -> list[str]:
         rows = await self._session.scalars(

@@ -110,3 +110,49 @@ async def test_channel_close_closes_the_short_and_stats_count_it(session_factory
         assert position.status.value == "closed" and position.remaining_size == 0
         [stats] = await signal_service.channel_stats(unit, owner)
     assert (stats.source, stats.signals, stats.entered, stats.tp1, stats.all_targets) == ("@beta", 1, 1, 1, 0)
+
+
+async def test_spot_signal_buys_the_coin_and_sells_it_at_each_target(session_factory, uow, market, signal_service):
+    owner = await make_owner(session_factory)
+    spot = {"symbol": "BTC/USDT", "side": "buy", "entries": [61500], "take_profits": [62500, 63500], "stop_loss": 60000}
+    async with uow() as unit:
+        result = await signal_service.execute(unit, owner, spot, token="tok3")
+    assert result.trade.market_type.value == "spot" and result.trade.leverage == 1
+    assert await _tick(signal_service, uow, market, "BTC/USDT", "61500") == ["entered"]
+    assert await _tick(signal_service, uow, market, "BTC/USDT", "62500") == ["tp_hit1"]
+    assert await _tick(signal_service, uow, market, "BTC/USDT", "63500") == ["tp_hit2"]
+    async with uow() as unit:
+        position = (await unit.session.scalars(select(Position))).one()
+        balances = {b.asset: b.free + b.locked for b in (await unit.session.scalars(
+            select(Balance).where(Balance.portfolio_id == position.portfolio_id))).all()}
+        assert (position.market_type, position.margin_mode, position.status.value) == ("spot", None, "closed")
+        # 100 USDT buys 0.00162 BTC at 61,500 (the simulated market's 5 decimals); half sold at each target.
+        assert balances["BTC"] == 0 and balances["USDT"] == D(10000) + position.realized_pnl
+        assert position.realized_pnl > 0
+
+
+async def test_follow_ups_can_wait_for_the_users_approval_and_a_user_close_ends_the_trade(
+        session_factory, uow, market, signal_service):
+    owner = await make_owner(session_factory)
+    async with uow() as unit:
+        await signal_service.save_settings(unit, owner.user_id, UserSignalSettings(ask_before_follow_ups=True))
+    async with uow() as unit:
+        executed = await signal_service.execute(unit, owner, LONG, token="tok4", source_name="@alpha")
+    await _tick(signal_service, uow, market, "BTC/USDT", "61500")
+    move = {"update": "move_sl", "to_breakeven": True}
+    async with uow() as unit:
+        asked = await signal_service.apply_update(unit, owner, "BTC/USDT", move, source_name="@alpha")
+    assert asked.needs_confirmation and not asked.changes
+    async with uow() as unit:
+        applied = await signal_service.apply_update(unit, owner, "BTC/USDT", move, source_name="@alpha", confirmed=True)
+    assert applied.changes == ("your stop order moved from 60200 to 61500",)
+    async with uow() as unit:
+        stop = await unit.session.scalar(select(Order).where(Order.client_order_id == "sig-tok4-stop1"))
+        assert stop.stop_price == D(61500)
+    market.move("BTC/USDT", "62000")
+    async with uow() as unit:
+        closed = await signal_service.close(unit, owner, executed.followed.id)
+    assert closed.changes[0].startswith("closed 0.01626 BTC") and "cancelled 4 open order(s)" in closed.changes
+    async with uow() as unit:
+        views = await signal_service.list(unit, owner)
+    assert views[0].followed.track.outcome == "closed" and views[0].trade.size == 0
