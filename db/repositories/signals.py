@@ -106,8 +106,8 @@ class TradingSignalRepository:
         strength: Decimal,
         confidence: Decimal,
         ai_command_id: uuid.UUID | None,
-        rules: TrackingRules,
-        valid_until: datetime,
+        rules: TrackingRules = TrackingRules(),
+        valid_until: datetime | None = None,  # None: the entry never expires
     ) -> FollowedSignal:
         row = TradingSignal(
             user_id=owner.user_id,
