@@ -301,6 +301,12 @@ def target_shares(count: int, split: tuple[Decimal, ...]) -> list[Decimal]:
     return [s * HUNDRED / total for s in shares]
 
 
+def capped_leverage(signal: TradeSignal, settings: ExecutionSettings) -> Decimal:
+    """The post's leverage (1x if none) capped by the user's maximum and by the pair's bracket."""
+    wanted = min(signal.leverage or Decimal(1), settings.max_leverage)
+    return max(Decimal(1), min(wanted, futures.max_leverage(signal.symbol, settings.margin_per_trade * wanted)))
+
+
 def plan_trade(signal: TradeSignal, settings: ExecutionSettings, market: Market, price: Decimal) -> SignalTrade:
     """The orders executing ``signal`` with the user's settings: entry (market, one limit at the
     zone edge or one per zone price), one take-profit per target with the split, and the stop.
@@ -308,10 +314,7 @@ def plan_trade(signal: TradeSignal, settings: ExecutionSettings, market: Market,
     if signal.side is OrderSide.SELL and not signal.is_futures:
         raise InvalidOrder("A short needs a futures market: spot cannot sell what it does not hold.")
     is_futures = signal.is_futures
-    leverage = Decimal(1)
-    if is_futures:
-        wanted = min(signal.leverage or Decimal(1), settings.max_leverage)
-        leverage = max(Decimal(1), min(wanted, futures.max_leverage(signal.symbol, settings.margin_per_trade * wanted)))
+    leverage = capped_leverage(signal, settings) if is_futures else Decimal(1)
     notional = settings.margin_per_trade * leverage
     if signal.entry_at_market or not signal.entries:
         entries = [(None, price)]

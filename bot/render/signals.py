@@ -9,7 +9,9 @@ from typing import Any
 
 from bot.html import escape
 from bot.render.numbers import num, pct
-from domain.services.signals import ChannelStats, Execution, SignalCheck, SignalUpdateResult, SignalView, UserSignalSettings
+from domain.channel_stats import ChannelStats
+from domain.services.signals import Execution, SignalUpdateResult, SignalView, UserSignalSettings
+from domain.signal_check import SignalCheck
 from domain.signal_trade import LegKind, SignalTrade
 from domain.signals import FollowedSignal, SignalState, TradeSignal
 

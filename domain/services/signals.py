@@ -17,14 +17,14 @@ from typing import Any, Protocol
 
 from domain import futures
 from domain.alerts import NotificationQueue
-from domain.enums import OrderSide
 from domain.errors import DomainError, UnknownSymbol
-from domain.futures import MarginMode
-from domain.models import Market, Portfolio, Wallet
-from domain.numbers import HUNDRED, ZERO, money, normalized
+from domain.models import Portfolio, Wallet
+from domain.numbers import ZERO, money, normalized
 from domain.ports import Clock, MarketDataPort, utc_now
 from domain.services.portfolio import PortfolioService
-from domain.signal_trade import ExecutionSettings, LegKind, SignalTrade, TradeFill, plan_trade, target_shares
+from domain.channel_stats import ChannelStats, channel_stats
+from domain.signal_check import SignalCheck, check_signal
+from domain.signal_trade import ExecutionSettings, LegKind, SignalTrade, TradeFill, plan_trade
 from domain.signals import (
     FollowedSignal,
     SignalEvent,
@@ -39,12 +39,10 @@ from domain.signals import (
     finish,
     result_percent,
     result_r,
-    reward_risk,
     setup_strength,
 )
 
 NOTIFICATION_TYPE = "signal_update"
-FAR_FROM_MARKET_PERCENT = Decimal(5)
 PAPER_EXCHANGE = "paper"
 
 
@@ -113,27 +111,6 @@ class SignalsUnitOfWork(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class SignalCheck:
-    """The validation card's figures: the signal against the market and the user's settings."""
-
-    signal: TradeSignal
-    pair_found: bool
-    price: Decimal | None
-    zone: str  # inside | above | below | market | unknown
-    zone_distance_percent: Decimal | None
-    reference_entry: Decimal | None
-    reward_risk: tuple[Decimal | None, ...]
-    stop_distance_percent: Decimal | None
-    market_type: str
-    leverage: Decimal
-    margin_mode: str
-    margin_per_trade: Decimal
-    liquidation_price: Decimal | None
-    stop_beyond_liquidation: bool
-    warnings: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Execution:
     followed: FollowedSignal
     trade: SignalTrade
@@ -159,25 +136,6 @@ class SignalView:
     unrealized_pnl: Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelStats:
-    source: str
-    signals: int
-    entered: int
-    tp1: int
-    all_targets: int
-    stopped: int
-    expired: int
-    open: int
-    average_r: Decimal | None
-    simulated_pnl: Decimal  # executing every entered signal with the user's settings, in USDT
-    simulated_percent: Decimal  # of the margin put in
-
-    def rate(self, count: int, of: int | None = None) -> Decimal:
-        whole = self.signals if of is None else of
-        return Decimal(count) * HUNDRED / whole if whole else ZERO
-
-
 class SignalService:
     def __init__(
         self,
@@ -197,50 +155,16 @@ class SignalService:
     # --- the card ------------------------------------------------------------------------
 
     async def validate(self, uow: SignalsUnitOfWork, user_id: uuid.UUID | None, entities: Mapping[str, Any]) -> SignalCheck:
+        """The card's figures: the post against the market and the user's settings."""
         signal = _read(entities)
         settings = await uow.signal_settings.get(user_id) if user_id else UserSignalSettings()
-        warnings: list[str] = []
         try:
-            market: Market | None = await self._market_data.market(signal.symbol)
+            await self._market_data.market(signal.symbol)
             price: Decimal | None = (await self._market_data.ticker(signal.symbol)).last
         except UnknownSymbol:
-            market, price = None, None
-            warnings.append(f"{signal.symbol} is not listed on the configured market.")
-        zone, distance = _zone(signal, price)
-        entry = price if signal.entry_at_market else signal.near_edge
-        if zone in ("above", "below") and distance is not None and distance > FAR_FROM_MARKET_PERCENT:
-            warnings.append(f"The entry is {distance:.1f}% from the market: it may never fill (it expires after "
-                            f"{settings.entry_expiry_hours} h).")
-        warnings += _shape_warnings(signal, entry)
-        rr = tuple(reward_risk(signal, entry, tp) if entry else None for tp in signal.take_profits)
-        stop_distance = None
-        if entry and signal.stop_loss is not None:
-            stop_distance = abs(entry - signal.stop_loss) / entry * HUNDRED
-        execution = settings.execution
-        leverage, liquidation, beyond = Decimal(1), None, False
-        mode = execution.margin_mode.value
-        if signal.is_futures:
-            wanted = min(signal.leverage or Decimal(1), execution.max_leverage)
-            leverage = max(Decimal(1), min(wanted, futures.max_leverage(signal.symbol, execution.margin_per_trade * wanted)))
-            if signal.leverage and leverage < signal.leverage:
-                warnings.append(f"Leverage capped at {leverage.normalize():f}x (the post says "
-                                f"{signal.leverage.normalize():f}x; your maximum is in /signalsettings).")
-            if signal.margin_mode in tuple(MarginMode):
-                mode = str(signal.margin_mode)
-            if entry:
-                size = execution.margin_per_trade * leverage / entry
-                backing = execution.margin_per_trade if mode == MarginMode.ISOLATED else self._futures_starting_balance
-                liquidation = money(futures.liquidation_price(signal.symbol, signal.side, size, entry, backing))
-                if liquidation > 0 and signal.stop_loss is not None:
-                    beyond = futures.liquidated(signal.side, liquidation, signal.stop_loss)
-                    if beyond:
-                        warnings.append("The stop sits beyond the liquidation price: the position would be "
-                                        "liquidated before the stop is reached.")
-        elif signal.side is OrderSide.SELL:
-            warnings.append("A spot short cannot be executed: track it, or forward it as a futures signal.")
-        return SignalCheck(signal, market is not None, price, zone, distance, entry, rr, stop_distance,
-                           "futures" if signal.is_futures else "spot", leverage, mode, execution.margin_per_trade,
-                           liquidation, beyond, tuple(warnings))
+            price = None
+        return check_signal(signal, settings.execution, price, expiry_hours=settings.entry_expiry_hours,
+                            cross_wallet=self._futures_starting_balance)
 
     # --- follow and execute --------------------------------------------------------------
 
@@ -499,7 +423,7 @@ class SignalService:
         grouped: dict[str, list[FollowedSignal]] = {}
         for followed in await uow.signals.ended_by_source(owner, source):
             grouped.setdefault(followed.source_name or "(pasted, no channel)", []).append(followed)
-        return sorted((_stats(name, items, settings.execution) for name, items in grouped.items()),
+        return sorted((channel_stats(name, items, settings.execution) for name, items in grouped.items()),
                       key=lambda s: (-s.signals, s.source))
 
 
@@ -512,37 +436,6 @@ def _read(entities: Mapping[str, Any]) -> TradeSignal:
 
 def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
-
-
-def _zone(signal: TradeSignal, price: Decimal | None) -> tuple[str, Decimal | None]:
-    if signal.entry_at_market or not signal.entries:
-        return "market", None
-    if price is None:
-        return "unknown", None
-    low, high = signal.entry_low, signal.entry_high
-    assert low is not None and high is not None
-    if low <= price <= high:
-        return "inside", ZERO
-    if price > high:
-        return "above", (price - high) / high * HUNDRED
-    return "below", (low - price) / low * HUNDRED
-
-
-def _shape_warnings(signal: TradeSignal, entry: Decimal | None) -> list[str]:
-    warnings = []
-    long = signal.side is OrderSide.BUY
-    if signal.stop_loss is None:
-        warnings.append("No stop-loss in the post: the loss is not limited.")
-    elif entry is not None and (signal.stop_loss >= entry if long else signal.stop_loss <= entry):
-        warnings.append(f"The stop is on the wrong side of the entry for a {'long' if long else 'short'}.")
-    targets = list(signal.take_profits)
-    if targets != sorted(targets, reverse=not long):
-        warnings.append("The targets are out of order.")
-    if entry is not None and any((tp <= entry if long else tp >= entry) for tp in targets):
-        warnings.append("A target lies on the wrong side of the entry.")
-    if not targets:
-        warnings.append("No targets in the post.")
-    return warnings
 
 
 def _move_stop(trade: SignalTrade, stop: Decimal) -> tuple[list[TradeFill], list[str]]:
@@ -622,40 +515,3 @@ def _fill_matches(fill: TradeFill, event: SignalEvent) -> bool:
     if event.kind is SignalEventKind.LIQUIDATED:
         return fill.leg is None
     return False
-
-
-def _stats(source: str, items: list[FollowedSignal], execution: ExecutionSettings) -> ChannelStats:
-    entered = [f for f in items if f.track.entry_price is not None]
-    ended = [f for f in entered if f.track.is_final and f.track.exit_price is not None]
-    rs = [r for f in ended if (r := result_r(f.signal, f.track, f.track.exit_price)) is not None]  # type: ignore[arg-type]
-    pnl = sum((_simulated(f, execution) for f in ended), ZERO)
-    margin_in = execution.margin_per_trade * len(ended)
-    return ChannelStats(
-        source=source, signals=len(items), entered=len(entered),
-        tp1=sum(1 for f in entered if f.track.targets_hit >= 1),
-        all_targets=sum(1 for f in entered if f.track.outcome == "all_targets"),
-        stopped=sum(1 for f in entered if f.track.outcome in ("sl_hit", "breakeven", "liquidated")),
-        expired=sum(1 for f in items if f.track.state == SignalState.EXPIRED),
-        open=sum(1 for f in items if not f.track.is_final),
-        average_r=(sum(rs, ZERO) / len(rs)) if rs else None,
-        simulated_pnl=money(pnl), simulated_percent=(pnl / margin_in * HUNDRED) if margin_in else ZERO,
-    )
-
-
-def _simulated(followed: FollowedSignal, execution: ExecutionSettings) -> Decimal:
-    """What executing the ended signal with these settings would have made, in USDT, fees left out:
-    each target reached closes its share at its level, the rest exits where the signal ended."""
-    signal, track = followed.signal, followed.track
-    assert track.entry_price is not None and track.exit_price is not None
-    leverage = min(signal.leverage or Decimal(1), execution.max_leverage) if signal.is_futures else Decimal(1)
-    notional = execution.margin_per_trade * leverage
-    shares = target_shares(len(signal.take_profits), execution.target_split)
-    result, left = ZERO, HUNDRED
-    for index in range(min(track.targets_hit, len(shares))):
-        move = favourable_move_percent(signal.side, track.entry_price, signal.take_profits[index])
-        result += notional * shares[index] / HUNDRED * move / HUNDRED
-        left -= shares[index]
-    if left > Decimal("0.0001"):
-        move = favourable_move_percent(signal.side, track.entry_price, track.exit_price)
-        result += notional * left / HUNDRED * move / HUNDRED
-    return max(result, -execution.margin_per_trade)  # a position cannot lose more than its margin
