@@ -76,9 +76,13 @@ def card(check: SignalCheck, *, confidence: float, source: str | None) -> str:
 def followed(item: FollowedSignal) -> str:
     signal = item.signal
     stop = num(signal.stop_loss) if signal.stop_loss is not None else "none"
-    return (f"👀 Tracking {escape(signal.symbol)} {'long' if signal.side.value == 'buy' else 'short'}: "
-            f"{len(signal.take_profits)} target(s), stop {stop}. Targets and the stop count once the entry is "
-            f"reached; I will message you at each step. /signals shows it.")
+    head = (f"👀 Tracking {escape(signal.symbol)} {'long' if signal.side.value == 'buy' else 'short'}: "
+            f"{len(signal.take_profits)} target(s), stop {stop}. ")
+    if item.track.entry_price is not None:
+        return head + (f"The market is already at the entry: entered at {num(item.track.entry_price)}. "
+                       "I will message you at each target and at the stop. /signals shows it.")
+    return head + ("Targets and the stop count once the entry is reached; I will message you at each step. "
+                   "/signals shows it.")
 
 
 def executed(result: Execution) -> str:

@@ -70,6 +70,12 @@ class SignalTradeRepository:
         assert row is not None
         return _portfolio(row)
 
+    async def futures_balance(self, user_id: uuid.UUID, quote: str) -> Decimal | None:
+        """The futures account's free balance, None before the account exists (read, not locked)."""
+        return await self._session.scalar(
+            select(BalanceRow.free).join(PortfolioRow, PortfolioRow.id == BalanceRow.portfolio_id)
+            .where(PortfolioRow.user_id == user_id, PortfolioRow.name == FUTURES_PORTFOLIO, BalanceRow.asset == quote))
+
     async def add(self, trade: SignalTrade, *, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,
                   token: str, at: datetime) -> None:
         """Insert every leg; raises ``AlreadyConfirmed`` if this card was executed already."""

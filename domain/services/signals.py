@@ -78,6 +78,7 @@ class SignalStore(Protocol):
 
 
 class SignalTradeStore(Protocol):
+    async def futures_balance(self, user_id: uuid.UUID, quote: str) -> Decimal | None: ...
     async def futures_portfolio(self, user_id: uuid.UUID, quote: str, starting_balance: Decimal) -> Portfolio: ...
     async def add(self, trade: SignalTrade, *, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,
                   token: str, at: datetime) -> None: ...
@@ -163,8 +164,9 @@ class SignalService:
             price: Decimal | None = (await self._market_data.ticker(signal.symbol)).last
         except UnknownSymbol:
             price = None
+        wallet = await uow.signal_trades.futures_balance(user_id, self._futures_quote) if user_id else None
         return check_signal(signal, settings.execution, price, expiry_hours=settings.entry_expiry_hours,
-                            cross_wallet=self._futures_starting_balance)
+                            cross_wallet=self._futures_starting_balance if wallet is None else wallet)
 
     # --- follow and execute --------------------------------------------------------------
 
