@@ -47,10 +47,9 @@ def price_chart(symbol: str, timeframe: str, candles: Sequence[Candle], ema_peri
         volume.bar(x, float(candle.volume), color=color, width=0.7)
     closes = [float(c.close) for c in candles]
     for period in ema_periods:
-        line = ema([c.close for c in candles], period)
-        if any(v is not None for v in line):
-            prices.plot(xs, [float(v) if v is not None else float("nan") for v in line], linewidth=1,
-                        label=f"EMA {period}")
+        line = ema(closes, period)
+        if len(line) and not all(v != v for v in line):
+            prices.plot(xs, line, linewidth=1, label=f"EMA {period}")
     if prices.get_legend_handles_labels()[0]:
         prices.legend(loc="upper left", fontsize=8)
     prices.set_title(f"{symbol} · {timeframe} · last {closes[-1]:,.8g}", fontsize=10)

@@ -211,7 +211,7 @@ def render_comparison(comparison: Comparison) -> str:
 INDICATOR_TITLES = {
     "rsi": "RSI", "stochrsi": "Stoch RSI", "macd": "MACD", "ema": "EMA", "sma": "SMA", "bollinger": "Bollinger",
     "atr": "ATR", "stochastic": "Stochastic", "vwap": "VWAP", "obv": "OBV", "volume": "Volume",
-    "fibonacci": "Fibonacci",
+    "fibonacci": "Fibonacci", "adx": "ADX", "ichimoku": "Ichimoku", "pivots": "Pivots",
 }
 
 
@@ -230,7 +230,8 @@ def describe_reading(reading: IndicatorReading, last_price: Decimal) -> str:
     if name == "rsi":
         return f"<b>RSI {num(v['period'], 0)}</b>: {num(v['rsi'], 1)} — {_zone_text(reading.signal, high='70', low='30')}"
     if name == "stochrsi":
-        return f"<b>Stoch RSI</b>: {num(v['stochrsi'], 1)} — {_zone_text(reading.signal, high='80', low='20')}"
+        return (f"<b>Stoch RSI</b>: %K {num(v['stochrsi'], 1)}, %D {num(v['d'], 1)} — "
+                f"{_zone_text(reading.signal, high='80', low='20')}")
     if name == "stochastic":
         return (f"<b>Stochastic</b>: %K {num(v['k'], 1)}, %D {num(v['d'], 1)} — "
                 f"{_zone_text(reading.signal, high='80', low='20')}")
@@ -261,6 +262,19 @@ def describe_reading(reading: IndicatorReading, last_price: Decimal) -> str:
         mood = "well above" if ratio >= Decimal("1.5") else "below" if ratio < Decimal("0.8") else "near"
         return (f"<b>Volume</b>: {compact(v['volume'])}, {num(ratio, 2)}x the average "
                 f"{compact(v['average'])} — {mood} usual activity")
+    if name == "adx":
+        mood = {"bullish": "a trend, buyers leading (+DI above -DI)", "bearish": "a trend, sellers leading (-DI above +DI)"}
+        return (f"<b>ADX</b>: {num(v['adx'], 1)} (+DI {num(v['plus_di'], 1)}, -DI {num(v['minus_di'], 1)}) — "
+                f"{mood.get(reading.signal or '', 'no clear trend (ADX below 20)')}")
+    if name == "ichimoku":
+        where = {"above": "price above the cloud (bullish)", "below": "price below the cloud (bearish)"}.get(
+            reading.signal or "", "price inside the cloud (undecided)")
+        return (f"<b>Ichimoku</b>: conversion {price(v['conversion'])}, base {price(v['base'])}, "
+                f"cloud {price(min(v['span_a'], v['span_b']))} – {price(max(v['span_a'], v['span_b']))} — {where}")
+    if name == "pivots":
+        rows = [(key.upper() if key != "pivot" else "P", price(v[key])) for key in ("r3", "r2", "r1", "pivot", "s1", "s2", "s3")]
+        side = "above" if reading.signal == "above" else "below"
+        return f"<b>Pivots</b> (previous UTC day) — price {side} the pivot\n" + table(rows, right=(1,))
     if name == "fibonacci":
         levels = [(key, value) for key, value in v.items() if key not in ("high", "low")]
         rows = [(f"{key}", price(value)) for key, value in levels]

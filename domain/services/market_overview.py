@@ -118,11 +118,6 @@ class Comparison:
     calmest: str  # the pair with the lowest volatility
 
 
-def last_value(series: Sequence[Decimal | None]) -> Decimal | None:
-    """The latest point of an indicator series (None while it is still warming up)."""
-    return series[-1] if series else None
-
-
 # --- market figures -----------------------------------------------------------------------------
 
 
@@ -162,10 +157,10 @@ def period_days(period: str) -> int:
 
 def snapshot_of(symbol: str, candles: Sequence[Candle], ticker: Ticker, period: str) -> SymbolSnapshot:
     days = period_days(period)
-    closes = [c.close for c in candles]
-    fast_period, slow_period = LONG_TREND_EMAS if len(closes) >= LONG_TREND_EMAS[1] else SHORT_TREND_EMAS
-    fast, slow = (last_value(ta.ema(closes, n)) for n in (fast_period, slow_period))
-    rsi, atr = last_value(ta.rsi(closes, RSI_PERIOD)), last_value(ta.atr(candles, ATR_PERIOD))
+    bars = ta.Bars.of(candles)
+    fast_period, slow_period = LONG_TREND_EMAS if len(bars) >= LONG_TREND_EMAS[1] else SHORT_TREND_EMAS
+    fast, slow = (ta.latest(ta.ema(bars.close, n)) for n in (fast_period, slow_period))
+    rsi, atr = ta.latest(ta.rsi(bars.close, RSI_PERIOD)), ta.latest(ta.atr(bars, ATR_PERIOD))
     recent = candles[-RANGE_DAYS:]
     range_low, range_high = min(c.low for c in recent), max(c.high for c in recent)
     supports, resistances = support_resistance(candles[-LEVEL_DAYS:], ticker.last)

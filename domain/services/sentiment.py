@@ -28,7 +28,6 @@ from domain.services.market_overview import (
     MarketReader,
     change_over,
     gather_available,
-    last_value,
     typical_daily_move,
 )
 
@@ -100,7 +99,7 @@ def _score(value: Decimal) -> int:
 def _measure(candles: Sequence[Candle]) -> _Measures:
     usual = typical_daily_move(candles, USUAL_VOLATILITY_DAYS)
     recent = typical_daily_move(candles, RECENT_VOLATILITY_DAYS)
-    rsi = last_value(ta.rsi([c.close for c in candles], RSI_PERIOD))
+    rsi = ta.latest(ta.rsi(ta.Bars.of(candles).close, RSI_PERIOD))
     window = candles[-VOLUME_DAYS:]
     total_volume = sum((c.volume for c in window), ZERO)
     up_volume = sum((c.volume for c in window if c.close > c.open), ZERO)

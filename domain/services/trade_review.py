@@ -16,7 +16,7 @@ from enum import StrEnum
 from domain.enums import OrderSide
 from domain.numbers import ZERO, money, percent, round_to
 from domain.services import indicators as ta
-from domain.services.market_overview import MarketReader, last_value
+from domain.services.market_overview import MarketReader
 
 # 0.5 %: the first maintenance tier of the main USDT perpetuals on the big exchanges.
 MAINTENANCE_MARGIN_RATE = Decimal("0.005")
@@ -253,7 +253,7 @@ class TradeReviewService:
             self._market.ticker(plan.symbol),
             self._market.ohlcv(plan.symbol, self._atr_timeframe, ATR_PERIOD * 3),
         )
-        atr = last_value(ta.atr(candles, ATR_PERIOD))
+        atr = ta.latest(ta.atr(ta.Bars.of(candles), ATR_PERIOD)) if candles else None
         return review_trade(
             plan,
             plan.entry if plan.entry is not None else ticker.last,

@@ -28,18 +28,19 @@ def analysis() -> MarketAnalysisService:
 async def test_indicator_report_matches_the_indicator_functions(analysis):
     report = await analysis.indicators("ETH/USDT", "4h", ["RSI", "macd", "ema", "bollinger", "stoch"], period=50)
     candles = await SimulatedMarketData(seed=5, clock=lambda: NOW).ohlcv("ETH/USDT", "4h", 200)
-    closes = [c.close for c in candles]
+    closes = ta.Bars.of(candles).close
     readings = {r.name: r for r in report.readings}
-    assert report.price == closes[-1] and report.unsupported == ("stoch",)
-    assert readings["rsi"].values["rsi"] == ta.rsi(closes, 50)[-1] and readings["rsi"].values["period"] == 50
-    assert readings["ema"].values["ema"] == ta.ema(closes, 50)[-1]
+    assert report.price == candles[-1].close and report.unsupported == ("stoch",)
+    assert readings["rsi"].values["rsi"] == ta.latest(ta.rsi(closes, 50)) and readings["rsi"].values["period"] == 50
+    assert readings["ema"].values["ema"] == ta.latest(ta.ema(closes, 50))
     assert readings["macd"].signal == ("bullish" if readings["macd"].values["histogram"] > 0 else "bearish")
     bands = readings["bollinger"].values
     assert bands["lower"] < bands["middle"] < bands["upper"]
 
 
 async def test_every_supported_indicator_reads(analysis):
-    names = ["rsi", "macd", "ema", "sma", "bollinger", "atr", "stochastic", "stochrsi", "vwap", "obv", "volume", "fibonacci"]
+    names = ["rsi", "macd", "ema", "sma", "bollinger", "atr", "stochastic", "stochrsi", "vwap", "obv", "volume", "fibonacci",
+             "adx", "ichimoku", "pivots"]
     report = await analysis.indicators("BTC/USDT", "1h", names)
     assert [r.name for r in report.readings] == names and report.unsupported == ()
 
