@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -34,6 +36,7 @@ from bot.assistant.services import AssistantServices
 from bot.assistant.text_handler import AssistantTextHandler
 
 from bot import runtime_config
+from bot.charts import ChartRenderer, warm_up
 from bot.client import build_bot
 from bot.daily_summary import DailySummaryJob
 from bot.dispatcher import build_dispatcher
@@ -59,6 +62,7 @@ from domain.services.news import NewsService
 from domain.services.recommendations import RecommendationService
 from domain.services.sentiment import SentimentService
 from domain.services.signals import SignalService
+from domain.services.technical_analysis import TechnicalAnalysisService
 from domain.services.trade_review import TradeReviewService
 from nlp.service import NLPService
 
@@ -135,7 +139,7 @@ def _shown(path: Path) -> str:
 
 def build_assistant(
     settings: Settings, trading: TradingServices, redis: aioredis.Redis, news_session: aiohttp.ClientSession,
-    time_series: TimeSeries,
+    time_series: TimeSeries, charts: ChartRenderer | None = None,
     *,
     signals: SignalService | None = None,
 ) -> AssistantTextHandler:
@@ -161,9 +165,11 @@ def build_assistant(
         recommendations=RecommendationService(market),
         trade_review=TradeReviewService(market),
         glossary=Glossary(),
+        technical=TechnicalAnalysisService(market),
         news=NewsService(RssNewsFeed(news_session, settings.news.feeds) if settings.news.feeds else None),
         confidence_threshold=settings.app.nlp_confidence_threshold,
         memory=AssistantMemory(redis),
+        charts=charts or ChartRenderer(),
     )
     routes = build_routes(
         trading_intents.INTENT_HANDLERS,
@@ -228,12 +234,16 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
     terminal = TerminalSession(screen) if token is None else None
     bot = build_bot(token or LOCAL_CHAT_TOKEN, uow_factory, api_url=settings.telegram.api_url, session=terminal)
     scheduler = AsyncIOScheduler(timezone="UTC")
+    # Chart drawing is CPU-bound: a separate process keeps it off the event loop and the GIL.
+    # "spawn" because forking a process that runs an event loop and threads is unsafe.
+    chart_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up)
+    charts = ChartRenderer(chart_pool)
     try:
         sender = Sender(bot, uow_factory)
-        text_handler = build_assistant(settings, trading, redis, news_session, time_series)
+        text_handler = build_assistant(settings, trading, redis, news_session, time_series, charts)
         services = BotServices(
             settings=settings, uow_factory=uow_factory, redis=redis, sender=sender, text_handler=text_handler,
-            trading=trading, nlp=text_handler.nlp,
+            trading=trading, nlp=text_handler.nlp, charts=charts,
         )
         dispatcher = build_dispatcher(services)
         build_jobs(settings, uow_factory, text_handler, sender, time_series).schedule(scheduler)
@@ -247,6 +257,7 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
+        chart_pool.shutdown(wait=False, cancel_futures=True)
         await bot.session.close()
         await news_session.close()
         await trading.close()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.charts import ChartRenderer
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.text_handler import TextHandler
@@ -30,6 +31,8 @@ class BotServices:
     trading: TradingServices | None = None
     # The one text parser, for slash-command arguments too (/buy 0.01 btc at 61,500).
     nlp: NLPService | None = None
+    # Draws chart images in main.py's process pool (a thread by default, as in tests).
+    charts: ChartRenderer = field(default_factory=ChartRenderer)
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

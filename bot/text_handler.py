@@ -34,8 +34,9 @@ class TextReply:
     reply_markup: InlineKeyboardMarkup | None = None
     # The ai_commands row this request produced: links the logged message and reply to it.
     ai_command_id: uuid.UUID | None = None
-    # A chart (PNG) sent before the text, e.g. for "show me a btc chart".
+    # A chart (PNG) sent before the text, e.g. for "show me a btc chart", with its caption (HTML).
     photo: bytes | None = None
+    photo_caption: str | None = None
 
 
 class TextHandler(Protocol):

@@ -47,7 +47,7 @@ async def handle_free_text(
     reply = await text_handler.handle_text(incoming, uow)
     update_trace.ai_command_id = reply.ai_command_id  # links this message and the reply to the command
     if reply.photo is not None:
-        await sender.send_photo(message.chat.id, reply.photo)
+        await sender.send_photo(message.chat.id, reply.photo, reply.photo_caption)
     await sender.send(message.chat.id, reply.text, reply.reply_markup)
 
 

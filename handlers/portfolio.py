@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.assistant import portfolio as screens
 from bot.assistant.trading import trading_unit
+from bot.charts import ChartRenderer
 from bot.current_user import CurrentUser
 from bot.render import portfolio as render
 from bot.render.trading import NOT_CONFIGURED
@@ -33,13 +34,13 @@ def build_router() -> Router:
 
 async def _send(sender: Sender, chat_id: int, reply: TextReply) -> None:
     if reply.photo is not None:
-        await sender.send_photo(chat_id, reply.photo)
+        await sender.send_photo(chat_id, reply.photo, reply.photo_caption)
     await sender.send(chat_id, reply.text, reply.reply_markup)
 
 
 async def _answer(
     screen: str, message: Message, current_user: CurrentUser, trading: TradingServices | None, sender: Sender,
-    uow: UnitOfWork | None,
+    uow: UnitOfWork | None, **options: object,
 ) -> None:
     if trading is None:
         await message.answer(NOT_CONFIGURED)
@@ -49,14 +50,15 @@ async def _answer(
         return
     async with trading_unit(uow, trading) as unit:
         builder = getattr(screens, f"{screen}_screen")
-        reply = await builder(trading, unit, current_user.user_id)
+        reply = await builder(trading, unit, current_user.user_id, **options)
     await _send(sender, message.chat.id, reply)
 
 
 async def portfolio(
-    message: Message, current_user: CurrentUser, trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None
+    message: Message, current_user: CurrentUser, trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None,
+    charts: ChartRenderer | None = None,
 ) -> None:
-    await _answer("portfolio", message, current_user, trading, sender, uow)
+    await _answer("portfolio", message, current_user, trading, sender, uow, charts=charts)
 
 
 async def balance(

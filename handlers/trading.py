@@ -134,7 +134,7 @@ def parse_edit(text: str) -> dict[str, Decimal] | None:
 
 async def _send(sender: Sender, chat_id: int, reply: TextReply) -> None:
     if reply.photo is not None:
-        await sender.send_photo(chat_id, reply.photo)
+        await sender.send_photo(chat_id, reply.photo, reply.photo_caption)
     await sender.send(chat_id, reply.text, reply.reply_markup)
 
 

@@ -11,8 +11,7 @@ import re
 from decimal import Decimal
 
 from bot.assistant.context import IntentContext, IntentHandler
-from bot.charts import price_chart
-from bot.html import escape
+from bot.charts import DEFAULT_THEME, PriceChart
 from bot.render import market as render
 from bot.text_handler import TextReply
 from nlp.models import ParsedCommand
@@ -20,7 +19,6 @@ from nlp.models import ParsedCommand
 DEFAULT_INDICATORS = ("rsi", "macd")
 INDICATOR_TIMEFRAME = "1h"
 CHART_TIMEFRAME = "4h"
-CHART_CANDLES = 100
 LEVELS_TIMEFRAME = "4h"
 DEFAULT_PERIOD = "24h"
 MAX_PRICES = 10
@@ -28,6 +26,7 @@ MAX_PRICES = 10
 _LOSERS = re.compile(r"\b(losers?|losing|dump\w*|worst|falling|dropping|bleeding|crash\w*|tank\w*)\b", re.I)
 _GAINERS = re.compile(r"\b(gainers?|gaining|pump\w*|best|winners?|rising|moon\w*|rall\w*|surg\w*)\b", re.I)
 _MOVERS = re.compile(r"\b(movers?|moving|top|biggest)\b", re.I)
+_THEME = re.compile(r"\b(light|dark)\b", re.I)
 
 
 def symbols_of(parsed: ParsedCommand) -> list[str]:
@@ -88,16 +87,25 @@ async def handle_indicators(ctx: IntentContext, parsed: ParsedCommand) -> TextRe
     return _reply(ctx, render.render_indicators(report))
 
 
+def chart_theme(text: str) -> str:
+    """"btc chart light" asks for the light theme; dark is the default."""
+    match = _THEME.search(text)
+    return match.group(1).lower() if match else DEFAULT_THEME
+
+
 async def handle_chart(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    """"analyze btc 4h", "eth chart with rsi": the technical call as text, and its chart (the
+    requested indicators in their panels, levels, entry zone, stop and targets) as a photo."""
     symbol = parsed.entities.get("symbol") or next(iter(symbols_of(parsed)), None)
     if not symbol:
-        return _reply(ctx, render.ask_symbol("btc chart 4h"))
+        return _reply(ctx, render.ask_symbol("analyze btc 4h"))
     timeframe = parsed.entities.get("timeframe") or CHART_TIMEFRAME
-    candles = await ctx.services.trading.market_data.ohlcv(symbol, timeframe, CHART_CANDLES)
-    if not candles:
-        return _reply(ctx, f"No candles for {escape(symbol)} on {escape(timeframe)} yet.")
-    photo = await asyncio.to_thread(price_chart, symbol, timeframe, candles)
-    return _reply(ctx, render.chart_caption(symbol, timeframe, candles), photo)
+    analysis = await ctx.services.technical.analyze(symbol, timeframe)
+    chart = PriceChart.of_analysis(analysis, indicators=tuple(parsed.entities.get("indicators") or ()),
+                                   theme=chart_theme(parsed.text))
+    photo = await ctx.services.charts.price(chart)
+    return TextReply(render.render_technical_analysis(analysis), ai_command_id=ctx.ai_command_id, photo=photo,
+                     photo_caption=render.analysis_caption(analysis))
 
 
 async def handle_levels(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:

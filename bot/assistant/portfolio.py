@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
+from dataclasses import replace
 
 from bot.assistant.context import IntentContext, IntentHandler
-from bot.charts import allocation_chart
+from bot.charts import ChartRenderer
 from bot.render import portfolio as render
 from bot.text_handler import TextReply
 from bot.trading_callbacks import history_keyboard, open_orders_keyboard
@@ -23,15 +23,15 @@ HISTORY_PAGE_SIZE = 10
 
 
 async def portfolio_screen(
-    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, *, with_chart: bool = True
+    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, charts: ChartRenderer | None = None
 ) -> TextReply:
     """The summary table, with the allocation chart when there is more than cash to show."""
     summary = await trading.portfolios.summary(uow, user_id)
     photo = None
     holdings = [(a.asset, a.value) for a in summary.allocations if a.value > ZERO]
-    if with_chart and len(holdings) > 1:
+    if charts is not None and len(holdings) > 1:
         try:
-            photo = await asyncio.to_thread(allocation_chart, holdings, "Allocation")
+            photo = await charts.allocation(holdings, "Allocation")
         except Exception:  # a chart is a bonus: the table still answers
             log.warning("Allocation chart failed", exc_info=True)
     return TextReply(render.portfolio_summary(summary), photo=photo)
@@ -79,14 +79,14 @@ def _no_account(ctx: IntentContext) -> TextReply | None:
 
 
 def _tagged(reply: TextReply, ctx: IntentContext) -> TextReply:
-    return TextReply(reply.text, reply.reply_markup, ctx.ai_command_id, reply.photo)
+    return replace(reply, ai_command_id=ctx.ai_command_id)
 
 
 async def portfolio(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if (early := _no_account(ctx)) is not None:
         return early
     assert ctx.user_id is not None
-    return _tagged(await portfolio_screen(ctx.services.trading, ctx.uow, ctx.user_id), ctx)
+    return _tagged(await portfolio_screen(ctx.services.trading, ctx.uow, ctx.user_id, ctx.services.charts), ctx)
 
 
 async def balance(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:

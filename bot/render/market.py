@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from bot.html import escape
-from domain.models import Candle, Ticker
+from domain.models import Ticker
 from domain.services.market_analysis import IndicatorReading, IndicatorReport, Level, LevelsReport
 from domain.services.market_overview import Comparison, MarketSummary, Mover, Movers, Trend
+from domain.services.technical_analysis import SignalType, TechnicalAnalysis
 
 ZERO = Decimal(0)
 MAX_REPLY = 3500
@@ -319,13 +320,58 @@ def render_levels(report: LevelsReport) -> str:
     return "\n".join(lines)
 
 
-# -- chart ---------------------------------------------------------------------------------------------
+# -- technical analysis ------------------------------------------------------------------------------
+
+SIGNAL_TITLES = {
+    SignalType.STRONG_BUY: "STRONG BUY", SignalType.BUY: "BUY", SignalType.NEUTRAL: "NEUTRAL",
+    SignalType.SELL: "SELL", SignalType.STRONG_SELL: "STRONG SELL",
+}
+ANALYSIS_NOTE = "Not financial advice: indicators describe the past, they do not promise the future."
 
 
-def chart_caption(symbol: str, timeframe: str, candles: Sequence[Candle]) -> str:
-    first, last = candles[0], candles[-1]
-    change = (last.close - first.open) / first.open * 100 if first.open else ZERO
-    high, low = max(c.high for c in candles), min(c.low for c in candles)
-    return (f"<b>{escape(symbol)} · {escape(timeframe)}</b> — last {len(candles)} candles\n"
-            f"Last {price(last.close)}, {pct(change, signed=True)} over the chart; "
-            f"range {price(low)} – {price(high)}. EMA 20/50 drawn.")
+def _setup_line(analysis: TechnicalAnalysis) -> str:
+    setup = analysis.setup
+    if setup is None:
+        return "No trade setup: the indicators do not agree on a direction."
+    side = "long" if analysis.signal in (SignalType.BUY, SignalType.STRONG_BUY) else "short"
+    stop_distance = abs(analysis.price - setup.stop_loss) / analysis.price * 100
+    targets = ", ".join(price(t) for t in setup.targets)
+    return (f"Setup ({side}): entry {price(setup.entry_low)} – {price(setup.entry_high)}, "
+            f"stop {price(setup.stop_loss)} ({pct(stop_distance)} away), targets {targets}; "
+            f"first target {num(setup.risk_reward, 2)}x the risk")
+
+
+def render_technical_analysis(analysis: TechnicalAnalysis) -> str:
+    _, quote = pair_assets(analysis.symbol)
+    voting = [v for v in analysis.votes if v.weight != 0]
+    lines = [
+        f"<b>{escape(analysis.symbol)} · {escape(analysis.timeframe)} technical analysis</b>  "
+        f"price {price(analysis.price)} {escape(quote)}",
+        f"Signal: <b>{SIGNAL_TITLES[analysis.signal]}</b> — strength {num(analysis.strength, 2)}, "
+        f"confidence {pct(analysis.confidence * 100, places=0)} ({len(voting)} of {len(analysis.votes)} "
+        "indicators lean one way or the other)",
+        _setup_line(analysis),
+        "",
+        "<b>Why</b>",
+    ]
+    lines += [f"{'▲' if v.weight > 0 else '▼' if v.weight < 0 else '•'} {escape(v.reason)}" for v in analysis.votes]
+    lines += ["", "<b>Indicators</b>"]
+    lines += [describe_reading(reading, analysis.price) for reading in analysis.readings]
+    supports = ", ".join(price(lv.price) for lv in analysis.supports) or "none in view"
+    resistances = ", ".join(price(lv.price) for lv in analysis.resistances) or "none in view"
+    lines += [f"<b>Support</b> {supports}; <b>resistance</b> {resistances}", ""]
+    lines.append(f"<i>Based on the last {len(analysis.candles)} {escape(analysis.timeframe)} candles up to "
+                 f"{analysis.as_of:%Y-%m-%d %H:%M} UTC; the call holds until {analysis.valid_until:%Y-%m-%d %H:%M} UTC. "
+                 f"{ANALYSIS_NOTE}</i>")
+    return clip("\n".join(lines))
+
+
+def analysis_caption(analysis: TechnicalAnalysis) -> str:
+    """The chart's caption (Telegram allows 1,024 characters): the call in two lines."""
+    first = (f"<b>{escape(analysis.symbol)} · {escape(analysis.timeframe)}</b> — {SIGNAL_TITLES[analysis.signal]}, "
+             f"confidence {pct(analysis.confidence * 100, places=0)}")
+    setup = analysis.setup
+    if setup is None:
+        return f"{first}\nLevels and indicators drawn; no trade setup."
+    return (f"{first}\nEntry {price(setup.entry_low)} – {price(setup.entry_high)} · stop {price(setup.stop_loss)} · "
+            f"TP {' / '.join(price(t) for t in setup.targets)}")

@@ -22,6 +22,7 @@ from domain.services.news import NewsService
 from domain.services.recommendations import RecommendationService
 from domain.services.sentiment import SentimentService
 from domain.services.signals import SignalService
+from domain.services.technical_analysis import TechnicalAnalysisService
 from domain.services.trade_review import TradeReviewService
 from nlp.models import ParsedCommand
 from nlp.service import NLPService
@@ -44,6 +45,7 @@ async def services(session_factory, redis_client) -> AsyncIterator[AssistantServ
         trade_review=TradeReviewService(market),
         glossary=Glossary(),
         news=NewsService(None),
+        technical=TechnicalAnalysisService(market),
     )
     await trading.close()
 

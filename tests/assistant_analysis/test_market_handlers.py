@@ -76,7 +76,8 @@ async def test_sol_chart_is_a_png_with_a_caption(ask):
     parsed, reply = await ask("show me a sol chart")
     assert parsed.intent == "chart"
     assert reply.photo is not None and reply.photo.startswith(b"\x89PNG\r\n\x1a\n")
-    assert "SOL/USDT · 4h" in reply.text and "100 candles" in reply.text
+    assert "SOL/USDT · 4h technical analysis" in reply.text and "Signal:" in reply.text
+    assert reply.photo_caption and "SOL/USDT · 4h" in reply.photo_caption and "Not financial advice" in reply.text
 
 
 async def test_support_and_resistance_for_eth(ask):
@@ -84,3 +85,15 @@ async def test_support_and_resistance_for_eth(ask):
     assert parsed.intent == "levels"
     assert "ETH/USDT · 4h levels" in reply.text and "Resistance" in reply.text and "Support" in reply.text
     assert reply.text.count("<pre>") >= 1 and numbers_in(reply.text)
+
+
+async def test_analyze_eth_4h_answers_with_the_call_and_its_chart(ask):
+    parsed, reply = await ask("analyze eth 4h light")
+    assert parsed.intent == "chart" and parsed.entities["timeframe"] == "4h"
+    assert reply.photo is not None and reply.photo.startswith(b"\x89PNG\r\n\x1a\n")
+    text = reply.text
+    assert "ETH/USDT · 4h technical analysis" in text and re.search(r"Signal: <b>(STRONG )?(BUY|SELL|NEUTRAL)</b>", text)
+    assert "<b>Why</b>" in text and "RSI 14</b>" in text and "MACD" in text and "ADX" in text and "Ichimoku" in text
+    assert ("Setup (long)" in text or "Setup (short)" in text or "No trade setup" in text)
+    assert "Based on the last 200 4h candles" in text and "Not financial advice" in text
+    assert reply.photo_caption is not None and len(reply.photo_caption) <= 1024

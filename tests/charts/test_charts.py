@@ -1,36 +1,80 @@
-from datetime import UTC, datetime, timedelta
+"""Chart images: what a technical call draws, both themes, the heat-map, the process pool."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
 from decimal import Decimal
 
+import numpy as np
 import pytest
+from matplotlib.image import imread
 
-from bot.charts import allocation_chart, price_chart
-from domain.models import Candle
+from bot.charts import ChartRenderer, PriceChart, draw_allocation, draw_correlation, draw_price_chart
+from domain.market_data.simulated import SimulatedMarketData
+from domain.services.technical_analysis import TechnicalAnalysisService
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
 
-def _candles(n: int) -> list[Candle]:
-    t0 = datetime(2026, 11, 1, tzinfo=UTC)
-    out = []
-    for i in range(n):
-        o, c = Decimal(100 + i), Decimal(101 + i if i % 3 else 99 + i)
-        out.append(Candle(t0 + timedelta(hours=i), o, max(o, c) + 1, min(o, c) - 1, c, Decimal(10 + i)))
-    return out
+@pytest.fixture(scope="module")
+def analysis():
+    service = TechnicalAnalysisService(SimulatedMarketData(seed=5, clock=lambda: NOW))
+    return asyncio.run(service.analyze("ETH/USDT", "4h"))
 
 
-def test_price_chart_is_a_png_image():
-    image = price_chart("BTC/USDT", "1h", _candles(60))
-    assert image.startswith(PNG_MAGIC) and len(image) > 5_000
+def pixels(png: bytes) -> np.ndarray:
+    assert png.startswith(PNG_MAGIC)
+    return imread(io.BytesIO(png))
 
 
-def test_a_short_history_still_draws_without_the_long_averages():
-    assert price_chart("ETH/USDT", "1d", _candles(5)).startswith(PNG_MAGIC)
+def test_a_call_draws_its_levels_and_setup_on_candles_with_indicator_panels(analysis):
+    chart = PriceChart.of_analysis(analysis, indicators=("rsi", "macd", "bollinger"))
+    assert chart.signal is not None and chart.signal.targets and chart.supports
+    assert len(chart.close) == len(analysis.candles) and chart.visible == 120  # history warms the indicators
+    image = pixels(draw_price_chart(chart))
+    plain = pixels(draw_price_chart(PriceChart.of("ETH/USDT", "4h", analysis.candles, indicators=())))
+    # two indicator panels make the image taller than candles and volume alone
+    assert image.shape[0] > plain.shape[0] + 200 and image.shape[1] >= 900
 
 
-def test_allocation_chart_skips_empty_assets_and_refuses_nothing():
-    image = allocation_chart([("USDT", Decimal("5000")), ("BTC", Decimal("0")), ("ETH", Decimal("2000"))])
-    assert image.startswith(PNG_MAGIC)
+def test_dark_and_light_themes_differ_in_background(analysis):
+    dark = pixels(draw_price_chart(PriceChart.of_analysis(analysis, theme="dark")))
+    light = pixels(draw_price_chart(PriceChart.of_analysis(analysis, theme="light")))
+    assert dark[5, 5, :3].mean() < 0.2 and light[5, 5, :3].mean() > 0.9
+
+
+def test_a_short_history_still_draws_and_nothing_is_refused():
+    candles = SimulatedMarketData(seed=1, clock=lambda: NOW)
+    few = asyncio.run(candles.ohlcv("BTC/USDT", "1d", 5))
+    assert draw_price_chart(PriceChart.of("BTC/USDT", "1d", few, indicators=("rsi", "adx", "ichimoku"))).startswith(PNG_MAGIC)
     with pytest.raises(ValueError):
-        allocation_chart([("BTC", Decimal("0"))])
+        PriceChart.of("BTC/USDT", "1h", [])
+
+
+def test_allocation_skips_empty_assets_and_refuses_nothing_to_draw():
+    assert draw_allocation([("USDT", 5000.0), ("BTC", 0.0), ("ETH", 2000.0)]).startswith(PNG_MAGIC)
     with pytest.raises(ValueError):
-        price_chart("BTC/USDT", "1h", [])
+        draw_allocation([("BTC", 0.0)])
+
+
+def test_correlation_heat_map_needs_a_square_matrix():
+    assert draw_correlation(["BTC", "ETH"], [[1.0, 0.8], [0.8, 1.0]], "Correlation").startswith(PNG_MAGIC)
+    with pytest.raises(ValueError):
+        draw_correlation(["BTC"], [[1.0]], "Correlation")
+
+
+async def test_the_renderer_draws_in_a_separate_process(analysis):
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        renderer = ChartRenderer(pool)
+        png = await renderer.price(PriceChart.of_analysis(analysis))
+        allocation = await renderer.allocation([("BTC", Decimal("2")), ("USDT", Decimal("1"))])
+        heat_map = await renderer.correlation(["A", "B"], [[1.0, -0.3], [-0.3, 1.0]], "Correlation")
+    finally:
+        pool.shutdown()
+    assert all(image.startswith(PNG_MAGIC) for image in (png, allocation, heat_map))
