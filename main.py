@@ -223,6 +223,7 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
         confirmation_ttl_seconds=trading_settings.confirmation_ttl_seconds,
         price_tolerance_percent=trading_settings.price_tolerance_percent,
         max_position_percent=trading_settings.max_position_percent,
+        max_leverage=trading_settings.max_leverage,
         encryption_key=settings.security.encryption_key.get_secret_value() if settings.security.encryption_key else None,
     )
     influx = settings.influx

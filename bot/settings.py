@@ -160,6 +160,8 @@ class TradingSettings(BaseSettings):
     confirmation_ttl_seconds: int = 120
     price_tolerance_percent: Decimal = Decimal("1.0")
     max_position_percent: Decimal = Decimal("25")
+    # Position sizing never suggests more than this multiple of the portfolio (1: no borrowing).
+    max_leverage: Decimal = Decimal(1)
 
 
 class AppSettings(BaseSettings):

@@ -71,6 +71,7 @@ def build_trading_services(
     confirmation_ttl_seconds: int = 120,
     price_tolerance_percent: Decimal = Decimal("1.0"),
     max_position_percent: Decimal = Decimal("25"),
+    max_leverage: Decimal = Decimal(1),
     encryption_key: str | None = None,
     simulation_seed: int = 1,
 ) -> TradingServices:
@@ -91,7 +92,7 @@ def build_trading_services(
         changes=OrderChangeService(prices, broker, portfolios),
         monitor=PaperOrderMonitor(broker),
         analysis=MarketAnalysisService(prices),
-        risk=RiskService(prices, portfolios, max_position_percent=max_position_percent),
+        risk=RiskService(prices, portfolios, max_position_percent=max_position_percent, max_leverage=max_leverage),
         accounts=accounts,
         _feed=feed,
     )

@@ -7,6 +7,7 @@ to turn into a reply. Sizing and portfolio answers need ``ctx.user_id`` (the /st
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal
 
@@ -21,6 +22,8 @@ from domain.services.news import topics_in
 from domain.services.recommendations import DcaPeriod
 from domain.services.trade_review import TradePlan
 from nlp.models import ParsedCommand
+
+log = logging.getLogger(__name__)
 
 DCA_BUYS = 12
 # "build me a dca plan", "$100 a week", "monthly", "every two weeks".
@@ -173,7 +176,7 @@ async def handle_position_size(ctx: IntentContext, parsed: ParsedCommand) -> Tex
         risk_amount = None  # the percentage is the rule of thumb users mean first
     sizing = await ctx.services.trading.risk.position_size(
         ctx.uow, ctx.user_id, symbol, stop, entry=_entry_of(parsed),
-        risk_percent=risk_percent, risk_amount=risk_amount,
+        risk_percent=risk_percent, risk_amount=risk_amount, leverage=_decimal(parsed.entities.get("leverage")),
     )
     return _reply(ctx, render.render_position_size(sizing))
 
@@ -184,7 +187,18 @@ async def handle_portfolio_risk(ctx: IntentContext, parsed: ParsedCommand) -> Te
     trading = ctx.services.trading
     risk = await trading.risk.portfolio_risk(ctx.uow, ctx.user_id)
     portfolio = await trading.portfolios.ensure_default(ctx.uow, ctx.user_id)
-    return _reply(ctx, render.render_portfolio_risk(risk, portfolio.base_currency))
+    text = render.render_portfolio_risk(risk, portfolio.base_currency)
+    market = risk.market
+    if market is None or not market.correlation:
+        return _reply(ctx, text)
+    title = f"Daily return correlation, {market.days} days"
+    try:
+        heat_map = await ctx.services.charts.correlation(market.assets, market.correlation, title)
+    except Exception:  # a chart is a bonus: the figures still answer
+        log.warning("Correlation heat-map failed", exc_info=True)
+        return _reply(ctx, text)
+    return TextReply(text, ai_command_id=ctx.ai_command_id, photo=heat_map,
+                     photo_caption=render.correlation_caption(market))
 
 
 INTENT_HANDLERS: dict[str, IntentHandler] = {

@@ -23,7 +23,7 @@ from domain.services.recommendations import (
     SwitchComparison,
     SwitchLeaning,
 )
-from domain.services.risk import PortfolioRisk, PositionSizing
+from domain.services.risk import MarketRisk, PortfolioRisk, PositionSizing
 from domain.services.sentiment import SentimentReading
 from domain.services.trade_review import TradeReview, TradeWarning, Verdict
 
@@ -322,8 +322,12 @@ def render_position_size(sizing: PositionSizing) -> str:
         f"Loss if the stop is hit: {num(sizing.risk_amount, 2)} {escape(quote)} "
         f"({pct(sizing.risk_percent)} of the portfolio, fees included)",
     ]
-    if sizing.position_percent > 100:
-        lines.append("⚠️ That is more than the whole portfolio: it needs leverage, or a wider stop / smaller risk.")
+    if sizing.capped_at_leverage is not None:
+        lines.append(f"⚠️ Capped at {num(sizing.capped_at_leverage, 2)}x the portfolio: the full risk would need more "
+                     "leverage than allowed, so the loss at the stop is smaller than asked. Widen the stop "
+                     "or accept the smaller risk.")
+    elif sizing.leverage > 1:
+        lines.append(f"That is {num(sizing.leverage, 2)}x the portfolio: it needs leverage.")
     if sizing.quantity == ZERO:
         lines.append("⚠️ The risk is too small for the pair's minimum step: raise it or move the stop.")
     return "\n".join(lines)
@@ -352,7 +356,48 @@ def render_portfolio_risk(risk: PortfolioRisk, quote: str = "USDT") -> str:
             lines.append(f"Without a stop-loss: {escape(', '.join(risk.without_stop_loss))}")
     else:
         lines.append("All in cash: no coin exposure.")
+    if risk.market is not None:
+        lines += _market_risk_lines(risk.market, quote)
     if risk.reasons:
         lines.append(bullets(risk.reasons))
     return clip("\n".join(lines))
+
+
+def _market_risk_lines(market: MarketRisk, quote: str) -> list[str]:
+    lines = ["", "<b>Volatility</b> (daily candles)"]
+    rows = [("Asset", "Day vol", "Year vol", "ATR", "ATR stop")]
+    for h in market.holdings:
+        rows.append((h.asset, pct(h.daily_volatility_percent, places=1), pct(h.annual_volatility_percent, places=0),
+                     "–" if h.atr_percent is None else pct(h.atr_percent, places=1),
+                     "–" if h.suggested_stop is None else price(h.suggested_stop)))
+    lines.append(table(rows, right=(1, 2, 3, 4)))
+    lines.append("<i>ATR stop: two daily ATRs below the price, beyond a usual day's swing.</i>")
+    if not market.tails:
+        lines.append(f"Too little common history ({market.days} days) for VaR and correlations.")
+        return lines
+    lines.append(f"<b>1-day Value at Risk</b> (historical, {market.days} days)")
+    rows = [("Confidence", "VaR", f"VaR {quote}", "CVaR", f"CVaR {quote}")]
+    for t in market.tails:
+        rows.append((f"{num(t.confidence, 0)}%", pct(t.var_percent), num(t.var_amount, 2),
+                     pct(t.cvar_percent), num(t.cvar_amount, 2)))
+    lines.append(table(rows, right=(1, 2, 3, 4)))
+    worst = market.tail(0.95)
+    if worst is not None:
+        lines.append(f"On 1 day in 20 the portfolio lost more than {pct(worst.var_percent)} "
+                     f"({num(worst.var_amount, 2)} {escape(quote)}); on those days {pct(worst.cvar_percent)} on average.")
+    pairs = _most_correlated(market)
+    if pairs:
+        lines.append(f"Moving together most: {escape(pairs)}.")
+    return lines
+
+
+def _most_correlated(market: MarketRisk) -> str:
+    found = [(market.correlation[i][j], market.assets[i], market.assets[j])
+             for i in range(len(market.assets)) for j in range(i + 1, len(market.assets))]
+    return ", ".join(f"{a}–{b} {value:.2f}" for value, a, b in sorted(found, reverse=True)[:2])
+
+
+def correlation_caption(market: MarketRisk) -> str:
+    return (f"Correlation of daily returns over {market.days} days: 1 = move together, "
+            "0 = unrelated, −1 = opposite. Highly correlated holdings add up as one bet.")
 

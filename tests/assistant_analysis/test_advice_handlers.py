@@ -10,6 +10,9 @@ from bot.assistant.advice import INTENT_HANDLERS
 from bot.render.advice import NO_NEWS_SOURCE, START_HINT
 from domain.services.recommendations import NOT_FINANCIAL_ADVICE
 from domain.services.sentiment import BASIS
+from domain.enums import OrderSide
+from domain.models import OrderRequest
+from decimal import Decimal as D
 
 DISCLAIMER = NOT_FINANCIAL_ADVICE[:40]
 
@@ -134,3 +137,27 @@ async def test_missing_risk_or_stop_is_asked_for(ask):
     assert "How much do you want to risk?" in no_risk.text or "Position size" in no_risk.text
     _, no_symbol = await ask("position size risk 1% stop 100", intent="position_size")
     assert no_symbol.text.startswith("Which coin?") or "Position size" in no_symbol.text
+
+
+async def test_portfolio_risk_with_holdings_shows_var_cvar_and_a_correlation_heat_map(ask, services, user_id):
+    for symbol, amount in (("BTC/USDT", "0.02"), ("ETH/USDT", "0.4"), ("SOL/USDT", "5")):
+        async with services.trading.uow_factory() as uow:
+            preview = await services.trading.orders.preview(uow, user_id, OrderRequest(symbol, OrderSide.BUY, amount=D(amount)))
+        async with services.trading.uow_factory() as uow:
+            await services.trading.orders.confirm(uow, preview.token, user_id)
+    _, reply = await ask("how risky is my portfolio")
+    text = reply.text
+    assert "1-day Value at Risk" in text and "95%" in text and "99%" in text and "CVaR" in text
+    assert "Day vol" in text and "ATR stop" in text and "On 1 day in 20 the portfolio lost more than" in text
+    var_95, var_99 = (float(m) for m in re.findall(r"\n *(?:95|99)% +([\d.]+)%", text))
+    assert 0 < var_95 <= var_99  # the rarer the day, the larger the loss
+    assert reply.photo is not None and reply.photo.startswith(b"\x89PNG\r\n\x1a\n")
+    assert reply.photo_caption and "Correlation of daily returns" in reply.photo_caption
+
+
+async def test_position_size_is_capped_at_the_allowed_leverage(ask, services):
+    price = (await services.trading.market_data.ticker("BTC/USDT")).last
+    stop = int(price * D("0.995"))  # 0.5 % away: risking 5 % would take about 10x the portfolio
+    _, reply = await ask(f"position size btc risk 5% stop {stop}")
+    assert "Position size: BTC/USDT (long)" in reply.text
+    assert "Capped at 1x the portfolio" in reply.text and "= 100% of the portfolio" in reply.text

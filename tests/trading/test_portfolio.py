@@ -86,6 +86,7 @@ async def test_portfolio_risk_flags_concentration_and_missing_stops(trading, ali
     # 6,500 of 9,990.24675 in coins; BTC alone is over the 25 % limit
     assert round(report.exposure_percent, 2) == D("65.06") and report.level == "high"
     assert round(report.concentration, 4) == round((D(5000) / 6500) ** 2 + (D(1500) / 6500) ** 2, 4)
+    assert report.market is None  # no candles: no volatility or VaR to report
 
 
 async def test_position_size_against_the_portfolio(trading, alice):

@@ -19,6 +19,7 @@ from aiogram import Dispatcher
 from sqlalchemy import text
 
 from bot.assistant.context import IntentContext
+from bot.charts import ChartRenderer
 from bot.client import build_bot
 from bot.commands import register_commands
 from bot.dispatcher import FEATURE_ROUTERS, _install_middlewares
@@ -112,7 +113,7 @@ class Assistant:
         ai_command_id: uuid.UUID | None = None,
     ) -> IntentContext:
         message = IncomingText("text", 1, uuid.uuid4(), user_id, may_trade, None)
-        services = SimpleNamespace(trading=self.trading)  # AssistantServices, as far as these intents read it
+        services = SimpleNamespace(trading=self.trading, charts=ChartRenderer())  # AssistantServices, as far as these intents read it
         return IntentContext(message, uow, services, ai_command_id)  # type: ignore[arg-type]
 
 
