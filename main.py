@@ -51,6 +51,7 @@ from bot.settings import Settings, load_settings
 from db.engine import create_engine, create_session_factory
 from db.local_servers import LocalServers
 from db.migrate import upgrade
+from db.performance import record_trading_performance
 from db.news_feed import RssNewsFeed
 from db.repositories.trading_uow import TradingUnitOfWork
 from db.timeseries import TimeSeries, build_time_series
@@ -170,6 +171,7 @@ def build_assistant(
         confidence_threshold=settings.app.nlp_confidence_threshold,
         memory=AssistantMemory(redis),
         charts=charts or ChartRenderer(),
+        time_series=time_series,
     )
     routes = build_routes(
         trading_intents.INTENT_HANDLERS,
@@ -177,7 +179,7 @@ def build_assistant(
         market_intents.INTENT_HANDLERS,
         advice_intents.INTENT_HANDLERS,
     )
-    return AssistantTextHandler(services, routes, time_series)
+    return AssistantTextHandler(services, routes)
 
 
 def build_jobs(
@@ -185,10 +187,11 @@ def build_jobs(
     sender: Sender, time_series: TimeSeries,
 ) -> BackgroundJobs:
     services = text_handler.services
-    source = settings.exchange.market_data
+    market = services.trading.market_data
+    exchange = settings.exchange.exchange_id if settings.exchange.market_data == "ccxt" else "simulated"
 
     async def record_price(symbol: str, price: Decimal) -> None:
-        await time_series.write_price(symbol, source, price)
+        time_series.market_data(exchange, await market.ticker(symbol))  # the ticker the price came from (cached)
 
     return BackgroundJobs(
         uow_factory=uow_factory,
@@ -199,6 +202,7 @@ def build_jobs(
         price_interval_seconds=settings.scheduler.price_interval_seconds,
         notify_interval_seconds=settings.scheduler.notify_interval_seconds,
         daily_summary=DailySummaryJob(uow_factory, services.trading).run,
+        record_performance=partial(record_trading_performance, uow_factory, market, time_series),
     )
 
 
@@ -244,7 +248,7 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
         text_handler = build_assistant(settings, trading, redis, news_session, time_series, charts)
         services = BotServices(
             settings=settings, uow_factory=uow_factory, redis=redis, sender=sender, text_handler=text_handler,
-            trading=trading, nlp=text_handler.nlp, charts=charts,
+            trading=trading, nlp=text_handler.nlp, charts=charts, time_series=time_series,
         )
         dispatcher = build_dispatcher(services)
         build_jobs(settings, uow_factory, text_handler, sender, time_series).schedule(scheduler)
@@ -262,7 +266,7 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
         await bot.session.close()
         await news_session.close()
         await trading.close()
-        await time_series.close()
+        await asyncio.to_thread(time_series.close)  # sends the points still buffered
         await redis.aclose()
         await engine.dispose()
 

@@ -14,6 +14,7 @@ from bot.commands import register_commands
 from bot.fsm_storage import DialogStorage
 from bot.middlewares.access import AccessMiddleware
 from bot.middlewares.deduplication import DeduplicationMiddleware
+from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.rate_limit import RateLimitMiddleware
 from bot.middlewares.registration import RegistrationMiddleware
 from bot.middlewares.unit_of_work import UnitOfWorkMiddleware
@@ -66,6 +67,7 @@ def build_dispatcher(services: BotServices) -> Dispatcher:
 
 def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
     # Outer: every update, before routing (aiogram's error, user-context and FSM ones run first).
+    dispatcher.update.outer_middleware(MetricsMiddleware(services.time_series))
     dispatcher.update.outer_middleware(DeduplicationMiddleware(services.redis))
     dispatcher.update.outer_middleware(UpdateLogMiddleware(services.uow_factory))
     registration = RegistrationMiddleware(services.uow_factory, services.settings.security)

@@ -56,6 +56,9 @@ class BackgroundJobs:
     notify_interval_seconds: float = 3
     # Hourly; each user gets theirs at 08:00 local time (see bot/daily_summary.py).
     daily_summary: Callable[[], Awaitable[int]] | None = None
+    # Records trading performance per portfolio and pair in the time series.
+    record_performance: Callable[[], Awaitable[int]] | None = None
+    performance_interval_minutes: float = 15
     batch_size: int = 50
     stats: dict[str, int] = field(default_factory=lambda: {"prices": 0, "sent": 0, "failed": 0})
 
@@ -69,6 +72,16 @@ class BackgroundJobs:
                           id="release_stuck_notifications", **common)
         if self.daily_summary is not None:
             scheduler.add_job(self.daily_summary, "cron", minute=0, id="daily_summary", **common)
+        if self.record_performance is not None:
+            scheduler.add_job(self._record_performance, "interval", minutes=self.performance_interval_minutes,
+                              id="record_performance", **common)
+
+    async def _record_performance(self) -> None:
+        assert self.record_performance is not None
+        try:
+            await self.record_performance()
+        except Exception:  # noqa: BLE001 - metrics must not kill the scheduler
+            log.exception("trading performance: could not record")
 
     async def watch_prices(self) -> None:
         try:

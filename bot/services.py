@@ -12,6 +12,7 @@ from bot.charts import ChartRenderer
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.text_handler import TextHandler
+from db.timeseries import NullTimeSeries, TimeSeries
 from db.trading_services import TradingServices
 from db.uow import UnitOfWork
 from nlp.service import NLPService
@@ -33,6 +34,8 @@ class BotServices:
     nlp: NLPService | None = None
     # Draws chart images in main.py's process pool (a thread by default, as in tests).
     charts: ChartRenderer = field(default_factory=ChartRenderer)
+    # system_metrics of every update (db/timeseries.py); a no-op writer unless a server is configured.
+    time_series: TimeSeries = field(default_factory=NullTimeSeries)
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

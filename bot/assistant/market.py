@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from decimal import Decimal
 
 from bot.assistant.context import IntentContext, IntentHandler
@@ -19,6 +20,7 @@ from nlp.models import ParsedCommand
 DEFAULT_INDICATORS = ("rsi", "macd")
 INDICATOR_TIMEFRAME = "1h"
 CHART_TIMEFRAME = "4h"
+TECHNICAL_MODEL = "technical_analysis"  # the model tag of its calls in the time series
 LEVELS_TIMEFRAME = "4h"
 DEFAULT_PERIOD = "24h"
 MAX_PRICES = 10
@@ -100,7 +102,11 @@ async def handle_chart(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if not symbol:
         return _reply(ctx, render.ask_symbol("analyze btc 4h"))
     timeframe = parsed.entities.get("timeframe") or CHART_TIMEFRAME
+    started = time.perf_counter()
     analysis = await ctx.services.technical.analyze(symbol, timeframe)
+    ctx.services.time_series.ai_model_performance(
+        TECHNICAL_MODEL, symbol, confidence=float(analysis.confidence),
+        processing_time_ms=(time.perf_counter() - started) * 1000)
     chart = PriceChart.of_analysis(analysis, indicators=tuple(parsed.entities.get("indicators") or ()),
                                    theme=chart_theme(parsed.text))
     photo = await ctx.services.charts.price(chart)

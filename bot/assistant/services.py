@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.assistant.memory import AssistantMemory
 from bot.charts import ChartRenderer
+from db.timeseries import NullTimeSeries, TimeSeries
 from db.trading_services import TradingServices
 from domain.services.alerts import AlertService
 from domain.services.glossary import Glossary
@@ -38,3 +39,5 @@ class AssistantServices:
     memory: AssistantMemory | None = None
     # Draws charts in main.py's process pool; the default draws in a thread (tests).
     charts: ChartRenderer = field(default_factory=ChartRenderer)
+    # Model calls (parser, technical analysis) are recorded here, without waiting for the server.
+    time_series: TimeSeries = field(default_factory=NullTimeSeries)

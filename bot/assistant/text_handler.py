@@ -31,7 +31,6 @@ from bot.assistant_callbacks import ChoiceCallback
 from bot.text_handler import IncomingText, TextReply
 from db.repositories.ai_commands import AICommandRepository
 from db.repositories.trading_uow import TradingUnitOfWork
-from db.timeseries import TimeSeries
 from domain.errors import DomainError
 from nlp.models import COMMAND_TYPE_OF_INTENT, ParsedCommand
 from nlp.service import NLPService
@@ -48,14 +47,12 @@ class AssistantTextHandler:
         self,
         services: AssistantServices,
         routes: Mapping[str, IntentHandler],
-        time_series: TimeSeries | None = None,
     ) -> None:
         if services.memory is None:
             raise ValueError("the assistant needs its Redis memory (AssistantServices.memory)")
         self._services = services
         self._routes = routes
         self._memory: AssistantMemory = services.memory
-        self._time_series = time_series
 
     @property
     def nlp(self) -> NLPService:
@@ -101,9 +98,8 @@ class AssistantTextHandler:
             model_version=parsed.model_version,
         )
         await uow.commit()
-        if self._time_series is not None:
-            await self._time_series.write_parse(str(parsed.command_type), parsed.model_version, parsed.confidence,
-                                                elapsed)
+        self._services.time_series.ai_model_performance(
+            parsed.model_version, parsed.entities.get("symbol"), confidence=parsed.confidence, processing_time_ms=elapsed)
 
         ctx = IntentContext(message=message, uow=uow, services=self._services, ai_command_id=command_id)
         reply, response_type = await self.respond(ctx, parsed)

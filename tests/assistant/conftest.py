@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import pytest
@@ -21,11 +22,35 @@ from bot.services import BotServices
 from db.repositories.trading_uow import TradingUnitOfWork
 from db.timeseries import NullTimeSeries
 from db.trading_services import TradingServices, build_trading_services
+from domain.models import Ticker
 from domain.services.signals import SignalService
 from main import build_assistant, build_jobs
 from tests.e2e.conftest import RunningBot
 from tests.e2e.conftest import bot_api, settings  # noqa: F401  (fixtures reused from the e2e harness)
 from tests.e2e.fake_bot_api import TOKEN, FakeBotApi
+
+
+class RecordingTimeSeries(NullTimeSeries):
+    """Keeps every point it is given: (measurement, tags and fields) in order."""
+
+    def __init__(self) -> None:
+        self.points: list[tuple[str, dict[str, Any]]] = []
+
+    def market_data(self, exchange: str, ticker: Ticker) -> None:
+        self.points.append(("market_data", {"exchange": exchange, "symbol": ticker.symbol, "price": ticker.last}))
+
+    def trading_performance(self, user_id: str, portfolio_id: str, symbol: str, **fields: Any) -> None:  # type: ignore[override]
+        self.points.append(("trading_performance", {"user_id": user_id, "portfolio_id": portfolio_id,
+                                                    "symbol": symbol, **fields}))
+
+    def ai_model_performance(self, model: str, symbol: str | None, **fields: Any) -> None:  # type: ignore[override]
+        self.points.append(("ai_model_performance", {"model": model, "symbol": symbol, **fields}))
+
+    def system_metrics(self, service: str, instance: str, **fields: Any) -> None:  # type: ignore[override]
+        self.points.append(("system_metrics", {"service": service, "instance": instance, **fields}))
+
+    def of(self, measurement: str) -> list[dict[str, Any]]:
+        return [fields for name, fields in self.points if name == measurement]
 
 
 @dataclass
@@ -34,6 +59,7 @@ class App:
     assistant: AssistantTextHandler
     trading: TradingServices
     jobs: BackgroundJobs
+    time_series: RecordingTimeSeries
 
 
 @asynccontextmanager
@@ -46,17 +72,19 @@ async def running_app(bot_api: FakeBotApi, settings, session_factory, redis_clie
     news_session = aiohttp.ClientSession()
     bot = build_bot(TOKEN, uow_factory, api_url=bot_api.base_url)
     sender = Sender(bot, uow_factory)
-    assistant = build_assistant(settings, trading, redis_client, news_session, NullTimeSeries(),
+    time_series = RecordingTimeSeries()
+    assistant = build_assistant(settings, trading, redis_client, news_session, time_series,
                                 signals=None if signals is None else signals(trading))
     services = BotServices(settings=settings, uow_factory=uow_factory, redis=redis_client, sender=sender,
-                           text_handler=assistant, trading=trading, nlp=assistant.nlp)
+                           text_handler=assistant, trading=trading, nlp=assistant.nlp, time_series=time_series)
     dispatcher = build_dispatcher(services)
     polls_before = len(bot_api.calls_of("getUpdates"))
     task = asyncio.create_task(run_polling(dispatcher, bot, handle_signals=False))
     running = RunningBot(dispatcher, bot, services, task)
     await bot_api.wait_for(lambda: len(bot_api.calls_of("getUpdates")) > polls_before)
     try:
-        yield App(running, assistant, trading, build_jobs(settings, uow_factory, assistant, sender, NullTimeSeries()))
+        jobs = build_jobs(settings, uow_factory, assistant, sender, time_series)
+        yield App(running, assistant, trading, jobs, time_series)
     finally:
         await running.stop()
         await news_session.close()
