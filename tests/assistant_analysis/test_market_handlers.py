@@ -92,7 +92,7 @@ async def test_analyze_eth_4h_answers_with_the_call_and_its_chart(ask):
     assert parsed.intent == "chart" and parsed.entities["timeframe"] == "4h"
     assert reply.photo is not None and reply.photo.startswith(b"\x89PNG\r\n\x1a\n")
     text = reply.text
-    assert "ETH/USDT · 4h technical analysis" in text and re.search(r"Signal: <b>(STRONG )?(BUY|SELL|NEUTRAL)</b>", text)
+    assert "ETH/USDT · 4h technical analysis" in text and re.search(r"Signal: <b>(STRONG BUY|BUY|SELL|STRONG SELL|NEUTRAL \(hold\))</b>", text)
     assert "<b>Why</b>" in text and "RSI 14</b>" in text and "MACD" in text and "ADX" in text and "Ichimoku" in text
     assert ("Setup (long)" in text or "Setup (short)" in text or "No trade setup" in text)
     assert "Based on the last 200 4h candles" in text and "Not financial advice" in text
