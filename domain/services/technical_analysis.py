@@ -117,13 +117,14 @@ def votes_of(bars: ta.Bars, readings: dict[str, IndicatorReading]) -> list[Vote]
         value = float(readings["rsi"].values["rsi"])
         # oversold counts as a buy (mean reversion), otherwise above 50 is momentum up
         weight = 1.0 if value <= 30 else -1.0 if value >= 70 else _clip((value - 50) / 20)
-        votes.append(Vote("rsi", weight, f"RSI {value:.0f}"))
+        zone = "oversold" if value <= 30 else "overbought" if value >= 70 else "above 50" if value > 50 else "below 50"
+        votes.append(Vote("rsi", weight, f"RSI {value:.0f}, {zone}"))
     if "adx" in readings:
         values = readings["adx"].values
         strength = min(float(values["adx"]) / 40, 1.0)
         if readings["adx"].signal != "neutral":
             direction = 1.0 if values["plus_di"] > values["minus_di"] else -1.0
-            votes.append(Vote("adx", direction * strength, f"ADX {float(values['adx']):.0f}, "
+            votes.append(Vote("adx", direction * strength, f"ADX {float(values['adx']):.0f}: a trend, "
                                                             f"{'+DI' if direction > 0 else '-DI'} leading"))
     if "ichimoku" in readings:
         side = {"above": 1.0, "below": -1.0}.get(readings["ichimoku"].signal or "", 0.0)
@@ -132,10 +133,12 @@ def votes_of(bars: ta.Bars, readings: dict[str, IndicatorReading]) -> list[Vote]
     if "bollinger" in readings:
         percent_b = float(readings["bollinger"].values["percent_b"])
         weight = 0.5 if percent_b < 0 else -0.5 if percent_b > 1 else 0.0  # stretched outside the bands
-        votes.append(Vote("bollinger", weight, f"%B {percent_b:.2f}"))
+        where = "below the lower band" if percent_b < 0 else "above the upper band" if percent_b > 1 else "inside the bands"
+        votes.append(Vote("bollinger", weight, f"Bollinger: price {where} (%B {percent_b:.2f})"))
     if "stochastic" in readings:
         k = float(readings["stochastic"].values["k"])
-        votes.append(Vote("stochastic", 0.5 if k <= 20 else -0.5 if k >= 80 else 0.0, f"%K {k:.0f}"))
+        zone = "oversold" if k <= 20 else "overbought" if k >= 80 else "mid-range"
+        votes.append(Vote("stochastic", 0.5 if k <= 20 else -0.5 if k >= 80 else 0.0, f"Stochastic %K {k:.0f}, {zone}"))
     if "vwap" in readings:
         votes.append(Vote("vwap", 0.5 if readings["vwap"].signal == "above" else -0.5,
                           f"price {readings['vwap'].signal} the session VWAP"))

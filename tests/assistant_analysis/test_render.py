@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
@@ -13,7 +14,7 @@ from domain.services.market_analysis import IndicatorReading, IndicatorReport, L
 from domain.services.market_overview import Mover, Movers, SymbolSnapshot, Trend
 from domain.services.news import NewsItem, NewsResult, NewsStatus
 from domain.services.recommendations import DcaPeriod, build_dca_plan, recommend
-from domain.services.risk import Exposure, PortfolioRisk, PositionSizing
+from domain.services.risk import Exposure, HoldingRisk, MarketRisk, PortfolioRisk, PortfolioTailRisk, PositionSizing
 from domain.services.sentiment import Mood, MoodComponent, SentimentReading
 from domain.services.trade_review import TradePlan, review_trade
 
@@ -120,16 +121,38 @@ def test_trade_review_targets_and_warnings():
 
 def test_position_size_and_portfolio_risk():
     sizing = PositionSizing("BTC/USDT", OrderSide.BUY, D("60000"), D("58000"), D("99.8"), D("0.998"),
-                            D("0.04959"), D("2975.4"), D("29.754"), D("3.33333"))
+                            D("0.04959"), D("2975.4"), D("29.754"), D("3.33333"), D("0.3"))
     text = advice.render_position_size(sizing)
     assert "Buy <b>0.04959 BTC</b>" in text and "2,975.4 USDT = 29.8% of the portfolio" in text
+    assert "Capped" not in text and "leverage" not in text
+    capped = advice.render_position_size(replace(sizing, leverage=D(1), capped_at_leverage=D(1)))
+    assert "⚠️ Capped at 1x the portfolio" in capped
+    market_risk = MarketRisk(
+        holdings=(HoldingRisk("BTC", "BTC/USDT", D("3000"), D("60000"), D("2.31"), D("44.1"), D("3.05"), D("56340"), 366),),
+        tails=(PortfolioTailRisk(D(95), D("1.2"), D("120"), D("1.6"), D("160")),
+               PortfolioTailRisk(D(99), D("2.1"), D("210"), D("2.5"), D("250"))),
+        days=365, assets=(), correlation=())
     risk = PortfolioRisk(D("10000"), D("70"), D("30"), (Exposure("BTC", D("3000"), D("30"), None, None),),
-                         D("30"), D("1"), ("BTC",), D("0"), "moderate", ("One holding is 30.0% of the portfolio.",))
+                         D("30"), D("1"), ("BTC",), D("0"), "moderate", ("One holding is 30.0% of the portfolio.",),
+                         market_risk)
     text = advice.render_portfolio_risk(risk)
     assert "Portfolio risk: 🟡 Moderate" in text and "Without a stop-loss: BTC" in text and "<pre>" in text
+    assert "1-day Value at Risk</b> (historical, 365 days)" in text and "56,340" in text
+    assert "On 1 day in 20 the portfolio lost more than 1.2% (120 USDT); on those days 1.6% on average." in text
 
 
 def test_long_replies_are_clipped_with_closed_tags():
     movers = Movers("24h", tuple(Mover(f"C{i}/USDT", D(i + 1), D("1"), D("5")) for i in range(400)), (), ())
     text = market.render_movers(movers)
     assert len(text) <= market.MAX_REPLY and text.count("<pre>") == text.count("</pre>")
+
+
+def test_adx_ichimoku_and_pivot_readings_read_plainly():
+    adx = IndicatorReading("adx", {"adx": D("31.2"), "plus_di": D("28"), "minus_di": D("14")}, "bullish")
+    assert "ADX</b>: 31.2 (+DI 28, -DI 14) — a trend, buyers leading" in market.describe_reading(adx, D(100))
+    cloud = IndicatorReading("ichimoku", {"conversion": D("101"), "base": D("99"), "span_a": D("97"), "span_b": D("95")},
+                             "above")
+    assert "cloud 95 – 97 — price above the cloud (bullish)" in market.describe_reading(cloud, D(100))
+    levels = {"s3": D(90), "s2": D(93), "s1": D(96), "pivot": D(99), "r1": D(102), "r2": D(105), "r3": D(108)}
+    text = market.describe_reading(IndicatorReading("pivots", levels, "above"), D(100))
+    assert "Pivots</b> (previous UTC day) — price above the pivot" in text and "R3" in text and "<pre>" in text
