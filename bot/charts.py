@@ -26,6 +26,7 @@ matplotlib.use("Agg")  # no display on servers; must precede any pyplot import e
 import numpy as np  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from domain.models import Candle  # noqa: E402
 from domain.services import indicators as ta  # noqa: E402
@@ -160,6 +161,7 @@ def draw_price_chart(chart: PriceChart) -> bytes:
     prices.bar(xs, body, bottom=np.minimum(o, c), color=colors, width=0.65, linewidth=0)
     _overlays(prices, bars, chart, theme, start)
     axes[1].bar(xs, v, color=colors, width=0.65, alpha=0.7, linewidth=0)
+    axes[1].yaxis.set_major_formatter(FuncFormatter(_compact))
     _label(axes[1], "Volume", theme)
     for ax, name in zip(axes[2:], panels, strict=True):
         _PANEL_DRAWERS[name](ax, bars, theme, start)
@@ -201,7 +203,7 @@ def _overlays(ax: Axes, bars: ta.Bars, chart: PriceChart, theme: Theme, start: i
         ax.plot(xs, upper, linewidth=0.8, color=theme.lines[2], alpha=0.9, label="Bollinger 20, 2σ")
         ax.plot(xs, lower, linewidth=0.8, color=theme.lines[2], alpha=0.9)
         ax.fill_between(xs, lower, upper, color=theme.lines[2], alpha=0.07)
-    if "vwap" in chart.indicators:
+    if "vwap" in chart.indicators and len(np.unique(bars.day)) < len(bars):  # daily bars: each its own session
         ax.plot(xs, ta.vwap(bars)[start:], linewidth=1, color=theme.lines[3], linestyle="--", label="VWAP (UTC day)")
     if "ichimoku" in chart.indicators:
         cloud = ta.ichimoku(bars)
@@ -211,6 +213,13 @@ def _overlays(ax: Axes, bars: ta.Bars, chart: PriceChart, theme: Theme, start: i
         ax.fill_between(ahead, span_a, span_b, where=span_a < span_b, color=theme.down, alpha=0.15)
         ax.plot(xs, cloud.conversion[start:], linewidth=0.8, color=theme.lines[3], label="Tenkan 9")
         ax.plot(xs, cloud.base[start:], linewidth=0.8, color=theme.lines[1], label="Kijun 26")
+
+
+def _compact(value: float, _position: object = None) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
 
 
 def _levels(ax: Axes, chart: PriceChart, theme: Theme, n: int, spacing: float) -> None:
@@ -296,6 +305,7 @@ def _atr_panel(ax: Axes, bars: ta.Bars, theme: Theme, start: int) -> None:
 
 def _obv_panel(ax: Axes, bars: ta.Bars, theme: Theme, start: int) -> None:
     ax.plot(ta.obv(bars)[start:], color=theme.lines[1], linewidth=1)
+    ax.yaxis.set_major_formatter(FuncFormatter(_compact))
     _label(ax, "OBV", theme)
 
 

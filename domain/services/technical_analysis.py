@@ -139,7 +139,7 @@ def votes_of(bars: ta.Bars, readings: dict[str, IndicatorReading]) -> list[Vote]
         k = float(readings["stochastic"].values["k"])
         zone = "oversold" if k <= 20 else "overbought" if k >= 80 else "mid-range"
         votes.append(Vote("stochastic", 0.5 if k <= 20 else -0.5 if k >= 80 else 0.0, f"Stochastic %K {k:.0f}, {zone}"))
-    if "vwap" in readings:
+    if "vwap" in readings and len(np.unique(bars.day)) < len(bars):  # on daily bars each is its own session
         votes.append(Vote("vwap", 0.5 if readings["vwap"].signal == "above" else -0.5,
                           f"price {readings['vwap'].signal} the session VWAP"))
     if "obv" in readings:
