@@ -7,6 +7,7 @@ down, an invalid indicator period) propagate for the caller to turn into a reply
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from decimal import Decimal
@@ -16,6 +17,8 @@ from bot.charts import DEFAULT_THEME, PriceChart
 from bot.render import market as render
 from bot.text_handler import TextReply
 from nlp.models import ParsedCommand
+
+log = logging.getLogger(__name__)
 
 DEFAULT_INDICATORS = ("rsi", "macd")
 INDICATOR_TIMEFRAME = "1h"
@@ -113,9 +116,13 @@ async def handle_chart(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
         processing_time_ms=(time.perf_counter() - started) * 1000)
     chart = PriceChart.of_analysis(analysis, indicators=tuple(parsed.entities.get("indicators") or ()),
                                    theme=chart_theme(parsed.text))
-    photo = await ctx.services.charts.price(chart)
-    return TextReply(render.render_technical_analysis(analysis), ai_command_id=ctx.ai_command_id, photo=photo,
-                     photo_caption=render.analysis_caption(analysis))
+    text = render.render_technical_analysis(analysis)
+    try:
+        photo = await ctx.services.charts.price(chart)
+    except Exception:  # the chart is a bonus: the call still answers
+        log.warning("Analysis chart failed", exc_info=True)
+        return _reply(ctx, text)
+    return TextReply(text, ai_command_id=ctx.ai_command_id, photo=photo, photo_caption=render.analysis_caption(analysis))
 
 
 async def handle_levels(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:

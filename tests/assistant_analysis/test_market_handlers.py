@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -104,3 +105,13 @@ async def test_analyze_eth_4h_answers_with_the_call_and_its_chart(ask):
     assert ("Setup (long)" in text or "Setup (short)" in text or "No trade setup" in text)
     assert "Based on the last 200 4h candles" in text and "Not financial advice" in text
     assert reply.photo_caption is not None and len(reply.photo_caption) <= 1024
+
+
+async def test_a_failing_chart_still_answers_with_the_call(ask, services):
+    class BrokenCharts:
+        async def price(self, chart):
+            raise RuntimeError("the rendering process died")
+
+    ask.services = replace(services, charts=BrokenCharts())
+    _, reply = await ask("analyze btc 1h")
+    assert reply.photo is None and "BTC/USDT · 1h technical analysis" in reply.text
