@@ -48,7 +48,7 @@ async def trading_performance(uow: TradingUnitOfWork, market: MarketDataPort) ->
     closed = PositionRow.status == PositionStatus.CLOSED
     rows = await uow.session.execute(
         select(PositionRow.user_id, PositionRow.portfolio_id, TradingPair.symbol,
-               func.sum(PositionRow.realized_pnl), func.sum(PositionRow.entry_price * PositionRow.initial_quantity),
+               func.sum(PositionRow.realized_pnl), func.sum(PositionRow.entry_price * PositionRow.size),
                func.count(), func.count().filter(PositionRow.realized_pnl > 0))
         .join(TradingPair, TradingPair.id == PositionRow.trading_pair_id)
         .where(closed)

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from bot.html import escape
+from domain.enums import SignalType
 from domain.models import Ticker
 from domain.services.market_analysis import IndicatorReading, IndicatorReport, Level, LevelsReport
 from domain.services.market_overview import Comparison, MarketSummary, Mover, Movers, Trend
-from domain.services.technical_analysis import Call, TechnicalAnalysis
+from domain.services.technical_analysis import TechnicalAnalysis
 
 ZERO = Decimal(0)
 MAX_REPLY = 3500
@@ -323,8 +324,8 @@ def render_levels(report: LevelsReport) -> str:
 # -- technical analysis ------------------------------------------------------------------------------
 
 SIGNAL_TITLES = {
-    Call.STRONG_BUY: "STRONG BUY", Call.BUY: "BUY", Call.HOLD: "NEUTRAL (hold)",
-    Call.SELL: "SELL", Call.STRONG_SELL: "STRONG SELL",
+    SignalType.STRONG_BUY: "STRONG BUY", SignalType.BUY: "BUY", SignalType.HOLD: "NEUTRAL (hold)",
+    SignalType.SELL: "SELL", SignalType.STRONG_SELL: "STRONG SELL",
 }
 ANALYSIS_NOTE = "Not financial advice: indicators describe the past, they do not promise the future."
 
@@ -333,7 +334,7 @@ def _setup_line(analysis: TechnicalAnalysis) -> str:
     setup = analysis.setup
     if setup is None:
         return "No trade setup: the indicators do not agree on a direction."
-    side = "long" if analysis.signal in (Call.BUY, Call.STRONG_BUY) else "short"
+    side = "long" if analysis.signal in (SignalType.BUY, SignalType.STRONG_BUY) else "short"
     stop_distance = abs(analysis.price - setup.stop_loss) / analysis.price * 100
     targets = ", ".join(price(t) for t in setup.targets)
     return (f"Setup ({side}): entry {price(setup.entry_low)} – {price(setup.entry_high)}, "

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 import numpy as np
 
+from domain.enums import SignalType
 from domain.errors import InvalidRequest
 from domain.models import Candle
 from domain.numbers import money
@@ -35,16 +35,6 @@ REWARD_MULTIPLES = (Decimal("1.5"), Decimal("2.5"), Decimal("4"))  # targets whe
 READINGS = ("ema", "macd", "rsi", "adx", "ichimoku", "bollinger", "stochastic", "vwap", "obv", "atr")
 
 
-class Call(StrEnum):
-    """What the indicators say, in the seed's ``signal_type`` values (no direction is "hold").
-    ``domain.enums.Call`` gains strong_buy/strong_sell with the schema work of issue 10;
-    then this folds into it."""
-
-    STRONG_BUY = "strong_buy"
-    BUY = "buy"
-    HOLD = "hold"
-    SELL = "sell"
-    STRONG_SELL = "strong_sell"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +60,7 @@ class TechnicalAnalysis:
     price: Decimal
     as_of: datetime  # the last candle's open
     valid_until: datetime
-    signal: Call
+    signal: SignalType
     score: float  # -1 .. 1
     strength: Decimal  # 0 .. 1, |score|
     confidence: Decimal  # 0 .. 1, share of voting indicators that agree with the signal
@@ -83,16 +73,16 @@ class TechnicalAnalysis:
     candles: tuple[Candle, ...]  # what the chart draws
 
 
-def signal_of(score: float) -> Call:
+def signal_of(score: float) -> SignalType:
     if score >= 0.5:
-        return Call.STRONG_BUY
+        return SignalType.STRONG_BUY
     if score >= 0.2:
-        return Call.BUY
+        return SignalType.BUY
     if score <= -0.5:
-        return Call.STRONG_SELL
+        return SignalType.STRONG_SELL
     if score <= -0.2:
-        return Call.SELL
-    return Call.HOLD
+        return SignalType.SELL
+    return SignalType.HOLD
 
 
 def _clip(value: float) -> float:
@@ -148,11 +138,11 @@ def votes_of(bars: ta.Bars, readings: dict[str, IndicatorReading]) -> list[Vote]
     return votes
 
 
-def setup_for(signal: Call, price: Decimal, atr: Decimal, supports: tuple[Level, ...],
+def setup_for(signal: SignalType, price: Decimal, atr: Decimal, supports: tuple[Level, ...],
               resistances: tuple[Level, ...]) -> TradeSetup | None:
-    if signal is Call.HOLD or atr <= 0:
+    if signal is SignalType.HOLD or atr <= 0:
         return None
-    long = signal in (Call.BUY, Call.STRONG_BUY)
+    long = signal in (SignalType.BUY, SignalType.STRONG_BUY)
     direction = 1 if long else -1
     behind = supports if long else resistances  # the level a stop hides behind
     ahead = resistances if long else supports
@@ -186,7 +176,7 @@ def analyze_candles(symbol: str, timeframe: str, candles: list[Candle]) -> Techn
     votes = votes_of(bars, readings)
     score = sum(v.weight for v in votes) / len(votes) if votes else 0.0
     signal = signal_of(score)
-    direction = np.sign(score) if signal is not Call.HOLD else 0.0
+    direction = np.sign(score) if signal is not SignalType.HOLD else 0.0
     voting = [v for v in votes if v.weight != 0]
     bullish = sum(1 for v in voting if v.weight > 0)
     agreeing = bullish if direction > 0 else len(voting) - bullish if direction < 0 else len(voting) - abs(
