@@ -37,6 +37,7 @@ from bot.assistant.text_handler import AssistantTextHandler
 
 from bot import runtime_config
 from bot.charts import ChartRenderer, warm_up
+from bot.analysis_record import AnalysisScoringJob
 from bot.client import build_bot
 from bot.daily_summary import DailySummaryJob
 from bot.dispatcher import build_dispatcher
@@ -44,7 +45,7 @@ from bot.local_chat.console import LocalChat, stdin_lines
 from bot.local_chat.screen import Screen
 from bot.local_chat.session import TerminalSession
 from bot.runners import run_polling, run_webhook
-from bot.scheduler import AlertWatcher, BackgroundJobs, SignalWatcher, telegram_delivery
+from bot.scheduler import AlertWatcher, BackgroundJobs, PeriodicJob, SignalWatcher, telegram_delivery
 from bot.sender import Sender
 from bot.services import BotServices
 from bot.settings import Settings, load_settings
@@ -202,7 +203,10 @@ def build_jobs(
         price_interval_seconds=settings.scheduler.price_interval_seconds,
         notify_interval_seconds=settings.scheduler.notify_interval_seconds,
         daily_summary=DailySummaryJob(uow_factory, services.trading).run,
-        record_performance=partial(record_trading_performance, uow_factory, market, time_series),
+        periodic=(
+            PeriodicJob("record_performance", 15, partial(record_trading_performance, uow_factory, market, time_series)),
+            PeriodicJob("score_analyses", 10, AnalysisScoringJob(uow_factory, market, time_series).run),
+        ),
     )
 
 

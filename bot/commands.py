@@ -16,6 +16,7 @@ BOT_COMMANDS = (
     BotCommand(command="signals", description="Followed and executed signals"),
     BotCommand(command="channels", description="How good each signal channel is"),
     BotCommand(command="signalsettings", description="Amount, leverage, target split, stop rules"),
+    BotCommand(command="accuracy", description="How my technical calls turned out"),
     BotCommand(command="settings", description="Notifications, timezone, currency, language"),
     BotCommand(command="cancel", description="Leave the current dialog"),
     BotCommand(command="link", description="Use your account from another Telegram account"),

@@ -23,6 +23,7 @@ from bot.rate_limiter import RateLimiter
 from bot.services import BotServices
 from handlers import (
     admin,
+    analysis,
     assistant,
     cancel,
     errors,
@@ -51,6 +52,7 @@ FEATURE_ROUTERS = (
     trading.build_router,
     portfolio.build_router,
     signals.build_router,
+    analysis.build_router,
     assistant.build_router,
     free_text.build_router,
     stale_buttons.build_router,

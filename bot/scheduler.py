@@ -45,6 +45,19 @@ class PermanentDeliveryError(Exception):
     """The notification can never be delivered (e.g. the user blocked the bot)."""
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    minutes: float
+    run: Callable[[], Awaitable[int]]  # returns how many things it handled
+
+    async def guarded(self) -> None:
+        try:
+            await self.run()
+        except Exception:  # noqa: BLE001 - one failed run must not kill the scheduler; the next retries
+            log.exception("%s: run failed", self.name)
+
+
 @dataclass
 class BackgroundJobs:
     uow_factory: Callable[[], UnitOfWork]
@@ -56,9 +69,8 @@ class BackgroundJobs:
     notify_interval_seconds: float = 3
     # Hourly; each user gets theirs at 08:00 local time (see bot/daily_summary.py).
     daily_summary: Callable[[], Awaitable[int]] | None = None
-    # Records trading performance per portfolio and pair in the time series.
-    record_performance: Callable[[], Awaitable[int]] | None = None
-    performance_interval_minutes: float = 15
+    # Further jobs on a fixed period: trading performance metrics, scoring expired technical calls.
+    periodic: Sequence[PeriodicJob] = ()
     batch_size: int = 50
     stats: dict[str, int] = field(default_factory=lambda: {"prices": 0, "sent": 0, "failed": 0})
 
@@ -72,16 +84,11 @@ class BackgroundJobs:
                           id="release_stuck_notifications", **common)
         if self.daily_summary is not None:
             scheduler.add_job(self.daily_summary, "cron", minute=0, id="daily_summary", **common)
-        if self.record_performance is not None:
-            scheduler.add_job(self._record_performance, "interval", minutes=self.performance_interval_minutes,
-                              id="record_performance", **common)
+        for job in self.periodic:
+            scheduler.add_job(job.guarded, "interval", minutes=job.minutes, id=job.name, **common)
 
-    async def _record_performance(self) -> None:
-        assert self.record_performance is not None
-        try:
-            await self.record_performance()
-        except Exception:  # noqa: BLE001 - metrics must not kill the scheduler
-            log.exception("trading performance: could not record")
+    def job(self, name: str) -> PeriodicJob:
+        return next(job for job in self.periodic if job.name == name)
 
     async def watch_prices(self) -> None:
         try:

@@ -93,6 +93,7 @@ HELP_TOPICS: dict[MenuItem, tuple[str, tuple[str, ...]]] = {
 COMMANDS_HELP = (
     "/buy and /sell e.g. <code>/buy 0.01 btc at 60000</code> · /portfolio · /orders · /menu main menu · "
     "/signals followed signals · /channels channel statistics · /signalsettings amount, leverage, split · "
+    "/accuracy how my technical calls did · "
     "/settings notifications, timezone, currency, language · /cancel leave the current dialog · "
     "/link use your account from another Telegram account · /help this message"
 )

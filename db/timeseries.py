@@ -3,8 +3,8 @@
 - ``market_data`` (tags symbol, exchange): price, volume, high_24h, low_24h, change_24h
 - ``trading_performance`` (tags user_id, portfolio_id, symbol): pnl, pnl_percentage,
   trade_count, win_rate
-- ``ai_model_performance`` (tags model, symbol): confidence, processing_time, and accuracy and
-  prediction_error once they are known
+- ``ai_model_performance`` (tags model, symbol): confidence and processing_time when a model
+  answers; accuracy and prediction_error when a technical call is scored after it expired
 - ``system_metrics`` (tags service, instance): response_time, error_rate, memory_usage
 
 Recording a point never waits for the network: points go to ``influxdb-client``'s batching
@@ -40,7 +40,7 @@ class TimeSeries(Protocol):
         trade_count: int, win_rate: float | None,
     ) -> None: ...
     def ai_model_performance(
-        self, model: str, symbol: str | None, *, confidence: float, processing_time_ms: float,
+        self, model: str, symbol: str | None, *, confidence: float, processing_time_ms: float | None = None,
         accuracy: float | None = None, prediction_error: float | None = None,
     ) -> None: ...
     def system_metrics(
@@ -80,13 +80,13 @@ def trading_performance_point(
 
 
 def ai_model_point(
-    model: str, symbol: str | None, *, confidence: float, processing_time_ms: float,
+    model: str, symbol: str | None, *, confidence: float, processing_time_ms: float | None = None,
     accuracy: float | None = None, prediction_error: float | None = None,
 ) -> Point:
-    point = (
-        Point("ai_model_performance").tag("model", model).tag("symbol", symbol or NO_SYMBOL)
-        .field("confidence", float(confidence)).field("processing_time", float(processing_time_ms))
-    )
+    point = Point("ai_model_performance").tag("model", model).tag("symbol", symbol or NO_SYMBOL)
+    point = point.field("confidence", float(confidence))
+    if processing_time_ms is not None:  # a call's later scoring has no processing time
+        point = point.field("processing_time", float(processing_time_ms))
     if accuracy is not None:
         point = point.field("accuracy", float(accuracy))
     if prediction_error is not None:
@@ -153,7 +153,7 @@ class InfluxTimeSeries:
                                                trade_count=trade_count, win_rate=win_rate))
 
     def ai_model_performance(
-        self, model: str, symbol: str | None, *, confidence: float, processing_time_ms: float,
+        self, model: str, symbol: str | None, *, confidence: float, processing_time_ms: float | None = None,
         accuracy: float | None = None, prediction_error: float | None = None,
     ) -> None:
         self._record(ai_model_point(model, symbol, confidence=confidence, processing_time_ms=processing_time_ms,
@@ -191,7 +191,7 @@ class NullTimeSeries:
         return None
 
     def ai_model_performance(
-        self, model: str, symbol: str | None, *, confidence: float, processing_time_ms: float,
+        self, model: str, symbol: str | None, *, confidence: float, processing_time_ms: float | None = None,
         accuracy: float | None = None, prediction_error: float | None = None,
     ) -> None:
         return None

@@ -16,6 +16,8 @@ from bot.assistant.context import IntentContext, IntentHandler
 from bot.charts import DEFAULT_THEME, PriceChart
 from bot.render import market as render
 from bot.text_handler import TextReply
+from bot.analysis_record import MODEL as TECHNICAL_MODEL
+from db.repositories.analyses import AnalysisRecordRepository
 from nlp.models import ParsedCommand
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,6 @@ log = logging.getLogger(__name__)
 DEFAULT_INDICATORS = ("rsi", "macd")
 INDICATOR_TIMEFRAME = "1h"
 CHART_TIMEFRAME = "4h"
-TECHNICAL_MODEL = "technical_analysis"  # the model tag of its calls in the time series
 LEVELS_TIMEFRAME = "4h"
 DEFAULT_PERIOD = "24h"
 MAX_PRICES = 10
@@ -114,6 +115,9 @@ async def handle_chart(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     ctx.services.time_series.ai_model_performance(
         TECHNICAL_MODEL, symbol, confidence=float(analysis.confidence),
         processing_time_ms=(time.perf_counter() - started) * 1000)
+    # The call of record (committed with the request's command log), scored once it expires.
+    await ctx.uow.repo(AnalysisRecordRepository).add(analysis, user_id=ctx.message.user_id,
+                                                     ai_command_id=ctx.ai_command_id)
     chart = PriceChart.of_analysis(analysis, indicators=tuple(parsed.entities.get("indicators") or ()),
                                    theme=chart_theme(parsed.text))
     text = render.render_technical_analysis(analysis)

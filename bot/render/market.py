@@ -15,6 +15,7 @@ from bot.html import escape
 from domain.enums import SignalType
 from domain.models import Ticker
 from domain.services.market_analysis import IndicatorReading, IndicatorReport, Level, LevelsReport
+from domain.services.call_scoring import TimeframeRecord
 from domain.services.market_overview import Comparison, MarketSummary, Mover, Movers, Trend
 from domain.services.technical_analysis import TechnicalAnalysis
 
@@ -376,3 +377,24 @@ def analysis_caption(analysis: TechnicalAnalysis) -> str:
         return f"{first}\nLevels and indicators drawn; no trade setup."
     return (f"{first}\nEntry {price(setup.entry_low)} – {price(setup.entry_high)} · stop {price(setup.stop_loss)} · "
             f"TP {' / '.join(price(t) for t in setup.targets)}")
+
+
+def render_track_record(records: Sequence[TimeframeRecord]) -> str:
+    """/accuracy: the technical calls per timeframe and how the scored ones turned out."""
+    if not records:
+        return ("<b>Track record</b>\nNo technical calls yet. Ask e.g. <i>analyze btc 4h</i>; each call is "
+                "scored against the market once its validity window has passed.")
+    rows = [("Timeframe", "Calls", "Scored", "Hit rate", "Accuracy", "Move")]
+    for r in records:
+        rows.append((r.timeframe, str(r.calls), str(r.scored),
+                     "–" if not r.scored else pct(Decimal(r.hits) / r.scored * 100, places=0),
+                     "–" if r.average_accuracy is None else num(r.average_accuracy, 2),
+                     "–" if r.average_move_percent is None else pct(r.average_move_percent, signed=True)))
+    return "\n".join([
+        "<b>Track record of my technical calls</b>",
+        table(rows, right=(1, 2, 3, 4, 5)),
+        "<i>A call is scored when its window ends: 1 if a target came before the stop, 0 if the stop came "
+        "first, in between by how far the price went its way. Hit rate: calls scoring 0.5 or more. Move: "
+        "average percent the price moved in the call's favour (buy and sell calls). Past calls do not "
+        f"predict future ones. {ANALYSIS_NOTE}</i>",
+    ])

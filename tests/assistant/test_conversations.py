@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from db.models import AICommand, AIResponse, Order, PriceAlert, TradingSignal
-from domain.enums import CommandStatus
+from db.models import AICommand, AIResponse, MarketAnalysis, Order, PriceAlert, TradingSignal
+from domain.enums import CommandStatus, SignalSource
 from tests.e2e.conftest import accept_terms
 
 USER = 4242
@@ -93,3 +93,20 @@ async def test_a_domain_problem_is_answered_clearly_and_recorded(app, bot_api, s
     reply = await bot_api.wait_for_text(USER, "⚠️")
     assert "already above" in reply
     assert await _count(session_factory, AIResponse, AIResponse.response_type == "error") == 1
+
+
+async def test_an_analysis_is_answered_stored_as_a_call_of_record_and_counted_by_accuracy(app, bot_api, session_factory):
+    await accept_terms(bot_api, USER)
+    bot_api.send_text(USER, "analyze eth 4h")
+    text = await bot_api.wait_for_text(USER, "technical analysis")
+    [photo] = bot_api.calls_of("sendPhoto", USER)
+    assert "ETH/USDT · 4h" in photo.params.get("caption", "") and "Not financial advice" in text
+    async with session_factory() as session:
+        [call] = (await session.scalars(select(TradingSignal))).all()
+        [analysis] = (await session.scalars(select(MarketAnalysis))).all()
+        command = await session.scalar(select(AICommand).where(AICommand.id == call.ai_command_id))
+    assert call.source is SignalSource.TECHNICAL_ANALYSIS and call.symbol == "ETH/USDT" and call.valid_until
+    assert analysis.ai_command_id == command.id and analysis.timeframe == "4h" and command.input_text == "analyze eth 4h"
+    bot_api.send_text(USER, "/accuracy")
+    record = await bot_api.wait_for_text(USER, "Track record")
+    assert "4h" in record and "Calls" in record
