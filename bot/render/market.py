@@ -346,12 +346,17 @@ def _setup_line(analysis: TechnicalAnalysis) -> str:
 def render_technical_analysis(analysis: TechnicalAnalysis) -> str:
     _, quote = pair_assets(analysis.symbol)
     voting = [v for v in analysis.votes if v.weight != 0]
+    if analysis.signal in (SignalType.BUY, SignalType.STRONG_BUY, SignalType.SELL, SignalType.STRONG_SELL):
+        long = analysis.signal in (SignalType.BUY, SignalType.STRONG_BUY)
+        agreeing = sum(1 for v in voting if (v.weight > 0) == long)
+        basis = f"{agreeing} of the {len(voting)} leaning indicators agree"
+    else:
+        basis = f"{len(voting)} of {len(analysis.votes)} indicators lean one way or the other"
     lines = [
         f"<b>{escape(analysis.symbol)} · {escape(analysis.timeframe)} technical analysis</b>  "
         f"price {price(analysis.price)} {escape(quote)}",
         f"Signal: <b>{SIGNAL_TITLES[analysis.signal]}</b> — strength {num(analysis.strength, 2)}, "
-        f"confidence {pct(analysis.confidence * 100, places=0)} ({len(voting)} of {len(analysis.votes)} "
-        "indicators lean one way or the other)",
+        f"confidence {pct(analysis.confidence * 100, places=0)} ({basis})",
         _setup_line(analysis),
         "",
         "<b>Why</b>",
