@@ -49,7 +49,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "evaluate_trade": frozenset({"symbol", "side", "target_price", "stop_loss", "take_profits", "leverage", "amount"}),
     "price": frozenset({"symbol", "symbols", "exchange", "period"}),
     "market_overview": frozenset({"symbols", "exchange", "period"}),
-    "create_alert": frozenset({"symbol", "condition", "target_price", "percent_change", "window", "exchange"}),
+    "create_alert": frozenset({"symbol", "condition", "target_price", "percent_change", "window", "exchange",
+                               "indicators", "timeframe", "indicator_period"}),
     "list_alerts": frozenset({"symbol"}),
     "delete_alert": frozenset({"symbol", "alert_id"}),
     "indicators": frozenset({"symbol", "indicators", "timeframe", "indicator_period", "exchange"}),
@@ -436,6 +437,12 @@ class CommandReader:
         target = self._first("condition", "price", "plain", "quote_amount")
         if target is not None and move is None:
             found["target_price"] = target
+        # An indicator alert ("btc rsi 1h above 70", "eth crosses the 50 ema"): the indicator's
+        # period is not a level; the candle size is the indicator's timeframe, not a move window.
+        if found.get("indicators"):
+            self._read_indicators(found)
+            if found.get("target_price") == found.get("indicator_period"):
+                found.pop("target_price", None)
 
     def _read_delete_alert(self, found: dict[str, Any]) -> None:
         alert_id = self._identifier(("alert", "#", "id", "no", "number"))

@@ -2,8 +2,8 @@
 
 from db.models.ai import AICommand, AIResponse, MarketAnalysis, SignalSettings, TradingSignal
 from db.models.base import Base
-from db.models.ops import AuditLog, Notification, PriceAlert, SystemConfig
-from db.models.telegram import TelegramMessage, TelegramUser
+from db.models.ops import AuditLog, Notification, NotificationAttempt, PriceAlert, SystemConfig
+from db.models.telegram import TelegramMessage, TelegramMessageArchive, TelegramUser
 from db.models.trading import Balance, Order, Position, Trade, TradingPair
 from db.models.users import ExchangeCredential, Portfolio, User, UserSession
 
@@ -16,6 +16,7 @@ __all__ = [
     "ExchangeCredential",
     "MarketAnalysis",
     "Notification",
+    "NotificationAttempt",
     "Order",
     "Portfolio",
     "Position",
@@ -23,6 +24,7 @@ __all__ = [
     "SignalSettings",
     "SystemConfig",
     "TelegramMessage",
+    "TelegramMessageArchive",
     "TelegramUser",
     "Trade",
     "TradingPair",

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -25,6 +25,8 @@ class Notification(Base):
     __table_args__ = (
         Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_notifications_telegram_user_id", "telegram_user_id"),
+        Index("ix_notifications_status_lease_expires_at", "status", "lease_expires_at"),
+        Index("ix_notifications_sent_at", "sent_at"),
         CheckConstraint(f"status IN ({NOTIFICATION_STATUSES})", name="status_known"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
@@ -44,8 +46,34 @@ class Notification(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(server_default=func.now())
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # The sender holding a row in 'sending', until when; a lapsed lease means that sender died.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
+    # Long texts go out in parts: a resumed send starts after the last part Telegram accepted.
+    parts_sent: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
+
+
+class NotificationAttempt(Base):
+    """One try at sending one part of a notification, and how it ended (NULL while in flight)."""
+
+    __tablename__ = "notification_attempts"
+    __table_args__ = (Index("ix_notification_attempts_notification_id", "notification_id"),)
+
+    id: Mapped[uuid_pk]
+    notification_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"))
+    attempt: Mapped[int] = mapped_column(Integer)
+    part: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    worker: Mapped[str] = mapped_column(String(64))
+    # sent | retry_after | server_error | network | forbidden | bad_request | held | abandoned
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    retry_after: Mapped[int | None] = mapped_column(Integer)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    started_at: Mapped[created_at]
+    finished_at: Mapped[datetime | None]
 
 
 class PriceAlert(Base):
@@ -54,11 +82,16 @@ class PriceAlert(Base):
         Index("ix_price_alerts_symbol_is_active", "symbol", "is_active"),
         Index("ix_price_alerts_telegram_user_id", "telegram_user_id"),
         CheckConstraint(f"condition IN ({ALERT_CONDITIONS})", name="condition_known"),
+        Index("ix_price_alerts_updated_at", "updated_at"),
         CheckConstraint(
-            "(condition = 'percent_change' AND percent_change IS NOT NULL AND time_window IS NOT NULL)"
-            " OR (condition <> 'percent_change' AND target_price IS NOT NULL)",
+            "(kind = 'move' AND condition = 'percent_change' AND percent_change IS NOT NULL AND time_window IS NOT NULL)"
+            " OR (kind = 'price' AND condition IN ('above', 'below') AND target_price IS NOT NULL)"
+            " OR (kind = 'indicator' AND condition IN ('above', 'below') AND indicator IS NOT NULL"
+            " AND timeframe IS NOT NULL)",
             name="level_matches_condition",
         ),
+        CheckConstraint("kind IN ('price', 'move', 'indicator')", name="kind_known"),
+        CheckConstraint("cooldown_seconds >= 0", name="cooldown_not_negative"),
     )
 
     id: Mapped[uuid_pk]
@@ -66,7 +99,10 @@ class PriceAlert(Base):
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     ai_command_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ai_commands.id", ondelete="SET NULL"))
     symbol: Mapped[str] = mapped_column(String(40))
+    # price (a level) | move (percent in a window) | indicator (on a candle timeframe)
+    kind: Mapped[str] = mapped_column(String(10), server_default="price")
     condition: Mapped[str] = mapped_column(String(20))
+    # The level: a price, or the indicator's value (RSI 70); MACD/MA/Bollinger alerts have none.
     target_price: Mapped[money | None]
     percent_change: Mapped[Decimal | None] = mapped_column()
     time_window: Mapped[str | None] = mapped_column(String(5))
@@ -75,6 +111,15 @@ class PriceAlert(Base):
     note: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     repeat: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    indicator: Mapped[str | None] = mapped_column(String(12))  # rsi | macd | ema | sma | bollinger
+    timeframe: Mapped[str | None] = mapped_column(String(5))
+    indicator_period: Mapped[int | None] = mapped_column(Integer)
+    cooldown_seconds: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    # A repeating alert re-arms only after the price moved back this far past its level.
+    hysteresis_percent: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    expires_at: Mapped[datetime | None]
+    armed: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    trigger_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     triggered_at: Mapped[datetime | None]
     triggered_price: Mapped[money | None]
     created_at: Mapped[created_at]

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy import text as sql_text  # the model has a column named "text"
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,6 +28,12 @@ class TelegramUser(Base):
         Index("idx_telegram_users_telegram_id", "telegram_id"),
         Index("idx_telegram_users_user_id", "user_id"),
         Index("idx_telegram_users_status", "status"),
+        CheckConstraint(
+            "(quiet_hours_start IS NULL AND quiet_hours_end IS NULL) OR "
+            "(quiet_hours_start BETWEEN 0 AND 23 AND quiet_hours_end BETWEEN 0 AND 23)",
+            name="quiet_hours_valid",
+        ),
+        CheckConstraint("summary_hour BETWEEN 0 AND 23", name="summary_hour_valid"),
     )
 
     id: Mapped[uuid_pk]
@@ -60,6 +66,13 @@ class TelegramUser(Base):
         JSONB, server_default=sql_text(DEFAULT_NOTIFICATION_TYPES)
     )
     timezone: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    # Local hours [start, end) when only urgent notifications are delivered; both NULL: none.
+    quiet_hours_start: Mapped[int | None] = mapped_column(SmallInteger)
+    quiet_hours_end: Mapped[int | None] = mapped_column(SmallInteger)
+    urgent_notification_types: Mapped[list[str]] = mapped_column(
+        JSONB, server_default=sql_text("""'["stop_loss"]'::jsonb""")
+    )
+    summary_hour: Mapped[int] = mapped_column(SmallInteger, server_default=sql_text("8"))
     preferred_currency: Mapped[str] = mapped_column(String(10), server_default="USDT")
     language: Mapped[str] = mapped_column(String(8), server_default="en")
     created_at: Mapped[created_at]
@@ -92,3 +105,28 @@ class TelegramMessage(Base):
     extra: Mapped[json_object]
     created_at: Mapped[created_at]
     edited_at: Mapped[datetime | None]
+
+
+class TelegramMessageArchive(Base):
+    """Message log rows older than the configured age, moved here by housekeeping (no foreign keys:
+    the archive outlives the rows it came from)."""
+
+    __tablename__ = "telegram_messages_archive"
+    __table_args__ = (Index("ix_telegram_messages_archive_chat_id_created_at", "chat_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[uuid.UUID | None]
+    ai_command_id: Mapped[uuid.UUID | None]
+    direction: Mapped[str] = mapped_column(String(3))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    update_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_type: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    callback_data: Mapped[str | None] = mapped_column(String(64))
+    is_forwarded: Mapped[bool] = mapped_column(Boolean)
+    forward_from_chat: Mapped[str | None] = mapped_column(String(255))
+    extra: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+    archived_at: Mapped[created_at]

@@ -14,7 +14,8 @@ EXPECTED_TABLES = {
     "users", "user_sessions", "portfolios", "trading_pairs", "orders", "positions", "trades",
     "balances", "ai_commands", "ai_responses", "trading_signals", "market_analysis",
     "telegram_users", "telegram_messages", "notifications", "audit_logs", "system_config",
-    "price_alerts", "exchange_credentials", "signal_settings",
+    "price_alerts", "exchange_credentials", "signal_settings", "notification_attempts",
+    "telegram_messages_archive",
 }
 EXPECTED_ENUMS = {
     "order_type": ["market", "limit", "stop", "stop_limit", "trailing_stop"],
