@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 
 import aiohttp
@@ -26,6 +27,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import User
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.alert_evaluator import AlertEvaluator
 from bot.assistant import advice as advice_intents
 from bot.assistant import market as market_intents
 from bot.assistant import portfolio as portfolio_intents
@@ -41,16 +43,20 @@ from bot.analysis_record import AnalysisScoringJob
 from bot.client import build_bot
 from bot.daily_summary import DailySummaryJob
 from bot.dispatcher import build_dispatcher
+from bot.housekeeping import Housekeeping
 from bot.local_chat.console import LocalChat, stdin_lines
 from bot.local_chat.screen import Screen
 from bot.local_chat.session import TerminalSession
+from bot.outbox import NotificationOutbox
+from bot.pacing import Pacer
 from bot.runners import run_polling, run_webhook
-from bot.scheduler import AlertWatcher, BackgroundJobs, PeriodicJob, SignalWatcher, telegram_delivery
+from bot.scheduler import AlertWatcher, BackgroundJobs, PeriodicJob, SignalWatcher
 from bot.sender import Sender
 from bot.services import BotServices
 from bot.settings import Settings, load_settings
 from db.engine import create_engine, create_session_factory
 from db.local_servers import LocalServers
+from db.market_updates import MarketUpdates
 from db.migrate import upgrade
 from db.performance import record_trading_performance
 from db.news_feed import RssNewsFeed
@@ -159,7 +165,7 @@ def build_assistant(
     services = AssistantServices(
         nlp=nlp,
         trading=trading,
-        alerts=AlertService(trading.analysis),
+        alerts=AlertService(trading.analysis, candles=market),
         signals=signals or SignalService(market, trading.portfolios,
                                          futures_starting_balance=settings.exchange.paper_starting_balance),
         overview=MarketOverviewService(market),
@@ -185,11 +191,13 @@ def build_assistant(
 
 def build_jobs(
     settings: Settings, uow_factory: Callable[[], TradingUnitOfWork], text_handler: AssistantTextHandler,
-    sender: Sender, time_series: TimeSeries,
+    sender: Sender, time_series: TimeSeries, redis: aioredis.Redis,
 ) -> BackgroundJobs:
     services = text_handler.services
     market = services.trading.market_data
     exchange = settings.exchange.exchange_id if settings.exchange.market_data == "ccxt" else "simulated"
+    scheduler = settings.scheduler
+    ticks = MarketUpdates(redis, group="alerts", consumer="alerts")
 
     async def record_price(symbol: str, price: Decimal) -> None:
         time_series.market_data(exchange, await market.ticker(symbol))  # the ticker the price came from (cached)
@@ -197,15 +205,23 @@ def build_jobs(
     return BackgroundJobs(
         uow_factory=uow_factory,
         prices=services.trading.analysis,
-        consumers=[AlertWatcher(services.alerts), SignalWatcher(services.signals), services.trading.monitor],
-        deliver=telegram_delivery(sender),
+        consumers=[AlertWatcher(ticks), SignalWatcher(services.signals), services.trading.monitor],
+        outbox=NotificationOutbox(uow_factory, sender),
+        evaluator=AlertEvaluator(uow_factory, services.alerts, ticks),
         on_price_read=record_price,
-        price_interval_seconds=settings.scheduler.price_interval_seconds,
-        notify_interval_seconds=settings.scheduler.notify_interval_seconds,
+        price_interval_seconds=scheduler.price_interval_seconds,
+        notify_interval_seconds=scheduler.notify_interval_seconds,
+        tick_interval_seconds=scheduler.tick_interval_seconds,
+        candle_interval_seconds=scheduler.candle_interval_seconds,
         daily_summary=DailySummaryJob(uow_factory, services.trading).run,
         periodic=(
             PeriodicJob("record_performance", 15, partial(record_trading_performance, uow_factory, market, time_series)),
             PeriodicJob("score_analyses", 10, AnalysisScoringJob(uow_factory, market, time_series).run),
+            PeriodicJob("housekeeping", 60, Housekeeping(
+                uow_factory,
+                archive_messages_after=timedelta(days=scheduler.archive_messages_after_days),
+                prune_notifications_after=timedelta(days=scheduler.prune_notifications_after_days),
+            ).run),
         ),
     )
 
@@ -248,14 +264,16 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
     chart_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up)
     charts = ChartRenderer(chart_pool)
     try:
-        sender = Sender(bot, uow_factory)
+        pacer = Pacer(redis, per_chat_per_second=settings.scheduler.per_chat_messages_per_second,
+                      global_per_second=settings.scheduler.global_messages_per_second)
+        sender = Sender(bot, uow_factory, pacer)
         text_handler = build_assistant(settings, trading, redis, news_session, time_series, charts)
         services = BotServices(
             settings=settings, uow_factory=uow_factory, redis=redis, sender=sender, text_handler=text_handler,
             trading=trading, nlp=text_handler.nlp, charts=charts, time_series=time_series,
         )
         dispatcher = build_dispatcher(services)
-        build_jobs(settings, uow_factory, text_handler, sender, time_series).schedule(scheduler)
+        build_jobs(settings, uow_factory, text_handler, sender, time_series, redis).schedule(scheduler)
         scheduler.start()
         if terminal is not None:
             await _chat(settings, dispatcher, bot, terminal, screen)

@@ -1,4 +1,5 @@
-"""The daily summary: each morning (08:00 in the user's own timezone) a portfolio summary and the
+"""The daily summary: each morning (at the user's summary hour, 08:00 unless set in /settings, in
+the user's own timezone) a portfolio summary and the
 user's active alerts and followed signals, queued in the notification outbox.
 
 The job runs hourly; a dedup key per user and local date means a re-run, a restart or a second
@@ -26,9 +27,6 @@ from domain.enums import TelegramUserStatus
 
 log = logging.getLogger(__name__)
 
-SUMMARY_HOUR = 8
-
-
 def local_now(timezone: str, now: datetime) -> datetime:
     try:
         return now.astimezone(ZoneInfo(timezone))
@@ -47,9 +45,9 @@ class DailySummaryJob:
         """Queue the summaries due this hour; returns how many were queued."""
         now = self._clock()
         queued = 0
-        for telegram_user_id, user_id, timezone in await self._recipients():
+        for telegram_user_id, user_id, timezone, summary_hour in await self._recipients():
             local = local_now(timezone, now)
-            if local.hour != SUMMARY_HOUR:
+            if local.hour != summary_hour:
                 continue
             try:
                 queued += await self._queue_one(telegram_user_id, user_id, local)
@@ -57,10 +55,11 @@ class DailySummaryJob:
                 log.exception("daily summary for %s failed", telegram_user_id)
         return queued
 
-    async def _recipients(self) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
+    async def _recipients(self) -> list[tuple[uuid.UUID, uuid.UUID, str, int]]:
         async with self._uow_factory() as uow:
             rows = await uow.session.execute(
-                select(TelegramUser.id, TelegramUser.user_id, TelegramUser.timezone, TelegramUser.notification_types)
+                select(TelegramUser.id, TelegramUser.user_id, TelegramUser.timezone, TelegramUser.summary_hour,
+                       TelegramUser.notification_types)
                 .where(
                     TelegramUser.status == TelegramUserStatus.ACTIVE,
                     TelegramUser.user_id.is_not(None),
@@ -68,7 +67,8 @@ class DailySummaryJob:
                     TelegramUser.is_bot_blocked.is_(False),
                 )
             )
-            return [(tid, uid, tz) for tid, uid, tz, prefs in rows if (prefs or {}).get("daily_summary", True)]
+            return [(tid, uid, tz, hour) for tid, uid, tz, hour, prefs in rows
+                    if (prefs or {}).get("daily_summary", True)]
 
     async def _queue_one(self, telegram_user_id: uuid.UUID, user_id: uuid.UUID, local: datetime) -> int:
         async with self._uow_factory() as uow:

@@ -1,8 +1,11 @@
-"""Scheduled jobs (APScheduler 3.x): watch prices, deliver queued notifications.
+"""Scheduled jobs (APScheduler 3.x): watch prices, evaluate alerts, deliver notifications, tidy up.
 
 - ``watch_prices`` asks the market for the price of every symbol someone watches (alerts,
-  followed signals, open paper orders) and hands each price to the services that react to it.
-- ``deliver_notifications`` drains the durable notification queue through the bot's sender.
+  followed signals, open paper orders) and hands each price to the services that react to it;
+  alert prices go out as ticks on the ``market_updates:{symbol}`` streams.
+- ``evaluate_ticks`` / ``evaluate_candles`` run the alert evaluator (bot/alert_evaluator.py).
+- ``deliver_notifications`` drains the durable notification queue (bot/outbox.py).
+- periodic jobs (trading performance, scoring technical calls, housekeeping) on their periods.
 
 Each job run uses its own units of work and never raises into the scheduler: a failed run is
 logged and the next run tries again. Jobs never overlap themselves (max_instances=1).
@@ -18,8 +21,9 @@ from typing import Any, Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.render.notifications import render
-from db.repositories.notifications import OutboundNotification
+from bot.alert_evaluator import AlertEvaluator
+from bot.outbox import NotificationOutbox
+from db.market_updates import MarketUpdates
 from db.uow import UnitOfWork
 from domain.errors import DomainError
 
@@ -35,14 +39,6 @@ class PriceConsumer(Protocol):
 
     async def watched_symbols(self, uow: UnitOfWork) -> Sequence[str]: ...
     async def on_price(self, uow: UnitOfWork, symbol: str, price: Decimal) -> None: ...
-
-
-# Sends one notification; raises to signal a failure worth retrying.
-Deliver = Callable[[OutboundNotification], Awaitable[None]]
-
-
-class PermanentDeliveryError(Exception):
-    """The notification can never be delivered (e.g. the user blocked the bot)."""
 
 
 @dataclass(frozen=True)
@@ -63,16 +59,19 @@ class BackgroundJobs:
     uow_factory: Callable[[], UnitOfWork]
     prices: PriceReader
     consumers: Sequence[PriceConsumer]
-    deliver: Deliver
+    outbox: NotificationOutbox
+    evaluator: AlertEvaluator | None = None
     on_price_read: Callable[[str, Decimal], Awaitable[None]] | None = None
     price_interval_seconds: float = 15
     notify_interval_seconds: float = 3
-    # Hourly; each user gets theirs at 08:00 local time (see bot/daily_summary.py).
+    tick_interval_seconds: float = 1
+    candle_interval_seconds: float = 30
+    # Hourly; each user gets theirs at their summary hour, local time (see bot/daily_summary.py).
     daily_summary: Callable[[], Awaitable[int]] | None = None
-    # Further jobs on a fixed period: trading performance metrics, scoring expired technical calls.
+    # Further jobs on a fixed period: trading performance metrics, scoring expired technical calls,
+    # housekeeping (bot/housekeeping.py).
     periodic: Sequence[PeriodicJob] = ()
-    batch_size: int = 50
-    stats: dict[str, int] = field(default_factory=lambda: {"prices": 0, "sent": 0, "failed": 0})
+    stats: dict[str, int] = field(default_factory=lambda: {"prices": 0})
 
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
         common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
@@ -80,8 +79,13 @@ class BackgroundJobs:
                           id="watch_prices", **common)
         scheduler.add_job(self.deliver_notifications, "interval", seconds=self.notify_interval_seconds,
                           id="deliver_notifications", **common)
-        scheduler.add_job(self.release_stuck_notifications, "interval", minutes=5,
+        scheduler.add_job(self.release_stuck_notifications, "interval", minutes=1,
                           id="release_stuck_notifications", **common)
+        if self.evaluator is not None:
+            scheduler.add_job(self.evaluate_ticks, "interval", seconds=self.tick_interval_seconds,
+                              id="evaluate_ticks", **common)
+            scheduler.add_job(self.evaluate_candles, "interval", seconds=self.candle_interval_seconds,
+                              id="evaluate_candles", **common)
         if self.daily_summary is not None:
             scheduler.add_job(self.daily_summary, "cron", minute=0, id="daily_summary", **common)
         for job in self.periodic:
@@ -119,66 +123,42 @@ class BackgroundJobs:
                 symbols.update(await consumer.watched_symbols(uow))
         return symbols
 
+    async def evaluate_ticks(self) -> None:
+        try:
+            await self.evaluator.process_ticks()  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - unacknowledged ticks are read again next run
+            log.exception("alerts: evaluating ticks failed")
+
+    async def evaluate_candles(self) -> None:
+        try:
+            await self.evaluator.process_candles()  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001
+            log.exception("alerts: evaluating candle closes failed")
+
     async def deliver_notifications(self) -> None:
         try:
-            async with self.uow_factory() as uow:
-                batch = await uow.notifications.claim_due(limit=self.batch_size)
-                await uow.commit()
+            await self.outbox.run_once()
         except Exception:  # noqa: BLE001
-            log.exception("notifications: could not claim the next batch")
-            return
-        for notification in batch:
-            await self._deliver_one(notification)
-
-    async def _deliver_one(self, notification: OutboundNotification) -> None:
-        outcome: tuple[str, bool] | None = None  # (error, retry)
-        try:
-            await self.deliver(notification)
-        except PermanentDeliveryError as error:
-            outcome = (str(error), False)
-        except Exception as error:  # noqa: BLE001 - network, Telegram 5xx...: retried with backoff
-            outcome = (f"{type(error).__name__}: {error}", True)
-        async with self.uow_factory() as uow:
-            if outcome is None:
-                await uow.notifications.mark_sent(notification.id)
-                self.stats["sent"] += 1
-            else:
-                await uow.notifications.mark_failed(notification.id, outcome[0], retry=outcome[1])
-                self.stats["failed"] += 1
-                log.warning("notification %s not delivered: %s", notification.id, outcome[0])
-            await uow.commit()
+            log.exception("notifications: delivery run failed")
 
     async def release_stuck_notifications(self) -> None:
-        async with self.uow_factory() as uow:
-            released = await uow.notifications.release_stuck()
-            await uow.commit()
-        if released:
-            log.warning("notifications: %d left 'sending' by a stopped worker were queued again", released)
-
-
-def telegram_delivery(sender: Any) -> Deliver:
-    """Deliver through the bot's sender, rendering each payload by its type."""
-
-    async def deliver(notification: OutboundNotification) -> None:
-        if not notification.wanted:
-            raise PermanentDeliveryError("switched off by the user in /settings")
-        if not await sender.send_to_user(notification.chat_id, render(notification.notification_type, notification.payload)):
-            raise PermanentDeliveryError("the user has blocked the bot")
-
-    return deliver
+        try:
+            await self.outbox.release_stuck()
+        except Exception:  # noqa: BLE001
+            log.exception("notifications: releasing stuck rows failed")
 
 
 class AlertWatcher:
-    """Adapts the alert service to the price watch."""
+    """Puts the prices of symbols with alerts on their ``market_updates`` stream as ticks."""
 
-    def __init__(self, alert_service: Any) -> None:
-        self._service = alert_service
+    def __init__(self, updates: MarketUpdates) -> None:
+        self._updates = updates
 
     async def watched_symbols(self, uow: UnitOfWork) -> Sequence[str]:
         return await uow.alerts.watched_symbols()
 
     async def on_price(self, uow: UnitOfWork, symbol: str, price: Decimal) -> None:
-        await self._service.check(uow, symbol, price)
+        await self._updates.publish(symbol, price)
 
 
 class SignalWatcher:

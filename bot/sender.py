@@ -2,9 +2,11 @@
 
 Texts are HTML (build them with :mod:`bot.texts`; user-provided parts escaped there). What the
 sender adds: texts over 4096 characters go out as several messages split at line breaks with
-tags kept balanced, the keyboard riding on the last one. Beneath it, the Bot session
+tags kept balanced, the keyboard riding on the last one; proactive messages wait for their turn
+under the shared pacing (per chat and overall, see bot/pacing.py). Beneath it, the Bot session
 middlewares retry on 429 after ``retry_after``, record every sent message, and mark users who
-blocked the bot (403); see bot/client.py.
+blocked the bot (403); see bot/client.py. The notification outbox (bot/outbox.py) drives
+:meth:`send_part` for queued notifications.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.html import split_html
+from bot.middlewares.outgoing_log import recorded_by_caller
+from bot.pacing import Pacer
 from db.repositories.telegram import TelegramUserRepository
 from db.uow import UnitOfWork
 
@@ -24,9 +28,10 @@ log = logging.getLogger(__name__)
 
 
 class Sender:
-    def __init__(self, bot: Bot, uow_factory: Callable[[], UnitOfWork]) -> None:
+    def __init__(self, bot: Bot, uow_factory: Callable[[], UnitOfWork], pacer: Pacer | None = None) -> None:
         self._bot = bot
         self._uow_factory = uow_factory
+        self.pacer = pacer
 
     async def send(
         self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
@@ -42,6 +47,20 @@ class Sender:
     async def send_photo(self, chat_id: int, png: bytes, caption: str | None = None) -> Message:
         return await self._bot.send_photo(chat_id, BufferedInputFile(png, filename="chart.png"), caption=caption)
 
+    async def wait_turn(self, chat_id: int) -> None:
+        """Wait for this chat's next slot under the shared pacing (no pacing: at once)."""
+        if self.pacer is not None:
+            await self.pacer.wait_turn(chat_id)
+
+    async def send_part(self, chat_id: int, part: str) -> Message:
+        """One already-split part of a queued notification; the caller records it (one statement
+        with its own state) and has waited for its turn. Errors propagate."""
+        token = recorded_by_caller.set(True)
+        try:
+            return await self._bot.send_message(chat_id, part)
+        finally:
+            recorded_by_caller.reset(token)
+
     async def send_to_user(
         self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
     ) -> bool:
@@ -54,6 +73,7 @@ class Sender:
             if await uow.repo(TelegramUserRepository).is_blocked(chat_id):
                 log.info("Not notifying chat %s: the user has blocked the bot", chat_id)
                 return False
+        await self.wait_turn(chat_id)
         try:
             await self.send(chat_id, text, reply_markup)
         except TelegramForbiddenError:

@@ -152,6 +152,15 @@ class SchedulerSettings(BaseSettings):
     price_interval_seconds: float = 15
     # How often the notification queue is drained.
     notify_interval_seconds: float = 3
+    # How often alert ticks (market_updates streams) and candle closes are evaluated.
+    tick_interval_seconds: float = 1
+    candle_interval_seconds: float = 30
+    # Outbound pacing shared by every process (Telegram answers 429 above about 1/s per chat, 30/s overall).
+    per_chat_messages_per_second: float = 1.0
+    global_messages_per_second: float = 30.0
+    # Housekeeping: message log rows older than this move to the archive; delivered notifications are pruned.
+    archive_messages_after_days: int = 30
+    prune_notifications_after_days: int = 14
 
 
 class TradingSettings(BaseSettings):

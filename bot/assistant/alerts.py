@@ -21,14 +21,22 @@ def owner_of(ctx: IntentContext) -> AlertOwner:
 
 
 async def create_alert(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    """A price level, a percent move, or (when an indicator is named: "btc rsi 1h above 70",
+    "eth crosses the 50 ema on 4h") an indicator condition on that candle size."""
     entities = parsed.entities
     condition = entities.get("condition")
+    indicators = entities.get("indicators") or []
+    indicator = indicators[0] if indicators and entities.get("percent_change") is None else None
+    period = entities.get("indicator_period")
     result = await ctx.services.alerts.create(
         ctx.uow, owner_of(ctx), entities["symbol"],
         condition=AlertCondition(condition) if condition in ("above", "below") else None,
         target_price=_decimal(entities.get("target_price")),
         percent_change=_decimal(entities.get("percent_change")),
         window=entities.get("window"),
+        indicator=indicator,
+        timeframe=entities.get("timeframe") if indicator else None,
+        indicator_period=int(period) if period is not None else None,
         ai_command_id=ctx.ai_command_id,
     )
     return TextReply(render.created(result))

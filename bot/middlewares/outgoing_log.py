@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,10 @@ from db.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 _SENT_TYPES: dict[type, str] = {SendMessage: "text", SendPhoto: "photo"}
+
+# Set by a caller that records the sent message itself, in the same statement as its own state
+# (the notification outbox): logging it here too would add round trips after Telegram accepted.
+recorded_by_caller: ContextVar[bool] = ContextVar("recorded_by_caller", default=False)
 
 
 class OutgoingLogMiddleware(BaseRequestMiddleware):
@@ -46,7 +51,7 @@ class OutgoingLogMiddleware(BaseRequestMiddleware):
             if isinstance(chat_id, int):
                 await self._record(self._mark_blocked, chat_id)
             raise
-        if isinstance(result, Message):
+        if isinstance(result, Message) and not recorded_by_caller.get():
             if type(method) in _SENT_TYPES:
                 await self._record(self._store_sent, method, result)
             elif isinstance(method, EditMessageText):

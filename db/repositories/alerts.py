@@ -1,17 +1,18 @@
-"""Price alerts in PostgreSQL, converted to and from the domain's :class:`Alert`."""
+"""Alerts in PostgreSQL, converted to and from the domain's :class:`Alert`."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import PriceAlert, TelegramUser
-from domain.alerts import Alert
+from domain.alerts import Alert, AlertKind, Indicator, Step
 from domain.enums import AlertCondition
 
 
@@ -33,6 +34,17 @@ def _to_domain(row: PriceAlert) -> Alert:
         created_at=row.created_at,
         triggered_at=row.triggered_at,
         note=row.note,
+        kind=AlertKind(row.kind),
+        indicator=Indicator(row.indicator) if row.indicator else None,
+        timeframe=row.timeframe,
+        indicator_period=row.indicator_period,
+        repeat=row.repeat,
+        cooldown=timedelta(seconds=row.cooldown_seconds),
+        hysteresis_percent=row.hysteresis_percent,
+        expires_at=row.expires_at,
+        armed=row.armed,
+        is_active=row.is_active,
+        trigger_count=row.trigger_count,
     )
 
 
@@ -46,10 +58,18 @@ class PriceAlertRepository:
         symbol: str,
         condition: AlertCondition,
         *,
+        kind: AlertKind = AlertKind.PRICE,
         target_price: Decimal | None = None,
         percent_change: Decimal | None = None,
         window: str | None = None,
+        indicator: Indicator | None = None,
+        timeframe: str | None = None,
+        indicator_period: int | None = None,
         reference_price: Decimal | None = None,
+        repeat: bool = False,
+        cooldown: timedelta = timedelta(0),
+        hysteresis_percent: Decimal | None = None,
+        expires_at: datetime | None = None,
         ai_command_id: uuid.UUID | None = None,
         note: str | None = None,
     ) -> Alert:
@@ -57,11 +77,19 @@ class PriceAlertRepository:
             telegram_user_id=owner.telegram_user_id,
             user_id=owner.user_id,
             symbol=symbol,
+            kind=kind.value,
             condition=condition.value,
             target_price=target_price,
             percent_change=percent_change,
             time_window=window,
+            indicator=indicator.value if indicator else None,
+            timeframe=timeframe,
+            indicator_period=indicator_period,
             reference_price=reference_price,
+            repeat=repeat,
+            cooldown_seconds=int(cooldown.total_seconds()),
+            hysteresis_percent=hysteresis_percent,
+            expires_at=expires_at,
             ai_command_id=ai_command_id,
             note=note,
         )
@@ -87,10 +115,11 @@ class PriceAlertRepository:
         return [_to_domain(r) for r in rows]
 
     async def delete(self, owner: AlertOwner, alert_ids: list[uuid.UUID]) -> int:
+        """Retire the alerts (kept as inactive rows: evaluators learn of it from the change)."""
         result = await self._session.execute(
-            delete(PriceAlert).where(
-                PriceAlert.telegram_user_id == owner.telegram_user_id, PriceAlert.id.in_(alert_ids)
-            )
+            update(PriceAlert)
+            .where(PriceAlert.telegram_user_id == owner.telegram_user_id, PriceAlert.id.in_(alert_ids))
+            .values(is_active=False)
         )
         return result.rowcount or 0
 
@@ -100,22 +129,38 @@ class PriceAlertRepository:
         )
         return list(rows)
 
-    async def active_for_symbol(self, symbol: str) -> list[tuple[Alert, AlertOwner]]:
-        """Active alerts of users who can be notified, locked so two checkers don't both fire one."""
+    async def lock_active(self, alert_ids: list[uuid.UUID]) -> list[tuple[Alert, AlertOwner]]:
+        """These active alerts of users who can be notified, locked so that two evaluators never
+        both fire one (a row another evaluator holds is skipped: that one decides it)."""
         rows = (
             await self._session.execute(
                 select(PriceAlert)
                 .join(TelegramUser, TelegramUser.id == PriceAlert.telegram_user_id)
-                .where(PriceAlert.symbol == symbol, PriceAlert.is_active.is_(True))
+                .where(PriceAlert.id.in_(alert_ids), PriceAlert.is_active.is_(True))
                 .order_by(PriceAlert.created_at)
                 .with_for_update(of=PriceAlert, skip_locked=True)
             )
         ).scalars()
         return [(_to_domain(r), AlertOwner(r.telegram_user_id, r.user_id)) for r in rows]
 
-    async def mark_triggered(self, alert_id: uuid.UUID, price: Decimal, at: datetime, *, keep_active: bool) -> None:
-        await self._session.execute(
+    async def record_step(self, alert: Alert, step: Step, price: Decimal, at: datetime) -> None:
+        values: dict[str, Any] = {"armed": step.armed, "is_active": step.active}
+        if step.fired:
+            values |= {"triggered_at": at, "triggered_price": price, "trigger_count": PriceAlert.trigger_count + 1}
+        await self._session.execute(update(PriceAlert).where(PriceAlert.id == alert.id).values(**values))
+
+    async def changed_since(self, since: datetime | None) -> list[Alert]:
+        """Alerts changed after ``since`` (every active one when None), active or not, for indexes."""
+        query = select(PriceAlert)
+        query = query.where(PriceAlert.is_active.is_(True)) if since is None else query.where(
+            PriceAlert.updated_at > since)
+        return [_to_domain(r) for r in await self._session.scalars(query)]
+
+    async def expire_due(self, now: datetime) -> int:
+        """Retire alerts past their expiry (housekeeping; evaluation also refuses to fire them)."""
+        result = await self._session.execute(
             update(PriceAlert)
-            .where(PriceAlert.id == alert_id)
-            .values(triggered_at=at, triggered_price=price, is_active=keep_active)
+            .where(PriceAlert.is_active.is_(True), PriceAlert.expires_at <= now)
+            .values(is_active=False)
         )
+        return result.rowcount or 0
