@@ -22,7 +22,7 @@ from db.market_updates import MarketUpdates, Tick
 from db.uow import UnitOfWork
 from domain.alert_index import AlertIndex, SeriesKey
 from domain.alert_series import SeriesReading
-from domain.alerts import LEVEL_INDICATORS, WINDOWS, Indicator, percent_move
+from domain.alerts import LEVEL_INDICATORS, WINDOWS, AlertTrigger, Indicator, percent_move
 from domain.services.alerts import AlertService
 from domain.timeframes import TIMEFRAMES
 
@@ -70,22 +70,23 @@ class AlertEvaluator:
 
     # -- ticks ----------------------------------------------------------------------------------
 
-    async def process_ticks(self) -> int:
-        """Evaluate every unread tick of the watched symbols; returns how many were read."""
+    async def process_ticks(self) -> list[AlertTrigger]:
+        """Evaluate every unread tick of the watched symbols; returns what fired."""
         await self.sync()
         ticks = await self._updates.read(self.index.symbols())
+        fired: list[AlertTrigger] = []
         for tick in ticks:
             # An old price must not fire today's alerts; a failed tick stays pending for the next run.
             if self._clock() - tick.at <= self._max_tick_age:
                 try:
-                    await self.on_tick(tick)
+                    fired += await self.on_tick(tick)
                 except Exception:
                     self._updates.reread_pending()
                     raise
             await self._updates.ack([tick])
-        return len(ticks)
+        return fired
 
-    async def on_tick(self, tick: Tick) -> None:
+    async def on_tick(self, tick: Tick) -> list[AlertTrigger]:
         symbol, price = tick.symbol, tick.price
         candidates: list[uuid.UUID] = self.index.price_reached(symbol, price)
         starts = {}
@@ -95,22 +96,23 @@ class AlertEvaluator:
             change = percent_move(start, price) if start else None
             candidates += self.index.move_candidates(symbol, window, change, now - WINDOWS[window])
         if not candidates:
-            return
+            return []
         async with self._uow_factory() as uow:
             evaluation = await self._service.on_tick(uow, symbol, price, candidates, starts)
         self.index.put_all(evaluation.changed)
+        return evaluation.triggers
 
     # -- candle closes --------------------------------------------------------------------------
 
-    async def process_candles(self) -> int:
-        """Read each watched indicator series whose candle closed since last time; returns how many."""
+    async def process_candles(self) -> list[AlertTrigger]:
+        """Read each watched indicator series whose candle closed since last time; returns what fired."""
         await self.sync()
         now = self._clock()
         due: dict[tuple[str, str], list[SeriesKey]] = defaultdict(list)
         for key in self.index.indicator_series():
             if now >= self._next_close.get(key, now):
                 due[(key[0], key[1])].append(key)
-        read = 0
+        fired: list[AlertTrigger] = []
         for (symbol, timeframe), keys in due.items():
             try:
                 readings = await self._service.read_series(
@@ -122,19 +124,19 @@ class AlertEvaluator:
                 reading = readings.get((Indicator(key[2]), key[3]))
                 if reading is None:
                     continue
-                read += 1
                 # The candle after the one read closes two widths after it opened.
                 self._next_close[key] = reading.candle_at + 2 * TIMEFRAMES[timeframe]
-                await self._on_reading(key, reading)
-        return read
+                fired += await self._on_reading(key, reading)
+        return fired
 
-    async def _on_reading(self, key: SeriesKey, reading: SeriesReading) -> None:
+    async def _on_reading(self, key: SeriesKey, reading: SeriesReading) -> list[AlertTrigger]:
         if Indicator(key[2]) in LEVEL_INDICATORS:
             candidates = self.index.indicator_reached(key, reading.value) if reading.value is not None else []
         else:
             candidates = [a for event in reading.events for a in self.index.event_alerts(key, event)]
         if not candidates:
-            return
+            return []
         async with self._uow_factory() as uow:
             evaluation = await self._service.on_candle_close(uow, reading, candidates)
         self.index.put_all(evaluation.changed)
+        return evaluation.triggers

@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from bot.alert_evaluator import AlertEvaluator
+from db.market_updates import MarketUpdates
 from db.models import Notification, PriceAlert, TelegramUser
 from db.repositories.alerts import AlertOwner
 from domain.enums import AlertCondition
 from domain.services.alerts import AlertLimitReached, AlertNotFound, AlertService, InvalidAlert, short_id
+from tests.alerts.market import tick
 
 
 class PriceTable:
@@ -70,17 +73,16 @@ async def test_an_alert_that_would_fire_at_once_is_refused(uow_factory, owner, p
             )
 
 
-async def test_levels_fire_once_and_queue_one_notification(uow_factory, owner, prices):
+async def test_levels_fire_once_and_queue_one_notification(uow_factory, redis_client, owner, prices):
     service = AlertService(prices)
+    evaluator = AlertEvaluator(uow_factory, service, updates := MarketUpdates(redis_client, "alerts", "t"))
     async with uow_factory() as uow:
         await service.create(uow, owner, "SOL/USDT", condition=AlertCondition.BELOW, target_price=Decimal("120"))
-    async with uow_factory() as uow:
-        assert await service.check(uow, "SOL/USDT", Decimal("121")) == []
-    async with uow_factory() as uow:
-        [trigger] = await service.check(uow, "SOL/USDT", Decimal("119.5"))
+    assert await tick(evaluator, updates, "SOL/USDT", Decimal("121")) == []
+    [trigger] = await tick(evaluator, updates, "SOL/USDT", Decimal("119.5"))
     assert trigger.price == Decimal("119.5")
+    assert await tick(evaluator, updates, "SOL/USDT", Decimal("110")) == []  # already fired
     async with uow_factory() as uow:
-        assert await service.check(uow, "SOL/USDT", Decimal("110")) == []  # already fired
         alert = await uow.session.scalar(select(PriceAlert))
         assert alert.is_active is False and alert.triggered_price == Decimal("119.5")
         [note] = (await uow.session.scalars(select(Notification))).all()
@@ -88,21 +90,20 @@ async def test_levels_fire_once_and_queue_one_notification(uow_factory, owner, p
         assert note.payload["symbol"] == "SOL/USDT" and note.payload["price"] == "119.5"
 
 
-async def test_move_alerts_compare_with_the_window_start_and_cool_down(uow_factory, owner, prices):
+async def test_move_alerts_compare_with_the_window_start_and_cool_down(uow_factory, redis_client, owner, prices):
     clock = Clock()
     service = AlertService(prices, clock=clock)
+    updates = MarketUpdates(redis_client, "alerts", "t")
+    evaluator = AlertEvaluator(uow_factory, service, updates, clock=clock)
     async with uow_factory() as uow:
         await service.create(uow, owner, "ETH/USDT", percent_change=Decimal("5"), window="1h")
     clock.now += timedelta(hours=2)  # the window now starts after the alert was set
     prices.history[("ETH/USDT", clock.now - timedelta(hours=1, minutes=1))] = Decimal("3000")
-    async with uow_factory() as uow:
-        assert await service.check(uow, "ETH/USDT", Decimal("3100")) == []  # +3.3 %
-    async with uow_factory() as uow:
-        [trigger] = await service.check(uow, "ETH/USDT", Decimal("2840"))  # -5.3 %
+    assert await tick(evaluator, updates, "ETH/USDT", Decimal("3100")) == []  # +3.3 %
+    [trigger] = await tick(evaluator, updates, "ETH/USDT", Decimal("2840"))  # -5.3 %
     assert trigger.change_percent < -5 and trigger.window_start_price == Decimal("3000")
     clock.now += timedelta(minutes=30)
-    async with uow_factory() as uow:
-        assert await service.check(uow, "ETH/USDT", Decimal("2700")) == []  # cooling down for one window
+    assert await tick(evaluator, updates, "ETH/USDT", Decimal("2700")) == []  # cooling down for one window
 
 
 async def test_list_and_delete_by_short_id_position_or_symbol(uow_factory, owner, prices):
