@@ -43,7 +43,7 @@ async def test_claims_skip_blocked_and_muted_users(uow_factory):
     for user in (reachable, blocked, muted):
         await _enqueue(uow_factory, user)
     async with uow_factory() as uow:
-        claimed = await uow.repo(NotificationRepository).claim_due()
+        claimed = await uow.repo(NotificationRepository).claim_due("w")
         await uow.commit()
     assert [n.chat_id for n in claimed] == [1]
     assert claimed[0].payload == {"text": "alert 0"} and claimed[0].attempts == 1
@@ -55,7 +55,7 @@ async def test_two_workers_never_claim_the_same_notification(uow_factory):
 
     async def worker() -> set:
         async with uow_factory() as uow:
-            claimed = await uow.repo(NotificationRepository).claim_due(limit=6)
+            claimed = await uow.repo(NotificationRepository).claim_due("w", limit=6)
             await asyncio.sleep(0.05)  # hold the row locks while the other worker claims
             await uow.commit()
             return {n.id for n in claimed}
@@ -75,7 +75,7 @@ async def test_failures_back_off_then_fail_for_good(uow_factory):
     for attempt, expected_status in ((1, "pending"), (2, "failed")):
         async with uow_factory() as uow:
             repo = uow.repo(NotificationRepository)
-            [claimed] = await repo.claim_due(now=datetime.now(UTC) + timedelta(days=1))
+            [claimed] = await repo.claim_due("w", now=datetime.now(UTC) + timedelta(days=1))
             assert claimed.attempts == attempt
             await repo.mark_failed(claimed.id, "Telegram server says: Bad Gateway")
             await uow.commit()
@@ -91,27 +91,30 @@ async def test_sent_notifications_are_not_claimed_again(uow_factory):
     await _enqueue(uow_factory, user)
     async with uow_factory() as uow:
         repo = uow.repo(NotificationRepository)
-        [claimed] = await repo.claim_due()
+        [claimed] = await repo.claim_due("w")
         await repo.mark_sent(claimed.id)
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.repo(NotificationRepository).claim_due() == []
+        assert await uow.repo(NotificationRepository).claim_due("w") == []
         row = await uow.session.scalar(select(Notification))
         assert row.status == "sent" and row.sent_at is not None
 
 
-async def test_rows_left_sending_by_a_crashed_worker_are_released(uow_factory):
+async def test_rows_left_sending_are_released_only_when_their_senders_lease_lapsed(uow_factory):
     user = await _telegram_user(uow_factory, 1)
     await _enqueue(uow_factory, user)
     async with uow_factory() as uow:
-        await uow.repo(NotificationRepository).claim_due()
-        await uow.session.execute(update(Notification).values(updated_at=datetime.now(UTC) - timedelta(hours=1)))
+        await uow.repo(NotificationRepository).claim_due("w")
+        await uow.commit()
+    async with uow_factory() as uow:  # the sender is alive (its lease holds): its row stays its own
+        assert await uow.repo(NotificationRepository).release_stuck() == 0
+        await uow.session.execute(update(Notification).values(lease_expires_at=datetime.now(UTC) - timedelta(seconds=1)))
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.repo(NotificationRepository).release_stuck() == 1
         await uow.commit()
     async with uow_factory() as uow:
-        assert len(await uow.repo(NotificationRepository).claim_due()) == 1
+        assert len(await uow.repo(NotificationRepository).claim_due("w")) == 1
 
 
 def test_retry_delay_grows_and_is_capped():
