@@ -433,7 +433,7 @@ class CommandReader:
         if move is not None:
             found["percent_change"] = move
             if "timeframe" in found:
-                found["window"] = found["timeframe"]
+                found["window"] = found.pop("timeframe")
         target = self._first("condition", "price", "plain", "quote_amount")
         if target is not None and move is None:
             found["target_price"] = target

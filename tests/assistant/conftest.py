@@ -83,7 +83,7 @@ async def running_app(bot_api: FakeBotApi, settings, session_factory, redis_clie
     running = RunningBot(dispatcher, bot, services, task)
     await bot_api.wait_for(lambda: len(bot_api.calls_of("getUpdates")) > polls_before)
     try:
-        jobs = build_jobs(settings, uow_factory, assistant, sender, time_series)
+        jobs = build_jobs(settings, uow_factory, assistant, sender, time_series, redis_client)
         yield App(running, assistant, trading, jobs, time_series)
     finally:
         await running.stop()
