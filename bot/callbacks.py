@@ -44,6 +44,10 @@ class SettingsAction(StrEnum):
     CHOOSE_LANGUAGE = "lang?"
     SET_LANGUAGE = "lang"  # value: a language code
     ASK_TIMEZONE = "tz?"
+    ASK_QUIET_HOURS = "quiet?"
+    ASK_SUMMARY_HOUR = "sum?"
+    CHOOSE_URGENT = "urg?"
+    TOGGLE_URGENT = "urg"  # value: an urgency kind (domain/quiet_hours.py)
     CLOSE = "close"
 
 

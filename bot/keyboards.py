@@ -15,6 +15,7 @@ from bot.callbacks import (
 )
 from bot.preferences import CURRENCIES, LANGUAGES, NOTIFICATION_TYPES
 from db.models import TelegramUser
+from domain.quiet_hours import URGENT_KINDS
 
 _MENU_LABELS = {
     MenuItem.TRADE: "📈 Trade",
@@ -56,11 +57,26 @@ def settings(account: TelegramUser) -> InlineKeyboardMarkup:
         builder.button(
             text=f"{mark} {label}", callback_data=SettingsCallback(action=SettingsAction.TOGGLE, value=key)
         )
+    builder.button(text="🌙 Quiet hours", callback_data=SettingsCallback(action=SettingsAction.ASK_QUIET_HOURS))
+    builder.button(text="🚨 Urgent", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_URGENT))
+    builder.button(text="☀️ Summary time", callback_data=SettingsCallback(action=SettingsAction.ASK_SUMMARY_HOUR))
     builder.button(text="🕒 Timezone", callback_data=SettingsCallback(action=SettingsAction.ASK_TIMEZONE))
     builder.button(text="💱 Currency", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_CURRENCY))
     builder.button(text="🌐 Language", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_LANGUAGE))
     builder.button(text="✔️ Done", callback_data=SettingsCallback(action=SettingsAction.CLOSE))
-    builder.adjust(1, 2, 2, 3, 1)
+    builder.adjust(1, 2, 2, 3, 3, 1)
+    return builder.as_markup()
+
+
+def urgent_kinds(urgent: list[str]) -> InlineKeyboardMarkup:
+    """Which kinds still reach the user during quiet hours."""
+    builder = InlineKeyboardBuilder()
+    for kind, label in URGENT_KINDS.items():
+        mark = "✅" if kind in urgent else "▫️"
+        builder.button(text=f"{mark} {label}",
+                       callback_data=SettingsCallback(action=SettingsAction.TOGGLE_URGENT, value=kind))
+    _back_to_settings(builder)
+    builder.adjust(1)
     return builder.as_markup()
 
 

@@ -10,6 +10,7 @@ from bot.html import escape
 from bot.preferences import LANGUAGES, NOTIFICATION_TYPES
 from db.models import TelegramUser
 from domain.enums import MessageDirection, TelegramUserStatus
+from domain.quiet_hours import DEFAULT_SUMMARY_HOUR, DEFAULT_URGENT, URGENT_KINDS
 
 # -- onboarding ---------------------------------------------------------------------------------
 
@@ -133,10 +134,30 @@ def settings_text(account: TelegramUser) -> str:
     return (
         "<b>Settings</b>\n\n"
         f"Notifications: <b>{master}</b>\n" + "\n".join(lines) + "\n\n"
+        f"Quiet hours: <b>{quiet_hours_text(account)}</b>\n"
+        f"Daily summary at <b>{summary_hour_of(account):02d}:00</b>\n"
         f"Timezone: <b>{escape(account.timezone)}</b>\n"
         f"Currency: <b>{escape(account.preferred_currency)}</b>\n"
         f"Language: <b>{escape(LANGUAGES.get(account.language, account.language))}</b>"
     )
+
+
+def urgent_of(account: TelegramUser) -> list[str]:
+    """The kinds delivered during quiet hours (an account not yet saved has the default)."""
+    return list(account.urgent_notification_types if account.urgent_notification_types is not None
+                else DEFAULT_URGENT)
+
+
+def summary_hour_of(account: TelegramUser) -> int:
+    return DEFAULT_SUMMARY_HOUR if account.summary_hour is None else account.summary_hour
+
+
+def quiet_hours_text(account: TelegramUser) -> str:
+    start, end = account.quiet_hours_start, account.quiet_hours_end
+    if start is None or end is None:
+        return "off"
+    urgent = ", ".join(URGENT_KINDS[k] for k in urgent_of(account) if k in URGENT_KINDS) or "nothing"
+    return f"{start:02d}:00–{end:02d}:00 (still sent: {urgent})"
 
 
 def _on_off(enabled: object) -> str:
@@ -153,8 +174,34 @@ ASK_TIMEZONE = (
     "Send your timezone as a region name, for example <code>Europe/Berlin</code>, "
     "<code>America/New_York</code> or <code>UTC</code>. /cancel keeps the current one."
 )
+ASK_QUIET_HOURS = (
+    "Send your quiet hours as two local hours, for example <code>23-7</code>: only urgent "
+    "notifications reach you then, the rest wait until they end. <code>off</code> turns them off; "
+    "/cancel keeps the current ones."
+)
+ASK_SUMMARY_HOUR = (
+    "At what local hour should your daily summary arrive? Send a number from <code>0</code> to "
+    "<code>23</code>, e.g. <code>8</code>. /cancel keeps the current one."
+)
+CHOOSE_URGENT = "Which notifications should still reach you during quiet hours?"
 SETTINGS_CLOSED = "Settings saved."
 UNKNOWN_OPTION = "That option is not available."
+
+
+def quiet_hours_saved(account: TelegramUser) -> str:
+    return f"Quiet hours: <b>{quiet_hours_text(account)}</b>."
+
+
+def summary_hour_saved(hour: int) -> str:
+    return f"Your daily summary will arrive at <b>{hour:02d}:00</b>."
+
+
+def not_quiet_hours(text: str) -> str:
+    return f"<code>{escape(text)}</code> is not a pair of hours. Send e.g. <code>22-6</code>, <code>off</code>, or /cancel."
+
+
+def not_an_hour(text: str) -> str:
+    return f"<code>{escape(text)}</code> is not an hour from 0 to 23. Send e.g. <code>8</code>, or /cancel."
 
 
 def timezone_saved(timezone: str) -> str:

@@ -19,6 +19,7 @@ URGENT_KINDS: dict[str, str] = {
     "signal_updates": "Signal updates",
 }
 DEFAULT_URGENT = ("stop_loss",)
+DEFAULT_SUMMARY_HOUR = 8
 
 
 def zone(name: str | None) -> ZoneInfo:

@@ -1,4 +1,5 @@
-"""/settings: notifications per type, timezone, preferred currency, language. Changes persist at once."""
+"""/settings: notifications per type, quiet hours and what is urgent, the daily summary hour,
+timezone, preferred currency, language. Changes persist at once."""
 
 from __future__ import annotations
 
@@ -20,16 +21,21 @@ from db.models import TelegramUser
 from db.repositories.telegram import TelegramUserRepository
 from db.repositories.users import UserRepository
 from db.uow import UnitOfWork
+from domain.quiet_hours import URGENT_KINDS
 
 
 class SettingsDialog(StatesGroup):
     timezone = State()
+    quiet_hours = State()
+    summary_hour = State()
 
 
 def build_router() -> Router:
     router = Router(name="settings")
     router.message.register(open_settings, Command("settings"))
     router.message.register(receive_timezone, SettingsDialog.timezone, F.text)
+    router.message.register(receive_quiet_hours, SettingsDialog.quiet_hours, F.text)
+    router.message.register(receive_summary_hour, SettingsDialog.summary_hour, F.text)
     buttons = {
         SettingsAction.SHOW: show_settings,
         SettingsAction.TOGGLE_ALL: toggle_all_notifications,
@@ -39,6 +45,10 @@ def build_router() -> Router:
         SettingsAction.CHOOSE_LANGUAGE: choose_language,
         SettingsAction.SET_LANGUAGE: set_language,
         SettingsAction.ASK_TIMEZONE: ask_timezone,
+        SettingsAction.ASK_QUIET_HOURS: ask_quiet_hours,
+        SettingsAction.ASK_SUMMARY_HOUR: ask_summary_hour,
+        SettingsAction.CHOOSE_URGENT: choose_urgent,
+        SettingsAction.TOGGLE_URGENT: toggle_urgent,
         SettingsAction.CLOSE: close_settings,
     }
     for action, handler in buttons.items():
@@ -134,6 +144,88 @@ async def receive_timezone(
     await state.clear()
     await message.answer(texts.timezone_saved(timezone))
     await message.answer(texts.settings_text(account), reply_markup=keyboards.settings(account))
+
+
+async def ask_quiet_hours(callback: CallbackQuery, state: FSMContext) -> None:
+    await _ask(callback, state, SettingsDialog.quiet_hours, texts.ASK_QUIET_HOURS)
+
+
+async def ask_summary_hour(callback: CallbackQuery, state: FSMContext) -> None:
+    await _ask(callback, state, SettingsDialog.summary_hour, texts.ASK_SUMMARY_HOUR)
+
+
+async def _ask(callback: CallbackQuery, state: FSMContext, dialog: State, question: str) -> None:
+    await state.set_state(dialog)
+    await callback.answer()
+    if callback.message is not None:
+        await callback.message.answer(question)
+
+
+async def receive_quiet_hours(
+    message: Message, state: FSMContext, uow: UnitOfWork, current_user: CurrentUser
+) -> None:
+    text = (message.text or "").strip()
+    if text.lower() in ("off", "none", "no"):
+        hours: tuple[int | None, int | None] | None = (None, None)
+    else:
+        hours = _hour_pair(text)
+    if hours is None:
+        await message.answer(texts.not_quiet_hours(text))
+        return
+    account = await _account(uow, current_user)
+    account.quiet_hours_start, account.quiet_hours_end = hours
+    await _saved_answer(message, state, uow, account, texts.quiet_hours_saved(account))
+
+
+async def receive_summary_hour(
+    message: Message, state: FSMContext, uow: UnitOfWork, current_user: CurrentUser
+) -> None:
+    text = (message.text or "").strip().removesuffix(":00")
+    if not text.isdigit() or not 0 <= int(text) <= 23:
+        await message.answer(texts.not_an_hour(text))
+        return
+    account = await _account(uow, current_user)
+    account.summary_hour = int(text)
+    await _saved_answer(message, state, uow, account, texts.summary_hour_saved(int(text)))
+
+
+async def _saved_answer(message: Message, state: FSMContext, uow: UnitOfWork, account: TelegramUser,
+                        confirmation: str) -> None:
+    await uow.commit()
+    await state.clear()
+    await message.answer(confirmation)
+    await message.answer(texts.settings_text(account), reply_markup=keyboards.settings(account))
+
+
+async def choose_urgent(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
+    account = await _account(uow, current_user)
+    await show(callback, texts.CHOOSE_URGENT, keyboards.urgent_kinds(texts.urgent_of(account)))
+    await callback.answer()
+
+
+async def toggle_urgent(
+    callback: CallbackQuery, callback_data: SettingsCallback, uow: UnitOfWork, current_user: CurrentUser
+) -> None:
+    kind = callback_data.value
+    if kind not in URGENT_KINDS:
+        await callback.answer(texts.UNKNOWN_OPTION, show_alert=True)
+        return
+    account = await _account(uow, current_user)
+    urgent = texts.urgent_of(account)
+    account.urgent_notification_types = [k for k in urgent if k != kind] if kind in urgent else [*urgent, kind]
+    await uow.commit()
+    await show(callback, texts.CHOOSE_URGENT, keyboards.urgent_kinds(account.urgent_notification_types))
+    await callback.answer(texts.notification_toggled(URGENT_KINDS[kind], kind in account.urgent_notification_types))
+
+
+def _hour_pair(text: str) -> tuple[int, int] | None:
+    """"23-7", "23:00-07:00", "22 to 6": start and end hours, different, each 0-23."""
+    cleaned = text.lower().replace(":00", "").replace(" to ", "-").replace("–", "-").replace(" ", "")
+    start, _, end = cleaned.partition("-")
+    if not (start.isdigit() and end.isdigit()):
+        return None
+    pair = int(start), int(end)
+    return pair if all(0 <= h <= 23 for h in pair) and pair[0] != pair[1] else None
 
 
 async def close_settings(callback: CallbackQuery) -> None:

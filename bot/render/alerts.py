@@ -56,7 +56,7 @@ def created(result: CreatedAlert) -> str:
     alert = result.alert
     now = f"Now {num(result.current_price)}"
     if alert.kind is AlertKind.INDICATOR and result.indicator_value is not None and alert.indicator is not None:
-        now = f"{alert.indicator.value.upper()} {escape(alert.timeframe or '1h')} is {num(result.indicator_value)}"
+        now = f"{alert.indicator.value.upper()} {escape(alert.timeframe or '1h')} is {num(round(result.indicator_value, 1))}"
     when = "when a candle closes on it" if alert.kind is AlertKind.INDICATOR else "when it happens"
     return (
         f"🔔 Alert set: <b>{describe(alert)}</b>\n"
