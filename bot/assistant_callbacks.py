@@ -41,3 +41,16 @@ class SignalListCallback(CallbackData, prefix="sgl"):
 
     action: SignalListAction
     ref: str
+
+
+class AlertOption(StrEnum):
+    REPEAT = "r"  # value: "1" repeat, "0" once
+    COOLDOWN = "c"  # value: minutes
+    REARM = "h"  # value: the re-arm margin in percent
+    EXPIRY = "e"  # value: hours from now, "0" never
+
+
+class AlertOptionCallback(CallbackData, prefix="aopt"):
+    alert_ref: str  # the alert's short id
+    option: AlertOption
+    value: str

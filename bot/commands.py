@@ -17,6 +17,7 @@ BOT_COMMANDS = (
     BotCommand(command="channels", description="How good each signal channel is"),
     BotCommand(command="signalsettings", description="Amount, leverage, target split, stop rules"),
     BotCommand(command="accuracy", description="How my technical calls turned out"),
+    BotCommand(command="alerts", description="Your alerts; /alerts btc rsi 1h above 70 sets one"),
     BotCommand(command="settings", description="Notifications, timezone, currency, language"),
     BotCommand(command="cancel", description="Leave the current dialog"),
     BotCommand(command="link", description="Use your account from another Telegram account"),

@@ -7,29 +7,44 @@ so forged or stale callback data gets a clear answer and changes nothing.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
+
 from aiogram import Router
-from aiogram.types import CallbackQuery
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
 
 from bot.assistant import texts
-from bot.assistant.alerts import alert_list_reply, owner_of
+from bot.assistant.alerts import alert_list_reply, alert_options, owner_of
 from bot.assistant.context import IntentContext
 from bot.assistant import signals as signal_intents
 from bot.assistant.text_handler import AssistantTextHandler
-from bot.assistant_callbacks import AlertDeleteCallback, ChoiceCallback, SignalAction, SignalCallback
+from bot.assistant_callbacks import (
+    AlertDeleteCallback,
+    AlertOption,
+    AlertOptionCallback,
+    ChoiceCallback,
+    SignalAction,
+    SignalCallback,
+)
 from bot.current_user import CurrentUser
 from bot.flags import RATE_LIMIT_EXEMPT
 from bot.render import alerts as render_alerts
+from bot.message_log import UpdateTrace
 from bot.sender import Sender
 from bot.text_handler import IncomingText, TextReply
 from db.repositories.trading_uow import TradingUnitOfWork
 from domain.errors import DomainError
+from handlers.free_text import answer_text
 
 
 def build_router() -> Router:
     router = Router(name="assistant")
+    router.message.register(alerts_command, Command("alerts"))
     router.callback_query.register(pick_reading, ChoiceCallback.filter())
     router.callback_query.register(signal_button, SignalCallback.filter(), flags=RATE_LIMIT_EXEMPT)
     router.callback_query.register(delete_alert_button, AlertDeleteCallback.filter(), flags=RATE_LIMIT_EXEMPT)
+    router.callback_query.register(alert_option_button, AlertOptionCallback.filter(), flags=RATE_LIMIT_EXEMPT)
     return router
 
 
@@ -114,3 +129,51 @@ async def delete_alert_button(callback: CallbackQuery, callback_data: AlertDelet
     remaining = alert_list_reply(await alerts.list(uow, owner))
     if callback.message is not None:
         await callback.message.edit_text(remaining.text, reply_markup=remaining.reply_markup)
+
+
+async def alert_option_button(callback: CallbackQuery, callback_data: AlertOptionCallback,
+                              current_user: CurrentUser, uow: TradingUnitOfWork,
+                              text_handler: AssistantTextHandler) -> None:
+    """Once / repeat, cooldown, re-arm margin, expiry: applied to the tapping user's own alert."""
+    alerts = text_handler.services.alerts
+    owner = owner_of(_context(callback, current_user, uow, text_handler))
+    option, value = callback_data.option, callback_data.value
+    try:
+        changes = _option_change(option, value)
+        alert = await alerts.configure(uow, owner, callback_data.alert_ref, **changes)
+    except (DomainError, ValueError, ArithmeticError) as error:
+        await callback.answer(getattr(error, "user_message", texts.CHOICE_GONE), show_alert=True)
+        return
+    await callback.answer(render_alerts.configured(alert))
+    if callback.message is not None:
+        await callback.message.edit_text(
+            f"🔔 Alert: <b>{render_alerts.describe(alert)}</b>", reply_markup=alert_options(alert))
+
+
+def _option_change(option: AlertOption, value: str) -> dict[str, object]:
+    if option is AlertOption.REPEAT:
+        return {"repeat": value == "1"}
+    if option is AlertOption.COOLDOWN:
+        return {"cooldown": timedelta(minutes=int(value))}
+    if option is AlertOption.REARM:
+        return {"hysteresis_percent": Decimal(value)}
+    hours = int(value)
+    return {"never_expires": True} if hours == 0 else {"expires_in": timedelta(hours=hours)}
+
+
+async def alerts_command(message: Message, command: CommandObject, current_user: CurrentUser, uow: TradingUnitOfWork,
+                         sender: Sender, update_trace: UpdateTrace,
+                         text_handler: AssistantTextHandler | None = None) -> None:
+    """/alerts lists; /alerts eth rsi 1h below 30 sets one; /alerts delete 2 deletes one.
+    The words after the command are read by the same parser as any message."""
+    await answer_text(alerts_request(command.args), message, current_user, uow, sender, update_trace, text_handler)
+
+
+def alerts_request(args: str | None) -> str:
+    words = (args or "").strip()
+    first = words.split(" ", 1)[0].lower()
+    if not words or first in ("list", "show", "my"):
+        return "my alerts"
+    if first in ("delete", "del", "remove", "rm"):
+        return f"delete alert {words.split(' ', 1)[1] if ' ' in words else ''}".strip()
+    return f"alert me when {words}"

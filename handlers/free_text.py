@@ -33,11 +33,25 @@ async def handle_free_text(
     update_trace: UpdateTrace,
     text_handler: TextHandler | None = None,
 ) -> None:
+    await answer_text(message.text or message.caption or "", message, current_user, uow, sender, update_trace,
+                      text_handler)
+
+
+async def answer_text(
+    text: str,
+    message: Message,
+    current_user: CurrentUser,
+    uow: UnitOfWork,
+    sender: Sender,
+    update_trace: UpdateTrace,
+    text_handler: TextHandler | None,
+) -> None:
+    """Answer ``text`` as if the user had typed it (slash commands that take plain language use this)."""
     if text_handler is None:
         await message.answer(texts.FREE_TEXT_NOT_CONFIGURED)
         return
     incoming = IncomingText(
-        text=message.text or message.caption or "",
+        text=text,
         chat_id=message.chat.id,
         telegram_user_id=current_user.id,
         user_id=current_user.user_id,

@@ -7,10 +7,11 @@ from decimal import Decimal
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.assistant.context import IntentContext, IntentHandler
-from bot.assistant_callbacks import AlertDeleteCallback
+from bot.assistant_callbacks import AlertDeleteCallback, AlertOption, AlertOptionCallback
 from bot.render import alerts as render
 from bot.text_handler import TextReply
 from db.repositories.alerts import AlertOwner
+from domain.alerts import Alert
 from domain.enums import AlertCondition
 from domain.services.alerts import short_id
 from nlp.models import ParsedCommand
@@ -39,7 +40,30 @@ async def create_alert(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
         indicator_period=int(period) if period is not None else None,
         ai_command_id=ctx.ai_command_id,
     )
-    return TextReply(render.created(result))
+    return TextReply(render.created(result), alert_options(result.alert))
+
+
+COOLDOWNS = {"15": "15 min", "60": "1 h", "240": "4 h", "1440": "1 day"}
+REARM_MARGINS = ("0.5", "1", "2", "5")
+EXPIRIES = {"24": "1 day", "168": "1 week", "0": "never"}
+
+
+def alert_options(alert: Alert) -> InlineKeyboardMarkup:
+    """Once or repeating, the cooldown and re-arm margin of a repeating alert, an expiry."""
+    ref = short_id(alert.id)
+
+    def button(text: str, option: AlertOption, value: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text=text, callback_data=AlertOptionCallback(alert_ref=ref, option=option, value=value).pack())
+
+    rows = [[button("🔁 Repeat" if not alert.repeat else "1️⃣ Only once", AlertOption.REPEAT,
+                    "0" if alert.repeat else "1")]]
+    if alert.repeat:
+        rows.append([button(f"⏱ {label}", AlertOption.COOLDOWN, value) for value, label in COOLDOWNS.items()])
+        if alert.target_price is not None:
+            rows.append([button(f"↩️ {m}%", AlertOption.REARM, m) for m in REARM_MARGINS])
+    rows.append([button(f"⌛ {label}", AlertOption.EXPIRY, value) for value, label in EXPIRIES.items()])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def list_alerts(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:

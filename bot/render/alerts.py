@@ -65,6 +65,12 @@ def created(result: CreatedAlert) -> str:
     )
 
 
+def configured(alert: Alert) -> str:
+    """The toast after an option button: short, plain text."""
+    return ("Repeats" if alert.repeat else "Fires once") + (
+        f", until {alert.expires_at:%Y-%m-%d %H:%M} UTC" if alert.expires_at else "")
+
+
 def listing(alerts: Sequence[Alert]) -> str:
     if not alerts:
         return "You have no active alerts. Try <i>alert me when BTC goes above 70k</i>."

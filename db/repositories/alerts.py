@@ -149,6 +149,15 @@ class PriceAlertRepository:
             values |= {"triggered_at": at, "triggered_price": price, "trigger_count": PriceAlert.trigger_count + 1}
         await self._session.execute(update(PriceAlert).where(PriceAlert.id == alert.id).values(**values))
 
+    async def configure(self, alert: Alert) -> None:
+        """Store how the alert repeats and when it expires (a change of mind re-arms it)."""
+        await self._session.execute(
+            update(PriceAlert)
+            .where(PriceAlert.id == alert.id)
+            .values(repeat=alert.repeat, cooldown_seconds=int(alert.cooldown.total_seconds()),
+                    hysteresis_percent=alert.hysteresis_percent, expires_at=alert.expires_at)
+        )
+
     async def changed_since(self, since: datetime | None) -> list[Alert]:
         """Alerts changed after ``since`` (every active one when None), active or not, for indexes."""
         query = select(PriceAlert)

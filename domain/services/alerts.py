@@ -210,6 +210,29 @@ class AlertService:
         await uow.commit()
         return CreatedAlert(alert, current, reading.value if reading is not None else None)
 
+    async def configure(
+        self, uow: AlertsUnitOfWork, owner: Any, alert_ref: str, *, repeat: bool | None = None,
+        cooldown: timedelta | None = None, hysteresis_percent: Decimal | None = None,
+        expires_in: timedelta | None = None, never_expires: bool = False,
+    ) -> Alert:
+        """Change how one of the owner's active alerts repeats or when it expires."""
+        [alert] = _match_reference(await uow.alerts.list_active(owner), alert_ref.lower()) or [None]
+        if alert is None:
+            raise AlertNotFound()
+        changed = dataclasses.replace(
+            alert,
+            repeat=alert.repeat if repeat is None else repeat,
+            cooldown=alert.cooldown if cooldown is None else cooldown,
+            hysteresis_percent=alert.hysteresis_percent if hysteresis_percent is None else hysteresis_percent,
+            expires_at=None if never_expires else (
+                alert.expires_at if expires_in is None else self._clock() + expires_in),
+        )
+        _check_repetition(Repetition(changed.repeat, changed.cooldown, changed.hysteresis_percent,
+                                     changed.expires_at), self._clock())
+        await uow.alerts.configure(changed)
+        await uow.commit()
+        return changed
+
     async def list(self, uow: AlertsUnitOfWork, owner: Any, symbol: str | None = None) -> list[Alert]:
         return await uow.alerts.list_active(owner, symbol)
 
