@@ -5,7 +5,7 @@ non-urgent ones), then sends each chat's messages in order, chats side by side, 
 waiting for its slot under the shared pacing. For every part of a message:
 
 1. an attempt row is committed (and the lease renewed) *before* the request;
-2. the request goes to Telegram;
+2. once its pacing slot comes, the request goes to Telegram;
 3. once Telegram accepted it, ONE statement on an autocommit connection (taken before the
    request) marks the part sent, closes the attempt and logs the outgoing message.
 
@@ -42,6 +42,11 @@ from db.repositories.notifications import DEFAULT_LEASE, OutboundNotification
 from db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+# A request may leave this long after its pacing slot; later, it books a new slot (at most
+# MAX_BOOKINGS times, then it goes).
+LATE_SECONDS = 0.03
+MAX_BOOKINGS = 5
 
 
 def worker_name() -> str:
@@ -102,13 +107,29 @@ class NotificationOutbox:
             return True
         parts = split_html(render(notification.notification_type, notification.payload))
         for number in range(notification.parts_sent + 1, len(parts) + 1):
-            await self.sender.wait_turn(notification.chat_id)
-            async with self.uow_factory() as uow:
-                attempt_id = await uow.notifications.start_attempt(notification, number, self.worker, self.lease)
-                await uow.commit()
+            failed = await self._send_part(notification, parts, number)
+            if failed is not None:
+                return failed  # the message waits for a retry (or is given up); the chat may go on
+        self.stats.sent += 1
+        return True
+
+    async def _send_part(self, notification: OutboundNotification, parts: list[str], number: int) -> bool | None:
+        """Steps 1-3 for one part. None when Telegram accepted it; otherwise whether the chat may
+        get its next message in this run."""
+        async with self.uow_factory() as uow:
+            attempt_id = await uow.notifications.start_attempt(notification, number, self.worker, self.lease)
+            await uow.commit()
+        loop = asyncio.get_running_loop()
+        for booking in range(1, MAX_BOOKINGS + 1):
+            due = loop.time() + await self.sender.reserve_turn(notification.chat_id)
+            await asyncio.sleep(max(0.0, due - loop.time()))
             async with self.uow_factory() as record:
-                # The connection for step 3 is taken now, so only one statement follows the send.
+                # The connection for step 3 is taken before the request, so only one statement
+                # follows it. Taking it may have to wait for the pool: a request that would now
+                # leave well after its slot books a new one instead (late requests bunch up).
                 await record.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                if loop.time() - due > LATE_SECONDS and booking < MAX_BOOKINGS:
+                    continue
                 try:
                     message = await self.sender.send_part(notification.chat_id, parts[number - 1])
                 except Exception as error:  # noqa: BLE001 - every outcome is recorded below
@@ -117,8 +138,8 @@ class NotificationOutbox:
                     notification.id, attempt_id, part=number, last=number == len(parts),
                     chat_id=notification.chat_id, message_id=message.message_id, text=parts[number - 1],
                 )
-        self.stats.sent += 1
-        return True
+                break
+        return None
 
     async def _failed(self, notification: OutboundNotification, attempt_id: uuid.UUID, error: Exception) -> bool:
         """Record the failed try; False when the chat must get nothing more in this run."""

@@ -47,6 +47,10 @@ class Sender:
     async def send_photo(self, chat_id: int, png: bytes, caption: str | None = None) -> Message:
         return await self._bot.send_photo(chat_id, BufferedInputFile(png, filename="chart.png"), caption=caption)
 
+    async def reserve_turn(self, chat_id: int) -> float:
+        """Book this chat's next slot under the shared pacing; seconds until it (0: no pacing)."""
+        return 0.0 if self.pacer is None else await self.pacer.reserve(chat_id)
+
     async def wait_turn(self, chat_id: int) -> None:
         """Wait for this chat's next slot under the shared pacing (no pacing: at once)."""
         if self.pacer is not None:

@@ -36,6 +36,7 @@ class FakeBotApi:
         self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent, by message id
         self.blocked_chats: set[int] = set()
         self._retry_after: dict[str, list[int]] = {}
+        self._errors: dict[str, list[tuple[int, str]]] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -117,6 +118,10 @@ class FakeBotApi:
     def answer_429(self, method: str, retry_after: int, times: int = 1) -> None:
         self._retry_after.setdefault(method, []).extend([retry_after] * times)
 
+    def answer_error(self, method: str, code: int, description: str, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` fail with this HTTP status (e.g. 502)."""
+        self._errors.setdefault(method, []).extend([(code, description)] * times)
+
     # -- assertions -----------------------------------------------------------------------------
 
     def calls_of(self, method: str, chat_id: int | None = None) -> list[ApiCall]:
@@ -129,6 +134,10 @@ class FakeBotApi:
     def texts_to(self, chat_id: int) -> list[str]:
         """The texts delivered to the chat (refused sends do not count)."""
         return [call.params["text"] for call in self.calls_of("sendMessage", chat_id) if call.status == 200]
+
+    def texts_to_all(self) -> list[str]:
+        """Every text delivered, to any chat."""
+        return [call.params["text"] for call in self.calls_of("sendMessage") if call.status == 200]
 
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
         async with asyncio.timeout(timeout):
@@ -165,6 +174,10 @@ class FakeBotApi:
         if delays:
             delay = delays.pop(0)
             return _error(429, f"Too Many Requests: retry after {delay}", parameters={"retry_after": delay})
+        errors = self._errors.get(method)
+        if errors:
+            code, description = errors.pop(0)
+            return _error(code, description)
         if params.get("chat_id") in self.blocked_chats:
             return _error(403, "Forbidden: bot was blocked by the user")
         return self._answer(method, params)
