@@ -94,11 +94,14 @@ async def test_a_crash_before_telegram_answers_is_recovered_and_sent_once(uow_fa
         await outbox._deliver((await _claim(uow_factory, outbox.worker))[0])
     monkeypatch.undo()
     assert bot_api.texts_to(5000) == []
-    assert await outbox.release_stuck() == 0  # the lease still holds: not blindly re-sent
+    restarted = _outbox(uow_factory, redis_client, bot_api)  # a new process, a new worker name
+    assert await restarted.release_stuck() == 0  # the lease still holds: not blindly re-sent
+    await restarted.run_once()
+    assert bot_api.texts_to(5000) == []
     await _lapse_leases(uow_factory)
-    assert await outbox.release_stuck() == 1
-    await outbox.run_once()
-    await outbox.run_once()
+    assert await restarted.release_stuck() == 1
+    await restarted.run_once()
+    await restarted.run_once()
     assert len(bot_api.texts_to(5000)) == 1
     async with uow_factory() as uow:
         outcomes = list(await uow.session.scalars(select(NotificationAttempt.outcome)
