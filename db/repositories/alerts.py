@@ -149,14 +149,11 @@ class PriceAlertRepository:
             values |= {"triggered_at": at, "triggered_price": price, "trigger_count": PriceAlert.trigger_count + 1}
         await self._session.execute(update(PriceAlert).where(PriceAlert.id == alert.id).values(**values))
 
-    async def configure(self, alert: Alert) -> None:
-        """Store how the alert repeats and when it expires (a change of mind re-arms it)."""
-        await self._session.execute(
-            update(PriceAlert)
-            .where(PriceAlert.id == alert.id)
-            .values(repeat=alert.repeat, cooldown_seconds=int(alert.cooldown.total_seconds()),
-                    hysteresis_percent=alert.hysteresis_percent, expires_at=alert.expires_at)
-        )
+    async def configure(self, alert_id: uuid.UUID, **changes: Any) -> None:
+        """Store the named repetition settings (repeat, cooldown, hysteresis_percent, expires_at)."""
+        if "cooldown" in changes:
+            changes["cooldown_seconds"] = int(changes.pop("cooldown").total_seconds())
+        await self._session.execute(update(PriceAlert).where(PriceAlert.id == alert_id).values(**changes))
 
     async def changed_since(self, since: datetime | None) -> list[Alert]:
         """Alerts changed after ``since`` (every active one when None), active or not, for indexes."""

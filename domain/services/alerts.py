@@ -229,7 +229,12 @@ class AlertService:
         )
         _check_repetition(Repetition(changed.repeat, changed.cooldown, changed.hysteresis_percent,
                                      changed.expires_at), self._clock())
-        await uow.alerts.configure(changed)
+        # Only what this change names is written: two quick taps on different options both land.
+        changes: dict[str, Any] = {"repeat": repeat, "cooldown": cooldown, "hysteresis_percent": hysteresis_percent}
+        changes = {name: value for name, value in changes.items() if value is not None}
+        if never_expires or expires_in is not None:
+            changes["expires_at"] = changed.expires_at
+        await uow.alerts.configure(alert.id, **changes)
         await uow.commit()
         return changed
 

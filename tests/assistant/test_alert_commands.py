@@ -19,7 +19,8 @@ async def _alerts(session_factory) -> list[PriceAlert]:
 
 
 def _edited(bot_api, fragment: str) -> bool:
-    return any(fragment in c.params.get("text", "") for c in bot_api.calls_of("editMessageText", USER))
+    return any(fragment in c.params.get("text", "") and c.status == 200  # answered: the edit is applied
+               for c in bot_api.calls_of("editMessageText", USER))
 
 
 async def test_alerts_command_sets_configures_lists_and_deletes(app, bot_api, session_factory):

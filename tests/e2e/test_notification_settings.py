@@ -16,7 +16,8 @@ async def _account(session_factory) -> TelegramUser:
 
 
 def _edited_to(bot_api, fragment: str) -> bool:
-    return any(fragment in c.params.get("text", "") for c in bot_api.calls_of("editMessageText", USER))
+    return any(fragment in c.params.get("text", "") and c.status == 200  # answered: the edit is applied
+               for c in bot_api.calls_of("editMessageText", USER))
 
 
 async def test_quiet_hours_urgent_kinds_and_summary_hour_are_set_in_settings(bot_api, start_bot, session_factory):
