@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # A request may leave this long after its pacing slot; later, it books a new slot (at most
 # MAX_BOOKINGS times, then it goes).
 LATE_SECONDS = 0.03
-MAX_BOOKINGS = 5
+MAX_BOOKINGS = 10
 
 
 def worker_name() -> str:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.client import build_bot
-from bot.outbox import NotificationOutbox
+from bot.outbox import LATE_SECONDS, NotificationOutbox
 from bot.pacing import Pacer
 from bot.sender import Sender
 from db.models import Notification, NotificationAttempt, TelegramUser
@@ -68,12 +68,13 @@ async def test_a_burst_to_50_chats_keeps_both_limits_and_delivers_each_once(uow_
     by_chat = defaultdict(list)
     for chat_id, at in leaving:
         by_chat[chat_id].append(at)
-    for times in by_chat.values():
-        gaps = [b - a for a, b in zip(times, times[1:])]
-        assert min(gaps) >= 1 / PER_CHAT * 0.9, "per-chat pacing"
+    # The bounds the pacer promises: a request leaves at most LATE_SECONDS after its slot (or
+    # books another), slots are 1/PER_CHAT apart per chat and GLOBAL/10 per 100 ms bucket.
+    closest = min(b - a for times in by_chat.values() for a, b in zip(times, times[1:]))
+    assert closest >= 1 / PER_CHAT - LATE_SECONDS, f"per-chat gap {closest:.3f} s"
     starts = sorted(at for _, at in leaving)
-    busiest = max(sum(1 for t in starts[i:i + 200] if t - s < 1.0) for i, s in enumerate(starts))
-    assert busiest <= GLOBAL * 1.1, f"{busiest} messages in one second"
+    busiest = max(sum(1 for t in starts[i:i + 300] if t - s < 1.0) for i, s in enumerate(starts))
+    assert busiest <= GLOBAL * 1.2, f"{busiest} messages in one second"
     assert await _statuses(uow_factory) == Counter({"sent": 500})
     async with uow_factory() as uow:
         attempts = list(await uow.session.scalars(select(NotificationAttempt.outcome)))
