@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.scheduler import BackgroundJobs, SignalWatcher, telegram_delivery
+from bot.outbox import NotificationOutbox
+from bot.scheduler import BackgroundJobs, SignalWatcher
 from db.models import Order, Position, TradingSignal
 from db.repositories.trading_uow import TradingUnitOfWork
 from db.trading_services import TradingServices
@@ -60,8 +61,9 @@ async def app(bot_api: FakeBotApi, settings, session_factory, redis_client) -> A
 
     async with running_app(bot_api, settings, session_factory, redis_client, signals) as running:
         sender = running.running.services.sender
-        jobs = BackgroundJobs(uow_factory=lambda: TradingUnitOfWork(session_factory), prices=market,
-                              consumers=[SignalWatcher(built[0])], deliver=telegram_delivery(sender))
+        uow_factory = lambda: TradingUnitOfWork(session_factory)  # noqa: E731
+        jobs = BackgroundJobs(uow_factory=uow_factory, prices=market, consumers=[SignalWatcher(built[0])],
+                              outbox=NotificationOutbox(uow_factory, sender))
         await accept_terms(bot_api, USER)
         yield SignalApp(bot_api, market, jobs, session_factory)
 
