@@ -38,10 +38,11 @@ async def test_housekeeping_archives_resets_prunes_and_retires(uow_factory):
                                   .values(updated_at=now - timedelta(days=20)))
         await uow.commit()
 
-    done = await Housekeeping(uow_factory, archive_messages_after=timedelta(days=30),
-                              prune_notifications_after=timedelta(days=14)).run()
-
-    assert done == {"alerts_expired": 1, "counters_reset": 1, "messages_archived": 1, "notifications_pruned": 1}
+    housekeeping = Housekeeping(uow_factory, archive_messages_after=timedelta(days=30),
+                                prune_notifications_after=timedelta(days=14))
+    assert await housekeeping.run() == 4
+    assert housekeeping.last == {
+        "alerts_expired": 1, "counters_reset": 1, "messages_archived": 1, "notifications_pruned": 1}
     async with uow_factory() as uow:
         assert [m.text for m in await uow.session.scalars(select(TelegramMessage))] == ["recent"]
         [archived] = (await uow.session.scalars(select(TelegramMessageArchive))).all()
@@ -54,5 +55,4 @@ async def test_housekeeping_archives_resets_prunes_and_retires(uow_factory):
         active = list(await uow.session.scalars(select(PriceAlert.target_price).where(PriceAlert.is_active)))
         assert active == [Decimal(2)]
     # A second run finds nothing more to do.
-    again = await Housekeeping(uow_factory).run()
-    assert again == {"alerts_expired": 0, "counters_reset": 0, "messages_archived": 0, "notifications_pruned": 0}
+    assert await housekeeping.run() == 0
