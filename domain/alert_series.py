@@ -40,30 +40,38 @@ def read_series(indicator: Indicator, period: int, closed: Sequence[Candle]) -> 
     closes = [c.close for c in closed]
     last = closed[-1]
     if indicator is Indicator.RSI:
-        values = ta.rsi(closes, period)
-        return None if values[-1] is None else SeriesReading(last.opened_at, last.close, values[-1], frozenset())
+        value = ta.latest(ta.rsi(closes, period))
+        return None if value is None else SeriesReading(last.opened_at, last.close, value, frozenset())
     if indicator is Indicator.MACD:
         line, signal, _ = ta.macd(closes)
-        events = _crossings(line[-2], signal[-2], line[-1], signal[-1])
-        return None if events is None else SeriesReading(last.opened_at, last.close, line[-1], events)
+        events = _crossings(*_last_two(line), *_last_two(signal))
+        return None if events is None else SeriesReading(last.opened_at, last.close, ta.latest(line), events)
     if indicator in (Indicator.EMA, Indicator.SMA):
         average = (ta.ema if indicator is Indicator.EMA else ta.sma)(closes, period)
-        events = _crossings(closes[-2], average[-2], closes[-1], average[-1])
-        return None if events is None else SeriesReading(last.opened_at, last.close, average[-1], events)
+        events = _crossings(closes[-2], closes[-1], *_last_two(average))
+        return None if events is None else SeriesReading(last.opened_at, last.close, ta.latest(average), events)
     if indicator is Indicator.BOLLINGER:
         _, upper, lower = ta.bollinger(closes, period)
-        if None in (upper[-2], upper[-1], lower[-2], lower[-1]):
+        (upper_before, upper_now), (lower_before, lower_now) = _last_two(upper), _last_two(lower)
+        if None in (upper_before, upper_now, lower_before, lower_now):
             return None
         events = set()
-        if closes[-2] <= upper[-2] and closes[-1] > upper[-1]:  # type: ignore[operator]
+        if closes[-2] <= upper_before and closes[-1] > upper_now:  # type: ignore[operator]
             events.add(ABOVE)
-        if closes[-2] >= lower[-2] and closes[-1] < lower[-1]:  # type: ignore[operator]
+        if closes[-2] >= lower_before and closes[-1] < lower_now:  # type: ignore[operator]
             events.add(BELOW)
-        return SeriesReading(last.opened_at, last.close, upper[-1] if ABOVE in events else lower[-1], frozenset(events))
+        return SeriesReading(last.opened_at, last.close, upper_now if ABOVE in events else lower_now,
+                             frozenset(events))
     return None
 
 
-def _crossings(a_before: Decimal | None, b_before: Decimal | None, a_now: Decimal | None,
+def _last_two(series: object) -> tuple[Decimal | None, Decimal | None]:
+    """The two newest points of an indicator series as Decimals (None while warming up)."""
+    values = list(series)[-2:]  # type: ignore[call-overload]
+    return ta.to_decimal(values[0]), ta.to_decimal(values[1])
+
+
+def _crossings(a_before: Decimal | None, a_now: Decimal | None, b_before: Decimal | None,
                b_now: Decimal | None) -> frozenset[str] | None:
     """Did series a cross series b between the two candles (upwards: above, downwards: below)?"""
     if None in (a_before, b_before, a_now, b_now):

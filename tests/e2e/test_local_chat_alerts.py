@@ -52,7 +52,7 @@ async def test_an_rsi_alert_in_the_local_chat_is_set_listed_and_delivered_once(
     try:
         built = build_assistant(settings, trading, redis_client, news, NullTimeSeries())
         services = dataclasses.replace(built.services, alerts=AlertService(market, candles=market, clock=clock))
-        assistant = AssistantTextHandler(services, built._routes, NullTimeSeries())
+        assistant = AssistantTextHandler(services, built._routes)
         sender = Sender(bot, uow_factory, Pacer(redis_client))
         dispatcher = build_dispatcher(BotServices(settings=settings, uow_factory=uow_factory, redis=redis_client,
                                                   sender=sender, text_handler=assistant, trading=trading))
