@@ -151,7 +151,9 @@ class RuleParser:
     def _read_post(self, text: str, readable: str) -> ParsedCommand:
         signal = self._with_symbol(read_signal(readable, self.universe), normalize_text(readable))
         post = normalize_post(readable)
-        has_levels = "entries" in signal.entities or signal.entities.get("entry_at_market")
+        # "Entry 1 filled ✅" names an entry but no exit: a report on the signal, not the signal again.
+        has_levels = ("entries" in signal.entities or signal.entities.get("entry_at_market")) and \
+            any(key in signal.entities for key in _EXIT_KEYS)
         brag = len(post) <= SHORT_POST_CHARS
         if reposted_update(readable) or (not has_levels and update_kind(post, brag=brag) is not None):
             return self._update_command(text, readable)

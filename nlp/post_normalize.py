@@ -31,6 +31,14 @@ _GLUED_LABEL_RE = re.compile(
     r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2}))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop|Pair|Exchange|Margin|Coin)\b"
     r"|(?:TP|SL)(?:\s?\d{1,2})?(?=\s*[:\-]|\s+\d)|(?:ENTRY|LEVERAGE|TARGETS?|STOP)\b)"
 )
+# A post copied without its line breaks: "… LONG Leverage 25 Entry: 2.74 🎯 Targets: 2.80 2.85 Stop-loss - 2.60".
+# Each capitalised label (with the emoji before it) starts a line again, when a line holds several.
+_LOST_BREAK_RE = re.compile(
+    r"(?<=[\w.,%)\]])[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
+    r"Take[\s-]?Profit|TAKE[\s-]?PROFIT|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
+    r"DCA|Capital|Use|USE)(?![a-z]))")
+_LOST_BREAKS_MIN_LABELS = 3
+_LOST_BREAKS_MIN_CHARS = 60
 # "KAVALONG", "#DOTSHORT": a ticker with the side glued on.
 _GLUED_SIDE_RE = re.compile(r"(?<![A-Za-z])([#$]?[A-Z0-9]{2,12}?)(LONG|SHORT)(?=\b|[A-Z][a-z])")
 # "TP41.31": the index and the value of a target with nothing between them.
@@ -63,9 +71,16 @@ def normalize_post(text: str) -> str:
     text = _MULTIPLY_SIGN_RE.sub("x", text)
     text = _GLUED_SIDE_RE.sub(r"\1 \2", text)
     text = _GLUED_LABEL_RE.sub("\n", text)
+    text = "\n".join(_restore_line_breaks(line) for line in text.split("\n"))
     text = _split_glued_targets(text)
     text = _VALUE_THEN_STOP_RE.sub(lambda m: f"\nStop loss: {m.group('value')}\n", text)
     return rewrite_line_labels(text)
+
+
+def _restore_line_breaks(line: str) -> str:
+    if len(line) < _LOST_BREAKS_MIN_CHARS or len(_LOST_BREAK_RE.findall(line)) < _LOST_BREAKS_MIN_LABELS:
+        return line
+    return _LOST_BREAK_RE.sub("\n", line)
 
 
 def _list_markers(text: str) -> str:

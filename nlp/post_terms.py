@@ -80,9 +80,13 @@ def _margin_mode(text: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+# "risk 1-2% of capital", "risking 1%": a risk budget; "Risk management: use 2% of funds" allocates.
+_RISK_BUDGET_RE = re.compile(r"\brisk(?:ing)?\b(?!\s+management)", re.IGNORECASE)
+
+
 def read_allocation(text: str) -> Decimal | None:
     for line in text.splitlines():
-        if re.search(r"\brisk\b", line, re.IGNORECASE):
+        if _RISK_BUDGET_RE.search(line):
             continue  # "risk 1-2% of capital" is a risk budget, not an allocation
         for pattern in _ALLOCATION_RES:
             match = pattern.search(line)

@@ -134,7 +134,7 @@ def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
     allocation = read_allocation(normalized)
     if allocation is not None:
         entities["percent_of_balance"] = allocation
-    entities.update(read_venues(normalized, is_ticker=universe.is_known))
+    entities.update(read_venues(normalized, is_ticker=universe.is_known, coin=symbol.split("/")[0] if symbol else None))
     return SignalReading(entities, _confidence(entities, _structure_score(levels, symbol)))
 
 

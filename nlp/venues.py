@@ -47,11 +47,12 @@ def exchange_id(word: str) -> str | None:
     return exchange_aliases().get(name) or exchange_aliases().get(re.sub(r"\.(?:com|io)$", "", name))
 
 
-def read_venues(text: str, *, is_ticker: Any = lambda word: False) -> dict[str, Any]:
+def read_venues(text: str, *, is_ticker: Any = lambda word: False, coin: str | None = None) -> dict[str, Any]:
     """``exchange`` (one venue) or ``exchanges`` (several) and ``market_type`` named in a post.
 
     ``is_ticker`` tells which words are also coins: such an id ("WOO") counts only in a venue
-    context, as do ids too short or common to be read from prose.
+    context, as do ids too short or common to be read from prose. ``coin`` is the post's traded
+    coin: "#DYDX" in a DYDX signal names the coin, not the dYdX exchange.
     """
     names: list[str] = []
     context_spans = [(m.start("list"), m.end("list")) for m in _CONTEXT_RE.finditer(text)]
@@ -65,8 +66,10 @@ def read_venues(text: str, *, is_ticker: Any = lambda word: False) -> dict[str, 
         if text.startswith("/", match.end()) and is_ticker(text[match.start("name"):match.end("name")]):
             continue  # "DYDX/USDT" is a coin's pair; "BYBIT/USDT" names the venue
         word = text[match.start("name"):match.end("name")]
+        if coin is not None and word.upper() == coin.upper() and not _in_list(context_spans, match.start()):
+            continue
         in_context = lowered.startswith("#", match.start()) or match.group("after") is not None or \
-            any(start <= match.start() < end for start, end in context_spans) or _after_on(text, match.start())
+            _in_list(context_spans, match.start()) or _after_on(text, match.start())
         free = len(word) >= _MIN_FREE_LENGTH and name not in _context_only() and not is_ticker(word)
         if in_context or (free and not _BRAND_RE.match(text, match.end())):
             names.append(name)
@@ -79,6 +82,10 @@ def read_venues(text: str, *, is_ticker: Any = lambda word: False) -> dict[str, 
     if market_type:
         result["market_type"] = "spot" if market_type.group(1).lower() == "spot" else "futures"
     return result
+
+
+def _in_list(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(start <= position < end for start, end in spans)
 
 
 def _after_on(text: str, start: int) -> bool:

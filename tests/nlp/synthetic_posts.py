@@ -1,0 +1,341 @@
+"""A generator of invented channel posts: signal and follow-up styles that real channels use
+(Cornix-style blocks, "Binance Killers"-style numbered targets, one-line calls, emoji-heavy posts,
+Russian/Turkish/Spanish labels, ads and disclaimers around the levels) crossed with sides, price
+magnitudes, entry forms, leverage forms and stop forms. Every case carries the contract entities
+it must read to. Nothing here comes from a dev set: the wording is written from nlp-contract.md
+and issue 8's failure classes, and the prices are random.
+
+    python -m tests.nlp.synthetic_posts [count]     # prints the cases the parser gets wrong
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+Case = tuple[str, dict[str, Any]]  # (post, {"intent": ..., "entities": {...}})
+
+TICKERS = ["SOL", "AVAX", "LINK", "DOT", "NEAR", "ARB", "OP", "INJ", "SUI", "APT", "TIA", "SEI", "FET", "RNDR",
+           "WLD", "ORDI", "JUP", "PYTH", "ENA", "ONDO", "GALA", "SAND", "ATOM", "FIL", "LDO", "DYDX", "ZORKA", "QWIX"]
+_MAGNITUDES = [Decimal("0.0123"), Decimal("0.5"), Decimal("2.35"), Decimal("45.6"), Decimal("312"), Decimal("27450")]
+
+
+def _level(base: Decimal, factor: float) -> Decimal:
+    """A price near ``base``, rounded to the precision a channel would print."""
+    value = base * Decimal(str(round(factor, 4)))
+    digits = 4 - value.adjusted()  # five significant figures, as an exchange's tick size would give
+    return value.quantize(Decimal(1).scaleb(-min(digits, 8))).normalize()
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _num(value: Decimal) -> float | int:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class _Signal:
+    """One random trade: side, entries, targets, stop, leverage, for the styles to write out."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.ticker = rng.choice(TICKERS)
+        self.buy = rng.random() < 0.6
+        base = rng.choice(_MAGNITUDES) * Decimal(str(round(rng.uniform(0.7, 1.4), 3)))
+        sign = 1 if self.buy else -1
+        self.entries = sorted({_level(base, 1.0), _level(base, 1 - sign * 0.012)})[: rng.choice([1, 2, 2])]
+        steps = rng.choice([2, 3, 3, 4, 5])
+        self.targets = [_level(base, 1 + sign * 0.02 * (i + 1)) for i in range(steps)]
+        self.stop = _level(base, 1 - sign * 0.05)
+        self.leverage = rng.choice([None, None, 5, 10, 20, 25, 50])
+        self.leverage_max = None
+        if self.leverage and rng.random() < 0.4:
+            self.leverage_max = self.leverage * 2
+
+    @property
+    def side_word(self) -> str:
+        return "LONG" if self.buy else "SHORT"
+
+    def expected(self, **extra: Any) -> dict[str, Any]:
+        entities: dict[str, Any] = {
+            "symbol": f"{self.ticker}/USDT", "side": "buy" if self.buy else "sell",
+            "take_profits": [_num(v) for v in self.targets],
+            "stop_loss": _num(self.stop) if self.stop is not None else None,
+            "entries": [_num(v) for v in self.entries] or None,
+        }
+        if self.leverage:
+            entities["leverage"] = self.leverage
+        if self.leverage_max:
+            entities["leverage_max"] = self.leverage_max
+        entities.update(extra)
+        return {"intent": "signal", "entities": {k: v for k, v in entities.items() if v is not None}}
+
+
+# --- pieces of a signal post, each a choice of how channels write it --------------------------
+
+def _header(s: _Signal, rng: random.Random) -> str:
+    t, side = s.ticker, s.side_word
+    return rng.choice([
+        f"#{t}/USDT {side}", f"📊 {t}USDT | {side.title()}", f"Coin: #{t}\nDirection: {side.title()}",
+        f"{t} {side} SIGNAL 🚀", f"⚡️⚡️ #{t}/USDT ⚡️⚡️\nSignal Type: Regular ({side.title()})",
+        f"Pair: {t}/USDT\nPosition: {side}", f"{'🟢' if s.buy else '🔴'} {side} #{t}",
+        f"${t} {side.lower()} setup", f"#{t} — {side} 📈", f"{t}/USDT\n{side}",
+    ])
+
+
+def _leverage(s: _Signal, rng: random.Random) -> str | None:
+    low, high = s.leverage, s.leverage_max
+    if not low:
+        return None
+    if high:
+        return rng.choice([f"Leverage: {low}x-{high}x", f"Lev: {low}-{high}x", f"Leverage: Cross ({low}X - {high}X)",
+                           f"Leverage: {low}x to {high}x", f"Leverage {low}–{high}x", f"Leverage: x{low}-x{high}",
+                           f"Cross {low}x-{high}x", f"Leverage : {low}x - {high}x", f"⚖️ Leverage: {low}X~{high}X"])
+    return rng.choice([f"Leverage: {low}x", f"Leverage: Cross {low}x", f"Lev: {low}X", f"⚖️ Leverage: x{low}",
+                       f"Leverage {low}", f"Cross {low}x"])
+
+
+def _entry(s: _Signal, rng: random.Random) -> str:
+    e = [_fmt(v) for v in s.entries]
+    if len(e) == 1:
+        return rng.choice([f"Entry: {e[0]}", f"Entry price: {e[0]}", f"📍 Entry: {e[0]}", f"Buy: {e[0]}" if s.buy
+                           else f"Short: {e[0]}", f"Entry - {e[0]}", f"Open: {e[0]}", f"ENTRY : {e[0]}",
+                           f"Entry point: {e[0]}", f"{'Long' if s.buy else 'Short'} entry: {e[0]}"])
+    low, high = e
+    return rng.choice([f"Entry Zone: {low} - {high}", f"Entry: {low} - {high}", f"Entry: {high}-{low}",
+                       f"Entry targets:\n1) {low}\n2) {high}", f"Entries: {low}, {high}", f"Entry 1: {low}\nEntry 2: {high}",
+                       f"Buy zone: {low} - {high}" if s.buy else f"Short zone: {low} - {high}",
+                       f"📥 Entry: {low} ~ {high}", f"Entry: between {low} and {high}", f"Entry range: {low} / {high}"])
+
+
+def _targets(s: _Signal, rng: random.Random) -> str:
+    t = [_fmt(v) for v in s.targets]
+    style = rng.randrange(9)
+    if style == 0:
+        return "Targets: " + " - ".join(t)
+    if style == 1:
+        return "Take-Profit Targets:\n" + "\n".join(f"{i}) {v}" for i, v in enumerate(t, 1))
+    if style == 2:
+        return "\n".join(f"TP{i}: {v}" for i, v in enumerate(t, 1))
+    if style == 3:
+        return "\n".join(f"🎯 Target {i}: {v}" for i, v in enumerate(t, 1))
+    if style == 4:
+        return "\n".join(f"Target {i} - {v}" for i, v in enumerate(t, 1))
+    if style == 5:
+        return "Targets: " + ", ".join(t)
+    if style == 6:
+        return "Take Profit: " + " / ".join(t)
+    if style == 7:
+        return "🎯 Targets:\n" + "\n".join(f"{v}" for v in t)
+    return "\n".join(f"TP {i} → {v}" for i, v in enumerate(t, 1))
+
+
+def _stop(s: _Signal, rng: random.Random) -> str:
+    v = _fmt(s.stop)
+    return rng.choice([f"Stop Loss: {v}", f"SL: {v}", f"Stop: {v}", f"❌ Stop: {v}", f"StopLoss: {v}", f"🛑 SL {v}",
+                       f"Stop-loss - {v}", f"SL: {v} ⚠️"])
+
+
+_ADS = ["⚠️ Not financial advice. DYOR.", "Join our VIP 👉 t.me/fastsignalsvip", "🔥 Binance Killers 🔥",
+        "Follow risk management, use 2-3% per trade", "https://t.me/+AbCdEf12345", "Like 👍 if you took this trade"]
+
+
+def _market_entry(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """An entry at the current price, alone or with a limit level under it (DCA)."""
+    e = _fmt(s.entries[0])
+    if rng.random() < 0.5:
+        s.entries = []
+        return rng.choice(["Entry: CMP", "Entry: Market price", "Entry: now", "📍 Entry: CMP 🔥", "Entry Zone: Market",
+                           "Buy at market" if s.buy else "Short at market"]), {"entry_at_market": True}
+    s.entries = s.entries[:1]
+    return rng.choice([f"Entry: CMP and {e}", f"Entry: CMP - {e}", f"Entry 1: Market\nEntry 2: {e}",
+                       f"Entry: Market price\nDCA: {e}", f"Entry: CMP / {e}"]), {"entry_at_market": True}
+
+
+def _percent_stop(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    pct = rng.choice(["3", "5", "7.5", "10"])
+    s.stop = None
+    return rng.choice([f"Stop Loss: {pct}%", f"SL: -{pct}%", f"Stop: {pct}% below entry" if s.buy
+                       else f"Stop: {pct}% above entry", f"❌ SL {pct}%"]), {"stop_loss_percent": float(pct)
+                                                                             if "." in pct else int(pct)}
+
+
+def _close_stop(s: _Signal, rng: random.Random) -> str:
+    v = _fmt(s.stop)
+    beyond = "below" if s.buy else "above"
+    return rng.choice([f"SL: close {beyond} {v}", f"Stop loss: 4H close {beyond} {v}",
+                       f"Stop: daily candle close {beyond} {v}", f"SL - {v} (candle close)"])
+
+
+def _allocation(rng: random.Random) -> tuple[str, dict[str, Any]]:
+    pct = rng.choice([1, 2, 3, 5])
+    return rng.choice([f"Use {pct}% of your balance", f"Capital invested: {pct}%", f"USE {pct}% FUND",
+                       f"Amount: {pct}% of portfolio", f"Risk management: use only {pct}% of funds"]), \
+        {"percent_of_balance": pct}
+
+
+_FOREIGN = {
+    "ru": ("Вход", "Цели", "Стоп", "Плечо", "ЛОНГ", "ШОРТ", "х"),
+    "tr": ("Giriş", "Hedefler", "Zarar durdur", "Kaldıraç", "LONG", "SHORT", "x"),
+    "es": ("Entrada", "Objetivos", "Stop", "Apalancamiento", "LARGO", "CORTO", "x"),
+}
+
+
+def _foreign_post(s: _Signal, rng: random.Random) -> str:
+    entry, targets, stop, leverage, long_word, short_word, x = _FOREIGN[rng.choice(list(_FOREIGN))]
+    lines = [f"#{s.ticker}/USDT {long_word if s.buy else short_word}"]
+    if s.leverage:
+        lines.append(f"{leverage}: {s.leverage}{x}" + (f"-{s.leverage_max}{x}" if s.leverage_max else ""))
+    lines.append(f"{entry}: " + " - ".join(_fmt(v) for v in s.entries))
+    lines.append(f"{targets}: " + rng.choice([" - ", ", ", " "]).join(_fmt(v) for v in s.targets))
+    lines.append(f"{stop}: {_fmt(s.stop)}")
+    return "\n".join(lines)
+
+
+def _one_liner(s: _Signal, rng: random.Random) -> str:
+    e = "-".join(_fmt(v) for v in s.entries)
+    t = rng.choice(["/", ", ", " "]).join(_fmt(v) for v in s.targets)
+    lev = f" {s.leverage}x" if s.leverage and not s.leverage_max else ""
+    if s.leverage_max:
+        s.leverage = s.leverage_max = None
+    return rng.choice([f"#{s.ticker} {s.side_word}{lev} Entry {e} TP {t} SL {_fmt(s.stop)}",
+                       f"${s.ticker} {s.side_word.lower()}{lev} | entry {e} | targets {t} | stop {_fmt(s.stop)}",
+                       f"{s.ticker}USDT {s.side_word}{lev} entry: {e} tp: {t} sl: {_fmt(s.stop)}"])
+
+
+def _signal_post(rng: random.Random) -> Case:
+    s = _Signal(rng)
+    style = rng.random()
+    if style < 0.1:
+        return _foreign_post(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
+    if style < 0.2:
+        return _one_liner(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
+    extra: dict[str, Any] = {}
+    parts = [_header(s, rng)]
+    if rng.random() < 0.3:
+        parts.append(rng.choice(["Exchange: Binance Futures", "Exchange: ByBit USDT", "Binance, Bybit"]))
+        extra_exchange = True
+    else:
+        extra_exchange = False
+    lev = _leverage(s, rng)
+    if lev:
+        parts.append(lev)
+    if rng.random() < 0.15:
+        entry, found = _market_entry(s, rng)
+        extra.update(found)
+    else:
+        entry = _entry(s, rng)
+    parts += [entry, _targets(s, rng)]
+    stop_style = rng.random()
+    if stop_style < 0.1:
+        stop, found = _percent_stop(s, rng)
+        extra.update(found)
+    elif stop_style < 0.2:
+        stop = _close_stop(s, rng)
+    else:
+        stop = _stop(s, rng)
+    parts.append(stop)
+    if rng.random() < 0.15:
+        allocation, found = _allocation(rng)
+        parts.append(allocation)
+        extra.update(found)
+    if rng.random() < 0.3:
+        parts.append(rng.choice(_ADS[:3] + _ADS[4:]))
+    glue = rng.random()
+    text = ("\n\n" if glue < 0.3 else "\n").join(parts)
+    if glue >= 0.9:
+        text = text.replace("\n", " ")  # copied without its line breaks
+    expected = s.expected(**extra)
+    if extra_exchange:
+        expected["lenient"] = ["exchange", "exchanges", "market_type", "margin_mode", "percent_of_balance"]
+    else:
+        expected["lenient"] = ["margin_mode", "percent_of_balance"]
+    return text, expected
+
+
+# --- follow-ups --------------------------------------------------------------------------------
+
+_ORDINAL_WORDS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th"}
+
+
+def _update(symbol: str, kind: str, **extra: Any) -> dict[str, Any]:
+    return {"intent": "signal_update", "entities": {"symbol": f"{symbol}/USDT", "update": kind, **extra}}
+
+
+def _followup(rng: random.Random) -> Case:
+    t = rng.choice(TICKERS)
+    n = rng.randint(1, 5)
+    pct = rng.choice(["12.5", "45", "63.2", "120", "8"])
+    builders: list[Callable[[], Case]] = [
+        lambda: (f"#{t}/USDT Target {n} ✅", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"#{t} Take-Profit target {n} ✅\nProfit: {pct}% 📈\nPeriod: 2 Hours ⏰", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"{t}/USDT\n✅ Target {n} reached", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"#{t} {_ORDINAL_WORDS[n]} target done 🔥", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"#{t} TP{n} hit 🎯 +{pct}%", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"#{t} Target {n} achieved 🚀 {pct}% profit", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"Target {n} ✅ {pct}% profit #{t}", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"#{t} All targets achieved 😎", _update(t, "tp_hit", all_targets=True)),
+        lambda: (f"#{t}/USDT All take-profit targets achieved 😎\nProfit: {pct}%", _update(t, "tp_hit", all_targets=True)),
+        lambda: (f"#{t} ALL TARGETS DONE ✅✅✅", _update(t, "tp_hit", all_targets=True)),
+        lambda: (f"#{t} hit all targets 🎯🎯🎯", _update(t, "tp_hit", all_targets=True)),
+        lambda: (f"#{t} Stop loss hit ❌", _update(t, "sl_hit")),
+        lambda: (f"#{t}/USDT SL hit 🛑 -{pct}%", _update(t, "sl_hit")),
+        lambda: (f"#{t} stopped out ❌", _update(t, "sl_hit")),
+        lambda: (f"#{t} Stop Target Hit ⛔\nLoss: {pct}% 📉", _update(t, "sl_hit")),
+        lambda: (f"#{t} Move SL to entry ✅", _update(t, "move_sl", to_breakeven=True)),
+        lambda: (f"#{t}/USDT: SL moved to breakeven", _update(t, "move_sl", to_breakeven=True)),
+        lambda: (f"#{t} set stop loss at entry 🔒", _update(t, "move_sl", to_breakeven=True)),
+        lambda: (f"#{t} TP1 ✅ move stop to entry", _update(t, "tp_hit", target_index=1, to_breakeven=True)),
+        lambda: (f"#{t} Target 2 done ✅ SL to breakeven", _update(t, "tp_hit", target_index=2, to_breakeven=True)),
+        lambda: (f"#{t} Closed in profit ✅ +{pct}%", _update(t, "close")),
+        lambda: (f"#{t} closed manually at {pct}% profit", _update(t, "close")),
+        lambda: (f"#{t} Close now 🔥 +{pct}%", _update(t, "close")),
+        lambda: (f"#{t} Cancelled ❌ - entry not reached", _update(t, "cancel")),
+        lambda: (f"#{t}/USDT signal cancelled, entry never triggered", _update(t, "cancel")),
+        lambda: (f"#{t} Entry 1 filled ✅", _update(t, "entry_filled")),
+        lambda: (f"#{t}/USDT Entered entry zone ✅", _update(t, "entry_filled")),
+    ]
+    return rng.choice(builders)()
+
+
+def synthetic_posts(count: int = 400, seed: int = 8) -> list[Case]:
+    """``count`` invented posts, about two signals to every follow-up; the same for the same seed."""
+    rng = random.Random(seed)
+    return [_signal_post(rng) if rng.random() < 0.65 else _followup(rng) for _ in range(count)]
+
+
+def reading_errors(case: Case, parse: Callable[[str], dict[str, Any]]) -> list[str]:
+    """What the parser gets wrong on one case (empty when every field is right)."""
+    from nlp.evaluation import values_equal
+
+    text, expected = case
+    got = parse(text)
+    errors = []
+    if got.get("intent") != expected["intent"]:
+        errors.append(f"intent {got.get('intent')} != {expected['intent']}")
+    entities = got.get("entities", {})
+    for key, value in expected["entities"].items():
+        if not values_equal(value, entities.get(key)):
+            errors.append(f"{key}: {entities.get(key)!r} != {value!r}")
+    lenient = set(expected.get("lenient", ()))
+    extra = [key for key in entities if key not in expected["entities"] and key not in lenient]
+    errors += [f"extra {key}={entities[key]!r}" for key in extra]
+    return errors
+
+
+if __name__ == "__main__":
+    from nlp.parser import RuleParser
+
+    parser = RuleParser()
+    cases = synthetic_posts(int(sys.argv[1]) if len(sys.argv) > 1 else 400)
+    wrong = 0
+    for case in cases:
+        errors = reading_errors(case, lambda text: parser.parse(text).to_dict())
+        if errors:
+            wrong += 1
+            print(repr(case[0]), "\n   ", "; ".join(errors))
+    print(f"{len(cases) - wrong}/{len(cases)} fully right")
