@@ -14,7 +14,7 @@ from nlp.post_normalize import normalize_post
 from nlp.post_symbols import find_post_symbol
 from nlp.symbols import SymbolUniverse
 
-_TARGET = r"(?:tp|take[\s-]?profit(?:\s+target)?|targets?|tgt)"
+_TARGET = r"(?:tp|take[\s-]?profit(?:\s+target)?|targets?|tgt|t(?=\d\b))"
 _STOP = r"(?:sl|stop[\s-]?loss(?:es)?|stoploss|stops?)"
 # Each update kind with the phrasings channels use; the earliest match names the main action.
 _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
@@ -23,7 +23,7 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
                    rf"(?:the\s+|our\s+|my\s+)?{_STOP}\b|\bgot\s+stopped\b", re.I),
         re.compile(rf"\b{_STOP}(?:\s+target)?\s*(?:was\s+|got\s+|has\s+been\s+|is\s+)?(?:hit|reached|triggered|taken|touched)",
                    re.I),
-        re.compile(r"\bstopped\s+out\b|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated|\bclosed\s+(?:in|with\s+a)\s+loss\b",
+        re.compile(r"\bstopped\s+(?:out|at|on|in)\b|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated|\bclosed\s+(?:in|with\s+a)\s+loss\b",
                    re.I),
         re.compile(rf"\b{_STOP}\s*[⛔❌🛑🚫]|\b{_STOP}\b[\s\S]{{0,80}}?(?:\d\s*%\s*loss|(?<!stop\s)(?<!stop-)\bloss\s*:\s*-?\d)",
                    re.I),
@@ -31,10 +31,11 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "tp_hit": (
         re.compile(rf"\b(?:hit|hits|reached|reaches|touched|achieved|smashed|done|printed|secured)\s+(?:the\s+|our\s+)?"
                    rf"(?:full\s+|all\s+|first\s+|second\s+|third\s+)?{_TARGET}s?\s*\d{{0,2}}\b", re.I),
-        re.compile(rf"(?<!stop\s)\b{_TARGET}s?\s*#?\d{{0,2}}\s*(?:[:\-=]?\s*\$?[\d.,]+\s*)?(?:is\s+|was\s+|has\s+been\s+)?"
+        re.compile(rf"(?<!stop\s)\b{_TARGET}s?\s*#?\d{{0,2}}\s*(?:[:\-=]?\s*\$?[\d.,]+\s*)?[:\-=]?\s*(?:is\s+|was\s+|has\s+been\s+)?"
                    rf"(?:hit|reached|done|achieved|smashed|completed|✅|🎯|✔)", re.I),
         re.compile(rf"\b{_TARGET}\s*#?\d{{1,2}}(?:\s*(?:,|&|and)\s*\d{{1,2}})+\s*(?:are\s+|were\s+)?"
                    rf"(?:hit|reached|done|achieved|smashed|completed|✅|🎯|✔)", re.I),
+        re.compile(rf"\b(?:went|got|came|flew|ran|tapped|pumped|moved)\s+(?:up\s+)?(?:to|into|through)\s+(?:the\s+|our\s+)?{_TARGET}", re.I),
         re.compile(r"^\W*\d{1,2}\s*🎯\W*$|🎯\s*(?:targets?\s*)?=?\s*\{[\d,\s]+\}\s*✅", re.I | re.M),
         re.compile(r"\b(?:all|(?!entry)\w+)\s+targets?\s+(?:done|reached|hit|achieved|completed)|\ball\s+targets\b", re.I),
         re.compile(r"\b(?:profits?\s+(?:booked|secured|taken|locked)|(?:booked|secured|took|taking|locked(?:\s+in)?)\s+(?:\w+\s+)?profits?)\b",
@@ -43,17 +44,21 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "move_sl": (
         re.compile(rf"\b(?:move|moved|moving|edit|edited|set|shift|adjust|raise|raised|trail|change|update)\w*\s+"
                    rf"(?:the\s+|your\s+|our\s+)?{_STOP}\b", re.I),
+        re.compile(rf"\bnew\s+{_STOP}\b|\b{_STOP}\s*(?:=|→|->|=>)\s*(?:entry|breakeven|be\b|break[\s-]?even|cost|\$?\d)", re.I),
         re.compile(rf"\b{_STOP}\s+(?:moved|now|updated|changed)\b|\b{_STOP}\s+(?:to|at)\s+(?:entry|breakeven|be\b|break[\s-]?even|cost)"
                    r"|\b(?:make|made|making|go|going|now)\s+(?:it\s+|the\s+trade\s+|trades?\s+)?risk[\s-]?free\b", re.I),
     ),
     "cancel": (re.compile(r"\bcancel(?:l?ed|ling)?\b|\binvalid(?:ated)?\b|\bnot\s+(?:triggered|activated)\b|"
-                          r"\b(?:don'?t|do\s+not)\s+(?:enter|open)\b|\bavoid\s+(?:this|it)\b", re.I),),
+                          r"\b(?:don'?t|do\s+not)\s+(?:enter|open)\b|\bavoid\s+(?:this|it)\b|"
+                          r"\b(?:remove|delete)\s+(?:the\s+|your\s+|all\s+)?(?:limit\s+|pending\s+|entry\s+)?orders?\b", re.I),),
     "close": (re.compile(r"\bclos(?:e|ed|ing)\b|\bexit(?:ed)?\b|\btake\s+(?:the\s+)?profits?\s+now\b", re.I),),
     # Booking part of a position goes with another action ("part closed, stop to breakeven"), which leads.
-    "partial_close": (re.compile(r"\bpartially\s+clos\w*|\bclos\w*\s+(?:half|part|some|\d+\s*%)", re.I),),
+    "partial_close": (re.compile(r"\bpartially\s+clos\w*|\bclos\w*\s+(?:half|part|some|\d+\s*%)|"
+                                 r"\btak(?:e|ing)\s+(?:some|partial|half|\d+\s*%)\s+(?:of\s+)?(?:the\s+)?profits?\b", re.I),),
     "entry_filled": (
         re.compile(r"\bentr(?:y|ies)\s*(?:targets?\s+|zone\s+|orders?\s+)?\d?\s*(?:filled|triggered|reached|hit|done|"
-                   r"activated|achieved|✅)|\b(?:filled|activated|entered)\b|\b(?:position|trade)\s+opened\b", re.I),
+                   r"activated|achieved|✅)|(?<!not\s)(?<!never\s)(?<!n't\s)\b(?:filled|activated|entered)\b|\b(?:position|trade)\s+opened\b"
+                   r"|\b(?:order|long|short|trade|position)\s+(?:triggered|executed)\b", re.I),
     ),
 }
 # The update patterns run on the lower-cased text without IGNORECASE, several times faster on long posts.
@@ -69,7 +74,7 @@ _ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3
              "fifth": 5, "five": 5, "sixth": 6, "six": 6}
 _ORDINAL_TARGET_RE = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+{_TARGET}s?\b", re.I)
 _BREAKEVEN_RE = re.compile(r"\b(?:entry|entrance|breakeven|break[\s-]even|be|entry\s+price|open\s+price|cost|risk[\s-]?free)\b", re.I)
-_NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?\bto\s+(?P<value>\$?\d[\d.,]*)", re.I)
+_NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?(?:\bto\s+|[:=→]\s*|->\s*)(?P<value>\$?\d[\d.,]*)", re.I)
 
 # Signs that a message is a channel's report rather than the user's own instruction.
 _MARKER_RES = (
@@ -124,7 +129,7 @@ def update_kind(text: str, *, brag: bool = False) -> str | None:
 
 SHORT_POST_CHARS = 400
 _HEADLINE_CHARS = 120
-_PROFIT_BRAG_RE = re.compile(r"\+\s?\d+(?:[.,]\d+)?\s?%|\b\d+(?:[.,]\d+)?\s?%\s*(?:profit|gain|roi|[✅🚀🔥💰💸])|"
+_PROFIT_BRAG_RE = re.compile(r"\+\s?\d+(?:[.,]\d+)?\s?%|\b(?:pumped|gained|rallied|mooned|flew|up)\s+(?:by\s+)?\d+(?:[.,]\d+)?\s?%|\b\d+(?:[.,]\d+)?\s?%\s*(?:profit|gain|roi|[✅🚀🔥💰💸])|"
                              r"\b(?:profit|gain|roi)\s*(?:of\s*)?:?\s*\+?\d", re.I)
 # A target line of a re-posted signal with a tick: "2) 0.2754 | +7.4% ✅", "Target 3: 1.2 ✅".
 _TICKED_TARGET_RE = re.compile(rf"^\W*(?:{_TARGET}s?\s*)?#?(?P<index>\d{{1,2}})\s*[):.\-]?\s*[:=]?\s*\$?\d[^\n]*[✅✔☑]",

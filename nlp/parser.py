@@ -36,13 +36,17 @@ _NOISE_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # A pasted setup that asks for an opinion or a size is a question about the trade, not a signal.
-_ASKS_ABOUT_TRADE_RE = re.compile(
-    r"\b(?:review|grade|rate|evaluate|assess|thoughts?|think|opinion|should\s+i|good\s+idea|decent|worth|"
+_ASKING_WORDS = (
+    r"review|grade|rate|evaluate|assess|thoughts?|opinion|should\s+i|good\s+idea|decent|worth|"
     r"risk[\s/-]*reward|r:r|rr|position\s+size|size\s+(?:my|for)|how\s+(?:much|many)|how\s+risky|what\s+size|risking|"
     r"risk\s+\d+(?:\.\d+)?\s*%|legit|"
-    r"any\s+good|safe\s+to|would\s+you|how\s+does\s+(?:this|it)|sanity\s+check)\b|\?",
-    re.IGNORECASE,
+    r"any\s+good|safe\s+to|would\s+you|how\s+does\s+(?:this|it)|sanity\s+check"
 )
+_ASKS_ABOUT_TRADE_RE = re.compile(rf"\b(?:{_ASKING_WORDS}|think)\b|\?", re.IGNORECASE)
+# Above a pasted post, the user's own line must ask about the trade in words: a channel's hype line
+# ("Are you ready? 🚀", "Next pump coin? 👀", "I think NEAR is ready to fly") asks nobody anything.
+_ASKS_ABOVE_POST_RE = re.compile(rf"\b(?:{_ASKING_WORDS}|(?:you|u)\s+think|is\s+(?:this|it)\s+(?:a\s+)?good)\b",
+                                 re.IGNORECASE)
 _PASTED_SIGNAL_RE = re.compile(r"\b(?:saw|channel|fwd|forwarded|copy|signal|vip|group|call|paste[d]?)\b", re.IGNORECASE)
 _ORDER_START_RE = re.compile(
     r"^\W*(?:please\s+)?(?:market\s+|limit\s+)?(?:buy|sell|long|short|go\s+(?:long|short)|stop[\s-]limit|"
@@ -136,7 +140,8 @@ class RuleParser:
         # asking for a review above a pasted post) asks about the trade; a post's own prose does not count.
         question_part = stripped.split("\n", 1)[0] if multi_line else stripped
         question_part = self._canonicalizer.canonical(question_part)  # "размер позиции …" asks too
-        if _ASKS_ABOUT_TRADE_RE.search(question_part) and not (multi_line and _SIGNAL_HINT_RE.search(question_part)):
+        asks = (_ASKS_ABOVE_POST_RE if multi_line else _ASKS_ABOUT_TRADE_RE).search(question_part)
+        if asks and not (multi_line and _SIGNAL_HINT_RE.search(question_part)):
             return False
         if _PASTED_SIGNAL_RE.search(normalized) or multi_line:
             return True

@@ -54,7 +54,7 @@ _DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(
                          "\u066b": ".", "\u066c": ","})
 # Turkish writes the percent sign first ("%2", "%35 kâr").
 _PERCENT_FIRST_RE = re.compile(r"(?<![\w%])%\s?(\d+(?:[.,]\d+)?)")
-_MULTIPLY_SIGN_RE = re.compile("(?<=\\d)\\s?[\u00d7\u2715\u2716]|[\u00d7\u2715\u2716]\ufe0f?(?=\\s?\\d)")
+_MULTIPLY_SIGN_RE = re.compile("(?<=\\d)\\s?[\u00d7\u2715\u2716]\ufe0f?|[\u00d7\u2715\u2716]\ufe0f?(?=\\s?\\d)")
 _HAS_ALNUM_RE = re.compile(r"[^\W_]")
 
 

@@ -35,9 +35,10 @@ _LABEL_RE = re.compile(
     r"|\badd(?:\s+more)?\s+(?:at|on|around|near|below)\b|\baverage\s+(?:down\s+)?(?:at|around)\b"
     r"|\baccumulat\w*\s+(?:zone|area|between|range)\b"
     r"|\bopen\s+(?:long|short)\b(?:\s+for\s+the\s+price)?(?:\s+(?:between|at|from|around))?"
+    r"|\bopen\s+(?:a\s+)?position\s+(?:at|from|around|between)\b|\b(?:add|purchase(?:\s+(?:price|zone))?)\s*:"
     r")"
     r"|(?P<tp>"
-    r"\bsell(?:ing)?\s+targets?\b|\bsell\s*:"
+    r"\bsell(?:ing)?\s+(?:targets?|prices?|zones?|areas?|range)\b|\bsell\s*:"
     r"|\b(?:primary|extended|final|first|second|third|next|profit|short[\s-]term|mid[\s-]term|long[\s-]term)\s+targets?\b"
     r"|\b(?:short|mid|long)[\s-]?term\s*(?:targets?|tps?)?\s*(?=:)"
     r"|\b(?:take[\s-]?profits?(?:\s+targets?)?|tps?|targets?)(?:\s*(?:targets?|levels?|zones?|orders?))?"
@@ -51,7 +52,8 @@ _LABEL_RE = re.compile(
 # "Risk = Entry 0.032 - SL 0.0362 = 0.0042": an operation before an equals sign (not "Target 1 = 0.13").
 _ARITHMETIC_RE = re.compile(r"\d\s*[-+*/x×]\s*\$?\d[^=\n]*=|=[^=\n]*=")
 _PARENTHESES_RE = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
-_BARE_NUMBER_IN_PARENTHESES_RE = re.compile(r"\(\s*(\$?\d[\d.,]*\$?)\s*\)")
+# "(5.12)", "ENTRY PRICE (5.05 - 5.12)": figures alone in brackets are the label's value, not a note.
+_BARE_NUMBER_IN_PARENTHESES_RE = re.compile(r"\(\s*(\$?\d[\d.,]*\$?(?:\s*[-~/]\s*\$?\d[\d.,]*\$?)?)\s*\)")
 _URL_RE = re.compile(r"https?://\S+|\S+\.(?:com|io|me)/\S*")
 _DIGIT_RE = re.compile(r"\d")
 _LONGEST_HEADER = 60
@@ -70,7 +72,7 @@ _DIRECTION_RE = re.compile(r"\b(?:direction|side|position|type|trade)\s*[:\-|]\s
 # Side words that describe the market, not this post's trade.
 _NOT_A_SIDE_RE = re.compile(
     r"\b(?:short\s+(?:squeeze|positions?|liquidations?|sellers?|term|interest)|long\s+(?:liquidations?|trap|term|"
-    r"positions?\s+being|squeeze)|(?:longs|shorts)\s*:|sell(?:ing)?\s+targets?|sell\s*:|sell[\s-]side|buy[\s-]side|"
+    r"positions?\s+being|squeeze)|(?:longs|shorts)\s*:|sell(?:ing)?\s+(?:targets?|prices?|zones?|areas?|range)|sell\s*:|sell[\s-]side|buy[\s-]side|"
     r"buy\s+the\s+top|(?:mid|long|short)[\s-]term)",
     re.IGNORECASE,
 )
