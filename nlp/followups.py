@@ -137,13 +137,18 @@ _TICKED_TARGET_RE = re.compile(rf"^\W*(?:{_TARGET}s?\s*)?#?(?P<index>\d{{1,2}})\
 _LEVEL_LINE_RE = re.compile(r"^\W*(?:entry|targets?|stop\s+loss|tp\d*|sl)\b[^\n]*\d", re.I)
 
 
+# "Move stop to entry after TP1", "close if 4H closes below": a plan stated with the signal, not a report.
+_PLAN_RE = re.compile(r"\b(?:after|once|when|if|upon)\b", re.I)
+
+
 def reposted_update(text: str) -> str | None:
     """The update a re-posted signal announces: targets ticked (tp_hit), or an update line heading
     the post ("Second entry activated", "Cancelled …") above the levels it repeats."""
     normalized = normalize_post(text)
     lines = [line for line in normalized.splitlines() if line.strip()]
     # A short first line above the levels is the headline and names the main action; a long one is prose.
-    if len(lines) >= 2 and not _LEVEL_LINE_RE.match(lines[0]) and len(lines[0]) <= _HEADLINE_CHARS:
+    if len(lines) >= 2 and not _LEVEL_LINE_RE.match(lines[0]) and len(lines[0]) <= _HEADLINE_CHARS \
+            and not _PLAN_RE.search(lines[0]):
         headline = update_kind(lines[0])
         if headline:
             return headline

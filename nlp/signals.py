@@ -24,7 +24,7 @@ from nlp.venues import read_venues
 # --- labels ---------------------------------------------------------------------------------
 
 # "TP1", "Target 2:", "Entry 1 -": an index glued to the label, or spaced and followed by a separator.
-_INDEX = (r"(?:(?<=[a-z])(?P<{name}>\d{{1,2}})(?![\d.,])"
+_INDEX = (r"(?:(?<=[a-z])(?P<{name}>\d{{1,2}})(?![\d,]|\.\d)"
           r"|\s+(?P<{name}_spaced>\d{{1,2}}(?=\s*[:)\-=.\u2192]|\s*$)|\d(?=\s+\$?\d))(?![\d.,]))?")
 _LABEL_RE = re.compile(
     r"(?P<entry>"
@@ -257,7 +257,7 @@ _SIDE_VALUE_LEAD_RE = re.compile(
     r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|"
     r"range|area|entry|cmp|market|price|current|opened|open|placed|set|order|spot)\b|\s)*")
 _SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:at\s+|@\s*)?"
-                                r"(?:cmp|market(?:\s+price)?|now|current\s+price)\b", re.IGNORECASE)
+                                r"(?:cmp|market(?:\s+price)?|now|current\s+price)\b(?!\s+[a-z])", re.IGNORECASE)
 _SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current\s+(?:market\s+)?price)\b", re.IGNORECASE)
 _STARTS_WITH_NUMBER_RE = re.compile(r"\$?\.?\d")
 _AMOUNT_OF_COIN_RE = re.compile(r"\$?[\d.,]+[kKmM]?\s+(?!and\b|to\b|or\b)[A-Za-z]{2,}")
@@ -303,15 +303,15 @@ def _store_percents(levels: _Levels, kind: str, percents: list[Decimal]) -> None
 
 
 # Percentages, list indexes, leverage, R multiples, durations and ratios are not price levels.
-_NOT_A_PRICE_AFTER_RE = re.compile(r"\s*(?:%|\)|[x×]\b|[x×]\d|R\b|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|w\b|:\s*\d|/\d)",
+_NOT_A_PRICE_AFTER_RE = re.compile(r"\s*(?:%|\)|[x×]\b|[x×]\d|R\b(?!:)|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|w\b|:\s*\d|/\d)",
                                    re.IGNORECASE)
 _NOT_A_PRICE_BEFORE_RE = re.compile(r"(?:\d\s*:\s*|\d/|[x×]|#|[A-Za-z])$")
 _ALNUM_RE = re.compile(r"[^\W_]")
 _WORDY_RE = re.compile(r"[^\W\d_]{3,}")
 # Tickers and pairs are not prose: "QWIX/USDT 0.52" is a bare figure line.
 _WORD_TICKER_RE = re.compile(r"[#$]?\b[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?\b")
-# "7/10" is a rating; "152/156" and "0.52/0.55" list levels (three digits or a decimal before the slash).
-_LIST_SLASH_RE = re.compile(r"(?:(?<=\d{3})|(?<=\.\d)|(?<=\.\d{2})|(?<=\.\d{3})|(?<=\.\d{4}))/(?=\.?\d)")
+# "7/10" is a rating; "152/156", "0.52/0.55" and "60/61.17" list levels (three digits or a decimal beside the slash).
+_LIST_SLASH_RE = re.compile(r"(?:(?<=\d{3})|(?<=\.\d)|(?<=\.\d{2})|(?<=\.\d{3})|(?<=\.\d{4}))/(?=\.?\d)|(?<=\d)/(?=\d+\.\d)")
 _PERCENT_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
 
 

@@ -11,6 +11,7 @@ and issue 8's failure classes, and the prices are random.
 from __future__ import annotations
 
 import random
+import re
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -207,9 +208,50 @@ def _one_liner(s: _Signal, rng: random.Random) -> str:
                        f"{s.ticker}USDT {s.side_word}{lev} entry: {e} tp: {t} sl: {_fmt(s.stop)}"])
 
 
+def _prose(s: _Signal, rng: random.Random) -> str:
+    """Analysis around the levels, with figures of its own that are not levels."""
+    level = _fmt(s.entries[0] if s.entries else s.targets[0])
+    return rng.choice([
+        f"Price swept the liquidity near {level} and reclaimed the 4H order block. Expecting continuation in 2-3 days.",
+        f"{s.ticker} has been ranging for 14 days, volume up 35% today. A break of the range should move it fast.",
+        "Market structure shifted on the 1H, RSI at 28 on the daily. Manage your risk, move stop to entry after TP1.",
+        f"Цена сняла ликвидность у {level} и закрепилась выше. Ожидаю движение по тренду, риск 1% на сделку.",
+        "Bitcoin dominance is falling, altcoins should follow. This is one of the strongest charts today 🔥",
+    ])
+
+
+def _risk_line(rng: random.Random) -> str:
+    """A risk budget: not an allocation, nothing for the reader to take."""
+    return rng.choice(["Risk: 1%", "Риск в сделке 1%", "My risk setting: 0.5%", "Risk only 1-2% per trade", "RRR: 1:3",
+                       "R:R = 1:2.5"])
+
+
+def _dollars(text: str, rng: random.Random) -> str:
+    """Prices with a dollar sign before or after, as many channels print them."""
+    where = rng.choice(["before", "after", None, None])
+    if where is None:
+        return text
+    return re.sub(r"(?<![\w.$])(\d+\.\d+|\d{3,})(?![\w.%x])",
+                   (lambda m: "$" + m.group(1)) if where == "before" else (lambda m: m.group(1) + "$"), text)
+
+
+def _idea_post(s: _Signal, rng: random.Random) -> str:
+    """A Russian-language "trading idea": a hashtag, a timeframe, prose, a range and a risk line."""
+    side = "ЛОНГ📈" if s.buy else "ШОРТ📉"
+    zone = " - ".join(_fmt(v) for v in (s.entries if rng.random() < 0.5 else s.entries[::-1]))
+    label = rng.choice(["Вход", "Диапазон входа", "Зона входа"])
+    targets = "\n".join(f"Тейк {i}: {_fmt(v)}" for i, v in enumerate(s.targets, 1)) if rng.random() < 0.5 \
+        else "TP: " + " - ".join(_fmt(v) for v in s.targets)
+    s.leverage = s.leverage_max = None
+    return (f"#идея\n\nТорговая идея на {s.ticker}/USDT {rng.choice(['15М', '1Ч', '4Ч'])} {side}\n\n{_prose(s, rng)}\n\n"
+            f"{label}: {zone}\nСтоп: {_fmt(s.stop)}\n\n{targets}\n\n{_risk_line(rng)}")
+
+
 def _signal_post(rng: random.Random) -> Case:
     s = _Signal(rng)
     style = rng.random()
+    if style < 0.06:
+        return _idea_post(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
     if style < 0.1:
         return _foreign_post(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
     if style < 0.2:
@@ -243,6 +285,11 @@ def _signal_post(rng: random.Random) -> Case:
         allocation, found = _allocation(rng)
         parts.append(allocation)
         extra.update(found)
+    elif rng.random() < 0.15:
+        parts.append(_risk_line(rng))
+    if rng.random() < 0.2:
+        parts.insert(rng.choice([1, len(parts)]), _prose(s, rng))
+    parts = [_dollars(part, rng) if not part.startswith(("Lev", "⚖️", "Cross")) else part for part in parts]
     if rng.random() < 0.3:
         parts.append(rng.choice(_ADS[:3] + _ADS[4:]))
     glue = rng.random()
