@@ -183,6 +183,15 @@ _FOREIGN = {
     "ru": ("Вход", "Цели", "Стоп", "Плечо", "ЛОНГ", "ШОРТ", "х"),
     "tr": ("Giriş", "Hedefler", "Zarar durdur", "Kaldıraç", "LONG", "SHORT", "x"),
     "es": ("Entrada", "Objetivos", "Stop", "Apalancamiento", "LARGO", "CORTO", "x"),
+    "ru2": ("Точка входа", "Тейк-профит", "Стоп-лосс", "Кредитное плечо", "LONG", "SHORT", "х"),
+    "uk": ("Вхід", "Цілі", "Стоп", "Плече", "LONG", "SHORT", "x"),
+    "pt": ("Entrada", "Alvos", "Stop", "Alavancagem", "LONG", "SHORT", "x"),
+    "fr": ("Entrée", "Objectifs", "Stop", "Levier", "LONG", "SHORT", "x"),
+    "de": ("Einstieg", "Ziele", "Stop", "Hebel", "LONG", "SHORT", "x"),
+    "vi": ("Điểm vào", "Mục tiêu", "Cắt lỗ", "Đòn bẩy", "LONG", "SHORT", "x"),
+    "zh": ("入场", "目标", "止损", "杠杆", "做多", "做空", "x"),
+    "ar": ("منطقة الدخول", "الأهداف", "وقف الخسارة", "الرافعة", "LONG", "SHORT", "x"),
+    "fa": ("نقطه ورود", "تارگت", "حد ضرر", "اهرم", "لانگ", "شورت", "x"),
 }
 
 
