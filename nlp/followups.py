@@ -36,6 +36,7 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(rf"\b{_TARGET}\s*#?\d{{1,2}}(?:\s*(?:,|&|and)\s*\d{{1,2}})+\s*(?:are\s+|were\s+)?"
                    rf"(?:hit|reached|done|achieved|smashed|completed|✅|🎯|✔)", re.I),
         re.compile(rf"\b(?:went|got|came|flew|ran|tapped|pumped|moved)\s+(?:up\s+)?(?:to|into|through)\s+(?:the\s+|our\s+)?{_TARGET}", re.I),
+        re.compile(rf"\b{_TARGET}s?\s*\d/\d\b|\b(\d)/\1\s*(?:{_TARGET}s?\s*)?[✅🎯✔]", re.I),
         re.compile(r"^\W*\d{1,2}\s*🎯\W*$|🎯\s*(?:targets?\s*)?=?\s*\{[\d,\s]+\}\s*✅", re.I | re.M),
         re.compile(r"\b(?:all|(?!entry)\w+)\s+targets?\s+(?:done|reached|hit|achieved|completed)|\ball\s+targets\b", re.I),
         re.compile(r"\b(?:profits?\s+(?:booked|secured|taken|locked)|(?:booked|secured|took|taking|locked(?:\s+in)?)\s+(?:\w+\s+)?profits?)\b",
@@ -44,6 +45,8 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "move_sl": (
         re.compile(rf"\b(?:move|moved|moving|edit|edited|set|shift|adjust|raise|raised|trail|change|update)\w*\s+"
                    rf"(?:the\s+|your\s+|our\s+)?{_STOP}\b", re.I),
+        re.compile(rf"\b(?:breakeven|break[\s-]?even|be)\s+{_STOP}\b|\b(?:breakeven|break[\s-]even)\s+(?:now|✅|🔒)|"
+                   rf"\b{_STOP}\s+(?:should|must|will)\s+be\s+(?:at|on|in)\s+(?:the\s+)?(?:entry|breakeven|break[\s-]?even|be\b|cost)", re.I),
         re.compile(rf"\bnew\s+{_STOP}\b|\b{_STOP}\s*(?:=|→|->|=>)\s*(?:entry|breakeven|be\b|break[\s-]?even|cost|\$?\d)", re.I),
         re.compile(rf"\b{_STOP}\s+(?:moved|now|updated|changed)\b|\b{_STOP}\s+(?:to|at)\s+(?:entry|breakeven|be\b|break[\s-]?even|cost)"
                    r"|\b(?:make|made|making|go|going|now)\s+(?:it\s+|the\s+trade\s+|trades?\s+)?risk[\s-]?free\b", re.I),
@@ -73,7 +76,7 @@ _NUMBERED_ORDINAL_TARGET_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)\s+{_TAR
 _ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4,
              "fifth": 5, "five": 5, "sixth": 6, "six": 6}
 _ORDINAL_TARGET_RE = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+{_TARGET}s?\b", re.I)
-_BREAKEVEN_RE = re.compile(r"\b(?:entry|entrance|breakeven|break[\s-]even|be|entry\s+price|open\s+price|cost|risk[\s-]?free)\b", re.I)
+_BREAKEVEN_RE = re.compile(r"\b(?:entry|entrance|buy(?:ing)?\s+price|breakeven|break[\s-]even|be|entry\s+price|open\s+price|cost|risk[\s-]?free)\b", re.I)
 _NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?(?:\bto\s+|[:=→]\s*|->\s*)(?P<value>\$?\d[\d.,]*)", re.I)
 
 # Signs that a message is a channel's report rather than the user's own instruction.
@@ -215,10 +218,11 @@ def read_update(text: str, universe: SymbolUniverse) -> UpdateReading:
 # "🎯 Target = {1, 2, 3} ✅", "2🎯": the targets reached, as a set or a count of hits.
 _INDEX_SET_RE = re.compile(r"\{([\d,\s]+)\}|^\W*(\d{1,2})\s*🎯", re.M)
 _STOP_TO_BREAKEVEN_RE = re.compile(
-    rf"\b{_STOP}\s*(?:(?:now\s+)?(?:to|at|in|on)\b|→|->|=>|:)\s*(?:the\s+|our\s+|your\s+)?(?:entry|breakeven|break[\s-]?even|be|cost)\b"
+    rf"\b{_STOP}\s*(?:(?:(?:now|moved|set|placed|is|should\s+be|will\s+be)\s+)?(?:to|at|in|on)\b|→|->|=>|:)\s*(?:the\s+|our\s+|your\s+)?(?:entry|breakeven|break[\s-]?even|be|cost)\b"
     rf"|\b(?:breakeven|be)\s+{_STOP}\b|\brisk[\s-]?free\b", re.I)
-_ALL_TARGETS_RE = re.compile(r"\ball\s+(?:the\s+|our\s+)?(?:\d{1,2}\s+)?(?:take[\s-]?profit\s+|tp\s+)?"
-                             r"(?:targets|tps|take[\s-]?profits)\b", re.I)
+_ALL_TARGETS_RE = re.compile(r"\b(?:all|every)\s+(?:the\s+|our\s+)?(?:\d{1,2}\s+)?(?:take[\s-]?profit\s+|tp\s+)?"
+                             r"(?:targets?|tps?|take[\s-]?profits?)\b|\b(?:final|last)\s+(?:target|tp|take[\s-]?profit)\b"
+                             rf"|\b(\d)/\1\s*{_TARGET}s?\b|{_TARGET}s?\s*(\d)/\2(?!\d)", re.I)
 _REPLY_RE = re.compile(r"^\s*\[?\s*in\s+reply\s+to\b[^\n]*(?:\n|$)", re.I | re.M)
 
 
