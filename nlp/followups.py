@@ -233,14 +233,15 @@ def _split_reply(text: str) -> tuple[str, str]:
 
 
 def _target_details(text: str) -> dict[str, Any]:
-    if _ALL_TARGETS_RE.search(text):
-        return {"all_targets": True}
+    details: dict[str, Any] = {"all_targets": True} if _ALL_TARGETS_RE.search(text) else {}
     indexes = [int(m.group(1) or m.group(2)) for m in _TARGET_INDEX_RE.finditer(text)]
     indexes += [int(n) for m in _TARGET_LIST_RE.finditer(text) for n in re.findall(r"\d{1,2}", m.group(1))]
     indexes += [int(n) for m in _INDEX_SET_RE.finditer(text) for n in re.findall(r"\d{1,2}", m.group(1) or m.group(2))]
     indexes += [_ORDINALS[m.group(1).lower()] for m in _ORDINAL_TARGET_RE.finditer(text)]
     indexes += [int(m.group(1)) for m in _NUMBERED_ORDINAL_TARGET_RE.finditer(text)]
-    return {"target_index": max(indexes)} if indexes else {}
+    if indexes:
+        details["target_index"] = max(indexes)  # "Target 5 ✅ — final target": the last one, named
+    return details
 
 
 def _new_stop(text: str) -> Decimal | None:
