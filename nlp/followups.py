@@ -234,6 +234,7 @@ def _split_reply(text: str) -> tuple[str, str]:
 
 def _target_details(text: str) -> dict[str, Any]:
     details: dict[str, Any] = {"all_targets": True} if _ALL_TARGETS_RE.search(text) else {}
+    text = _ALL_TARGETS_RE.sub(" ", text)  # "all 4 targets hit" counts the targets; it names none
     indexes = [int(m.group(1) or m.group(2)) for m in _TARGET_INDEX_RE.finditer(text)]
     indexes += [int(n) for m in _TARGET_LIST_RE.finditer(text) for n in re.findall(r"\d{1,2}", m.group(1))]
     indexes += [int(n) for m in _INDEX_SET_RE.finditer(text) for n in re.findall(r"\d{1,2}", m.group(1) or m.group(2))]
