@@ -25,6 +25,7 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
                    re.I),
         re.compile(r"\bstopped\s+(?:out|at|on|in)\b|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated|\bclosed\s+(?:in|with\s+a)\s+loss\b",
                    re.I),
+        re.compile(r"\bloss\s*:?\s*-\s?\d+(?:[.,]\d+)?\s?%|(?<![\w.])-\s?\d+(?:[.,]\d+)?\s?%\s*[❌🛑⛔🔴📉]", re.I),
         re.compile(rf"\b{_STOP}\s*[⛔❌🛑🚫]|\b{_STOP}\b[\s\S]{{0,80}}?(?:\d\s*%\s*loss|(?<!stop\s)(?<!stop-)\bloss\s*:\s*-?\d)",
                    re.I),
     ),
@@ -61,7 +62,8 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "entry_filled": (
         re.compile(r"\bentr(?:y|ies)\s*(?:targets?\s+|zone\s+|orders?\s+)?\d?\s*(?:filled|triggered|reached|hit|done|"
                    r"activated|achieved|✅)|(?<!not\s)(?<!never\s)(?<!n't\s)\b(?:filled|activated|entered)\b|\b(?:position|trade)\s+opened\b"
-                   r"|\b(?:order|long|short|trade|position)\s+(?:triggered|executed)\b", re.I),
+                   r"|\b(?:order|long|short|trade|position)\s+(?:triggered|executed)\b"
+                   r"|\b(?:buy|sell|entry)\s+(?:zone|area|range|price)\s+(?:reached|hit|touched|filled|activated)\b", re.I),
     ),
 }
 # The update patterns run on the lower-cased text without IGNORECASE, several times faster on long posts.
@@ -209,7 +211,7 @@ def read_update(text: str, universe: SymbolUniverse) -> UpdateReading:
             entities["stop_loss"] = new_stop
         elif _BREAKEVEN_RE.search(normalized.split("sl", 1)[-1] if "sl" in normalized.lower() else normalized):
             entities["to_breakeven"] = True
-    if kind != "move_sl" and _STOP_TO_BREAKEVEN_RE.search(body):
+    if kind not in ("move_sl", "sl_hit") and _STOP_TO_BREAKEVEN_RE.search(body):
         entities["to_breakeven"] = True  # "TP1 hit, stop to breakeven": the stop moves along with the main action
     confidence = 0.6 + 0.1 * min(channel_marker_count(normalized), 2) + (0.1 if symbol else 0.0)
     return UpdateReading(entities, min(confidence, 0.95))
@@ -217,8 +219,12 @@ def read_update(text: str, universe: SymbolUniverse) -> UpdateReading:
 
 # "🎯 Target = {1, 2, 3} ✅", "2🎯": the targets reached, as a set or a count of hits.
 _INDEX_SET_RE = re.compile(r"\{([\d,\s]+)\}|^\W*(\d{1,2})\s*🎯", re.M)
+# The stop named, then within a few words (no figure between) the entry or breakeven it goes to:
+# "SL to B/E", "move SL up to entry", "stop loss to our entries", "SL = BE", "SL➡️BE", "SL at avg entry".
+_BREAKEVEN_WORD = (r"(?:entr(?:y|ies)|breakeven|break[\s-]?even|b/e|be|cost|"
+                   r"(?:open(?:ing)?|buy(?:ing)?|avg|average)\s+(?:entry|price))")
 _STOP_TO_BREAKEVEN_RE = re.compile(
-    rf"\b{_STOP}\s*(?:(?:(?:now|moved|set|placed|is|should\s+be|will\s+be)\s+)?(?:to|at|in|on)\b|→|->|=>|:)\s*(?:the\s+|our\s+|your\s+)?(?:entry|breakeven|break[\s-]?even|be|cost)\b"
+    rf"\b{_STOP}\b[^\n\d.,;!?]{{0,20}}?\b{_BREAKEVEN_WORD}(?![\w/])(?!\s+(?:zone|targets?|orders?)\s+(?:reached|hit|filled))"
     rf"|\b(?:breakeven|be)\s+{_STOP}\b|\brisk[\s-]?free\b", re.I)
 _ALL_TARGETS_RE = re.compile(r"\b(?:all|every)\s+(?:the\s+|our\s+)?(?:\d{1,2}\s+)?(?:take[\s-]?profit\s+|tp\s+)?"
                              r"(?:targets?|tps?|take[\s-]?profits?)\b|\b(?:final|last)\s+(?:target|tp|take[\s-]?profit)\b"
