@@ -120,7 +120,7 @@ def rewrite_line_labels(text: str) -> str:
 # After a line-start label only levels may follow (plus a currency or a bracketed note): "Below $194 → bearish
 # continuation" is prose, "Sell zone: 1.2 - 1.3 USDT" a label.
 _BRACKETED_RE = re.compile(r"\([^)\n]*\)|\[[^\]\n]*\]")
-_PROSE_WORD_RE = re.compile(r"\b(?!(?:usdt?|usdc|busd)\b)[^\W\d_]{3,}", re.I)
+_PROSE_WORD_RE = re.compile(r"\b(?!(?:usdt?|usdc|busd|cmp|market|now|current|price|asap|immediately)\b)[^\W\d_]{3,}", re.I)
 
 
 def _label_with_index(match: re.Match[str], english: str) -> str:

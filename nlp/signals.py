@@ -62,7 +62,9 @@ _LIST_ITEM_RE = re.compile(r"^\W*?(?P<index>\d{1,2})\s*(?:\)|\.\s|-\s|:\s)")
 _COMMENTARY_CUT_RE = re.compile(r"→|=>|=|;|\|(?=\s*[A-Za-z])|\s-\s(?=[A-Za-z]{3,})")
 # An arrow right after a label introduces its value ("Take-profit 1 → 2.26").
 _LEADING_SEPARATOR_RE = re.compile(r"^(?:\s|[:\-=~]|→|=>)+")
-_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?(?:\s+price)?|immediately|instant)\b", re.IGNORECASE)
+_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?(?:\s+price)?|immediately|instant|asap)\b", re.IGNORECASE)
+# "Entry: 5.12 (CMP)": the bracketed note that the level is the market price, kept when brackets are dropped.
+_MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?market(?:\s+price)?|now|current\s+price))\s*\)")
 
 # --- sides, leverage, extras ------------------------------------------------------------------
 
@@ -147,7 +149,8 @@ def _read_levels(text: str) -> _Levels:
         if len(raw_line) > _LONGEST_HEADER and not _DIGIT_RE.search(raw_line):
             section.close()  # prose: no levels, and too long to be a section header
             continue
-        line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line)))
+        line = _MARKET_IN_PARENTHESES_RE.sub(r" \1 ", _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line))
+        line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", line))
         labels = list(_LABEL_RE.finditer(line))
         if not labels:
             if section.kind is None and not _WORDY_RE.search(_WORD_TICKER_RE.sub(" ", line)):
@@ -257,7 +260,8 @@ _SIDE_VALUE_LEAD_RE = re.compile(
     r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|"
     r"range|area|entry|cmp|market|price|current|opened|open|placed|set|order|spot)\b|\s)*")
 _SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:at\s+|@\s*)?"
-                                r"(?:cmp|market(?:\s+price)?|now|current\s+price)\b(?!\s+[a-z])", re.IGNORECASE)
+                                r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+price)\b(?!\s+(?-i:[a-z]))",
+                                re.IGNORECASE)
 _SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current\s+(?:market\s+)?price)\b", re.IGNORECASE)
 _STARTS_WITH_NUMBER_RE = re.compile(r"\$?\.?\d")
 _AMOUNT_OF_COIN_RE = re.compile(r"\$?[\d.,]+[kKmM]?\s+(?!and\b|to\b|or\b)[A-Za-z]{2,}")

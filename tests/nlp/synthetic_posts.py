@@ -151,10 +151,13 @@ def _market_entry(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
     if rng.random() < 0.5:
         s.entries = []
         return rng.choice(["Entry: CMP", "Entry: Market price", "Entry: now", "📍 Entry: CMP 🔥", "Entry Zone: Market",
-                           "Buy at market" if s.buy else "Short at market"]), {"entry_at_market": True}
+                           "Buy at market" if s.buy else "Short at market", "Open: market", "Entry - ASAP",
+                           "Buy immediately" if s.buy else "Short immediately", "Вход с рынка", "Entrada: mercado"]), \
+            {"entry_at_market": True}
     s.entries = s.entries[:1]
     return rng.choice([f"Entry: CMP and {e}", f"Entry: CMP - {e}", f"Entry 1: Market\nEntry 2: {e}",
-                       f"Entry: Market price\nDCA: {e}", f"Entry: CMP / {e}"]), {"entry_at_market": True}
+                       f"Entry: Market price\nDCA: {e}", f"Entry: CMP / {e}", f"Entry: {e} (CMP)",
+                       f"Entry: {e} (market)", f"Вход: {e} (по рынку)"]), {"entry_at_market": True}
 
 
 def _percent_stop(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
