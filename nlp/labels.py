@@ -135,6 +135,8 @@ def _label_with_index(match: re.Match[str], english: str) -> str:
 def _fuzzy_label(match: re.Match[str]) -> str:
     word = match.group("word")
     lowered = word.lower().strip()
+    if match.group("lead").endswith(("#", "$")):
+        return match.group(0)  # "#OP Loss -12%": a ticker and a word, not a misspelt "Stop Loss"
     if lowered in _fuzzy_words() or len(lowered) < 5:
         return match.group(0)
     best = process.extractOne(lowered, _fuzzy_words(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)

@@ -58,8 +58,8 @@ _POST_STYLE_RE = re.compile(r"[#$][A-Za-z]|\||\b(?:LONG|SHORT|BUY|SELL)\b")
 # A side in capitals ("BUY QWIXUSDT 0.52 TP 0.55 SL 0.48") is how posts, not people, write it.
 _SHOUTED_SIDE_RE = re.compile(r"\b(?:LONG|SHORT|BUY|SELL)\b")
 _ENTRY_LABEL_RE = re.compile(r"\bentr(?:y|ies)\b", re.IGNORECASE)
-_SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s-]?profit|buy\s+(?:zone|around))\b",
-                             re.IGNORECASE)
+_SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s-]?profit|buy\s+(?:zone|around))\b"
+                             r"|\d\s*→\s*\$?\d|[🎯⛔🛑]", re.IGNORECASE)
 
 
 class RuleParser:

@@ -38,6 +38,8 @@ _LOST_BREAK_RE = re.compile(
     r"Take[\s-]?Profit|TAKE[\s-]?PROFIT|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
     r"DCA|Capital|Use|USE)(?![a-z]))")
 _LOST_BREAKS_MIN_LABELS = 3
+# "Long 5.12 → 5.35 ⛔ 4.95": a stop or target mark before a level, inside a line, starts the line it labels.
+_MID_LINE_MARK_RE = re.compile("(?<=[\\w.,%)])[ \\t]+(?=[\u26d4\U0001f6d1\U0001f3af]\ufe0f?\\s?\\$?\\d)")
 _LOST_BREAKS_MIN_CHARS = 60
 # "KAVALONG", "#DOTSHORT": a ticker with the side glued on.
 _GLUED_SIDE_RE = re.compile(r"(?<![A-Za-z])([#$]?[A-Z0-9]{2,12}?)(LONG|SHORT)(?=\b|[A-Z][a-z])")
@@ -71,6 +73,7 @@ def normalize_post(text: str) -> str:
     text = _MULTIPLY_SIGN_RE.sub("x", text)
     text = _GLUED_SIDE_RE.sub(r"\1 \2", text)
     text = _GLUED_LABEL_RE.sub("\n", text)
+    text = _MID_LINE_MARK_RE.sub("\n", text)
     text = "\n".join(_restore_line_breaks(line) for line in text.split("\n"))
     text = _split_glued_targets(text)
     text = _VALUE_THEN_STOP_RE.sub(lambda m: f"\nStop loss: {m.group('value')}\n", text)

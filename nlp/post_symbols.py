@@ -19,7 +19,8 @@ _SYMBOL_LABEL_RE = re.compile(
     r"([A-Za-z0-9]{2,15}(?:\s*[/_\-]\s*[A-Za-z]{3,5})?(?:\.P)?)\b", re.IGNORECASE)
 # An unknown ticker the side word stands next to: "ZORKA LONG", "Short ZORKA".
 _SIDE_TICKER_RE = re.compile(r"(?<![\w$#/.])([A-Z][A-Z0-9]{1,11})[ \t]+(?i:long|short|buy|sell|buying|selling|longing|shorting)\b"
-                             r"|\b(?i:long|short|buy|sell|buying|selling|longing|shorting)[ \t]*[:\-]?[ \t]+([A-Z][A-Z0-9]{1,11})\b(?![/.\w])")
+                             r"|\b(?i:long|short|buy|sell|buying|selling|longing|shorting)[ \t]*[:\-]?[ \t]+(?:(?i:on|in)[ \t]+)?([A-Z][A-Z0-9]{1,11})\b"
+                             r"(?![/.\w])")
 # A line holding nothing but a ticker-shaped word (and decoration): "QWIX 🎯".
 _TICKER_LINE_RE = re.compile(r"(?m)^[^\w\n]*([A-Z][A-Z0-9]{1,11})[^\w\n]*$")
 _MARKED_TICKER_RE = re.compile(r"(?<![\w$#])[$#]\s?((?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,15}(?:[/_\-][A-Za-z]{2,6})?)\b")
@@ -69,6 +70,10 @@ def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leadi
         if symbol:
             candidates.append((match.start(), symbol))
             break
+    side_ticker = _side_ticker(text, universe) if allow_unknown_leading else None
+    if side_ticker and (not candidates or side_ticker[0] < min(candidates)[0]):
+        # "ZORKA SHORT SIGNAL" above prose naming Bitcoin: the coin beside the side word comes first.
+        return _apply_quote_hint(side_ticker[1], quote_hint)
     if candidates:
         # A $/# ticker and a plain word both found: a concatenated pair carries the quote.
         symbol = min(candidates)[1]
@@ -77,16 +82,22 @@ def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leadi
         chosen = same_base_pairs[0] if same_base_pairs else symbol
         return _apply_quote_hint(chosen, quote_hint)
     if allow_unknown_leading:
-        for match in _SIDE_TICKER_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
-            word = match.group(1) or match.group(2)
-            if word not in _POST_JARGON and not _names_venue(word, universe) and not word.isdigit():
-                return _apply_quote_hint(f"{word}/{DEFAULT_QUOTE}", quote_hint)
         alone = _TICKER_LINE_RE.search(text, 0, _SYMBOL_SCAN_CHARS)
         if alone and alone.group(1) not in _POST_JARGON and not _names_venue(alone.group(1), universe):
             return _apply_quote_hint(f"{alone.group(1)}/{DEFAULT_QUOTE}", quote_hint)
         leading = re.match(r"^\W*([A-Z][A-Z0-9]{1,11})\b", text)
         if leading and leading.group(1) not in _POST_JARGON and not _names_venue(leading.group(1), universe):
             return _apply_quote_hint(f"{leading.group(1)}/{DEFAULT_QUOTE}", quote_hint)
+    return None
+
+
+def _side_ticker(text: str, universe: SymbolUniverse) -> tuple[int, str] | None:
+    """The first ticker-shaped word a side word stands next to ("ZORKA LONG", "Short ZORKA"), with its position."""
+    for match in _SIDE_TICKER_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
+        word = match.group(1) or match.group(2)
+        if word not in _POST_JARGON and not _names_venue(word, universe) and not word.isdigit():
+            return match.start(1) if match.group(1) else match.start(2), universe.resolve(word, explicit=True) or \
+                f"{word}/{DEFAULT_QUOTE}"
     return None
 
 

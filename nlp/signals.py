@@ -30,7 +30,7 @@ _LABEL_RE = re.compile(
     r"(?P<entry>"
     r"\b(?:(?:limit|market)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
     + _INDEX.format(name="entry_index")
-    + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|near)\b|\bbuy\s*:"
+    + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|(?-i:near|Near))\b|\bbuy\s*:"
     r"|\benter(?:ing|ed)?(?:\s+(?:at|around|between|zone|below|above))?\b|\bzone\s*(?=:)|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?\b"
     r"|\badd(?:\s+more)?\s+(?:at|on|around|near|below)\b|\baverage\s+(?:down\s+)?(?:at|around)\b"
     r"|\baccumulat\w*\s+(?:zone|area|between|range)\b"
@@ -157,7 +157,12 @@ def _read_levels(text: str) -> _Levels:
                 levels.leftovers.extend(_prices(line))  # a bare figure no label claims
             section.feed(line, levels)
             continue
-        levels.leftovers.extend(_prices(line[:labels[0].start()]))  # "QWIX/USDT 0.52 LONG"
+        chain = _arrow_chain(line[:labels[0].start()])
+        if chain:  # "NEAR 5.12 → 5.35 / 5.50 SL 4.95 LONG"
+            _store(levels, "entry", chain[:1])
+            _store(levels, "tp", chain[1:])
+        else:
+            levels.leftovers.extend(_prices(line[:labels[0].start()]))  # "QWIX/USDT 0.52 LONG"
         section.close()
         if _ARITHMETIC_RE.search(line):
             continue  # arithmetic such as "Risk = Entry 0.032 - SL 0.0362 = 0.0042"
@@ -166,8 +171,18 @@ def _read_levels(text: str) -> _Levels:
             end = labels[number + 1].start() if number + 1 < len(labels) else len(line)
             value_text = _LEADING_SEPARATOR_RE.sub(" ", line[match.end():end])
             value_text = _COMMENTARY_CUT_RE.split(value_text, maxsplit=1)[0]
+            chain = _arrow_chain(line[match.end():end]) if kind in ("side", "entry") else None
+            if chain:
+                # "Long 5.12 ➡️ 5.35 ➡️ 5.50": the entry, then the targets it runs to.
+                if kind == "side":
+                    levels.labelled_sides.append(match.group("side").lower())
+                _store(levels, "entry", chain[:1])
+                _store(levels, "tp", chain[1:])
+                continue
             if kind == "side":
                 values = _side_entry_values(value_text)
+                if not values:
+                    levels.leftovers.extend(_prices(value_text))  # "Buying #NEAR on this dip around 5.10"
                 side = _side_of(match.group("side"))
                 if values and levels.labelled_sides and _side_of(levels.labelled_sides[0]) != side:
                     _store(levels, "tp", values)  # "buy 1.2 … sell 1.4 1.6": the closing side lists the targets
@@ -184,6 +199,9 @@ def _read_levels(text: str) -> _Levels:
                     # "$WIF LONG" over a bare "2.15 - 2.20" line: the side heads its entries.
                     section.open("entry", bare=True)
                 continue
+            entry_side = _SIDE_WORD_RE.search(match.group(0)) if kind == "entry" else None
+            if entry_side and not levels.labelled_sides:
+                levels.labelled_sides.append(entry_side.group(1).lower())  # "Buy zone 1.2" states the side too
             if kind == "entry" and (_MARKET_ENTRY_RE.search(match.group(0)) or _MARKET_ENTRY_RE.search(value_text)):
                 levels.entry_at_market = True
             values = _prices(value_text)
@@ -257,7 +275,7 @@ def _label_index(match: re.Match[str]) -> int | None:
 # "Short $ETH at $3.1k", "Buy @ CMP 0.512".
 _SIDE_VALUE_LEAD_RE = re.compile(
     r"^\s*(?:[:@\-]|[^\w\s.$,]|\b[A-Z][A-Za-z0-9]{1,14}(?:/[A-Z]{3,5})?\b|[#$]\s?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\b"
-    r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|"
+    r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|on|the|"
     r"range|area|entry|cmp|market|price|current|opened|open|placed|set|order|spot)\b|\s)*")
 _SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:at\s+|@\s*)?"
                                 r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+price)\b(?!\s+(?-i:[a-z]))",
@@ -268,6 +286,18 @@ _AMOUNT_OF_COIN_RE = re.compile(r"\$?[\d.,]+[kKmM]?\s+(?!and\b|to\b|or\b)[A-Za-z
 
 
 _PRICE_LINE_RE = re.compile(r"(?m)^[^\w\n]*(?:entry\s+|buy\s+|open\s+)?price\s*[:\-=]\s*(?P<value>[^\n]*)", re.IGNORECASE)
+
+
+_ARROW_CHAIN_RE = re.compile("^[^\\d\\n]*?(?<![\\d.])\\$?\\d[\\d.,]*\\$?\\s*(?:→|->|=>|\u27a1\ufe0f?)\\s*\\$?\\d")
+_ARROW_RE = re.compile("→|->|=>|\u27a1\ufe0f?")
+
+
+def _arrow_chain(text: str) -> list[Decimal]:
+    """The levels of "5.12 → 5.35 → 5.50" (an entry, then targets), or [] when the text is no such chain."""
+    if not _ARROW_CHAIN_RE.match(text):
+        return []
+    values = _prices(_ARROW_RE.sub(" ", text))
+    return values if len(values) >= 2 else []
 
 
 def _price_line_entry(text: str) -> list[Decimal]:
@@ -385,6 +415,12 @@ def _side_from_prices(levels: _Levels) -> str | None:
         if levels.stop_loss < min(levels.entries):
             return "buy"
         if levels.stop_loss > max(levels.entries):
+            return "sell"
+    if levels.take_profits and levels.stop_loss is not None and not levels.entries:
+        # "#BTC breaking out above 65,000 🚀 targets 68k, 70k, SL 63.5k": targets over the stop is a long.
+        if min(levels.take_profits) > levels.stop_loss:
+            return "buy"
+        if max(levels.take_profits) < levels.stop_loss:
             return "sell"
     return None
 

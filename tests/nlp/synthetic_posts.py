@@ -259,9 +259,27 @@ def _idea_post(s: _Signal, rng: random.Random) -> str:
             f"{label}: {zone}\nСтоп: {_fmt(s.stop)}\n\n{targets}\n\n{_risk_line(rng)}")
 
 
+def _prose_call(s: _Signal, rng: random.Random) -> str:
+    """A one-line call written as a sentence, an arrow chain or a breakout, without label lines."""
+    s.targets = s.targets[:2]
+    e, t, stop = _fmt(s.entries[0]), [_fmt(v) for v in s.targets], _fmt(s.stop)
+    s.entries, s.leverage, s.leverage_max = s.entries[:1], None, None
+    verb = "Buying" if s.buy else "Shorting"
+    beyond = "above" if s.buy else "below"
+    return rng.choice([
+        f"{verb} #{s.ticker} on this move around {e}, first target {t[0]} then {t[1]}, invalidation {'below' if s.buy else 'above'} {stop}",
+        f"#{s.ticker} {'🟢' if s.buy else '🔴'} {s.side_word.title()} {e} ➡️ " + " ➡️ ".join(t) + f" ⛔ {stop}",
+        f"{s.ticker} {e} → " + " / ".join(t) + f" SL {stop} {s.side_word}",
+        f"#{s.ticker} breaking {beyond} {e} 🚀 targets " + ", ".join(t) + f", SL {stop}",
+        f"I opened a {s.side_word.lower()} on {s.ticker} at {e}, TP " + " ".join(t) + f", SL {stop}",
+    ])
+
+
 def _signal_post(rng: random.Random) -> Case:
     s = _Signal(rng)
     style = rng.random()
+    if style < 0.03:
+        return _prose_call(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
     if style < 0.06:
         return _idea_post(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
     if style < 0.1:
