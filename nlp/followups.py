@@ -92,6 +92,13 @@ _MARKER_RES = (
     re.compile(rf"\bhit\s+{_TARGET}\s*\d|\b{_TARGET}\s*\d\s+(?:hit|reached|done|achieved)|\bclosed\s+at\s+the\s+entr", re.I),
     # A report in the progressive ("Closing ETH at entry", "Closing all positions"), where an own command is imperative.
     re.compile(r"^\W*(?:closing|cancell?ing|booking|moving\s+(?:the\s+)?(?:sl|stop))\b|^\s*\[?in\s+reply\s+to\b", re.I | re.M),
+    # A report in the past ("Closed LINK in profit", "ETH short closed", "BTC stop loss hit", "order cancelled"),
+    # where an own command is imperative ("close LINK") or asks about closed trades ("closed trades this month").
+    re.compile(r"^\W*(?i:closed|cancell?ed|stopped\s+out|exited)\s+(?:(?i:half\s+(?:of\s+)?)?[#$]?[A-Z][A-Z0-9]{1,11}\b"
+               r"(?!\s+(?i:trades|positions|orders))|(?i:all\s+(?:the\s+)?(?:trades|positions|longs|shorts)\b))"
+               r"|\b(?i:long|short|position|positions|trade|trades|order|stop[\s-]?loss|sl|target|tp\d?|profit)\s*"
+               r"(?i:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?i:closed|cancell?ed|stopped\s+out|hit|triggered|activated|taken)\b",
+               re.M),
 )
 # Hashtags, ticks, profit figures and channel jargon outweigh "my"/"i" in a pasted report.
 _STRONG_MARKER_RES = _MARKER_RES[:4]

@@ -85,7 +85,9 @@ def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leadi
         alone = _TICKER_LINE_RE.search(text, 0, _SYMBOL_SCAN_CHARS)
         if alone and alone.group(1) not in _POST_JARGON and not _names_venue(alone.group(1), universe):
             return _apply_quote_hint(f"{alone.group(1)}/{DEFAULT_QUOTE}", quote_hint)
-        leading = re.match(r"^\W*([A-Z][A-Z0-9]{1,11})\b", text)
+        # "QWIX short closed", and after a reported action: "Cancelled QWIX", "Closed half of QWIX".
+        leading = re.match(r"^\W*(?:(?i:closed|closing|cancell?ed|stopped\s+out|exited)\s+(?i:half\s+of\s+)?)?"
+                           r"([A-Z][A-Z0-9]{1,11})\b", text)
         if leading and leading.group(1) not in _POST_JARGON and not _names_venue(leading.group(1), universe):
             return _apply_quote_hint(f"{leading.group(1)}/{DEFAULT_QUOTE}", quote_hint)
     return None

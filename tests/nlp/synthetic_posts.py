@@ -395,6 +395,11 @@ def _followup(rng: random.Random) -> Case:
         lambda: (f"#{t} not entered, cancelled", _update(t, "cancel")),
         lambda: (f"#{t} Order triggered ✅", _update(t, "entry_filled")),
         lambda: (f"#{t} Entry 1 filled ✅", _update(t, "entry_filled")),
+        # Reports in the past tense, without hashtags or ticks: a user's own command would be imperative.
+        lambda: (rng.choice([f"Closed {t} in profit", f"{t} short closed", f"Closed half of {t}, rest runs"]), _update(t, "close")),
+        lambda: (rng.choice([f"{t} stop loss hit", f"{t} long stopped out"]), _update(t, "sl_hit")),
+        lambda: (f"Cancelled {t}", _update(t, "cancel")),
+        lambda: (f"{t} long activated", _update(t, "entry_filled")),
         lambda: (f"#{t}/USDT Entered entry zone ✅", _update(t, "entry_filled")),
     ]
     return rng.choice(builders)()
