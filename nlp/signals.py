@@ -45,7 +45,7 @@ _LABEL_RE = re.compile(
     + _INDEX.format(name="tp_index")
     + r"(?![a-z])|\bt(?P<t_index>\d{1,2})\b"
     r")"
-    r"|(?P<sl>\b(?:stop[\s-]?loss|stoploss|sl|stop(?:\s+(?:at|targets?|price|level|orders?))?|invalidation(?:\s+(?:price|level))?)\b)"
+    r"|(?P<sl>\b(?:stop[\s-]?loss|stoploss|sl|s/l|stop(?:\s+(?:at|targets?|price|level|orders?))?|invalidation(?:\s+(?:price|level))?)\b)"
     r"|(?P<side>\b(?:long|short|buy|sell|buying|selling|longing|shorting)\b)",
     re.IGNORECASE,
 )
@@ -171,7 +171,10 @@ def _read_levels(text: str) -> _Levels:
             end = labels[number + 1].start() if number + 1 < len(labels) else len(line)
             value_text = _LEADING_SEPARATOR_RE.sub(" ", line[match.end():end])
             value_text = _COMMENTARY_CUT_RE.split(value_text, maxsplit=1)[0]
-            chain = _arrow_chain(line[match.end():end]) if kind in ("side", "entry") else None
+            chain = _arrow_chain(line[match.end():end]) if kind in ("side", "entry", "tp") else None
+            if chain and kind == "tp":
+                _store(levels, "tp", chain)  # "Profit targets: 5.35 → 5.50 → 5.70"
+                continue
             if chain:
                 # "Long 5.12 ➡️ 5.35 ➡️ 5.50": the entry, then the targets it runs to.
                 if kind == "side":
