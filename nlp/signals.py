@@ -300,7 +300,11 @@ def _arrow_chain(text: str) -> list[Decimal]:
     if not _ARROW_CHAIN_RE.match(text):
         return []
     values = _prices(_ARROW_RE.sub(" ", text))
-    return values if len(values) >= 2 else []
+    steps = [later - earlier for earlier, later in zip(values, values[1:])]
+    # Levels of one trade sit close together and run one way; "117,500 → 2,000 points" is commentary.
+    near = all(values[0] / 2 < value < values[0] * 2 for value in values)
+    one_way = all(step > 0 for step in steps) or all(step < 0 for step in steps)
+    return values if len(values) >= 2 and near and one_way else []
 
 
 def _price_line_entry(text: str) -> list[Decimal]:
