@@ -147,7 +147,9 @@ class RuleParser:
             return True
         # "sell 5 SOL stop 131 limit 130.5" is an order; a range, several targets, or a post's own
         # "Entry … TP … SL …" labels make it a signal.
-        several_levels = len(found.get("entries", [])) > 1 or len(found.get("take_profits", [])) > 1
+        # A range of leverage ("lev 5-10x") is a channel's advice; an own order names the one it uses.
+        several_levels = len(found.get("entries", [])) > 1 or len(found.get("take_profits", [])) > 1 \
+            or "leverage_max" in found
         labelled = bool((_ENTRY_LABEL_RE.search(normalized) or _SHOUTED_SIDE_RE.search(normalized))
                         and _POST_STYLE_RE.search(normalized)) \
             and "stop_loss" in found and ("take_profits" in found or "take_profit_percents" in found)
