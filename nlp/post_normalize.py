@@ -34,7 +34,7 @@ _GLUED_LABEL_RE = re.compile(
 # A post copied without its line breaks: "… LONG Leverage 25 Entry: 2.74 🎯 Targets: 2.80 2.85 Stop-loss - 2.60".
 # Each capitalised label (with the emoji before it) starts a line again, when a line holds several.
 _LOST_BREAK_RE = re.compile(
-    r"(?<=[\w.,%)\]])[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
+    r"(?<=[\w.,%)\]$])[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
     r"Take[\s-]?Profit|TAKE[\s-]?PROFIT|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
     r"DCA|Capital|Use|USE)(?![a-z]))")
 _LOST_BREAKS_MIN_LABELS = 3
@@ -58,11 +58,18 @@ _DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(
 _PERCENT_FIRST_RE = re.compile(r"(?<![\w%])%\s?(\d+(?:[.,]\d+)?)")
 _MULTIPLY_SIGN_RE = re.compile("(?<=\\d)\\s?[\u00d7\u2715\u2716]\ufe0f?|[\u00d7\u2715\u2716]\ufe0f?(?=\\s?\\d)")
 _HAS_ALNUM_RE = re.compile(r"[^\W_]")
+# Thousands grouped by a space, as Russian and French posts print prices: "65\u202f000", "66\u00a0800", "65 000".
+# A (no-break) thin space always groups; a plain space only before "000", which is never a level by itself.
+_SPACE_GROUPED_RE = re.compile("(?<![\\d.,])(\\d{1,3})(?:[\u00a0\u202f\u2009](\\d{3})|[ ](000))(?![\\d]|[.,]\\d)")
+_SPACE_GROUPED_ANY_RE = re.compile("(?<![\\d.,])(\\d{1,3})[ \u00a0\u202f\u2009](\\d{3})(?![\\d]|[.,]\\d)")
 
 
 @lru_cache(maxsize=64)  # the parser asks for one post's form several times while routing it
 def normalize_post(text: str) -> str:
     """A channel post in the plain, one-label-per-line English form the section reader expects."""
+    if _SPACE_GROUPED_RE.search(text):
+        # A post that groups one price by a space groups them all: "65 000 - 65 500" is one zone.
+        text = _SPACE_GROUPED_ANY_RE.sub(r"\1\2", text)
     text = unicodedata.normalize("NFKC", _list_markers(text)).translate(_DIGITS)
     text = _PERCENT_FIRST_RE.sub(r"\1%", text)
     text = _MARKDOWN_LINK_RE.sub(r"\1", text)

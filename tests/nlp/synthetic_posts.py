@@ -320,6 +320,9 @@ def _signal_post(rng: random.Random) -> Case:
     if rng.random() < 0.2:
         parts.insert(rng.choice([1, len(parts)]), _prose(s, rng))
     parts = [_dollars(part, rng) if not part.startswith(("Lev", "⚖️", "Cross")) else part for part in parts]
+    if rng.random() < 0.15:  # thousands grouped by a (thin) no-break space, as Russian and French posts print them
+        space = rng.choice(["\u00a0", "\u202f"])
+        parts = [re.sub(r"(?<![\d.,])(\d{1,3})(\d{3})(?![\d.,x%])", rf"\1{space}\2", part) for part in parts]
     if rng.random() < 0.3:
         parts.append(rng.choice(_ADS[:3] + _ADS[4:]))
     glue = rng.random()
