@@ -14,7 +14,7 @@ from nlp.post_normalize import normalize_post
 from nlp.post_symbols import find_post_symbol
 from nlp.symbols import SymbolUniverse
 
-_TARGET = r"(?:tp|take[\s-]?profit(?:\s+target)?|targets?|tgt|t(?=\d\b))"
+_TARGET = r"(?:tp|take[\s-]?profit(?:\s+target)?|targets?|tgt|tg|t(?=\d\b))"
 _STOP = r"(?:sl|stop[\s-]?loss(?:es)?|stoploss|stops?)"
 # Each update kind with the phrasings channels use; the earliest match names the main action.
 _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
@@ -32,7 +32,7 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "tp_hit": (
         re.compile(rf"\b(?:hit|hits|reached|reaches|touched|achieved|smashed|done|printed|secured)\s+(?:the\s+|our\s+)?"
                    rf"(?:full\s+|all\s+|first\s+|second\s+|third\s+)?{_TARGET}s?\s*\d{{0,2}}\b", re.I),
-        re.compile(rf"(?<!stop\s)\b{_TARGET}s?\s*#?\d{{0,2}}\s*(?:[:\-=]?\s*\$?[\d.,]+\s*)?[:\-=]?\s*(?:is\s+|was\s+|has\s+been\s+)?"
+        re.compile(rf"(?<!stop\s)\b{_TARGET}s?\s*#?\d{{0,2}}\s*(?:[:\-=]?\s*\(?\$?[\d.,]+\)?\s*)?[:\-=]?\s*(?:is\s+|was\s+|has\s+been\s+)?"
                    rf"(?:hit|reached|done|achieved|smashed|completed|✅|🎯|✔)", re.I),
         re.compile(rf"\b{_TARGET}\s*#?\d{{1,2}}(?:\s*(?:,|&|and)\s*\d{{1,2}})+\s*(?:are\s+|were\s+)?"
                    rf"(?:hit|reached|done|achieved|smashed|completed|✅|🎯|✔)", re.I),
@@ -71,8 +71,10 @@ _LOWERCASE_UPDATE_PATTERNS = {kind: tuple(re.compile(p.pattern, p.flags & ~re.IG
                               for kind, patterns in _UPDATE_PATTERNS.items()}
 # "TP 1, 2 & 3 hit": the targets reached, listed.
 _TARGET_LIST_RE = re.compile(rf"{_TARGET}\s*#?((?:\d{{1,2}}\s*(?:,|&|and)\s*)+\d{{1,2}})(?![\d.])", re.I)
-_TARGET_INDEX_RE = re.compile(rf"{_TARGET}\s*(?:#|-|:|no\.?)?\s*(\d{{1,2}})(?!\d|[.,]\d)|\b(\d{{1,2}})\s+targets?\s+(?:done|hit|reached|"
+_TARGET_INDEX_RE = re.compile(rf"{_TARGET}\s*(?:#|-|:|no\.?)?\s*(\d{{1,2}})(?!\d|[.,]\d|\s*-\s*\d{{1,2}}(?![\d.,]))|(?<![\d.,])\b(\d{{1,2}})\s+targets?\s+(?:done|hit|reached|"
                               r"achieved|completed)", re.I)
+# "3/5 targets ✅", "Targets 1-3 done": the last target reached, of a count or a run.
+_LAST_OF_TARGETS_RE = re.compile(rf"(?<![\d.,])\b(\d{{1,2}})/\d{{1,2}}\s*{_TARGET}|\b{_TARGET}s?\s*\d{{1,2}}\s*-\s*(\d{{1,2}})(?![\d.,])", re.I)
 # "4th target hit", "2nd TP done".
 _NUMBERED_ORDINAL_TARGET_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)\s+{_TARGET}s?\b", re.I)
 _ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4,
@@ -253,6 +255,7 @@ def _target_details(text: str) -> dict[str, Any]:
     indexes += [int(n) for m in _INDEX_SET_RE.finditer(text) for n in re.findall(r"\d{1,2}", m.group(1) or m.group(2))]
     indexes += [_ORDINALS[m.group(1).lower()] for m in _ORDINAL_TARGET_RE.finditer(text)]
     indexes += [int(m.group(1)) for m in _NUMBERED_ORDINAL_TARGET_RE.finditer(text)]
+    indexes += [int(m.group(1) or m.group(2)) for m in _LAST_OF_TARGETS_RE.finditer(text)]
     if indexes:
         details["target_index"] = max(indexes)  # "Target 5 ✅ — final target": the last one, named
     return details
