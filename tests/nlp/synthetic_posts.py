@@ -398,7 +398,7 @@ def _followup(rng: random.Random) -> Case:
         lambda: (f"#{t} not entered, cancelled", _update(t, "cancel")),
         lambda: (f"#{t} Order triggered ✅", _update(t, "entry_filled")),
         lambda: (f"#{t} Entry 1 filled ✅", _update(t, "entry_filled")),
-        lambda: (rng.choice([f"#{t} Target {n}/5 ✅", f"#{t} {n}/5 targets ✅", f"#{t} TG{n} ✅", f"#{t} Target {n} (1.25) reached ✅",
+        lambda: (rng.choice([f"#{t} Target {n}/6 ✅", f"#{t} {n}/6 targets ✅", f"#{t} TG{n} ✅", f"#{t} Target {n} (1.25) reached ✅",
                              f"#{t} Targets 1-{n} done ✅" if n > 1 else f"#{t} Target 1 done ✅"]), _update(t, "tp_hit", target_index=n)),
         # Reports in the past tense, without hashtags or ticks: a user's own command would be imperative.
         lambda: (rng.choice([f"Closed {t} in profit", f"{t} short closed", f"Closed half of {t}, rest runs"]), _update(t, "close")),
