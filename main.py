@@ -65,6 +65,7 @@ from db.timeseries import TimeSeries, build_time_series
 from db.trading_services import TradingServices, build_trading_services
 from domain.services.alerts import AlertService
 from domain.services.glossary import Glossary
+from domain.services.live_trading import IN_FLIGHT, LiveVenue
 from domain.services.market_overview import MarketOverviewService
 from domain.services.news import NewsService
 from domain.services.recommendations import RecommendationService
@@ -222,8 +223,27 @@ def build_jobs(
                 archive_messages_after=timedelta(days=scheduler.archive_messages_after_days),
                 prune_notifications_after=timedelta(days=scheduler.prune_notifications_after_days),
             ).run),
+            *live_sync_job(settings, uow_factory, services.trading.live),
         ),
     )
+
+
+def live_sync_job(
+    settings: Settings, uow_factory: Callable[[], TradingUnitOfWork], venue: LiveVenue | None
+) -> tuple[PeriodicJob, ...]:
+    """Follows open orders on users' exchange accounts; none without a live venue (no ENCRYPTION_KEY)."""
+    if venue is None:
+        return ()
+    return (PeriodicJob("live_sync", settings.scheduler.live_sync_seconds / 60, partial(sync_live, uow_factory, venue)),)
+
+
+async def sync_live(
+    uow_factory: Callable[[], TradingUnitOfWork], venue: LiveVenue, in_flight: timedelta = IN_FLIGHT
+) -> int:
+    """One pass over open live orders; at start-up (``in_flight=0``) it also settles orders whose
+    answer a previous process never stored, by their client order id."""
+    async with uow_factory() as uow:
+        return len(await venue.sync(uow, in_flight=in_flight))
 
 
 async def _serve(settings: Settings, database_url: str, redis_url: str, *, token: str | None) -> None:
@@ -249,7 +269,14 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
         max_position_percent=trading_settings.max_position_percent,
         max_leverage=trading_settings.max_leverage,
         encryption_key=settings.security.encryption_key.get_secret_value() if settings.security.encryption_key else None,
+        exchange_api_url=exchange.exchange_api_url,
     )
+    if trading.live is not None:
+        try:
+            settled = await sync_live(uow_factory, trading.live, in_flight=timedelta(0))
+            log.info("start-up reconciliation of live orders: %d settled", settled)
+        except Exception:  # noqa: BLE001 - the bot still starts; the scheduled sync tries again
+            log.exception("start-up reconciliation of live orders failed")
     influx = settings.influx
     time_series = build_time_series(
         influx.url, influx.token.get_secret_value() if influx.token else None, influx.org, influx.bucket

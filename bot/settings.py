@@ -100,6 +100,9 @@ class ExchangeSettings(BaseSettings):
     paper_quote_asset: str = Field("USDT", validation_alias="PAPER_QUOTE_ASSET")
     paper_slippage_percent: Decimal = Field(Decimal("0.05"), validation_alias="PAPER_SLIPPAGE_PERCENT")
     market_cache_ttl_seconds: int = Field(10, validation_alias="MARKET_CACHE_TTL_SECONDS")
+    # Users' own accounts (live and testnet) are called here instead of the exchange's hosts, paths
+    # unchanged: a local recording of the exchange for demos. Empty: the real exchanges.
+    exchange_api_url: str | None = Field(None, validation_alias="EXCHANGE_API_URL")
 
 
 class LLMSettings(BaseSettings):
@@ -161,6 +164,8 @@ class SchedulerSettings(BaseSettings):
     # Housekeeping: message log rows older than this move to the archive; delivered notifications are pruned.
     archive_messages_after_days: int = 30
     prune_notifications_after_days: int = 14
+    # How often open orders on users' own exchange accounts are followed (fills, cancellations).
+    live_sync_seconds: float = 10
 
 
 class TradingSettings(BaseSettings):

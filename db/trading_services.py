@@ -27,6 +27,7 @@ from domain.market_data.simulated import SimulatedMarketData
 from domain.models import ApiCredentials
 from domain.ports import ExchangePort, MarketDataPort
 from domain.services.exchange_accounts import ExchangeAccountService
+from domain.services.live_trading import LiveVenue
 from domain.services.market_analysis import MarketAnalysisService
 from domain.services.order_changes import OrderChangeService
 from domain.services.order_monitor import PaperOrderMonitor
@@ -47,6 +48,7 @@ class TradingServices:
     analysis: MarketAnalysisService  # also the alerts' price source (current_price, price_at)
     risk: RiskService
     accounts: ExchangeAccountService | None  # None without ENCRYPTION_KEY: keys cannot be stored
+    live: LiveVenue | None = None  # orders on connected accounts; None without ENCRYPTION_KEY
     _feed: CcxtMarketData | None = None
 
     async def close(self) -> None:
@@ -54,8 +56,15 @@ class TradingServices:
             await self._feed.close()
 
 
-def connect_exchange(exchange_id: str, credentials: ApiCredentials, is_testnet: bool) -> ExchangePort:
-    return CcxtExchange.connect(exchange_id, credentials, sandbox=is_testnet)
+def exchange_connector(api_url: str | None = None) -> Callable[[str, ApiCredentials, bool, str], ExchangePort]:
+    """Builds users' exchange adapters; ``api_url`` sends their REST calls to another host (a local
+    recording of the exchange for demos and tests), testnet and live alike."""
+
+    def connect(exchange_id: str, credentials: ApiCredentials, is_testnet: bool, market_type: str) -> ExchangePort:
+        return CcxtExchange.connect(exchange_id, credentials, sandbox=is_testnet, market_type=market_type,
+                                    api_url=api_url)
+
+    return connect
 
 
 def build_trading_services(
@@ -74,6 +83,7 @@ def build_trading_services(
     max_leverage: Decimal = Decimal(1),
     encryption_key: str | None = None,
     simulation_seed: int = 1,
+    exchange_api_url: str | None = None,
 ) -> TradingServices:
     feed = CcxtMarketData.public(exchange_id) if market_data == "ccxt" else None
     source: MarketDataPort = feed if feed is not None else SimulatedMarketData(seed=simulation_seed)
@@ -81,18 +91,22 @@ def build_trading_services(
     broker = PaperBroker(PaperEngine(slippage_percent=paper_slippage_percent))
     portfolios = PortfolioService(prices, quote_asset=paper_quote_asset, starting_balance=paper_starting_balance)
     policy = TradingPolicy(confirmation_ttl_seconds, price_tolerance_percent, max_position_percent)
-    accounts = None
+    accounts = venue = None
     if encryption_key:
-        accounts = ExchangeAccountService(CredentialVault(SecretBox(encryption_key), connect_exchange), connect_exchange)
+        connect = exchange_connector(exchange_api_url)
+        vault = CredentialVault(SecretBox(encryption_key), connect)
+        accounts = ExchangeAccountService(vault, connect)
+        venue = LiveVenue(vault, broker)
     return TradingServices(
         uow_factory=lambda: TradingUnitOfWork(session_factory),
         market_data=prices,
         portfolios=portfolios,
-        orders=OrderService(prices, RedisConfirmationStore(redis), broker, portfolios, policy),
+        orders=OrderService(prices, RedisConfirmationStore(redis), broker, portfolios, policy, venue=venue),
         changes=OrderChangeService(prices, broker, portfolios),
         monitor=PaperOrderMonitor(broker),
         analysis=MarketAnalysisService(prices),
         risk=RiskService(prices, portfolios, max_position_percent=max_position_percent, max_leverage=max_leverage),
         accounts=accounts,
+        live=venue,
         _feed=feed,
     )

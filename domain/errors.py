@@ -73,3 +73,25 @@ class AlreadyConfirmed(DomainError):
 
 class ConfigurationError(DomainError):
     default_message = "The bot is not configured for this action."
+
+
+class WithdrawalKeyRefused(DomainError):
+    default_message = (
+        "This API key can withdraw funds, so I will not store it. Create a key with trading (and reading) "
+        "permission only, without withdrawals, and connect that one."
+    )
+
+
+class LiveLimitExceeded(DomainError):
+    """A live order refused by the user's own limits (order value, leverage, daily loss)."""
+
+    default_message = "This live order is beyond your limits."
+
+
+class OrderOutcomeUnknown(DomainError):
+    """The exchange may have taken the order but did not answer; the sync job will find out."""
+
+    default_message = (
+        "The exchange did not answer in time, so I don't know yet whether the order was placed. "
+        "I will check it by its id and tell you; do not place it again."
+    )

@@ -310,6 +310,7 @@ class Portfolio:
     initial_balance: Decimal
     realized_pnl: Decimal
     total_fees: Decimal
+    credential_id: uuid.UUID | None = None  # the connected account a live portfolio books
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +390,31 @@ class CredentialInfo:
     is_testnet: bool
     created_at: datetime
     last_used_at: datetime | None
+    market_type: str = "spot"  # spot | swap (USDT perpetuals)
+    permissions: dict[str, Any] = field(default_factory=dict)  # as the exchange reported them
+    portfolio_id: uuid.UUID | None = None  # the live portfolio booking this account
+
+
+@dataclass(frozen=True, slots=True)
+class AccountPermissions:
+    """What an API key may do, as the exchange reports it (``None``: it does not say)."""
+
+    can_trade: bool | None
+    can_withdraw: bool | None
+    can_trade_futures: bool | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"trade": self.can_trade, "withdraw": self.can_withdraw, "futures": self.can_trade_futures}
+
+
+@dataclass(frozen=True, slots=True)
+class LiveLimits:
+    """A user's brakes on live orders, in the account's quote currency (USDT)."""
+
+    max_order_value: Decimal = Decimal("1000")
+    confirm_above_value: Decimal = Decimal("100")
+    max_leverage: Decimal = Decimal("3")
+    daily_loss_limit: Decimal = Decimal("200")
 
 
 @dataclass(frozen=True, slots=True)

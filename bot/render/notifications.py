@@ -23,6 +23,8 @@ def order_fill(payload: Mapping[str, Any]) -> str:
     price = num(Decimal(payload["average_fill_price"])) if payload.get("average_fill_price") else "?"
     state = "filled" if payload.get("status") == "filled" else "partly filled"
     lines = [f"✅ {order_type.capitalize()} {side} {filled} {escape(base)} on {symbol} {state} at {price}."]
+    if payload.get("live_account"):
+        lines.insert(0, f"🔴 LIVE · {escape(str(payload['live_account']))}")
     if payload.get("fee"):
         lines.append(f"Fee: {num(Decimal(payload['fee']))} {escape(str(payload.get('fee_currency') or ''))}")
     if payload.get("realized_pnl") is not None:

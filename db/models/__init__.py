@@ -5,7 +5,7 @@ from db.models.base import Base
 from db.models.ops import AuditLog, Notification, NotificationAttempt, PriceAlert, SystemConfig
 from db.models.telegram import TelegramMessage, TelegramMessageArchive, TelegramUser
 from db.models.trading import Balance, Order, Position, Trade, TradingPair
-from db.models.users import ExchangeCredential, Portfolio, User, UserSession
+from db.models.users import ExchangeCredential, LiveTradingLimits, Portfolio, User, UserSession
 
 __all__ = [
     "AICommand",
@@ -14,6 +14,7 @@ __all__ = [
     "Balance",
     "Base",
     "ExchangeCredential",
+    "LiveTradingLimits",
     "MarketAnalysis",
     "Notification",
     "NotificationAttempt",

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, func, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -77,6 +77,7 @@ class Portfolio(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "name"),
         Index("ix_portfolios_user_id", "user_id"),
+        Index("uq_portfolios_credential_id", "credential_id", unique=True),
     )
 
     id: Mapped[uuid_pk]
@@ -88,6 +89,10 @@ class Portfolio(Base):
     exchange: Mapped[str] = mapped_column(String(50), server_default="paper")
     is_paper: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     is_default: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # The connected account a live portfolio books; None for paper (and after a disconnect).
+    credential_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("exchange_credentials.id", ondelete="SET NULL", name="fk_portfolios_credential_id")
+    )
     initial_balance: Mapped[money] = mapped_column(server_default=text("0"))
     realized_pnl: Mapped[money] = mapped_column(server_default=text("0"))
     total_fees: Mapped[money] = mapped_column(server_default=text("0"))
@@ -102,6 +107,7 @@ class ExchangeCredential(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "exchange", "label"),
         Index("ix_exchange_credentials_user_id", "user_id"),
+        CheckConstraint("market_type IN ('spot', 'swap')", name="market_type_known"),
     )
 
     id: Mapped[uuid_pk]
@@ -114,7 +120,29 @@ class ExchangeCredential(Base):
     # Last characters of the key, so a user can tell keys apart without seeing them.
     key_hint: Mapped[str] = mapped_column(String(8))
     is_testnet: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    market_type: Mapped[str] = mapped_column(String(10), server_default="spot")  # spot | swap (USDT perpetuals)
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     permissions: Mapped[json_object]
     created_at: Mapped[created_at]
     last_used_at: Mapped[datetime | None]
+
+
+class LiveTradingLimits(Base):
+    """A user's brakes on live orders (paper orders are not limited)."""
+
+    __tablename__ = "live_trading_limits"
+    __table_args__ = (
+        CheckConstraint("max_order_value > 0", name="max_order_value_positive"),
+        CheckConstraint("confirm_above_value >= 0", name="confirm_above_value_not_negative"),
+        CheckConstraint("max_leverage >= 1", name="max_leverage_at_least_one"),
+        CheckConstraint("daily_loss_limit > 0", name="daily_loss_limit_positive"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    max_order_value: Mapped[money] = mapped_column(server_default=text("1000"))
+    # Live orders worth more than this need a second tap.
+    confirm_above_value: Mapped[money] = mapped_column(server_default=text("100"))
+    max_leverage: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default=text("3"))
+    # Realized losses on live accounts since 00:00 UTC beyond which new live orders are refused.
+    daily_loss_limit: Mapped[money] = mapped_column(server_default=text("200"))
+    updated_at: Mapped[updated_at]

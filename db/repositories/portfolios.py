@@ -35,6 +35,7 @@ def _portfolio(row: PortfolioRow) -> Portfolio:
         initial_balance=row.initial_balance,
         realized_pnl=row.realized_pnl,
         total_fees=row.total_fees,
+        credential_id=row.credential_id,
     )
 
 
@@ -72,6 +73,10 @@ class PortfolioRepository:
         )
         assert row is not None  # inserted above, or by the concurrent call that won the race
         return _portfolio(row)
+
+    async def get(self, portfolio_id: uuid.UUID) -> Portfolio | None:
+        row = await self._session.get(PortfolioRow, portfolio_id)
+        return None if row is None else _portfolio(row)
 
     async def add_results(self, portfolio_id: uuid.UUID, realized_pnl: Decimal, fees: Decimal) -> None:
         await self._session.execute(

@@ -411,8 +411,10 @@ class PositionRepository:
     async def protection_hit(self, symbol: str, price: Decimal) -> list[Position]:
         rows = await self._session.execute(
             self._select_open()
+            .join(PortfolioRow, PortfolioRow.id == PositionRow.portfolio_id)
             .where(
                 TradingPair.symbol == symbol,
+                PortfolioRow.is_paper,  # live positions are guarded by the exchange's own orders
                 or_(PositionRow.stop_loss_price >= price, PositionRow.take_profit_price <= price),
             )
             .order_by(PositionRow.opened_at)

@@ -8,6 +8,7 @@ trading services are called (handlers' middleware, scheduler jobs).
 from __future__ import annotations
 
 from db.repositories.audit import AuditRepository
+from db.repositories.live_trading import LiveTradingRepository
 from db.repositories.portfolios import BalanceRepository, PortfolioRepository, RecipientRepository
 from db.repositories.trading import OrderRepository, PairRepository, PositionRepository, TradeRepository
 from db.uow import UnitOfWork
@@ -45,3 +46,7 @@ class TradingUnitOfWork(UnitOfWork):
     @property
     def recipients(self) -> RecipientRepository:
         return self.repo(RecipientRepository)
+
+    @property
+    def live(self) -> LiveTradingRepository:
+        return self.repo(LiveTradingRepository)

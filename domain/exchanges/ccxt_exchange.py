@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import ccxt.async_support as ccxt
 
@@ -34,7 +35,7 @@ from domain.errors import (
     RateLimited,
     UnknownSymbol,
 )
-from domain.models import ApiCredentials, Balance, ExchangeReport, Fill, Market, Order
+from domain.models import AccountPermissions, ApiCredentials, Balance, ExchangeReport, Fill, Market, Order
 from domain.numbers import ZERO
 
 log = logging.getLogger(__name__)
@@ -76,25 +77,53 @@ class RetryPolicy:
         return min(self.first_delay_seconds * 2**attempt, self.max_delay_seconds)
 
 
+class _NoRequestDumps(logging.Filter):
+    """ccxt logs every request at DEBUG with its headers, API key included: never let those through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_CCXT_LOG = logging.getLogger("ccxt")
+
+
+def _guard_ccxt_log() -> None:
+    for logger in (_CCXT_LOG, logging.getLogger("ccxt.base.exchange")):
+        if not any(isinstance(f, _NoRequestDumps) for f in logger.filters):
+            logger.addFilter(_NoRequestDumps())
+
+
+# Our market types -> ccxt's default type and the market lists to load (USDT perpetuals are "linear").
+MARKET_TYPES = {"spot": ("spot", ["spot"]), "swap": ("swap", ["linear"])}
+
+
 def create_client(
-    exchange_id: str, credentials: ApiCredentials | None = None, *, sandbox: bool = False, timeout_ms: int = 10_000
+    exchange_id: str, credentials: ApiCredentials | None = None, *, sandbox: bool = False, timeout_ms: int = 10_000,
+    market_type: str = "spot", api_url: str | None = None,
 ) -> Any:
-    """An async ccxt client for spot markets; public only when ``credentials`` is None."""
+    """An async ccxt client; public only when ``credentials`` is None. ``api_url`` sends every REST
+    call to another host (a local recording of the exchange), the paths unchanged."""
     if exchange_id not in ccxt.exchanges:
         raise ConfigurationError(f"Unknown exchange {exchange_id!r}.")
+    if market_type not in MARKET_TYPES:
+        raise ConfigurationError(f"Unknown market type {market_type!r}.")
+    _guard_ccxt_log()
+    default_type, market_lists = MARKET_TYPES[market_type]
     exchange_class = getattr(ccxt, exchange_id)
     config: dict[str, Any] = {
         "enableRateLimit": True,
         "timeout": timeout_ms,
-        # Spot only: loading markets asks for no margin or derivative lists and no currency list
-        # (private calls on some exchanges).
+        # One market type: loading markets asks for no other lists and no currency list (private
+        # calls on some exchanges).
         "options": {
-            "defaultType": "spot",
-            "fetchMarkets": {"types": ["spot"]},
+            "defaultType": default_type,
+            "fetchMarkets": {"types": market_lists},
             "fetchMargins": False,
             "fetchCurrencies": False,
         },
     }
+    if market_type == "swap":
+        config["options"]["defaultSubType"] = "linear"
     if credentials is not None:
         config |= {"apiKey": credentials.api_key, "secret": credentials.secret}
         if credentials.passphrase:
@@ -102,6 +131,24 @@ def create_client(
     client = exchange_class(config)
     if sandbox:
         client.set_sandbox_mode(True)
+    if api_url:
+        redirect(client, api_url)
+    return client
+
+
+def redirect(client: Any, base_url: str, host: str | None = None) -> Any:
+    """Point the client's REST urls (``urls['api']``, the sandbox's once sandbox mode is on) at
+    ``base_url``, keeping each path; only urls on ``host`` when given."""
+    local = urlsplit(base_url)
+
+    def point(urls: dict[str, Any]) -> None:
+        for name, url in urls.items():
+            if isinstance(url, dict):
+                point(url)
+            elif isinstance(url, str) and (host is None or urlsplit(url).netloc == host):
+                urls[name] = urlunsplit((local.scheme, local.netloc, urlsplit(url).path, "", ""))
+
+    point(client.urls["api"])
     return client
 
 
@@ -196,8 +243,43 @@ class CcxtExchange:
         self._client = gateway.client
 
     @classmethod
-    def connect(cls, exchange_id: str, credentials: ApiCredentials, *, sandbox: bool = False) -> CcxtExchange:
-        return cls(CcxtGateway(create_client(exchange_id, credentials, sandbox=sandbox)))
+    def connect(
+        cls, exchange_id: str, credentials: ApiCredentials, *, sandbox: bool = False, market_type: str = "spot",
+        api_url: str | None = None,
+    ) -> CcxtExchange:
+        client = create_client(exchange_id, credentials, sandbox=sandbox, market_type=market_type, api_url=api_url)
+        return cls(CcxtGateway(client))
+
+    @property
+    def market_type(self) -> str:
+        return "swap" if self._client.options.get("defaultType") == "swap" else "spot"
+
+    async def permissions(self) -> AccountPermissions:
+        """What the key may do, where the exchange says (Binance's live API, Bybit v5)."""
+        if self._client.id == "binance" and "sapi" in self._client.urls["api"]:
+            raw = await self._gateway.call(self._client.sapi_get_account_apirestrictions)
+            return AccountPermissions(
+                can_trade=bool(raw.get("enableSpotAndMarginTrading")),
+                can_withdraw=bool(raw.get("enableWithdrawals")),
+                can_trade_futures=bool(raw.get("enableFutures")),
+            )
+        if self._client.id == "bybit":
+            raw = (await self._gateway.call(self._client.private_get_v5_user_query_api)).get("result") or {}
+            granted = {scope: set(names or []) for scope, names in (raw.get("permissions") or {}).items()}
+            return AccountPermissions(
+                can_trade=str(raw.get("readOnly")) == "0",
+                can_withdraw="Withdraw" in granted.get("Wallet", set()),
+                can_trade_futures=bool(granted.get("ContractTrade") or granted.get("Derivatives")),
+            )
+        return AccountPermissions(can_trade=None, can_withdraw=None)  # the exchange does not report them
+
+    async def set_leverage(self, symbol: str, leverage: Decimal) -> None:
+        """Perpetuals only: the leverage the exchange applies to new orders on ``symbol``."""
+        await self._gateway.market(symbol)
+        try:
+            await self._gateway.call(self._client.set_leverage, int(leverage), symbol)
+        except InvalidOrder:
+            pass  # Bybit refuses a leverage that is already set ("leverage not modified")
 
     async def market(self, symbol: str) -> Market:
         return market_from_ccxt(await self._gateway.market(symbol))
@@ -244,6 +326,14 @@ class CcxtExchange:
         symbol = order.symbol
         amount = float(self._client.amount_to_precision(symbol, order.quantity))
         params: dict[str, Any] = {"clientOrderId": order.client_order_id}
+        if order.reduce_only and self.market_type == "swap":
+            params["reduceOnly"] = True
+        if self._client.has.get("createOrderWithTakeProfitAndStopLoss") and order.side is OrderSide.BUY:
+            # The exchange's own conditional orders guard the position, even while the bot is down.
+            if order.stop_loss is not None:
+                params["stopLoss"] = {"triggerPrice": float(self._client.price_to_precision(symbol, order.stop_loss))}
+            if order.take_profit is not None:
+                params["takeProfit"] = {"triggerPrice": float(self._client.price_to_precision(symbol, order.take_profit))}
         price = None
         if order.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT):
             price = float(self._client.price_to_precision(symbol, order.price))

@@ -47,7 +47,7 @@ class PaperOrderMonitor:
         events = await self._match_orders(uow, market, price, volume, now)
         events += await self._fire_protection(uow, market, price, now)
         if events:
-            await self._notify(uow, events)
+            await queue_fill_notifications(uow, events)
         await uow.commit()
         return events
 
@@ -114,22 +114,6 @@ class PaperOrderMonitor:
         await uow.balances.save(portfolio_id, wallet)
         return event
 
-    async def _notify(self, uow: TradingUnitOfWork, events: list[OrderEvent]) -> None:
-        recipients = await uow.recipients.telegram_user_ids([e.order.user_id for e in events])
-        for event in events:
-            telegram_user_id = recipients.get(event.order.user_id)
-            if telegram_user_id is None:
-                continue
-            order = event.order
-            await uow.notifications.enqueue(
-                telegram_user_id,
-                NOTIFICATION_TYPE,
-                _payload(event),
-                user_id=order.user_id,
-                dedup_key=f"order:{order.id}:{event.actions[-1]}:{order.filled_quantity}",
-                priority=1,
-            )
-
 
 def _protection_hit(position: Position, price: Decimal) -> OrderSource | None:
     if position.stop_loss is not None and price <= position.stop_loss:
@@ -137,6 +121,25 @@ def _protection_hit(position: Position, price: Decimal) -> OrderSource | None:
     if position.take_profit is not None and price >= position.take_profit:
         return OrderSource.TAKE_PROFIT
     return None
+
+
+async def queue_fill_notifications(uow: TradingUnitOfWork, events: list[OrderEvent], live_exchange: str | None = None) -> None:
+    """Queue an ``order_fill`` notification per event in the outbox, in the caller's transaction;
+    ``live_exchange`` names the live account the orders are on (None: paper)."""
+    recipients = await uow.recipients.telegram_user_ids([e.order.user_id for e in events])
+    for event in events:
+        telegram_user_id = recipients.get(event.order.user_id)
+        if telegram_user_id is None:
+            continue
+        order = event.order
+        await uow.notifications.enqueue(
+            telegram_user_id,
+            NOTIFICATION_TYPE,
+            _payload(event) | ({"live_account": live_exchange} if live_exchange else {}),
+            user_id=order.user_id,
+            dedup_key=f"order:{order.id}:{event.actions[-1]}:{order.filled_quantity}",
+            priority=1,
+        )
 
 
 def _payload(event: OrderEvent) -> dict[str, Any]:

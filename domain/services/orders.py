@@ -27,6 +27,7 @@ from domain.errors import (
 from domain.models import Market, Order, OrderDraft, OrderRequest, Portfolio, Wallet
 from domain.numbers import HUNDRED, ZERO, percent
 from domain.ports import Clock, ConfirmationStore, MarketDataPort, TradingUnitOfWork, utc_now
+from domain.services.live_trading import LiveVenue
 from domain.services.paper_broker import OrderEvent, PaperBroker
 from domain.services.portfolio import PortfolioService
 from domain.services.previews import (
@@ -43,6 +44,16 @@ class TradingPolicy:
     confirmation_ttl_seconds: int
     price_tolerance_percent: Decimal
     max_position_percent: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsSecondTap:
+    """A live order above the user's confirmation threshold: nothing placed, the token still works."""
+
+    token: str
+    value: Decimal
+    threshold: Decimal
+    account: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +81,7 @@ class OrderService:
         *,
         clock: Clock = utc_now,
         token_factory: Callable[[], str] = new_token,
+        venue: LiveVenue | None = None,
     ) -> None:
         self._market_data = market_data
         self._confirmations = confirmations
@@ -78,12 +90,36 @@ class OrderService:
         self._policy = policy
         self._clock = clock
         self._new_token = token_factory
+        self._venue = venue  # connected exchange accounts; without it every order is paper
 
-    async def preview(self, uow: TradingUnitOfWork, user_id: uuid.UUID, request: OrderRequest) -> OrderPreview:
-        """Price and check an order and keep it as a draft awaiting :meth:`confirm`."""
+    async def preview(
+        self, uow: TradingUnitOfWork, user_id: uuid.UUID, request: OrderRequest, portfolio_id: uuid.UUID | None = None
+    ) -> OrderPreview:
+        """Price and check an order and keep it as a draft awaiting :meth:`confirm`; on the paper
+        portfolio unless ``portfolio_id`` names one of the user's live accounts."""
         check_shape(request)
-        portfolio = await self._portfolios.ensure_default(uow, user_id)
+        portfolio = await self._portfolio(uow, user_id, portfolio_id)
         return await self._draft(uow, portfolio, request)
+
+    async def move_draft(
+        self, uow: TradingUnitOfWork, token: str, user_id: uuid.UUID, portfolio_id: uuid.UUID | None
+    ) -> OrderPreview:
+        """The same draft on another account (paper when ``portfolio_id`` is None); the old token stops working."""
+        draft = await self._verify(token, user_id)
+        portfolio = await self._portfolio(uow, user_id, portfolio_id)
+        preview = await self._draft(uow, portfolio, draft.request)
+        await self._take(token)
+        return preview
+
+    async def _portfolio(self, uow: TradingUnitOfWork, user_id: uuid.UUID, portfolio_id: uuid.UUID | None) -> Portfolio:
+        if portfolio_id is None:
+            return await self._portfolios.ensure_default(uow, user_id)
+        portfolio = await uow.portfolios.get(portfolio_id)
+        if portfolio is None or portfolio.user_id != user_id or (not portfolio.is_paper and self._venue is None):
+            raise InvalidOrder("That account is not available. /accounts lists yours.")
+        if not portfolio.is_paper and portfolio.credential_id is None:
+            raise InvalidOrder("That exchange account was disconnected. Connect it again with /connect.")
+        return portfolio
 
     async def preview_close(
         self, uow: TradingUnitOfWork, user_id: uuid.UUID, symbol: str, percent_to_close: Decimal = HUNDRED,
@@ -123,21 +159,30 @@ class OrderService:
         if stop_price is not None:
             request = replace(request, stop_price=stop_price)
         check_shape(request)
-        portfolio = await self._portfolios.ensure_default(uow, user_id)
+        portfolio = await self._portfolio(uow, user_id, draft.portfolio_id)
         preview = await self._draft(uow, portfolio, request, draft.position_id)
         await self._take(token)
         return preview
 
-    async def confirm(self, uow: TradingUnitOfWork, token: str, user_id: uuid.UUID) -> OrderEvent | PriceMoved:
+    async def confirm(
+        self, uow: TradingUnitOfWork, token: str, user_id: uuid.UUID, *, second_tap: bool = False
+    ) -> OrderEvent | PriceMoved | NeedsSecondTap:
         """Place the drafted order, once. Raises ``ConfirmationNotYours`` (token left usable),
         ``ConfirmationExpired``, ``AlreadyConfirmed``, ``InsufficientFunds`` (the order is kept
-        as rejected) or ``InvalidOrder``/``PositionNotFound`` when the draft no longer applies."""
+        as rejected) or ``InvalidOrder``/``PositionNotFound`` when the draft no longer applies.
+        A live order beyond the user's limits raises ``LiveLimitExceeded``; one above the
+        confirmation threshold returns ``NeedsSecondTap`` until confirmed with ``second_tap``."""
         draft = await self._verify(token, user_id)
         # Prices first: if they cannot be read, the token is still there for another tap.
         market = await self._market_data.market(draft.request.symbol)
         price = (await self._market_data.ticker(market.symbol)).last
+        portfolio = await self._portfolio(uow, user_id, draft.portfolio_id)
+        if not portfolio.is_paper:
+            assert self._venue is not None  # _portfolio refuses live portfolios without a venue
+            check = await self._venue.check(uow, user_id, draft.quantity * (draft.request.price or price))
+            if check.needs_second_tap and not second_tap:
+                return NeedsSecondTap(token, check.value, check.limits.confirm_above_value, portfolio.name)
         await self._take(token)
-        portfolio = await self._portfolios.ensure_default(uow, user_id)
         order = build_order(draft.request, market, user_id=user_id, portfolio_id=portfolio.id, token=token,
                             at=self._clock())
         order.quantity = draft.quantity
@@ -145,6 +190,9 @@ class OrderService:
         if executes_at_once(order, price) and moved > self._policy.price_tolerance_percent:
             preview = await self._draft(uow, portfolio, draft.request, draft.position_id)
             return PriceMoved(draft.reference_price, price, moved, preview)
+        if not portfolio.is_paper:
+            assert self._venue is not None
+            return await self._venue.place(uow, portfolio, order, market)
         await uow.pairs.ensure(market, portfolio.exchange)
         # Lock order: the orders a close may cancel, then the wallet (see the repositories).
         open_sells = await self._open_sells(uow, portfolio, market, draft)
@@ -216,6 +264,7 @@ class OrderService:
             position_share_percent=share,
             warnings=warnings,
             closes_position=position_id is not None,
+            live_account=None if portfolio.is_paper else portfolio.name,
         )
 
     async def _open_sells(

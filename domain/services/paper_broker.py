@@ -91,7 +91,7 @@ class PaperBroker:
         await uow.orders.add(order)
         await self._audit(uow, "order.created", order, None, actor)
         created = order_snapshot(order) | {"status": OrderStatus.OPEN, "filled_quantity": ZERO}
-        return await self._record(uow, order, created, fills, actor)
+        return await self.record(uow, order, created, fills, actor)
 
     async def on_price(
         self,
@@ -114,7 +114,7 @@ class PaperBroker:
         if order_snapshot(order) == before:
             return None
         await uow.orders.save(order)
-        event = await self._record(uow, order, before, fills, "scheduler")
+        event = await self.record(uow, order, before, fills, "scheduler")
         return event if event.actions else None
 
     async def cancel(
@@ -131,11 +131,12 @@ class PaperBroker:
         before = order_snapshot(order)
         self.engine.cancel(order, market, wallet, at, quantity)
         await uow.orders.save(order)
-        return await self._record(uow, order, before, [], actor)
+        return await self.record(uow, order, before, [], actor)
 
-    async def _record(
+    async def record(
         self, uow: TradingUnitOfWork, order: Order, before: dict[str, Any], fills: list[Fill], actor: str
     ) -> OrderEvent:
+        """Book ``fills`` of ``order`` (trades, position, portfolio totals) and audit what changed."""
         position, realized = None, ZERO
         for fill in fills:
             position, pnl = await self._book_fill(uow, order, fill, actor)
@@ -146,12 +147,18 @@ class PaperBroker:
             await self._audit(uow, action, order, before, actor, details)
         return OrderEvent(order, tuple(actions), tuple(fills), position, realized)
 
-    async def _book_fill(self, uow: TradingUnitOfWork, order: Order, fill: Fill, actor: str) -> tuple[Position, Decimal]:
+    async def _book_fill(
+        self, uow: TradingUnitOfWork, order: Order, fill: Fill, actor: str
+    ) -> tuple[Position | None, Decimal]:
         position = await uow.positions.open_for(order.portfolio_id, order.symbol, for_update=True)
         before = None if position is None else position_snapshot(position)
+        if position is None and order.side is OrderSide.SELL:
+            # On paper a sell always comes out of a position (the engine checked the balance); on
+            # a live account it may sell coins bought elsewhere: only the trade is booked.
+            await uow.trades.add(fill, order, None, ZERO)
+            await uow.portfolios.add_results(order.portfolio_id, ZERO, fill.fee)
+            return None, ZERO
         if position is None:
-            # Spot only: a sell can only come out of a position (the engine checked the balance).
-            assert order.side is OrderSide.BUY, f"sell fill without a position for order {order.id}"
             position = Position(
                 id=uuid.uuid4(),
                 user_id=order.user_id,

@@ -59,6 +59,7 @@ class OrderPreview:
     position_share_percent: Decimal | None  # for buys: the position's share of the portfolio after it
     warnings: tuple[RiskWarning, ...]
     closes_position: bool
+    live_account: str | None = None  # the connected exchange account it goes to; None: paper
 
 
 @dataclass(frozen=True, slots=True)

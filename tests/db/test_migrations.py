@@ -15,7 +15,7 @@ EXPECTED_TABLES = {
     "balances", "ai_commands", "ai_responses", "trading_signals", "market_analysis",
     "telegram_users", "telegram_messages", "notifications", "audit_logs", "system_config",
     "price_alerts", "exchange_credentials", "signal_settings", "notification_attempts",
-    "telegram_messages_archive",
+    "telegram_messages_archive", "live_trading_limits",
 }
 EXPECTED_ENUMS = {
     "order_type": ["market", "limit", "stop", "stop_limit", "trailing_stop"],

@@ -14,9 +14,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl
 
 from aiohttp import web
+
+from domain.exchanges.ccxt_exchange import redirect
 
 FIXTURES = Path(__file__).parent / "fixtures" / "binance"
 BINANCE_HOST = "api.binance.com"
@@ -56,9 +58,13 @@ class FakeBinance:
         self.script("GET", "/api/v3/depth", Reply(recorded("depth_btcusdt.json")))
         self.script("GET", "/api/v3/klines", Reply(recorded("klines_btcusdt_1h.json")))
         self.script("GET", "/api/v3/account", Reply(recorded("account.json")))
+        self.script("GET", "/sapi/v1/account/apiRestrictions", Reply(recorded("api_restrictions.json")))
 
     def script(self, method: str, path: str, *replies: Reply) -> None:
         self._routes[(method, path)] = list(replies)
+
+    def unscript(self, method: str, path: str) -> None:
+        self._routes.pop((method, path), None)
 
     def seen(self, method: str, path: str) -> list[SeenRequest]:
         return [r for r in self.requests if (r.method, r.path) == (method, path)]
@@ -80,12 +86,7 @@ class FakeBinance:
 
     def point(self, client: Any) -> Any:
         """Send a ccxt binance client's spot REST calls to this server."""
-        local = urlsplit(self.base_url)
-        for name, url in client.urls["api"].items():
-            parts = urlsplit(url)
-            if parts.netloc == BINANCE_HOST:
-                client.urls["api"][name] = urlunsplit((local.scheme, local.netloc, parts.path, "", ""))
-        return client
+        return redirect(client, self.base_url, BINANCE_HOST)
 
     async def _handle(self, request: web.Request) -> web.Response:
         params = dict(parse_qsl(request.query_string)) | dict(parse_qsl(await request.text()))

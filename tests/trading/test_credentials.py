@@ -42,7 +42,7 @@ async def binance():
 
 @pytest.fixture
 def accounts(binance):
-    def connect(exchange, credentials, is_testnet):
+    def connect(exchange, credentials, is_testnet, market_type):
         return CcxtExchange(CcxtGateway(binance.point(create_client(exchange, credentials, timeout_ms=300))))
 
     return ExchangeAccountService(CredentialVault(SecretBox(Fernet.generate_key().decode()), connect), connect)

@@ -1,0 +1,315 @@
+"""Orders on a user's own exchange account, with the care real money needs.
+
+Write-ahead: a live order is stored (``pending``, under its client order id) and committed
+*before* it is sent. If the process dies before the exchange's answer is stored, the start-up
+reconciliation finds the order on the exchange by that client order id and books it (or marks it
+as never placed). A timeout after the exchange took the order leaves it pending for the same
+lookup, so nothing ever sends it twice. Fills become ``trades`` through the same booking as paper
+fills (positions, portfolio totals, audit rows), balances are copied from the exchange, and the
+user hears of fills through the notification outbox.
+
+Brakes, per user: a maximum order value, a maximum leverage (perpetuals), and a daily loss limit
+that refuses new live orders once today's realized losses on live accounts reach it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+
+from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType
+from domain.errors import (
+    DomainError,
+    ExchangeUnavailable,
+    LiveLimitExceeded,
+    OrderNotFound,
+    OrderOutcomeUnknown,
+    RateLimited,
+)
+from domain.models import AuditEntry, ExchangeReport, Fill, LiveLimits, Market, Order, Portfolio
+from domain.numbers import ZERO, money
+from domain.ports import Clock, ExchangePort, TradingUnitOfWork, utc_now
+from domain.services.order_monitor import queue_fill_notifications
+from domain.services.paper_broker import OrderEvent, PaperBroker, order_snapshot
+
+log = logging.getLogger(__name__)
+
+# A pending order younger than this may still be on its way to the exchange: the sync leaves it.
+IN_FLIGHT = timedelta(minutes=2)
+NOT_PLACED = "The order never reached the exchange."
+
+
+class LiveAccountOpener(Protocol):
+    async def open_for_portfolio(self, uow: Any, portfolio: Portfolio) -> ExchangePort:
+        """The exchange adapter of the account ``portfolio`` books (its key decrypted into memory)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCheck:
+    """What a live order is measured against before it is sent."""
+
+    value: Decimal  # estimated, in the quote currency
+    limits: LiveLimits
+    needs_second_tap: bool
+
+
+def start_of_day(at: datetime) -> datetime:
+    return datetime.combine(at.date(), time(0), tzinfo=at.tzinfo)
+
+
+class LiveVenue:
+    """Places, follows, cancels and closes orders on connected exchange accounts."""
+
+    def __init__(self, accounts: LiveAccountOpener, booking: PaperBroker, *, clock: Clock = utc_now) -> None:
+        self._accounts = accounts
+        self._booking = booking  # its fill booking (trades, positions, audit) serves live fills too
+        self._clock = clock
+
+    # -- limits -----------------------------------------------------------------------------
+
+    async def check(self, uow: TradingUnitOfWork, user_id: uuid.UUID, value: Decimal) -> LiveCheck:
+        """Refuse (``LiveLimitExceeded``) an order beyond the user's limits; say whether it needs a second tap."""
+        limits = await uow.live.limits(user_id)
+        if value > limits.max_order_value:
+            raise LiveLimitExceeded(
+                f"This live order is worth about {money(value)}, above your limit of {limits.max_order_value} "
+                "per order. Make it smaller, or raise the limit with /limits."
+            )
+        lost = -await uow.live.realized_since(user_id, start_of_day(self._clock()))
+        if lost >= limits.daily_loss_limit:
+            raise LiveLimitExceeded(
+                f"Today's realized loss on your live accounts ({money(lost)}) reached your daily limit of "
+                f"{limits.daily_loss_limit}: no new live orders until 00:00 UTC."
+            )
+        return LiveCheck(value, limits, value > limits.confirm_above_value)
+
+    # -- placing ----------------------------------------------------------------------------
+
+    async def place(
+        self, uow: TradingUnitOfWork, portfolio: Portfolio, order: Order, market: Market, actor: str = "user"
+    ) -> OrderEvent:
+        """Store the order, commit, send it under its client order id, then book the answer.
+
+        Raises the exchange's refusal (``InsufficientFunds``, ``InvalidOrder``...) with the order
+        kept as rejected, or ``OrderOutcomeUnknown`` when the answer was lost (the sync resolves it).
+        """
+        account = await self._accounts.open_for_portfolio(uow, portfolio)
+        try:
+            await uow.pairs.ensure(market, portfolio.exchange)
+            order.status = OrderStatus.PENDING
+            await uow.orders.add(order)
+            await self._audit(uow, "order.submitting", order, None, actor)
+            await uow.commit()  # the write-ahead record: from here a crash is reconciled by client id
+            await self._protect_leverage(uow, account, portfolio, order)
+            try:
+                report = await account.create_order(order)
+            except (ExchangeUnavailable, RateLimited) as error:
+                log.warning("live order %s: no answer from %s (%s)", order.id, portfolio.exchange, type(error).__name__)
+                raise OrderOutcomeUnknown() from error
+            except DomainError as error:
+                before = order_snapshot(order)
+                order.close(OrderStatus.REJECTED, self._clock(), error.user_message)
+                await uow.orders.save(order)
+                await self._audit(uow, "order.rejected", order, before, actor, {"reason": error.user_message})
+                await uow.commit()
+                raise
+            event = await self._apply(uow, order, report, actor, created=True)
+            await self._copy_balances(uow, account, portfolio)
+            await uow.commit()
+            return event
+        finally:
+            await account.close()
+
+    async def _protect_leverage(
+        self, uow: TradingUnitOfWork, account: ExchangePort, portfolio: Portfolio, order: Order
+    ) -> None:
+        """On perpetuals, cap the leverage the exchange applies at the user's maximum."""
+        if account.market_type == "swap":
+            limits = await uow.live.limits(order.user_id)
+            await account.set_leverage(order.symbol, limits.max_leverage)
+
+    # -- following --------------------------------------------------------------------------
+
+    async def sync(self, uow: TradingUnitOfWork, *, in_flight: timedelta = IN_FLIGHT) -> list[OrderEvent]:
+        """Follow every open live order: new fills, cancellations, and orders whose answer was
+        lost (found by client order id, or marked as never placed). Balances are copied, fills
+        queued as notifications, all in one commit. ``in_flight=0`` at start-up."""
+        now = self._clock()
+        events: list[OrderEvent] = []
+        for portfolio, orders in await uow.live.open_orders_by_portfolio():
+            portfolio_events: list[OrderEvent] = []
+            waiting = [o for o in orders if o.exchange_order_id is not None or o.created_at <= now - in_flight]
+            if not waiting:
+                continue
+            try:
+                account = await self._accounts.open_for_portfolio(uow, portfolio)
+            except DomainError as error:  # the key was removed or cannot be decrypted
+                log.warning("cannot follow live portfolio %s: %s", portfolio.id, error.user_message)
+                continue
+            try:
+                for order in waiting:
+                    event = await self._follow(uow, account, order)
+                    if event is not None and event.actions:
+                        portfolio_events.append(event)
+                await self._copy_balances(uow, account, portfolio)
+            except (ExchangeUnavailable, RateLimited) as error:
+                log.warning("live portfolio %s not synced: %s", portfolio.id, type(error).__name__)
+            finally:
+                await account.close()
+            if portfolio_events:
+                await queue_fill_notifications(uow, portfolio_events, live_exchange=portfolio.name)
+            events += portfolio_events
+        await uow.commit()
+        return events
+
+    async def _follow(self, uow: TradingUnitOfWork, account: ExchangePort, order: Order) -> OrderEvent | None:
+        try:
+            report = await account.fetch_order(order)
+        except OrderNotFound:
+            if order.exchange_order_id is not None:
+                log.error("live order %s (%s) is unknown to the exchange", order.id, order.exchange_order_id)
+                return None
+            before = order_snapshot(order)
+            order.close(OrderStatus.REJECTED, self._clock(), NOT_PLACED)
+            await uow.orders.save(order)
+            await self._audit(uow, "order.rejected", order, before, "system", {"reason": NOT_PLACED})
+            return OrderEvent(order, ("order.rejected",))
+        return await self._apply(uow, order, report, "system", created=order.exchange_order_id is None)
+
+    # -- cancelling and closing -------------------------------------------------------------
+
+    async def cancel(self, uow: TradingUnitOfWork, portfolio: Portfolio, order: Order, actor: str = "user") -> OrderEvent:
+        account = await self._accounts.open_for_portfolio(uow, portfolio)
+        try:
+            try:
+                report = await account.cancel_order(order)
+            except OrderNotFound:  # filled or cancelled meanwhile: take the exchange's word for it
+                report = await account.fetch_order(order)
+            event = await self._apply(uow, order, report, actor)
+            await self._copy_balances(uow, account, portfolio)
+        finally:
+            await account.close()
+        await uow.commit()
+        return event
+
+    async def cancel_all(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[OrderEvent]:
+        """Every open live order of the user, on every account (the /panic brake)."""
+        events = []
+        for portfolio, orders in await uow.live.open_orders_by_portfolio(user_id):
+            for order in orders:
+                if order.exchange_order_id is None and order.status is OrderStatus.PENDING:
+                    continue  # not known to be placed yet: the sync settles it
+                events.append(await self.cancel(uow, portfolio, order, actor="panic"))
+        return events
+
+    async def close_all(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[OrderEvent | DomainError]:
+        """Sell every open live position at market (after the user confirmed /panic)."""
+        results: list[OrderEvent | DomainError] = []
+        for portfolio in await uow.live.portfolios(user_id):
+            for position in await uow.positions.list_open(portfolio.id):
+                market = await self._market(uow, portfolio, position.symbol)
+                order = Order(
+                    id=uuid.uuid4(), user_id=user_id, portfolio_id=portfolio.id, symbol=position.symbol,
+                    side=OrderSide.SELL, order_type=OrderType.MARKET, quantity=market.round_amount(position.quantity),
+                    client_order_id=f"tsr-panic-{uuid.uuid4().hex[:20]}", created_at=self._clock(),
+                    source=OrderSource.MANUAL, reduce_only=True,
+                )
+                try:
+                    results.append(await self.place(uow, portfolio, order, market, actor="panic"))
+                except DomainError as error:
+                    results.append(error)
+        return results
+
+    async def _market(self, uow: TradingUnitOfWork, portfolio: Portfolio, symbol: str) -> Market:
+        market = await uow.pairs.get(symbol, portfolio.exchange)
+        if market is not None:
+            return market
+        account = await self._accounts.open_for_portfolio(uow, portfolio)
+        try:
+            return await account.market(symbol)
+        finally:
+            await account.close()
+
+    # -- booking ----------------------------------------------------------------------------
+
+    async def _apply(
+        self, uow: TradingUnitOfWork, order: Order, report: ExchangeReport, actor: str, *, created: bool = False
+    ) -> OrderEvent:
+        """Bring the stored order to the exchange's state; new fills are booked as trades."""
+        before = order_snapshot(order) | ({"status": OrderStatus.OPEN, "filled_quantity": ZERO} if created else {})
+        order.exchange_order_id = report.exchange_order_id
+        if order.status is OrderStatus.PENDING:
+            order.status = OrderStatus.OPEN
+        fills = new_fills(order, report, self._clock())
+        for fill in fills:
+            order.record_fill(fill)
+        if report.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REJECTED) and order.is_open:
+            order.close(report.status, self._clock(), None)
+        await uow.orders.save(order)
+        if created:
+            await self._audit(uow, "order.created", order, None, actor, {"exchange_order_id": report.exchange_order_id})
+        return await self._booking.record(uow, order, before, fills, actor)
+
+    async def _copy_balances(self, uow: TradingUnitOfWork, account: ExchangePort, portfolio: Portfolio) -> None:
+        """The exchange's balances become the live portfolio's (assets it no longer reports go to 0)."""
+        reported = await account.balances()
+        stored = {b.asset for b in await uow.balances.list(portfolio.id)}
+        wallet = await uow.balances.lock_wallet(portfolio.id, sorted(stored | set(reported)))
+        for asset, balance in wallet.items():
+            fresh = reported.get(asset)
+            balance.free, balance.locked = (fresh.free, fresh.locked) if fresh else (ZERO, ZERO)
+        await uow.balances.save(portfolio.id, wallet)
+
+    @staticmethod
+    async def _audit(
+        uow: TradingUnitOfWork, action: str, order: Order, before: dict[str, Any] | None, actor: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        context = {"symbol": order.symbol, "side": order.side, "client_order_id": order.client_order_id, "live": True}
+        await uow.audit.record(
+            AuditEntry(action, "order", order.id, order.user_id, actor, before, order_snapshot(order),
+                       context | (details or {}))
+        )
+
+
+def new_fills(order: Order, report: ExchangeReport, now: datetime) -> list[Fill]:
+    """The fills in ``report`` not yet on ``order``, fees in the quote currency.
+
+    The exchange's own fills are used when the report carries all of them; otherwise (an order
+    lookup reports totals only) the difference since the last look becomes one fill at the price
+    that makes the order's average come out as the exchange's.
+    """
+    delta = report.filled - order.filled_quantity
+    if delta <= ZERO:
+        return []
+    if order.filled_quantity == ZERO and report.fills and sum(f.quantity for f in report.fills) == report.filled:
+        return [_in_quote(f, order.symbol) for f in report.fills]
+    average = report.average or report.price or ZERO
+    spent_before = (order.average_fill_price or ZERO) * order.filled_quantity
+    price = money((average * report.filled - spent_before) / delta)
+    fee_so_far = _quote_fee(report.fee, report.fee_currency, order.symbol, average)
+    return [Fill(
+        order_id=order.id, trade_id=f"{report.exchange_order_id}:{report.filled}", side=order.side, quantity=delta,
+        price=price, fee=max(fee_so_far - order.fee, ZERO), fee_currency=_quote(order.symbol),
+        is_maker=order.order_type is not OrderType.MARKET, executed_at=now,
+    )]
+
+
+def _quote(symbol: str) -> str:
+    return symbol.split("/")[-1].split(":")[0]  # "BTC/USDT:USDT" (a perpetual) -> "USDT"
+
+
+def _quote_fee(fee: Decimal, currency: str | None, symbol: str, price: Decimal | None) -> Decimal:
+    if currency == symbol.split("/")[0] and price:
+        return money(fee * price)
+    return fee if currency in (None, "", _quote(symbol)) else ZERO  # paid in another coin (BNB): not ours to value
+
+
+def _in_quote(fill: Fill, symbol: str) -> Fill:
+    """A fee paid in the base coin, valued at the fill price (positions and PnL are in the quote)."""
+    return replace(fill, fee=_quote_fee(fill.fee, fill.fee_currency, symbol, fill.price), fee_currency=_quote(symbol))
