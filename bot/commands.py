@@ -19,6 +19,9 @@ BOT_COMMANDS = (
     BotCommand(command="accuracy", description="How my technical calls turned out"),
     BotCommand(command="alerts", description="Your alerts; /alerts btc rsi 1h above 70 sets one"),
     BotCommand(command="settings", description="Notifications, timezone, currency, language"),
+    BotCommand(command="connect", description="Connect your exchange account (testnet first)"),
+    BotCommand(command="accounts", description="Your exchange accounts and live limits"),
+    BotCommand(command="panic", description="Cancel every open live order"),
     BotCommand(command="cancel", description="Leave the current dialog"),
     BotCommand(command="link", description="Use your account from another Telegram account"),
 )

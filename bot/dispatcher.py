@@ -22,6 +22,7 @@ from bot.middlewares.update_log import UpdateLogMiddleware
 from bot.rate_limiter import RateLimiter
 from bot.services import BotServices
 from handlers import (
+    accounts,
     admin,
     analysis,
     assistant,
@@ -49,6 +50,7 @@ FEATURE_ROUTERS = (
     help.build_router,
     menu.build_router,
     settings.build_router,
+    accounts.build_router,
     trading.build_router,
     portfolio.build_router,
     signals.build_router,

@@ -13,6 +13,7 @@ from bot.callbacks import (
     TermsAction,
     TermsCallback,
 )
+from bot.trading_callbacks import AccountCallback
 from bot.preferences import CURRENCIES, LANGUAGES, NOTIFICATION_TYPES
 from db.models import TelegramUser
 from domain.quiet_hours import URGENT_KINDS
@@ -63,8 +64,9 @@ def settings(account: TelegramUser) -> InlineKeyboardMarkup:
     builder.button(text="🕒 Timezone", callback_data=SettingsCallback(action=SettingsAction.ASK_TIMEZONE))
     builder.button(text="💱 Currency", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_CURRENCY))
     builder.button(text="🌐 Language", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_LANGUAGE))
+    builder.button(text="🔑 Exchange accounts", callback_data=AccountCallback(n=0))
     builder.button(text="✔️ Done", callback_data=SettingsCallback(action=SettingsAction.CLOSE))
-    builder.adjust(1, 2, 2, 3, 3, 1)
+    builder.adjust(1, 2, 2, 3, 3, 1, 1)
     return builder.as_markup()
 
 

@@ -21,10 +21,15 @@ from bot.forwarding import forwarded_from
 from domain.enums import MessageDirection
 
 
+SECRET_REMOVED = "[secret removed]"
+
+
 @dataclass
 class UpdateTrace:
     update_id: int
     ai_command_id: uuid.UUID | None = None
+    # Set by a handler that received a secret (an API key): the log keeps the row, not the text.
+    holds_secret: bool = False
 
 
 _current_trace: ContextVar[UpdateTrace | None] = ContextVar("current_update_trace", default=None)
@@ -56,14 +61,14 @@ class IncomingRecord:
     is_forwarded: bool = False
     forward_from_chat: str | None = None
 
-    def row(self, update_id: int) -> dict[str, Any]:
+    def row(self, update_id: int, *, holds_secret: bool = False) -> dict[str, Any]:
         return {
             "direction": MessageDirection.IN.value,
             "update_id": update_id,
             "chat_id": self.chat_id,
             "message_id": self.message_id,
             "message_type": self.message_type,
-            "text": self.text,
+            "text": SECRET_REMOVED if holds_secret else self.text,
             "callback_data": self.callback_data,
             "is_forwarded": self.is_forwarded,
             "forward_from_chat": self.forward_from_chat,

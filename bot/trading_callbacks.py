@@ -23,6 +23,8 @@ class OrderAction(StrEnum):
     CONFIRM = "c"
     EDIT = "e"
     DROP = "x"
+    ACCOUNT = "a"  # choose the account the order goes to (paper or a connected exchange)
+    CONFIRM_LIVE = "L"  # the second tap a large live order needs
 
 
 class OrderCallback(CallbackData, prefix="ord"):
@@ -47,12 +49,54 @@ class HistoryCallback(CallbackData, prefix="hist"):
     page: int
 
 
-def confirmation_keyboard(token: str) -> InlineKeyboardMarkup:
+class AccountPickCallback(CallbackData, prefix="acp"):
+    """Move a draft to account ``n`` (0: paper, then the live accounts in /accounts order)."""
+
+    token: str
+    n: int
+
+
+class LiveOrderCallback(CallbackData, prefix="lo"):
+    """Cancel an open order on a connected exchange account: ``lo:<short id>``."""
+
+    ref: str
+
+
+def confirmation_keyboard(token: str, *, live: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="✅ Confirm", callback_data=OrderCallback(action=OrderAction.CONFIRM, token=token))
+    confirm = "🔴 Confirm LIVE" if live else "✅ Confirm"
+    builder.button(text=confirm, callback_data=OrderCallback(action=OrderAction.CONFIRM, token=token))
     builder.button(text="✏️ Edit", callback_data=OrderCallback(action=OrderAction.EDIT, token=token))
     builder.button(text="✖️ Cancel", callback_data=OrderCallback(action=OrderAction.DROP, token=token))
-    builder.adjust(3)
+    builder.button(text="🔁 Account", callback_data=OrderCallback(action=OrderAction.ACCOUNT, token=token))
+    builder.adjust(3, 1)
+    return builder.as_markup()
+
+
+def second_tap_keyboard(token: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text="🔴 Yes, place this LIVE order",
+                   callback_data=OrderCallback(action=OrderAction.CONFIRM_LIVE, token=token))
+    builder.button(text="✖️ Cancel", callback_data=OrderCallback(action=OrderAction.DROP, token=token))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def account_picker(token: str, names: Sequence[str]) -> InlineKeyboardMarkup:
+    """Paper first, then each connected account by name."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text="📝 PAPER (simulated)", callback_data=AccountPickCallback(token=token, n=0))
+    for n, name in enumerate(names, start=1):
+        builder.button(text=f"🔴 LIVE · {name}", callback_data=AccountPickCallback(token=token, n=n))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def live_order_keyboard(order: Order) -> InlineKeyboardMarkup | None:
+    if not order.is_open:
+        return None
+    builder = InlineKeyboardBuilder()
+    builder.button(text=f"🗑 Cancel {short_ref(order.id)}", callback_data=LiveOrderCallback(ref=short_ref(order.id)))
     return builder.as_markup()
 
 
@@ -82,3 +126,57 @@ def history_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
 
 def order_ref(order_id: uuid.UUID) -> str:
     return short_ref(order_id)
+
+
+class ConnectCallback(CallbackData, prefix="cx"):
+    """/connect's choices: exchange and market, then ``testnet`` (-1 while not chosen)."""
+
+    exchange: str
+    market: str
+    testnet: int = -1
+
+
+class AccountCallback(CallbackData, prefix="acc"):
+    """Disconnect account ``n`` of /accounts (server-side order; nothing secret in the button);
+    ``n`` = 0 shows the list (the /settings button)."""
+
+    n: int
+
+
+class PanicCallback(CallbackData, prefix="pnc"):
+    close: bool
+
+
+def exchanges_keyboard(choices: Sequence[tuple[str, str, str]]) -> InlineKeyboardMarkup:
+    """``choices``: (exchange id, market type, label)."""
+    builder = InlineKeyboardBuilder()
+    for exchange, market, label in choices:
+        builder.button(text=label, callback_data=ConnectCallback(exchange=exchange, market=market))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def network_keyboard(exchange: str, market: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text="🧪 Testnet (recommended)", callback_data=ConnectCallback(exchange=exchange, market=market, testnet=1))
+    builder.button(text="🔴 My real account", callback_data=ConnectCallback(exchange=exchange, market=market, testnet=0))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def accounts_keyboard(count: int) -> InlineKeyboardMarkup | None:
+    if count == 0:
+        return None
+    builder = InlineKeyboardBuilder()
+    for n in range(1, count + 1):
+        builder.button(text=f"🗑 Disconnect {n}", callback_data=AccountCallback(n=n))
+    builder.adjust(3)
+    return builder.as_markup()
+
+
+def panic_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text="🛑 Yes, close all live positions", callback_data=PanicCallback(close=True))
+    builder.button(text="Keep them", callback_data=PanicCallback(close=False))
+    builder.adjust(1)
+    return builder.as_markup()

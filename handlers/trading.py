@@ -35,25 +35,33 @@ from bot.screens import show
 from bot.sender import Sender
 from bot.text_handler import TextReply
 from bot.trading_callbacks import (
+    AccountPickCallback,
+    LiveOrderCallback,
     OpenOrderAction,
     OpenOrderCallback,
     OrderAction,
     OrderCallback,
+    account_picker,
     confirmation_keyboard,
+    live_order_keyboard,
+    order_ref,
+    second_tap_keyboard,
 )
 from db.repositories.confirmations import RedisConfirmationStore
 from db.trading_services import TradingServices
 from db.uow import UnitOfWork
-from domain.enums import OrderSide, OrderSource, OrderType
+from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType
 from domain.errors import (
     AlreadyConfirmed,
     ConfirmationExpired,
     ConfirmationNotYours,
     DomainError,
+    OrderOutcomeUnknown,
 )
 from domain.models import OrderRequest
 from domain.ports import utc_now
-from domain.services.orders import PriceMoved
+from domain.services.orders import NeedsSecondTap, PriceMoved
+from domain.services.paper_broker import OrderEvent
 from nlp.normalize import parse_number
 from nlp.service import NLPService
 from nlp.symbols import STABLE_ASSETS
@@ -78,6 +86,12 @@ def build_router() -> Router:
     router.callback_query.register(
         confirm, OrderCallback.filter(F.action == OrderAction.CONFIRM), flags=RATE_LIMIT_EXEMPT
     )
+    router.callback_query.register(
+        confirm_live, OrderCallback.filter(F.action == OrderAction.CONFIRM_LIVE), flags=RATE_LIMIT_EXEMPT
+    )
+    router.callback_query.register(choose_account, OrderCallback.filter(F.action == OrderAction.ACCOUNT))
+    router.callback_query.register(move_to_account, AccountPickCallback.filter())
+    router.callback_query.register(cancel_live_order, LiveOrderCallback.filter(), flags=RATE_LIMIT_EXEMPT)
     router.callback_query.register(drop, OrderCallback.filter(F.action == OrderAction.DROP), flags=RATE_LIMIT_EXEMPT)
     router.callback_query.register(start_edit, OrderCallback.filter(F.action == OrderAction.EDIT))
     router.callback_query.register(
@@ -201,13 +215,33 @@ async def confirm(
     callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, trading: TradingServices | None,
     uow: UnitOfWork | None = None,
 ) -> None:
+    await _confirm(callback, callback_data, current_user, trading, uow, second_tap=False)
+
+
+async def confirm_live(
+    callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, trading: TradingServices | None,
+    uow: UnitOfWork | None = None,
+) -> None:
+    await _confirm(callback, callback_data, current_user, trading, uow, second_tap=True)
+
+
+async def _confirm(
+    callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, trading: TradingServices | None,
+    uow: UnitOfWork | None, *, second_tap: bool,
+) -> None:
     if (refusal := _refusal(current_user, trading)) is not None:
         await callback.answer(refusal, show_alert=True)
         return
     assert current_user.user_id is not None and trading is not None
     try:
         async with trading_unit(uow, trading) as unit:
-            result = await trading.orders.confirm(unit, callback_data.token, current_user.user_id)
+            result = await trading.orders.confirm(unit, callback_data.token, current_user.user_id,
+                                                  second_tap=second_tap)
+            account = await _live_account_name(unit, result)
+    except OrderOutcomeUnknown:
+        await show(callback, render.OUTCOME_UNKNOWN)
+        await callback.answer(render.OUTCOME_UNKNOWN[:200], show_alert=True)
+        return
     except AlreadyConfirmed:
         await callback.answer(render.ALREADY_CONFIRMED, show_alert=True)
         return
@@ -223,12 +257,94 @@ async def confirm(
         await callback.answer(error.user_message, show_alert=True)
         await show(callback, text)
         return
+    if isinstance(result, NeedsSecondTap):
+        await show(callback, render.second_tap(result), second_tap_keyboard(result.token))
+        await callback.answer()
+        return
     if isinstance(result, PriceMoved):
-        await show(callback, render.price_moved(result, utc_now()), confirmation_keyboard(result.preview.token))
+        live = result.preview.live_account is not None
+        await show(callback, render.price_moved(result, utc_now()), confirmation_keyboard(result.preview.token, live=live))
         await callback.answer("The price moved: check the new figures and confirm again.", show_alert=True)
         return
-    await show(callback, render.order_result(result))
+    if account is not None:
+        await show(callback, render.live_result(result, account), live_order_keyboard(result.order))
+    else:
+        await show(callback, render.order_result(result))
     await callback.answer("Done.")
+
+
+async def _live_account_name(unit: Any, result: object) -> str | None:
+    if not isinstance(result, OrderEvent):
+        return None
+    portfolio = await unit.portfolios.get(result.order.portfolio_id)
+    return None if portfolio is None or portfolio.is_paper else portfolio.name
+
+
+async def choose_account(
+    callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, trading: TradingServices | None,
+    uow: UnitOfWork | None = None,
+) -> None:
+    """The card's Account button: paper or one of the connected exchange accounts."""
+    if (refusal := _refusal(current_user, trading)) is not None:
+        await callback.answer(refusal, show_alert=True)
+        return
+    assert current_user.user_id is not None and trading is not None
+    async with trading_unit(uow, trading) as unit:
+        accounts = await unit.live.portfolios(current_user.user_id)
+    if not accounts:
+        await callback.answer(render.ONLY_PAPER, show_alert=True)
+        return
+    await callback.answer()
+    await callback.bot.send_message(  # type: ignore[union-attr]
+        current_user.chat_id, render.CHOOSE_ACCOUNT, reply_markup=account_picker(callback_data.token, [a.name for a in accounts])
+    )
+
+
+async def move_to_account(
+    callback: CallbackQuery, callback_data: AccountPickCallback, current_user: CurrentUser,
+    trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None,
+) -> None:
+    if (refusal := _refusal(current_user, trading)) is not None:
+        await callback.answer(refusal, show_alert=True)
+        return
+    assert current_user.user_id is not None and trading is not None
+    try:
+        async with trading_unit(uow, trading) as unit:
+            accounts = await unit.live.portfolios(current_user.user_id)
+            if not 0 <= callback_data.n <= len(accounts):
+                await callback.answer(render.ONLY_PAPER, show_alert=True)
+                return
+            target = None if callback_data.n == 0 else accounts[callback_data.n - 1].id
+            preview = await trading.orders.move_draft(unit, callback_data.token, current_user.user_id, target)
+    except DomainError as error:
+        await callback.answer(error.user_message, show_alert=True)
+        return
+    await callback.answer()
+    await show(callback, render.MOVED)
+    await _send(sender, current_user.chat_id, card_reply(preview))
+
+
+async def cancel_live_order(
+    callback: CallbackQuery, callback_data: LiveOrderCallback, current_user: CurrentUser,
+    trading: TradingServices | None, uow: UnitOfWork | None = None,
+) -> None:
+    if (refusal := _refusal(current_user, trading)) is not None or trading is None or trading.live is None:
+        await callback.answer(refusal or render.NOT_CONFIGURED, show_alert=True)
+        return
+    assert current_user.user_id is not None
+    try:
+        async with trading_unit(uow, trading) as unit:
+            found = [(p, o) for p, orders in await unit.live.open_orders_by_portfolio(current_user.user_id)
+                     for o in orders if order_ref(o.id) == callback_data.ref]
+            if not found:
+                await callback.answer("That order is no longer open.", show_alert=True)
+                return
+            event = await trading.live.cancel(unit, *found[0])
+    except DomainError as error:
+        await callback.answer(error.user_message, show_alert=True)
+        return
+    await callback.answer("Cancelled." if event.order.status is OrderStatus.CANCELLED else "Done.")
+    await show(callback, render.live_result(event, found[0][0].name))
 
 
 async def drop(callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, redis: Redis) -> None:

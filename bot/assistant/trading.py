@@ -103,7 +103,7 @@ async def trading_unit(uow: UnitOfWork | None, trading: TradingServices) -> Asyn
 def card_reply(preview: OrderPreview, now: datetime | None = None, ai_command_id: uuid.UUID | None = None) -> TextReply:
     return TextReply(
         render.order_card(preview, now or utc_now()),
-        reply_markup=confirmation_keyboard(preview.token),
+        reply_markup=confirmation_keyboard(preview.token, live=preview.live_account is not None),
         ai_command_id=ai_command_id,
     )
 

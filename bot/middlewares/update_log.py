@@ -62,7 +62,7 @@ class UpdateLogMiddleware(BaseMiddleware):
                         activity.user_id, received_at, device_info={"client": "telegram", "chat_id": record.chat_id}
                     )
                 uow.repo(TelegramMessageRepository).add(
-                    **record.row(trace.update_id),
+                    **record.row(trace.update_id, holds_secret=trace.holds_secret),
                     telegram_user_id=None if activity is None else activity.telegram_user_id,
                     ai_command_id=trace.ai_command_id,
                     created_at=received_at,

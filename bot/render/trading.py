@@ -15,7 +15,7 @@ from domain.enums import OrderSide, OrderStatus, OrderType
 from domain.models import Order, Position
 from domain.numbers import ZERO
 from domain.services.order_changes import ProtectionChange, short_ref
-from domain.services.orders import PriceMoved
+from domain.services.orders import NeedsSecondTap, PriceMoved
 from domain.services.paper_broker import OrderEvent
 from domain.services.previews import OrderPreview
 
@@ -95,6 +95,7 @@ def order_card(preview: OrderPreview, now: datetime, *, title: str = "Confirm th
     side = "BUY" if preview.side is OrderSide.BUY else "SELL"
     heading = "Close position" if preview.closes_position else title
     lines = [
+        venue_banner(preview.live_account),
         f"<b>{escape(heading)}</b>",
         f"<b>{side} {amount(preview.amount, base)}</b> · {escape(preview.symbol)}",
         f"Type: {TYPE_LABELS.get(preview.order_type, escape(preview.order_type.value))}",
@@ -127,6 +128,34 @@ def order_card(preview: OrderPreview, now: datetime, *, title: str = "Confirm th
     lines.append("")
     lines.append(f"<i>{expiry(preview.expires_at, now)}</i>")
     return "\n".join(lines)
+
+
+def venue_banner(live_account: str | None) -> str:
+    """Where an order goes, first on its card: real money must never look like a simulation."""
+    if live_account is None:
+        return "📝 <b>PAPER</b> · simulated money"
+    return f"🔴 <b>LIVE</b> · {escape(live_account)} · real orders on your account"
+
+
+def second_tap(needed: NeedsSecondTap) -> str:
+    return (
+        f"{venue_banner(needed.account)}\n⚠️ This live order is worth about {money(needed.value, 'USDT')}, above "
+        f"your {money(needed.threshold, 'USDT')} confirmation threshold (/limits). Tap again to place it."
+    )
+
+
+def live_result(event: OrderEvent, account: str) -> str:
+    return f"{venue_banner(account)}\n{order_result(event)}"
+
+
+ONLY_PAPER = "You have only the paper account. /connect adds your own exchange account (testnet first)."
+CHOOSE_ACCOUNT = "Which account should this order go to?"
+MOVED = "🔁 Moved to another account: see the new card below."
+
+OUTCOME_UNKNOWN = (
+    "⏳ The exchange did not answer in time, so I don't know yet whether the order was placed. "
+    "I am checking it by its id and will tell you. Do not place it again."
+)
 
 
 def expiry(expires_at: datetime, now: datetime) -> str:

@@ -62,7 +62,7 @@ async def test_place_order_returns_the_card_with_token_buttons_and_stores_no_ord
     assert "BUY 0.01 BTC" in reply.text and "Estimated cost" in reply.text and "Fee" in reply.text
     assert reply.ai_command_id == ctx.ai_command_id
     actions = [OrderCallback.unpack(d) for d in _buttons(reply)]
-    assert [a.action for a in actions] == [OrderAction.CONFIRM, OrderAction.EDIT, OrderAction.DROP]
+    assert [a.action for a in actions] == [OrderAction.CONFIRM, OrderAction.EDIT, OrderAction.DROP, OrderAction.ACCOUNT]
     assert len({a.token for a in actions}) == 1 and len(actions[0].token) == 12
     assert await _count(session_factory, "select count(*) from orders") == 0
     # and the token confirms as an AI order linked to the command

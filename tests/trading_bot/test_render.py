@@ -10,6 +10,9 @@ from bot.render import portfolio as render_portfolio
 from bot.render import trading as render
 from bot.trading_callbacks import (
     HistoryCallback,
+    AccountPickCallback,
+    ConnectCallback,
+    LiveOrderCallback,
     OpenOrderAction,
     OpenOrderCallback,
     OrderAction,
@@ -67,9 +70,11 @@ def test_the_card_shows_pair_side_amount_price_cost_fee_balance_risks_and_expiry
 def test_buttons_carry_only_the_token_within_64_bytes():
     markup = confirmation_keyboard("AbC-_123xyz9")
     datas = [b.callback_data for row in markup.inline_keyboard for b in row]
-    assert datas == ["ord:c:AbC-_123xyz9", "ord:e:AbC-_123xyz9", "ord:x:AbC-_123xyz9"]
+    assert datas == ["ord:c:AbC-_123xyz9", "ord:e:AbC-_123xyz9", "ord:x:AbC-_123xyz9", "ord:a:AbC-_123xyz9"]
     assert OrderCallback.unpack(datas[0]) == OrderCallback(action=OrderAction.CONFIRM, token="AbC-_123xyz9")
-    longest = [OpenOrderCallback(action=OpenOrderAction.CANCEL, ref="f" * 32).pack(), HistoryCallback(page=99999).pack()]
+    longest = [OpenOrderCallback(action=OpenOrderAction.CANCEL, ref="f" * 32).pack(), HistoryCallback(page=99999).pack(),
+               AccountPickCallback(token="AbC-_123xyz9", n=99).pack(), LiveOrderCallback(ref="f" * 32).pack(),
+               ConnectCallback(exchange="binance", market="swap", testnet=1).pack()]
     assert all(len(d.encode()) <= 64 for d in datas + longest)
 
 
@@ -117,3 +122,11 @@ def test_balances_positions_orders_and_history():
     page = TradePage((TradeRecord("BTC/USDT", fill, D("97.4")),), 2, 10, 11)
     text = render_portfolio.history(page)
     assert "page 2 of 2, 11 trades" in text and "+97.4" in text and "<pre>" in text
+
+
+def test_the_card_says_paper_or_live_first():
+    assert render.order_card(_preview(), NOW).startswith("📝 <b>PAPER</b>")
+    live = render.order_card(_preview(live_account="Binance spot (testnet)"), NOW)
+    assert live.startswith("🔴 <b>LIVE</b> · Binance spot (testnet)")
+    live_buttons = confirmation_keyboard("AbC-_123xyz9", live=True).inline_keyboard[0][0].text
+    assert live_buttons == "🔴 Confirm LIVE"
