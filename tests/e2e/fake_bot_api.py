@@ -199,6 +199,8 @@ class FakeBotApi:
             else:
                 message.pop("reply_markup", None)
             return _ok(message)
+        if method == "deleteMessage":
+            return _ok(self.messages.pop(params.get("message_id"), None) is not None or True)
         if method in ("answerCallbackQuery", "setMyCommands", "deleteMyCommands", "deleteWebhook", "setWebhook", "sendChatAction"):
             return _ok(True)
         return _error(404, "Not Found: method not found")
