@@ -34,7 +34,13 @@ async def portfolio_screen(
             photo = await charts.allocation(holdings, "Allocation")
         except Exception:  # a chart is a bonus: the table still answers
             log.warning("Allocation chart failed", exc_info=True)
-    return TextReply(render.portfolio_summary(summary), photo=photo)
+    return TextReply(await _with_live(trading, uow, user_id, render.portfolio_summary(summary)), photo=photo)
+
+
+async def _with_live(trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, paper: str) -> str:
+    """``paper`` with the user's connected exchange accounts beside it, when there are any."""
+    live = await trading.portfolios.live_accounts(uow, user_id)
+    return paper if not live else f"{paper}\n\n{render.live_accounts(live)}"
 
 
 async def pnl_screen(trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID) -> TextReply:
@@ -50,7 +56,7 @@ async def balance_screen(
         if not wanted:
             return TextReply(f"You hold no {render.escape(asset.upper())}.")
         balances = wanted
-    return TextReply(render.balances(balances))
+    return TextReply(await _with_live(trading, uow, user_id, render.balances(balances)))
 
 
 async def positions_screen(trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID) -> TextReply:

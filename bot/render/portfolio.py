@@ -23,7 +23,7 @@ from bot.render.trading import (
 )
 from domain.models import Balance, Order, Position
 from domain.numbers import ZERO
-from domain.services.portfolio import PortfolioSummary, TradePage
+from domain.services.portfolio import LiveAccountView, PortfolioSummary, TradePage
 
 NO_ACCOUNT = "Your portfolio needs an account: send /start and accept the terms first."
 
@@ -127,3 +127,23 @@ def history(page: TradePage) -> str:
         ))
     head = f"🧾 <b>Trade history</b> (page {page.page} of {page.pages}, {page.total} trades)"
     return head + "\n" + _table(rows, (False, False, False, True, True, True, True))
+
+
+def live_accounts(items: Sequence[LiveAccountView]) -> str:
+    """Each connected exchange account beside the paper portfolio, as last synced."""
+    parts = []
+    for item in items:
+        lines = [f"🔴 <b>LIVE</b> · {escape(item.portfolio.name)} (synced from the exchange)"]
+        if item.balances:
+            rows = [("Asset", "Free", "Locked", "Total")]
+            rows += [(b.asset, number(b.free), number(b.locked), number(b.total)) for b in item.balances]
+            lines.append(_table(rows, (False, True, True, True)))
+        else:
+            lines.append("No balances.")
+        quote = item.portfolio.base_currency
+        lines.append(
+            f"Open positions: {len(item.positions)} · Open orders: {item.open_orders} · "
+            f"Realized PnL: {signed_money(item.portfolio.realized_pnl, quote)}"
+        )
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)

@@ -48,6 +48,14 @@ class TradePage:
         return max(1, -(-self.total // self.page_size))
 
 
+@dataclass(frozen=True, slots=True)
+class LiveAccountView:
+    portfolio: Portfolio
+    balances: list[Balance]
+    positions: list[Position]
+    open_orders: int
+
+
 class PortfolioService:
     def __init__(self, market_data: MarketDataPort, *, quote_asset: str, starting_balance: Decimal) -> None:
         self._market_data = market_data
@@ -103,6 +111,18 @@ class PortfolioService:
             if asset not in prices:
                 prices[asset] = (await self._market_data.ticker(f"{asset}/{quote}")).last
         return prices
+
+    async def live_accounts(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[LiveAccountView]:
+        """The user's connected exchange accounts as last synced (balances copied from the exchange)."""
+        return [
+            LiveAccountView(
+                portfolio,
+                [b for b in await uow.balances.list(portfolio.id) if b.total > ZERO],
+                await uow.positions.list_open(portfolio.id),
+                len(await uow.orders.list_open(portfolio.id)),
+            )
+            for portfolio in await uow.live.portfolios(user_id)
+        ]
 
     async def balances(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[Balance]:
         portfolio = await self.ensure_default(uow, user_id)

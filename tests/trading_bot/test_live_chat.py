@@ -78,6 +78,10 @@ async def test_connect_a_testnet_account_trade_live_and_never_show_the_key(
                                                   if "Bought" in c.params.get("text", "")), None))
     assert result.startswith("🔴 <b>LIVE</b>") and len(binance.seen("POST", "/api/v3/order")) == 1
 
+    bot_api.send_text(USER, "/balance")
+    balances = await bot_api.wait_for_text(USER, "(synced from the exchange)")
+    assert "💰 <b>Balances</b>" in balances and "1,520.45" in balances  # paper first, the account beside it
+
     bot_api.send_text(USER, "/panic")
     await bot_api.wait_for_text(USER, "No open live orders")
 
