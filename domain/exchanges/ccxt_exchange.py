@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -122,6 +122,8 @@ def create_client(
             "fetchCurrencies": False,
         },
     }
+    # Some exchanges (Bybit) list currencies with a private call whatever the option says.
+    config["has"] = {"fetchCurrencies": False}
     if market_type == "swap":
         config["options"]["defaultSubType"] = "linear"
     if credentials is not None:
@@ -296,15 +298,39 @@ class CcxtExchange:
         await self._gateway.market(order.symbol)
         args = self._order_arguments(order)
         raw = await self._gateway.call(self._client.create_order, *args, recover=lambda: self._placed(order))
-        return _report(raw, order)
+        return _report(await self._complete(raw, order), order)
 
     async def fetch_order(self, order: Order) -> ExchangeReport:
         await self._gateway.market(order.symbol)
-        return _report(await self._gateway.call(self._client.fetch_order, *self._order_ref(order)), order)
+        return _report(await self._lookup(order), order)
 
     async def cancel_order(self, order: Order) -> ExchangeReport:
         await self._gateway.market(order.symbol)
-        return _report(await self._gateway.call(self._client.cancel_order, *self._order_ref(order)), order)
+        raw = await self._gateway.call(self._client.cancel_order, *self._order_ref(order))
+        return _report(await self._complete(raw, order), order)
+
+    async def _complete(self, raw: dict[str, Any], order: Order) -> dict[str, Any]:
+        """Some exchanges (Bybit) acknowledge with the ids only: then the order is read back."""
+        if raw.get("status") is not None or raw.get("id") is None:
+            return raw
+        return await self._lookup(replace(order, exchange_order_id=str(raw["id"])))
+
+    async def _lookup(self, order: Order) -> dict[str, Any]:
+        if self._client.id == "bybit":
+            return await self._bybit_lookup(order)
+        return await self._gateway.call(self._client.fetch_order, *self._order_ref(order))
+
+    async def _bybit_lookup(self, order: Order) -> dict[str, Any]:
+        """Bybit's order query, by order id or by our client id (``orderLinkId``); ccxt's
+        ``fetch_order`` there only takes the exchange's id."""
+        market = await self._gateway.market(order.symbol)
+        ref = {"orderId": order.exchange_order_id} if order.exchange_order_id else {"orderLinkId": order.client_order_id}
+        request = {"category": "spot" if market.get("spot") else "linear", "symbol": market["id"], **ref}
+        raw = await self._gateway.call(self._client.private_get_v5_order_realtime, request)
+        rows = (raw.get("result") or {}).get("list") or []
+        if not rows:
+            raise OrderNotFound()
+        return self._client.parse_order(rows[0], market)
 
     async def close(self) -> None:
         await self._gateway.close()
@@ -312,7 +338,7 @@ class CcxtExchange:
     async def _placed(self, order: Order) -> dict[str, Any] | None:
         """The order as placed under our client id, if the lost request reached the exchange."""
         try:
-            return await self._gateway.call(self._client.fetch_order, *self._order_ref(order))
+            return await self._lookup(order)
         except OrderNotFound:
             return None
 
@@ -351,7 +377,7 @@ def _report(raw: dict[str, Any], order: Order) -> ExchangeReport:
         Fill(
             order_id=order.id,
             trade_id=str(trade.get("id")),
-            side=OrderSide(trade["side"] or raw["side"]),
+            side=OrderSide(trade.get("side") or raw.get("side") or order.side.value),
             quantity=decimal(trade["amount"]) or ZERO,
             price=decimal(trade["price"]) or ZERO,
             fee=decimal((trade.get("fee") or {}).get("cost")) or ZERO,
@@ -364,12 +390,12 @@ def _report(raw: dict[str, Any], order: Order) -> ExchangeReport:
     return ExchangeReport(
         exchange_order_id=str(raw["id"]),
         client_order_id=raw.get("clientOrderId"),
-        symbol=raw["symbol"],
-        side=OrderSide(raw["side"]),
+        symbol=raw.get("symbol") or order.symbol,
+        side=OrderSide(raw.get("side") or order.side.value),
         order_type=OrderType.LIMIT if raw.get("type") == "limit" else OrderType.MARKET,
         status=_status(raw),
-        amount=decimal(raw["amount"]) or ZERO,
-        filled=decimal(raw["filled"]) or ZERO,
+        amount=decimal(raw.get("amount")) or ZERO,
+        filled=decimal(raw.get("filled")) or ZERO,
         price=decimal(raw.get("price")),
         average=decimal(raw.get("average")),
         fee=decimal(fee.get("cost")) or ZERO,
