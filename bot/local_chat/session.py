@@ -12,6 +12,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
+    DeleteMessage,
     DeleteMyCommands,
     DeleteWebhook,
     EditMessageReplyMarkup,
@@ -61,6 +62,9 @@ class TerminalSession(BaseSession):
         if isinstance(method, AnswerCallbackQuery):
             if method.text:
                 self._screen.notice(method.text)
+            return True
+        if isinstance(method, DeleteMessage):
+            self._screen.notice("(your message was deleted from the chat; in this terminal, clear the screen)")
             return True
         if isinstance(method, _ACKNOWLEDGED):
             return True
