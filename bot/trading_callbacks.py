@@ -36,6 +36,7 @@ class OrderCallback(CallbackData, prefix="ord"):
 
 class OpenOrderAction(StrEnum):
     CANCEL = "x"
+    CHANGE = "e"  # live orders: cancel and place again at a new price or size
 
 
 class OpenOrderCallback(CallbackData, prefix="oo"):
@@ -57,8 +58,9 @@ class AccountPickCallback(CallbackData, prefix="acp"):
 
 
 class LiveOrderCallback(CallbackData, prefix="lo"):
-    """Cancel an open order on a connected exchange account: ``lo:<short id>``."""
+    """Cancel (``x``) or change (``e``) an open order on a connected exchange account."""
 
+    action: OpenOrderAction
     ref: str
 
 
@@ -96,7 +98,10 @@ def live_order_keyboard(order: Order) -> InlineKeyboardMarkup | None:
     if not order.is_open:
         return None
     builder = InlineKeyboardBuilder()
-    builder.button(text=f"🗑 Cancel {short_ref(order.id)}", callback_data=LiveOrderCallback(ref=short_ref(order.id)))
+    ref = short_ref(order.id)
+    builder.button(text=f"🗑 Cancel {ref}", callback_data=LiveOrderCallback(action=OpenOrderAction.CANCEL, ref=ref))
+    if order.price is not None:
+        builder.button(text="✏️ Change", callback_data=LiveOrderCallback(action=OpenOrderAction.CHANGE, ref=ref))
     return builder.as_markup()
 
 

@@ -75,6 +75,7 @@ _EDIT_SIZE = re.compile(rf"^\s*\$?(?P<size>{_NUMBER})\s*(?P<asset>[a-z]{{2,10}})
 
 class OrderEditDialog(StatesGroup):
     value = State()
+    live_order = State()  # a new price or size for an open order on a connected account
 
 
 def build_router() -> Router:
@@ -91,7 +92,11 @@ def build_router() -> Router:
     )
     router.callback_query.register(choose_account, OrderCallback.filter(F.action == OrderAction.ACCOUNT))
     router.callback_query.register(move_to_account, AccountPickCallback.filter())
-    router.callback_query.register(cancel_live_order, LiveOrderCallback.filter(), flags=RATE_LIMIT_EXEMPT)
+    router.callback_query.register(
+        cancel_live_order, LiveOrderCallback.filter(F.action == OpenOrderAction.CANCEL), flags=RATE_LIMIT_EXEMPT
+    )
+    router.callback_query.register(start_live_change, LiveOrderCallback.filter(F.action == OpenOrderAction.CHANGE))
+    router.message.register(receive_live_change, OrderEditDialog.live_order, F.text)
     router.callback_query.register(drop, OrderCallback.filter(F.action == OrderAction.DROP), flags=RATE_LIMIT_EXEMPT)
     router.callback_query.register(start_edit, OrderCallback.filter(F.action == OrderAction.EDIT))
     router.callback_query.register(
@@ -334,17 +339,71 @@ async def cancel_live_order(
     assert current_user.user_id is not None
     try:
         async with trading_unit(uow, trading) as unit:
-            found = [(p, o) for p, orders in await unit.live.open_orders_by_portfolio(current_user.user_id)
-                     for o in orders if order_ref(o.id) == callback_data.ref]
-            if not found:
-                await callback.answer("That order is no longer open.", show_alert=True)
+            found = await _open_live_order(unit, current_user.user_id, callback_data.ref)
+            if found is None:
+                await callback.answer(render.LIVE_ORDER_GONE, show_alert=True)
                 return
-            event = await trading.live.cancel(unit, *found[0])
+            event = await trading.live.cancel(unit, *found)
     except DomainError as error:
         await callback.answer(error.user_message, show_alert=True)
         return
     await callback.answer("Cancelled." if event.order.status is OrderStatus.CANCELLED else "Done.")
-    await show(callback, render.live_result(event, found[0][0].name))
+    await show(callback, render.live_result(event, found[0].name))
+
+
+async def _open_live_order(unit: Any, user_id: Any, ref: str) -> tuple[Any, Any] | None:
+    """The user's open live order with short id ``ref``, with its portfolio."""
+    for portfolio, orders in await unit.live.open_orders_by_portfolio(user_id):
+        for order in orders:
+            if order_ref(order.id) == ref:
+                return portfolio, order
+    return None
+
+
+async def start_live_change(
+    callback: CallbackQuery, callback_data: LiveOrderCallback, current_user: CurrentUser, state: FSMContext
+) -> None:
+    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+        await callback.answer(refusal, show_alert=True)
+        return
+    await state.set_state(OrderEditDialog.live_order)
+    await state.set_data({"ref": callback_data.ref})
+    await callback.answer()
+    await callback.bot.send_message(current_user.chat_id, render.LIVE_CHANGE_PROMPT)  # type: ignore[union-attr]
+
+
+async def receive_live_change(
+    message: Message, state: FSMContext, current_user: CurrentUser, trading: TradingServices | None,
+    uow: UnitOfWork | None = None,
+) -> None:
+    """Cancel-and-replace at the new price or size; the new order is shown with its own buttons."""
+    change = parse_edit(message.text or "")
+    if change is None or "quote_amount" in change:
+        await message.answer(render.LIVE_CHANGE_PROMPT)
+        return
+    data: dict[str, Any] = await state.get_data()
+    await state.clear()
+    if trading is None or trading.live is None or current_user.user_id is None:
+        await message.answer(render.NOT_CONFIGURED)
+        return
+    try:
+        async with trading_unit(uow, trading) as unit:
+            found = await _open_live_order(unit, current_user.user_id, data.get("ref", ""))
+            if found is None:
+                await message.answer(render.LIVE_ORDER_GONE)
+                return
+            cancelled, placed = await trading.live.replace(
+                unit, *found, price=change.get("price"), quantity=change.get("amount")
+            )
+    except OrderOutcomeUnknown:
+        await message.answer(render.OUTCOME_UNKNOWN)
+        return
+    except DomainError as error:
+        await message.answer(f"❌ {render.escape(error.user_message)}")
+        return
+    await message.answer(render.live_result(cancelled, found[0].name))
+    if placed is not None:
+        await message.answer(render.live_result(placed, found[0].name), reply_markup=live_order_keyboard(placed.order))
 
 
 async def drop(callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, redis: Redis) -> None:

@@ -148,6 +148,11 @@ def live_result(event: OrderEvent, account: str) -> str:
     return f"{venue_banner(account)}\n{order_result(event)}"
 
 
+LIVE_ORDER_GONE = "That order is no longer open."
+LIVE_CHANGE_PROMPT = (
+    "Send the new limit price (e.g. <code>at 61000</code>) or the new total size (e.g. <code>0.02</code>). "
+    "The order is cancelled and placed again on the exchange. /cancel to stop."
+)
 ONLY_PAPER = "You have only the paper account. /connect adds your own exchange account (testnet first)."
 CHOOSE_ACCOUNT = "Which account should this order go to?"
 MOVED = "🔁 Moved to another account: see the new card below."

@@ -253,6 +253,10 @@ class CcxtExchange:
         return cls(CcxtGateway(client))
 
     @property
+    def attaches_protection(self) -> bool:
+        return bool(self._client.has.get("createOrderWithTakeProfitAndStopLoss"))
+
+    @property
     def market_type(self) -> str:
         return "swap" if self._client.options.get("defaultType") == "swap" else "spot"
 
@@ -354,7 +358,7 @@ class CcxtExchange:
         params: dict[str, Any] = {"clientOrderId": order.client_order_id}
         if order.reduce_only and self.market_type == "swap":
             params["reduceOnly"] = True
-        if self._client.has.get("createOrderWithTakeProfitAndStopLoss") and order.side is OrderSide.BUY:
+        if self.attaches_protection and order.side is OrderSide.BUY:
             # The exchange's own conditional orders guard the position, even while the bot is down.
             if order.stop_loss is not None:
                 params["stopLoss"] = {"triggerPrice": float(self._client.price_to_precision(symbol, order.stop_loss))}

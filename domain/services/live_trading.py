@@ -25,6 +25,7 @@ from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType
 from domain.errors import (
     DomainError,
     ExchangeUnavailable,
+    InvalidOrder,
     LiveLimitExceeded,
     OrderNotFound,
     OrderOutcomeUnknown,
@@ -121,9 +122,30 @@ class LiveVenue:
             event = await self._apply(uow, order, report, actor, created=True)
             await self._copy_balances(uow, account, portfolio)
             await uow.commit()
-            return event
+            protect = not account.attaches_protection
         finally:
             await account.close()
+        if protect:
+            await self._protect(uow, portfolio, order)
+        return event
+
+    async def _protect(self, uow: TradingUnitOfWork, portfolio: Portfolio, bought: Order) -> None:
+        """Once a live buy with a stop-loss has filled, the exchange's own stop order guards it
+        (where the exchange could not attach it to the buy itself): it holds while the bot is down."""
+        if bought.side is not OrderSide.BUY or bought.status is not OrderStatus.FILLED or bought.stop_loss is None:
+            return
+        market = await self._market(uow, portfolio, bought.symbol)
+        held = {b.asset: b.free for b in await uow.balances.list(portfolio.id)}.get(market.base, bought.filled_quantity)
+        stop = Order(
+            id=uuid.uuid4(), user_id=bought.user_id, portfolio_id=portfolio.id, symbol=bought.symbol,
+            side=OrderSide.SELL, order_type=OrderType.STOP, quantity=market.round_amount(min(held, bought.filled_quantity)),
+            client_order_id=f"tsr-sl{uuid.uuid4().hex[:20]}", created_at=self._clock(), stop_price=bought.stop_loss,
+            source=OrderSource.STOP_LOSS, reduce_only=True, signal_id=bought.signal_id,
+        )
+        try:
+            await self.place(uow, portfolio, stop, market, actor="system")
+        except DomainError as error:  # kept as a rejected order with its reason; the position shows no stop
+            log.warning("stop-loss for live order %s not placed: %s", bought.id, error.user_message)
 
     async def _protect_leverage(
         self, uow: TradingUnitOfWork, account: ExchangePort, portfolio: Portfolio, order: Order
@@ -141,6 +163,7 @@ class LiveVenue:
         queued as notifications, all in one commit. ``in_flight=0`` at start-up."""
         now = self._clock()
         events: list[OrderEvent] = []
+        to_protect: list[tuple[Portfolio, Order]] = []
         for portfolio, orders in await uow.live.open_orders_by_portfolio():
             portfolio_events: list[OrderEvent] = []
             waiting = [o for o in orders if o.exchange_order_id is not None or o.created_at <= now - in_flight]
@@ -156,6 +179,8 @@ class LiveVenue:
                     event = await self._follow(uow, account, order)
                     if event is not None and event.actions:
                         portfolio_events.append(event)
+                        if not account.attaches_protection:
+                            to_protect.append((portfolio, order))
                 await self._copy_balances(uow, account, portfolio)
             except (ExchangeUnavailable, RateLimited) as error:
                 log.warning("live portfolio %s not synced: %s", portfolio.id, type(error).__name__)
@@ -165,6 +190,8 @@ class LiveVenue:
                 await queue_fill_notifications(uow, portfolio_events, live_exchange=portfolio.name)
             events += portfolio_events
         await uow.commit()
+        for portfolio, order in to_protect:  # each placed (and committed) on its own
+            await self._protect(uow, portfolio, order)
         return events
 
     async def _follow(self, uow: TradingUnitOfWork, account: ExchangePort, order: Order) -> OrderEvent | None:
@@ -196,6 +223,30 @@ class LiveVenue:
             await account.close()
         await uow.commit()
         return event
+
+    async def replace(
+        self, uow: TradingUnitOfWork, portfolio: Portfolio, order: Order, *, price: Decimal | None = None,
+        quantity: Decimal | None = None,
+    ) -> tuple[OrderEvent, OrderEvent | None]:
+        """Modify a resting order as cancel-then-place (the exchanges here have no amend for
+        every order type): the unfilled rest goes back at the new price, or the new total size
+        less what already filled. No new order when the cancel found it filled meanwhile."""
+        if order.price is None and price is not None:
+            raise InvalidOrder("Only limit orders have a price to change.")
+        cancelled = await self.cancel(uow, portfolio, order)
+        rest = (quantity or order.quantity) - cancelled.order.filled_quantity
+        if cancelled.order.status is not OrderStatus.CANCELLED or rest <= ZERO:
+            return cancelled, None
+        new_price = price or order.price
+        await self.check(uow, order.user_id, rest * (new_price or order.average_fill_price or ZERO))
+        market = await self._market(uow, portfolio, order.symbol)
+        successor = replace(
+            order, id=uuid.uuid4(), quantity=market.round_amount(rest), price=new_price, filled_quantity=ZERO,
+            average_fill_price=None, fee=ZERO, fee_currency=None, exchange_order_id=None, error_message=None,
+            client_order_id=f"tsr-r{uuid.uuid4().hex[:20]}", created_at=self._clock(), status=OrderStatus.PENDING,
+            filled_at=None, cancelled_at=None,
+        )
+        return cancelled, await self.place(uow, portfolio, successor, market)
 
     async def cancel_all(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[OrderEvent]:
         """Every open live order of the user, on every account (the /panic brake)."""

@@ -258,3 +258,30 @@ async def test_no_key_or_secret_in_logs_or_results(live, binance, caplog):
     shown = caplog.text + repr(event) + repr(listed)
     assert "retrying" in caplog.text  # the timeout was logged...
     assert API_KEY not in shown and SECRET not in shown  # ...without the key
+
+
+async def test_changing_a_live_order_cancels_it_and_places_the_rest_at_the_new_price(live, binance):
+    alice, portfolio_id = await connected(live)
+    binance.script("POST", "/api/v3/order", Reply(recorded("order_limit_new_full.json")))
+    binance.script("DELETE", "/api/v3/order", Reply(recorded("order_cancel_limit.json")))
+    event = await place(live, alice, portfolio_id, LIMIT_BUY)
+    async with live.unit() as uow:
+        cancelled, placed = await live.venue.replace(uow, await uow.portfolios.get(portfolio_id), event.order,
+                                                     price=D("85000"))
+    first, second = binance.seen("POST", "/api/v3/order")
+    assert D(second.params["price"]) == D("85000") and second.params["newClientOrderId"] != first.params["newClientOrderId"]
+    assert cancelled.order.status is OrderStatus.CANCELLED and placed.order.status is OrderStatus.OPEN
+    assert [r["status"] for r in await live.rows("select status from orders order by created_at")] == ["cancelled", "open"]
+
+
+async def test_a_filled_buy_with_a_stop_loss_gets_the_exchanges_own_stop_order(live, binance):
+    alice, portfolio_id = await connected(live)
+    binance.script("POST", "/api/v3/order", Reply(recorded("order_market_buy_full.json")),
+                   Reply(recorded("order_stop_loss_new_full.json")))
+    await place(live, alice, portfolio_id, OrderRequest("BTC/USDT", OrderSide.BUY, OrderType.MARKET, amount=D("0.0015"),
+                                                        stop_loss=D("80000")))
+    buy, stop = binance.seen("POST", "/api/v3/order")
+    assert (stop.params["side"], stop.params["type"], D(stop.params["stopPrice"])) == ("SELL", "STOP_LOSS", D("80000"))
+    assert D(stop.params["quantity"]) == D("0.0015")  # the account held more BTC than this buy added
+    rows = await live.rows("select source, status, exchange_order_id from orders order by created_at")
+    assert [(r["source"], r["status"]) for r in rows] == [("manual", "filled"), ("stop_loss", "open")]
