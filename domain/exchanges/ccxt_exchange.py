@@ -281,6 +281,7 @@ class CcxtExchange:
 
     async def set_leverage(self, symbol: str, leverage: Decimal) -> None:
         """Perpetuals only: the leverage the exchange applies to new orders on ``symbol``."""
+        symbol = self._symbol(symbol)
         await self._gateway.market(symbol)
         try:
             await self._gateway.call(self._client.set_leverage, int(leverage), symbol)
@@ -288,7 +289,16 @@ class CcxtExchange:
             pass  # Bybit refuses a leverage that is already set ("leverage not modified")
 
     async def market(self, symbol: str) -> Market:
-        return market_from_ccxt(await self._gateway.market(symbol))
+        return replace(market_from_ccxt(await self._gateway.market(self._symbol(symbol))), symbol=symbol)
+
+    def _symbol(self, symbol: str) -> str:
+        """ccxt names a USDT perpetual ``BTC/USDT:USDT``; the bot names the pair ``BTC/USDT``."""
+        if self.market_type == "swap" and ":" not in symbol:
+            return f"{symbol}:{symbol.split('/')[-1]}"
+        return symbol
+
+    def _on_venue(self, order: Order) -> Order:
+        return replace(order, symbol=self._symbol(order.symbol))
 
     async def balances(self) -> dict[str, Balance]:
         raw = await self._gateway.call(self._client.fetch_balance)
@@ -299,16 +309,19 @@ class CcxtExchange:
         }
 
     async def create_order(self, order: Order) -> ExchangeReport:
+        order = self._on_venue(order)
         await self._gateway.market(order.symbol)
         args = self._order_arguments(order)
         raw = await self._gateway.call(self._client.create_order, *args, recover=lambda: self._placed(order))
         return _report(await self._complete(raw, order), order)
 
     async def fetch_order(self, order: Order) -> ExchangeReport:
+        order = self._on_venue(order)
         await self._gateway.market(order.symbol)
         return _report(await self._lookup(order), order)
 
     async def cancel_order(self, order: Order) -> ExchangeReport:
+        order = self._on_venue(order)
         await self._gateway.market(order.symbol)
         raw = await self._gateway.call(self._client.cancel_order, *self._order_ref(order))
         return _report(await self._complete(raw, order), order)

@@ -101,6 +101,7 @@ class LiveVenue:
         """
         account = await self._accounts.open_for_portfolio(uow, portfolio)
         try:
+            await self._refuse_shorts(uow, account, order)
             await uow.pairs.ensure(market, portfolio.exchange)
             order.status = OrderStatus.PENDING
             await uow.orders.add(order)
@@ -154,6 +155,16 @@ class LiveVenue:
         if account.market_type == "swap":
             limits = await uow.live.limits(order.user_id)
             await account.set_leverage(order.symbol, limits.max_leverage)
+
+    @staticmethod
+    async def _refuse_shorts(uow: TradingUnitOfWork, account: ExchangePort, order: Order) -> None:
+        """Positions here are booked long-only: on perpetuals a sell may only reduce a long."""
+        if account.market_type != "swap" or order.side is OrderSide.BUY:
+            return
+        position = await uow.positions.open_for(order.portfolio_id, order.symbol)
+        if position is None or position.quantity < order.quantity:
+            raise InvalidOrder("On perpetuals I only reduce your long positions here; opening shorts is not supported yet.")
+        order.reduce_only = True
 
     # -- following --------------------------------------------------------------------------
 

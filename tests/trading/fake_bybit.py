@@ -35,6 +35,8 @@ class FakeBybit(FakeBinance):
         self.script("GET", "/v5/account/info", Reply(recorded("account_info.json")))
         self.script("GET", "/v5/account/wallet-balance", Reply(recorded("wallet_balance.json")))
         self.script("POST", ORDER_PATH, Reply(recorded("order_create.json")))
+        self.script("POST", "/v5/position/set-leverage", Reply(recorded("set_leverage.json")))
+        self.lookup_fixture = "order_realtime_filled.json"
 
     def point(self, client: Any) -> Any:
         return redirect(client, self.base_url)
@@ -45,6 +47,8 @@ class FakeBybit(FakeBinance):
         self.requests.append(SeenRequest(request.method, request.path, params, request.headers.get("X-BAPI-API-KEY")))
         if (request.method, request.path) == ("GET", LOOKUP_PATH) and ("GET", LOOKUP_PATH) not in self._routes:
             return self._order_lookup(params)
+        if request.path == "/v5/market/instruments-info" and params.get("category") == "linear":
+            return web.json_response(recorded("instruments_info_linear.json"))
         replies = self._routes.get((request.method, request.path))
         if not replies:
             return web.json_response({"retCode": 10001, "retMsg": f"no recording for {request.path}"})
@@ -56,7 +60,7 @@ class FakeBybit(FakeBinance):
         return web.json_response(reply.body, status=reply.status)
 
     def _order_lookup(self, params: dict[str, str]) -> web.Response:
-        filled = recorded("order_realtime_filled.json")
+        filled = recorded(self.lookup_fixture)
         link_id = params.get("orderLinkId") or next(iter(self.placed), None)
         if link_id not in self.placed:
             return web.json_response(recorded("order_realtime_empty.json"))

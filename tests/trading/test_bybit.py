@@ -1,4 +1,4 @@
-"""Bybit v5 through ccxt's real HTTP path against recorded responses: permissions (a key that can
+"""Bybit v5 (spot and USDT perpetuals) through ccxt's real HTTP path against recorded responses: permissions (a key that can
 withdraw is refused), balances of a unified account, an order placed under our client id and
 read back (Bybit acknowledges with ids only), a lookup by client id after a timeout, a refusal."""
 
@@ -10,12 +10,17 @@ import pytest
 from cryptography.fernet import Fernet
 
 from db.crypto import SecretBox
+from db.repositories.confirmations import RedisConfirmationStore
 from db.repositories.credentials import CredentialVault
-from domain.enums import OrderStatus
-from domain.errors import InsufficientFunds, WithdrawalKeyRefused
+from domain.enums import OrderSide, OrderStatus, OrderType
+from domain.errors import InsufficientFunds, InvalidOrder, WithdrawalKeyRefused
 from domain.exchanges.ccxt_exchange import CcxtExchange, CcxtGateway, RetryPolicy, create_client
-from domain.models import ApiCredentials
+from domain.exchanges.paper import PaperEngine
+from domain.models import ApiCredentials, LiveLimits, OrderRequest
 from domain.services.exchange_accounts import ExchangeAccountService
+from domain.services.live_trading import LiveVenue
+from domain.services.orders import OrderService, TradingPolicy
+from domain.services.paper_broker import PaperBroker
 from tests.trading.conftest import new_user
 from tests.trading.fake_bybit import ORDER_PATH, FakeBybit, Reply, recorded
 from tests.trading.test_ccxt_adapter import order
@@ -90,3 +95,35 @@ async def test_a_key_that_can_withdraw_is_refused(trading, bybit):
         async with trading.unit() as uow:
             await accounts.connect(uow, alice, "bybit", KEY, SECRET, is_testnet=True)
     assert await trading.scalar("select count(*) from exchange_credentials") == 0
+
+
+async def test_usdt_perpetuals_cap_leverage_and_refuse_shorts(trading, bybit, redis_client):
+    connect = connector(bybit)
+    vault = CredentialVault(SecretBox(Fernet.generate_key().decode()), connect)
+    accounts = ExchangeAccountService(vault, connect)
+    broker = PaperBroker(PaperEngine(D("0")))
+    orders = OrderService(trading.prices, RedisConfirmationStore(redis_client), broker, trading.portfolios,
+                          TradingPolicy(120, D("1"), D("25")), clock=trading.clock,
+                          venue=LiveVenue(vault, broker, clock=trading.clock))
+    trading.prices.prices["BTC/USDT"] = D("86800")
+    bybit.lookup_fixture = "order_realtime_linear_filled.json"
+    alice = await new_user(trading)
+    async with trading.unit() as uow:
+        info = await accounts.connect(uow, alice, "bybit", KEY, SECRET, is_testnet=True, market_type="swap")
+        await uow.live.set_limits(alice, LiveLimits(max_leverage=D("2"), confirm_above_value=D("1000")))
+        await uow.commit()
+
+    async def confirm(request):
+        async with trading.unit() as uow:
+            preview = await orders.preview(uow, alice, request, info.portfolio_id)
+        async with trading.unit() as uow:
+            return await orders.confirm(uow, preview.token, alice)
+
+    with pytest.raises(InvalidOrder, match="shorts"):
+        await confirm(OrderRequest("BTC/USDT", OrderSide.SELL, OrderType.MARKET, amount=D("0.002")))
+    event = await confirm(OrderRequest("BTC/USDT", OrderSide.BUY, OrderType.MARKET, amount=D("0.002")))
+    [leverage] = bybit.seen("POST", "/v5/position/set-leverage")
+    assert (leverage.params["category"], leverage.params["buyLeverage"]) == ("linear", "2")
+    [sent] = bybit.seen("POST", ORDER_PATH)
+    assert (sent.params["category"], sent.params["symbol"], sent.params["qty"]) == ("linear", "BTCUSDT", "0.002")
+    assert event.order.status is OrderStatus.FILLED and event.order.filled_quantity == D("0.002")
