@@ -285,3 +285,17 @@ async def test_a_filled_buy_with_a_stop_loss_gets_the_exchanges_own_stop_order(l
     assert D(stop.params["quantity"]) == D("0.0015")  # the account held more BTC than this buy added
     rows = await live.rows("select source, status, exchange_order_id from orders order by created_at")
     assert [(r["source"], r["status"]) for r in rows] == [("manual", "filled"), ("stop_loss", "open")]
+
+
+async def test_panic_closes_live_positions_at_market_once_confirmed(live, binance):
+    alice, portfolio_id = await connected(live)
+    binance.script("POST", "/api/v3/order", Reply(recorded("order_market_buy_full.json")),
+                   Reply(recorded("order_market_sell_full.json")))
+    await place(live, alice, portfolio_id)
+    async with live.unit() as uow:
+        [closed] = await live.venue.close_all(uow, alice)
+    sell = binance.seen("POST", "/api/v3/order")[-1]
+    assert (sell.params["side"], sell.params["type"], D(sell.params["quantity"])) == ("SELL", "MARKET", D("0.0015"))
+    assert closed.order.status is OrderStatus.FILLED and closed.position is not None and not closed.position.is_open
+    assert await live.scalar("select status from positions where portfolio_id = :p", p=portfolio_id) == "closed"
+    assert closed.realized_pnl > 0  # bought near 86,811, sold at 87,000

@@ -85,6 +85,17 @@ async def test_connect_a_testnet_account_trade_live_and_never_show_the_key(
     bot_api.send_text(USER, "/panic")
     await bot_api.wait_for_text(USER, "No open live orders")
 
+    bot_api.send_text(USER, "/limits confirm 50 daily_loss 80")
+    limits = await bot_api.wait_for_text(USER, "Second confirmation above: 50 USDT")
+    assert "Daily loss limit: 80 USDT" in limits
+
+    bot_api.send_text(USER, "/accounts")
+    await bot_api.wait_for(lambda: sum("Your exchange accounts" in t for t in bot_api.texts_to(USER)) == 2)
+    bot_api.tap(USER, "Disconnect 1")
+    await bot_api.wait_for(lambda: any("its key is deleted" in c.params.get("text", "")
+                                       for c in bot_api.calls_of("editMessageText", USER)))
+    assert await _rows(session_factory, "select id from exchange_credentials") == []
+
     stored = await _rows(session_factory, "select text from telegram_messages where text is not null")
     everything = _everything_sent(bot_api) + caplog.text + repr(stored)
     assert API_KEY not in everything and SECRET not in everything
