@@ -299,3 +299,19 @@ async def test_panic_closes_live_positions_at_market_once_confirmed(live, binanc
     assert closed.order.status is OrderStatus.FILLED and closed.position is not None and not closed.position.is_open
     assert await live.scalar("select status from positions where portfolio_id = :p", p=portfolio_id) == "closed"
     assert closed.realized_pnl > 0  # bought near 86,811, sold at 87,000
+
+
+async def test_an_order_that_never_reached_the_exchange_is_marked_so_at_start_up(live, binance, monkeypatch):
+    alice, portfolio_id = await connected(live)
+
+    async def killed_before_sending(*_args, **_kwargs):
+        raise asyncio.CancelledError  # the process dies right after the write-ahead commit
+
+    monkeypatch.setattr(LiveVenue, "_protect_leverage", killed_before_sending)
+    with pytest.raises(asyncio.CancelledError):
+        await place(live, alice, portfolio_id)
+    monkeypatch.undo()
+    async with live.unit() as uow:
+        [event] = await live.venue.sync(uow, in_flight=timedelta(0))
+    assert binance.seen("POST", "/api/v3/order") == [] and event.order.status is OrderStatus.REJECTED
+    assert await live.scalar("select error_message from orders") == "The order never reached the exchange."
