@@ -37,6 +37,7 @@ from db.repositories.trading_uow import TradingUnitOfWork  # noqa: E402
 from db.trading_services import exchange_connector  # noqa: E402
 from domain.enums import OrderSide, OrderType  # noqa: E402
 from domain.exchanges.paper import PaperEngine  # noqa: E402
+from domain.exchanges.pool import AccountPool  # noqa: E402
 from domain.models import ApiCredentials, Order  # noqa: E402
 from domain.services.exchange_accounts import ExchangeAccountService  # noqa: E402
 from domain.services.live_trading import LiveVenue  # noqa: E402
@@ -63,7 +64,8 @@ async def bench(rounds: int, orders: int) -> None:
         engine = create_engine(url, pool_size=5)
         session_factory = create_session_factory(engine)
         connect = exchange_connector(server.base_url)
-        vault = CredentialVault(SecretBox(Fernet.generate_key().decode()), connect)
+        pool = AccountPool(connect)  # as composed in db/trading_services.py
+        vault = CredentialVault(SecretBox(Fernet.generate_key().decode()), pool)
         venue = LiveVenue(vault, PaperBroker(PaperEngine(Decimal("0"))))
         async with session_factory() as session:
             user_id = (await session.execute(text("INSERT INTO users (username) VALUES ('bench') RETURNING id"))).scalar()
@@ -110,6 +112,7 @@ async def bench(rounds: int, orders: int) -> None:
         print(f"sync {orders} open orders:  {live * 1e3:7.1f} ms   {orders} bare lookups {base * 1e3:6.1f} ms   "
               f"x{live / base:4.1f}")
         await bare.close()
+        await pool.close()
         await engine.dispose()
     finally:
         await server.stop()

@@ -22,6 +22,7 @@ from db.repositories.credentials import CredentialVault
 from db.repositories.trading_uow import TradingUnitOfWork
 from domain.exchanges.ccxt_exchange import CcxtExchange
 from domain.exchanges.paper import PaperEngine
+from domain.exchanges.pool import AccountPool
 from domain.market_data.ccxt_feed import CcxtMarketData
 from domain.market_data.simulated import SimulatedMarketData
 from domain.models import ApiCredentials
@@ -50,10 +51,13 @@ class TradingServices:
     accounts: ExchangeAccountService | None  # None without ENCRYPTION_KEY: keys cannot be stored
     live: LiveVenue | None = None  # orders on connected accounts; None without ENCRYPTION_KEY
     _feed: CcxtMarketData | None = None
+    _pool: AccountPool | None = None
 
     async def close(self) -> None:
         if self._feed is not None:
             await self._feed.close()
+        if self._pool is not None:
+            await self._pool.close()
 
 
 def exchange_connector(api_url: str | None = None) -> Callable[[str, ApiCredentials, bool, str], ExchangePort]:
@@ -91,10 +95,11 @@ def build_trading_services(
     broker = PaperBroker(PaperEngine(slippage_percent=paper_slippage_percent))
     portfolios = PortfolioService(prices, quote_asset=paper_quote_asset, starting_balance=paper_starting_balance)
     policy = TradingPolicy(confirmation_ttl_seconds, price_tolerance_percent, max_position_percent)
-    accounts = venue = None
+    accounts = venue = pool = None
     if encryption_key:
         connect = exchange_connector(exchange_api_url)
-        vault = CredentialVault(SecretBox(encryption_key), connect)
+        pool = AccountPool(connect)  # stored accounts reuse their client; a key being checked gets its own
+        vault = CredentialVault(SecretBox(encryption_key), pool)
         accounts = ExchangeAccountService(vault, connect)
         venue = LiveVenue(vault, broker)
     return TradingServices(
@@ -109,4 +114,5 @@ def build_trading_services(
         accounts=accounts,
         live=venue,
         _feed=feed,
+        _pool=pool,
     )

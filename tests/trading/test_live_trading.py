@@ -27,6 +27,7 @@ from domain.errors import (
 )
 from domain.exchanges.ccxt_exchange import CcxtExchange, CcxtGateway, RetryPolicy, create_client
 from domain.exchanges.paper import PaperEngine
+from domain.exchanges.pool import AccountPool
 from domain.models import LiveLimits, OrderRequest
 from domain.services.exchange_accounts import ExchangeAccountService
 from domain.services.live_trading import LiveVenue
@@ -54,7 +55,7 @@ async def binance():
 
 
 @pytest.fixture
-def live(trading, binance, redis_client):
+async def live(trading, binance, redis_client):
     """The trading services with a live venue whose accounts reach the fake Binance."""
 
     def connect(exchange, credentials, is_testnet, market_type):
@@ -62,7 +63,8 @@ def live(trading, binance, redis_client):
                                api_url=binance.base_url)
         return CcxtExchange(CcxtGateway(client, RetryPolicy(attempts=3), sleep=no_sleep))
 
-    vault = CredentialVault(SecretBox(Fernet.generate_key().decode()), connect)
+    pool = AccountPool(connect)
+    vault = CredentialVault(SecretBox(Fernet.generate_key().decode()), pool)
     broker = PaperBroker(PaperEngine(slippage_percent=D("0.05")))
     venue = LiveVenue(vault, broker, clock=trading.clock)
     policy = TradingPolicy(confirmation_ttl_seconds=120, price_tolerance_percent=D("1"), max_position_percent=D("25"))
@@ -71,7 +73,9 @@ def live(trading, binance, redis_client):
     trading.prices.prices["BTC/USDT"] = D("86800")
     trading.accounts = ExchangeAccountService(vault, connect)
     trading.venue = venue
-    return trading
+    trading.pool = pool
+    yield trading
+    await pool.close()
 
 
 async def execute(live, sql: str, **params: object) -> None:
@@ -315,3 +319,17 @@ async def test_an_order_that_never_reached_the_exchange_is_marked_so_at_start_up
         [event] = await live.venue.sync(uow, in_flight=timedelta(0))
     assert binance.seen("POST", "/api/v3/order") == [] and event.order.status is OrderStatus.REJECTED
     assert await live.scalar("select error_message from orders") == "The order never reached the exchange."
+
+
+async def test_an_account_keeps_one_client_markets_load_once_and_idle_clients_close(live, binance):
+    alice, portfolio_id = await connected(live)
+    binance.script("POST", "/api/v3/order", Reply(recorded("order_market_buy_full.json")))
+    await place(live, alice, portfolio_id)
+    await place(live, alice, portfolio_id)
+    async with live.unit() as uow:
+        await live.venue.sync(uow)
+    # one market load for the key check at connect, one for the pooled client of the account
+    assert len(binance.seen("GET", "/api/v3/exchangeInfo")) == 2 and len(live.pool) == 1
+    live.pool._idle_seconds = -1  # everything is idle now
+    await live.pool.close_idle()
+    assert len(live.pool) == 0
