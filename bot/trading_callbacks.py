@@ -105,14 +105,20 @@ def live_order_keyboard(order: Order) -> InlineKeyboardMarkup | None:
     return builder.as_markup()
 
 
-def open_orders_keyboard(orders: Sequence[Order]) -> InlineKeyboardMarkup | None:
-    if not orders:
+def open_orders_keyboard(orders: Sequence[Order], live: Sequence[Order] = ()) -> InlineKeyboardMarkup | None:
+    """A Cancel button per paper order, then per live order (these cancel on the exchange)."""
+    if not orders and not live:
         return None
     builder = InlineKeyboardBuilder()
     for index, order in enumerate(orders, start=1):
         builder.button(
             text=f"🗑 Cancel {index}. {short_ref(order.id)} {order.symbol}",
             callback_data=OpenOrderCallback(action=OpenOrderAction.CANCEL, ref=short_ref(order.id)),
+        )
+    for index, order in enumerate(live, start=1):
+        builder.button(
+            text=f"🗑 Cancel LIVE {index}. {short_ref(order.id)} {order.symbol}",
+            callback_data=LiveOrderCallback(action=OpenOrderAction.CANCEL, ref=short_ref(order.id)),
         )
     builder.adjust(1)
     return builder.as_markup()

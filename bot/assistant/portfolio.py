@@ -67,7 +67,12 @@ async def orders_screen(
     trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, symbol: str | None = None
 ) -> TextReply:
     orders = await trading.portfolios.open_orders(uow, user_id, symbol)
-    return TextReply(render.open_orders(orders), open_orders_keyboard(orders))
+    live = [(p.name, o) for p, live_orders in await uow.live.open_orders_by_portfolio(user_id)
+            for o in live_orders if symbol is None or o.symbol == symbol]
+    text = render.open_orders(orders)
+    if live:
+        text += "\n\n" + render.live_open_orders(live)
+    return TextReply(text, open_orders_keyboard(orders, [o for _, o in live]))
 
 
 async def history_screen(

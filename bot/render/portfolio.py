@@ -110,6 +110,13 @@ def open_orders(items: Sequence[Order]) -> str:
     return "\n".join(lines)
 
 
+def live_open_orders(items: Sequence[tuple[str, Order]]) -> str:
+    """Open orders on connected exchange accounts, each under its account's name."""
+    lines = ["🔴 <b>LIVE open orders</b>"]
+    lines.extend(f"{order_line(order, index)} · {escape(account)}" for index, (account, order) in enumerate(items, start=1))
+    return "\n".join(lines)
+
+
 def history(page: TradePage) -> str:
     if not page.items:
         return "🧾 <b>Trade history</b>\nNo trades yet."

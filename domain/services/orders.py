@@ -106,6 +106,8 @@ class OrderService:
     ) -> OrderPreview:
         """The same draft on another account (paper when ``portfolio_id`` is None); the old token stops working."""
         draft = await self._verify(token, user_id)
+        if draft.position_id is not None:
+            raise InvalidOrder("This card closes a position on its own account; it cannot move to another one.")
         portfolio = await self._portfolio(uow, user_id, portfolio_id)
         preview = await self._draft(uow, portfolio, draft.request)
         await self._take(token)

@@ -78,6 +78,26 @@ async def test_connect_a_testnet_account_trade_live_and_never_show_the_key(
                                                   if "Bought" in c.params.get("text", "")), None))
     assert result.startswith("🔴 <b>LIVE</b>") and len(binance.seen("POST", "/api/v3/order")) == 1
 
+    binance.script("POST", "/api/v3/order", Reply(recorded("order_limit_new_full.json")))
+    binance.script("DELETE", "/api/v3/order", Reply(recorded("order_cancel_limit.json")))
+    bot_api.send_text(USER, "/buy 0.0015 btc at 86000.46")
+    await bot_api.wait_for(lambda: sum("Confirm this order" in t for t in bot_api.texts_to(USER)) == 3)
+    bot_api.tap(USER, "Account")
+    await bot_api.wait_for(lambda: sum("Which account" in t for t in bot_api.texts_to(USER)) == 2)
+    bot_api.tap(USER, "LIVE · Binance spot (testnet)")
+    await bot_api.wait_for(lambda: sum(t.startswith("🔴 <b>LIVE</b>") for t in bot_api.texts_to(USER)) == 2)
+    bot_api.tap(USER, "Confirm LIVE")
+    await bot_api.wait_for(lambda: sum("confirmation threshold" in c.params.get("text", "")
+                                       for c in bot_api.calls_of("editMessageText", USER)) == 2)
+    bot_api.tap(USER, "Yes, place this LIVE order")
+    await bot_api.wait_for(lambda: any("Order open" in c.params.get("text", "")
+                                       for c in bot_api.calls_of("editMessageText", USER)))
+    bot_api.send_text(USER, "/orders")
+    orders = await bot_api.wait_for_text(USER, "LIVE open orders")
+    assert "Binance spot (testnet)" in orders
+    bot_api.tap(USER, "Cancel LIVE 1")
+    await bot_api.wait_for(lambda: len(binance.seen("DELETE", "/api/v3/order")) == 1)
+
     bot_api.send_text(USER, "/balance")
     balances = await bot_api.wait_for_text(USER, "(synced from the exchange)")
     assert "💰 <b>Balances</b>" in balances and "1,520.45" in balances  # paper first, the account beside it
