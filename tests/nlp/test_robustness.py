@@ -39,7 +39,9 @@ def test_bad_input_gives_a_valid_parse_quickly(parser: RuleParser, name: str) ->
     started = time.perf_counter()
     result = parser.parse(text)
     elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{name} took {elapsed:.2f}s"
+    # A guard against runaway (quadratic, backtracking) reading, not a benchmark: alone each input
+    # takes under 0.2 s, and a loaded shared machine must not fail it (benchmarks/nlp_bench.py measures).
+    assert elapsed < 5.0, f"{name} took {elapsed:.2f}s"
     assert result.text == text
     data = result.to_dict()
     json.dumps(data)  # serialisable (surrogates only ever sit in ``text``)
