@@ -38,6 +38,8 @@ class FakeBotApi:
         self._retry_after: dict[str, list[int]] = {}
         self._errors: dict[str, list[tuple[int, str]]] = {}
         self._updates: list[dict[str, Any]] = []
+        # Where a user's update goes: the getUpdates queue, or (webhook mode) a POST to the bot.
+        self.deliver: Callable[[dict[str, Any]], None] = self._queue
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         # Set (and replaced) on every change: waiters wake up and check their condition again.
@@ -109,9 +111,12 @@ class FakeBotApi:
 
     def _push(self, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
-        self._updates.append({"update_id": update_id, **payload})
-        self._notify()
+        self.deliver({"update_id": update_id, **payload})
         return update_id
+
+    def _queue(self, update: dict[str, Any]) -> None:
+        self._updates.append(update)
+        self._notify()
 
     # -- faults ---------------------------------------------------------------------------------
 
