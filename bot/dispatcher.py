@@ -19,6 +19,7 @@ from bot.middlewares.rate_limit import RateLimitMiddleware
 from bot.middlewares.registration import RegistrationMiddleware
 from bot.middlewares.unit_of_work import UnitOfWorkMiddleware
 from bot.middlewares.update_log import UpdateLogMiddleware
+from bot.polling import BatchPollingDispatcher
 from bot.rate_limiter import RateLimiter
 from bot.services import BotServices
 from handlers import (
@@ -62,7 +63,7 @@ FEATURE_ROUTERS = (
 
 
 def build_dispatcher(services: BotServices) -> Dispatcher:
-    dispatcher = Dispatcher(storage=DialogStorage(services.redis), **services.as_workflow_data())
+    dispatcher = BatchPollingDispatcher(storage=DialogStorage(services.redis), **services.as_workflow_data())
     _install_middlewares(dispatcher, services)
     dispatcher.include_routers(*(build_router() for build_router in FEATURE_ROUTERS))
     dispatcher.startup.register(register_commands)

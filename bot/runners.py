@@ -1,8 +1,8 @@
 """Running the dispatcher against Telegram: long polling or a webhook server.
 
 Both acknowledge an update only after it was handled, so nothing a user sends is lost when
-the bot stops mid-conversation: polling handles updates one at a time and only then moves the
-getUpdates offset past them; the webhook answers Telegram's POST after handling, and Telegram
+the bot stops mid-conversation: polling handles each getUpdates batch (bot/polling.py) and only
+then moves the offset past it; the webhook answers Telegram's POST after handling, and Telegram
 redelivers what was not answered. (Redelivered duplicates are skipped by the deduplication
 middleware.) One process per token: to scale out, use the webhook behind a load balancer.
 """
@@ -28,7 +28,7 @@ async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool 
     await bot.delete_webhook(drop_pending_updates=False)
     await dispatcher.start_polling(
         bot,
-        handle_as_tasks=False,  # the offset must not move before an update is handled
+        handle_as_tasks=False,  # batches (bot/polling.py): the offset moves once a batch is handled
         handle_signals=handle_signals,
         close_bot_session=False,  # the composition root closes what it built
     )
