@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
@@ -29,6 +30,8 @@ T = TypeVar("T")
 KEY_PREFIX = "cache:market_data:"
 # Precision, limits and fees change rarely; prices every second.
 MARKET_TTL_SECONDS = 3600
+# Decoded values kept in process (markets, books, candle series): a few hundred at most.
+DECODED_ENTRIES = 256
 
 
 class CachedMarketData:
@@ -36,6 +39,9 @@ class CachedMarketData:
         self._source = source
         self._redis = redis
         self._ttl = ttl_seconds
+        # key -> (the Redis value, what it decodes to): every worker reads the same entry until
+        # it expires, so each decodes it once instead of on every request.
+        self._decodes: OrderedDict[str, tuple[bytes, Any]] = OrderedDict()
 
     async def market(self, symbol: str) -> Market:
         return await self._cached(
@@ -82,13 +88,27 @@ class CachedMarketData:
             log.warning("market data cache unavailable (%s); reading %s uncached", error, key)
             return await load()
         if raw is not None:
-            return decode(json.loads(raw))
+            return self._decoded(key, raw, decode)
         value = await load()
         try:
             await self._redis.set(key, json.dumps(to_jsonable(value)), ex=ttl)
         except RedisError as error:
             log.warning("market data cache unavailable (%s); %s not cached", error, key)
         return value
+
+
+    def _decoded(self, key: str, raw: bytes, decode: Callable[[Any], T]) -> T:
+        known = self._decodes.get(key)
+        if known is not None and known[0] == raw:
+            self._decodes.move_to_end(key)
+            value = known[1]
+        else:
+            value = decode(json.loads(raw))
+            self._decodes[key] = (raw, value)
+            if len(self._decodes) > DECODED_ENTRIES:
+                self._decodes.popitem(last=False)
+        # Values are frozen dataclasses; a list is copied so no caller can change the shared one.
+        return list(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
 
 def _ticker_hash(ticker: Ticker) -> dict[str, str]:

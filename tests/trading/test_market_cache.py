@@ -59,6 +59,25 @@ async def test_every_kind_of_data_round_trips_through_the_cache(source, redis_cl
     assert cached == fresh and source.calls == ["market", "order_book_top", "ohlcv"]
 
 
+async def test_candles_follow_the_redis_entry_when_another_worker_replaces_it(source, redis_client):
+    """Decoded candles are kept per Redis value: a new value (another worker refreshed the entry)
+    is decoded again, and callers never share one list."""
+    cache = CachedMarketData(source, redis_client, ttl_seconds=10)
+    key = "cache:market_data:ETH/USDT:ohlcv:1h:30"
+    first = await cache.ohlcv("ETH/USDT", "1h", 30)
+    again = await cache.ohlcv("ETH/USDT", "1h", 30)
+    assert again == first and again is not first
+    again.clear()
+    assert await cache.ohlcv("ETH/USDT", "1h", 30) == first
+
+    other = CachedMarketData(source, redis_client, ttl_seconds=10)
+    await redis_client.delete(key)
+    source._feed = SimulatedMarketData(seed=4, clock=lambda: NOW)
+    refreshed = await other.ohlcv("ETH/USDT", "1h", 30)
+    assert refreshed != first
+    assert await cache.ohlcv("ETH/USDT", "1h", 30) == refreshed
+
+
 async def test_an_expired_entry_is_read_again(source, redis_client):
     cache = CachedMarketData(source, redis_client, ttl_seconds=10)
     await cache.ticker("BTC/USDT")
