@@ -9,7 +9,7 @@ proactive notifications stop until they write again. A failure to record never f
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +22,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import Message
 
 from bot.message_log import outgoing_row
+from db.group_commit import GroupCommit
 from db.repositories.telegram import TelegramMessageRepository, TelegramUserRepository
 from db.uow import UnitOfWork
 
@@ -37,6 +38,8 @@ recorded_by_caller: ContextVar[bool] = ContextVar("recorded_by_caller", default=
 class OutgoingLogMiddleware(BaseRequestMiddleware):
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._uow_factory = uow_factory
+        # Sent messages, many per transaction (db/group_commit.py); each send waits for its row.
+        self._sent = GroupCommit(uow_factory, _write_sent)
 
     async def __call__(
         self,
@@ -53,7 +56,7 @@ class OutgoingLogMiddleware(BaseRequestMiddleware):
             raise
         if isinstance(result, Message) and not recorded_by_caller.get():
             if type(method) in _SENT_TYPES:
-                await self._record(self._store_sent, method, result)
+                await self._record_sent(method, result)
             elif isinstance(method, EditMessageText):
                 await self._record(self._store_edit, result)
         return result
@@ -66,25 +69,31 @@ class OutgoingLogMiddleware(BaseRequestMiddleware):
         except Exception:
             log.warning("Could not record an outgoing Telegram call", exc_info=True)
 
+    async def _record_sent(self, method: TelegramMethod[Any], message: Message) -> None:
+        markup = message.reply_markup
+        extra = {"reply_markup": markup.model_dump(mode="json", exclude_none=True)} if markup else {}
+        row = outgoing_row(message.chat.id, message, message_type=_SENT_TYPES[type(method)], extra=extra)
+        try:
+            await self._sent.write(row)
+        except Exception:
+            log.warning("Could not record an outgoing Telegram call", exc_info=True)
+
     @staticmethod
     async def _mark_blocked(uow: UnitOfWork, chat_id: int) -> None:
         log.info("Chat %s blocked the bot: no more messages until they write", chat_id)
         await uow.repo(TelegramUserRepository).mark_blocked(chat_id)
 
     @staticmethod
-    async def _store_sent(uow: UnitOfWork, method: TelegramMethod[Any], message: Message) -> None:
-        chat_id = message.chat.id
-        markup = message.reply_markup
-        extra = {"reply_markup": markup.model_dump(mode="json", exclude_none=True)} if markup else {}
-        row = outgoing_row(chat_id, message, message_type=_SENT_TYPES[type(method)], extra=extra)
-        telegram_user_id = await uow.repo(TelegramUserRepository).id_for_chat(chat_id)
-        uow.repo(TelegramMessageRepository).add(**row, telegram_user_id=telegram_user_id)
-
-    @staticmethod
     async def _store_edit(uow: UnitOfWork, message: Message) -> None:
         now = datetime.now(UTC)
         messages = uow.repo(TelegramMessageRepository)
         if not await messages.record_edit(message.chat.id, message.message_id, message.text, now):
-            telegram_user_id = await uow.repo(TelegramUserRepository).id_for_chat(message.chat.id)
             row = outgoing_row(message.chat.id, message, message_type="text", extra={"edited": True})
-            messages.add(**row, telegram_user_id=telegram_user_id, edited_at=now)
+            await _write_sent(uow, [{**row, "edited_at": now}])
+
+
+async def _write_sent(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None:
+    accounts = await uow.repo(TelegramUserRepository).ids_for_chats(row["chat_id"] for row in rows)
+    await uow.repo(TelegramMessageRepository).add_all(
+        {**row, "telegram_user_id": accounts.get(row["chat_id"])} for row in rows
+    )

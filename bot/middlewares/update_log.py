@@ -1,16 +1,19 @@
 """Store every incoming message and button tap in ``telegram_messages``; keep activity counters
 and the user's session (``user_sessions``).
 
-The row is written after the handler ran, in its own transaction, so that it is kept even when
-handling fails and can be linked to the account registration just created and to the AI command
-the handler produced. Its ``created_at`` is the arrival time, so the log still reads in order.
+The row is written after the handler ran, outside the handler's transaction, so that it is kept
+even when handling fails and can be linked to the account registration just created and to the AI
+command the handler produced. Concurrent updates share one transaction (db/group_commit.py); the
+update is acknowledged only once its row is committed. Its ``created_at`` is the arrival time, so the log still reads in order.
 An update interrupted by a shutdown is not recorded: it will be delivered again and recorded then.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,16 +21,26 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from bot.message_log import IncomingRecord, UpdateTrace, incoming_record, tracing
-from db.repositories.sessions import UserSessionRepository
-from db.repositories.telegram import TelegramMessageRepository, TelegramUserRepository
+from db.group_commit import GroupCommit
+from db.repositories.sessions import SessionUse, UserSessionRepository
+from db.repositories.telegram import Activity, ActivityCount, TelegramMessageRepository, TelegramUserRepository
 from db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    record: IncomingRecord
+    update_id: int
+    ai_command_id: uuid.UUID | None
+    received_at: datetime
+    holds_secret: bool = False
+
+
 class UpdateLogMiddleware(BaseMiddleware):
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
-        self._uow_factory = uow_factory
+        self._log = GroupCommit(uow_factory, _write_batch)
 
     async def __call__(
         self,
@@ -53,20 +66,43 @@ class UpdateLogMiddleware(BaseMiddleware):
 
     async def _store(self, record: IncomingRecord, trace: UpdateTrace, received_at: datetime) -> None:
         try:
-            async with self._uow_factory() as uow:
-                activity = await uow.repo(TelegramUserRepository).record_activity(
-                    record.telegram_id, received_at, is_command=record.message_type == "command"
-                )
-                if activity is not None and activity.user_id is not None:
-                    await uow.repo(UserSessionRepository).touch(
-                        activity.user_id, received_at, device_info={"client": "telegram", "chat_id": record.chat_id}
-                    )
-                uow.repo(TelegramMessageRepository).add(
-                    **record.row(trace.update_id, holds_secret=trace.holds_secret),
-                    telegram_user_id=None if activity is None else activity.telegram_user_id,
-                    ai_command_id=trace.ai_command_id,
-                    created_at=received_at,
-                )
-                await uow.commit()
+            await self._log.write(
+                _Entry(record, trace.update_id, trace.ai_command_id, received_at, holds_secret=trace.holds_secret)
+            )
         except Exception:  # the log must never turn a handled update into a failed one
             log.warning("Could not store incoming update %s", trace.update_id, exc_info=True)
+
+
+async def _write_batch(uow: UnitOfWork, entries: Sequence[_Entry]) -> None:
+    """The messages of many updates, their senders' counters and sessions: a few statements."""
+    counts: dict[int, ActivityCount] = {}
+    for entry in entries:
+        record, known = entry.record, counts.get(entry.record.telegram_id)
+        command = int(record.message_type == "command")
+        counts[record.telegram_id] = ActivityCount(
+            record.telegram_id,
+            messages=(known.messages if known else 0) + 1,
+            commands=(known.commands if known else 0) + command,
+            at=max(known.at, entry.received_at) if known else entry.received_at,
+        )
+    accounts = await uow.repo(TelegramUserRepository).record_activity(list(counts.values()))
+    uses: dict[uuid.UUID, SessionUse] = {}
+    for entry in entries:
+        activity = accounts.get(entry.record.telegram_id)
+        if activity is not None and activity.user_id is not None:
+            at = counts[entry.record.telegram_id].at
+            uses[activity.user_id] = SessionUse(activity.user_id, at, {"client": "telegram", "chat_id": entry.record.chat_id})
+    await uow.repo(UserSessionRepository).touch_many(list(uses.values()))
+    await uow.repo(TelegramMessageRepository).add_all(
+        {
+            **entry.record.row(entry.update_id, holds_secret=entry.holds_secret),
+            "telegram_user_id": _account_id(accounts.get(entry.record.telegram_id)),
+            "ai_command_id": entry.ai_command_id,
+            "created_at": entry.received_at,
+        }
+        for entry in entries
+    )
+
+
+def _account_id(activity: Activity | None) -> uuid.UUID | None:
+    return None if activity is None else activity.telegram_user_id

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import DateTime, Uuid, column, func, select, update, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import User, UserSession
@@ -22,29 +24,53 @@ from db.models import User, UserSession
 SESSION_IDLE = timedelta(minutes=30)
 
 
+@dataclass(frozen=True)
+class SessionUse:
+    user_id: uuid.UUID
+    at: datetime
+    device_info: dict[str, Any]
+
+
 class UserSessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def touch(self, user_id: uuid.UUID, at: datetime, *, device_info: dict[str, Any]) -> None:
         """Extend the user's live session to ``at + SESSION_IDLE``, or start a new one."""
-        extended = await self._session.scalar(
+        await self.touch_many([SessionUse(user_id, at, device_info)])
+
+    async def touch_many(self, uses: Sequence[SessionUse]) -> None:
+        """:meth:`touch` for many users at once (one use per user), in three statements."""
+        if not uses:
+            return
+        batch = values(
+            column("user_id", Uuid), column("at", DateTime(timezone=True)), name="batch"
+        ).data([(use.user_id, use.at) for use in uses])
+        extended = set(await self._session.scalars(
             update(UserSession)
-            .where(UserSession.user_id == user_id, UserSession.expires_at > at, UserSession.revoked_at.is_(None))
-            .values(last_used_at=at, expires_at=at + SESSION_IDLE)
-            .returning(UserSession.id)
+            .where(
+                UserSession.user_id == batch.c.user_id,
+                UserSession.expires_at > batch.c.at,
+                UserSession.revoked_at.is_(None),
+            )
+            .values(last_used_at=batch.c.at, expires_at=batch.c.at + SESSION_IDLE)
+            .returning(UserSession.user_id)
+        ))
+        self._session.add_all([
+            UserSession(
+                user_id=use.user_id,
+                session_token=hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest(),
+                device_info=use.device_info,
+                created_at=use.at,
+                last_used_at=use.at,
+                expires_at=use.at + SESSION_IDLE,
+            )
+            for use in uses
+            if use.user_id not in extended
+        ])
+        await self._session.execute(
+            update(User).where(User.id == batch.c.user_id).values(last_activity_at=batch.c.at)
         )
-        if extended is None:
-            token = secrets.token_urlsafe(32)
-            self._session.add(UserSession(
-                user_id=user_id,
-                session_token=hashlib.sha256(token.encode()).hexdigest(),
-                device_info=device_info,
-                created_at=at,
-                last_used_at=at,
-                expires_at=at + SESSION_IDLE,
-            ))
-        await self._session.execute(update(User).where(User.id == user_id).values(last_activity_at=at))
         await self._session.flush()
 
     async def count(self, user_id: uuid.UUID) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import BigInteger, DateTime, Integer, case, column, func, select, update, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,16 @@ class DailyUsage:
     messages: int
     commands: int
     resets_at: datetime
+
+
+@dataclass(frozen=True)
+class ActivityCount:
+    """What one user sent in a batch of updates."""
+
+    telegram_id: int
+    messages: int
+    commands: int
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -86,24 +97,32 @@ class TelegramUserRepository:
         )
         return bool(blocked)
 
-    async def id_for_chat(self, chat_id: int) -> uuid.UUID | None:
-        return await self._session.scalar(select(TelegramUser.id).where(TelegramUser.chat_id == chat_id))
+    async def ids_for_chats(self, chat_ids: Iterable[int]) -> dict[int, uuid.UUID]:
+        rows = await self._session.execute(
+            select(TelegramUser.chat_id, TelegramUser.id).where(TelegramUser.chat_id.in_(set(chat_ids)))
+        )
+        return {chat_id: telegram_user_id for chat_id, telegram_user_id in rows}
 
-    async def record_activity(self, telegram_id: int, at: datetime, *, is_command: bool = False) -> Activity | None:
-        """Count one more message (and command) from this user; None if the account is unknown."""
-        row = (
-            await self._session.execute(
-                update(TelegramUser)
-                .where(TelegramUser.telegram_id == telegram_id)
-                .values(
-                    total_messages=TelegramUser.total_messages + 1,
-                    total_commands=TelegramUser.total_commands + (1 if is_command else 0),
-                    last_activity_at=at,
-                )
-                .returning(TelegramUser.id, TelegramUser.user_id)
+    async def record_activity(self, counts: Sequence[ActivityCount]) -> dict[int, Activity]:
+        """Add each user's messages (and commands) to their counters, in one statement; the
+        accounts found, by Telegram id (unknown ones are left out)."""
+        if not counts:
+            return {}
+        batch = values(
+            column("telegram_id", BigInteger), column("messages", Integer), column("commands", Integer),
+            column("at", DateTime(timezone=True)), name="batch",
+        ).data([(c.telegram_id, c.messages, c.commands, c.at) for c in counts])
+        rows = await self._session.execute(
+            update(TelegramUser)
+            .where(TelegramUser.telegram_id == batch.c.telegram_id)
+            .values(
+                total_messages=TelegramUser.total_messages + batch.c.messages,
+                total_commands=TelegramUser.total_commands + batch.c.commands,
+                last_activity_at=batch.c.at,
             )
-        ).one_or_none()
-        return None if row is None else Activity(telegram_user_id=row[0], user_id=row[1])
+            .returning(TelegramUser.telegram_id, TelegramUser.id, TelegramUser.user_id)
+        )
+        return {telegram_id: Activity(id_, user_id) for telegram_id, id_, user_id in rows}
 
     async def count_daily_usage(
         self, telegram_user_id: uuid.UUID, *, is_command: bool, now: datetime, next_reset: datetime
@@ -151,6 +170,11 @@ class TelegramMessageRepository:
         message = TelegramMessage(**fields)
         self._session.add(message)
         return message
+
+    async def add_all(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Many rows in one multi-row INSERT."""
+        self._session.add_all([TelegramMessage(**row) for row in rows])
+        await self._session.flush()
 
     async def record_edit(self, chat_id: int, message_id: int, text: str | None, at: datetime) -> bool:
         """Apply an edit to the stored outgoing message; False when that message is not in the log."""

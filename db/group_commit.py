@@ -1,0 +1,77 @@
+"""Group commit: many writers, one transaction.
+
+Every update writes the same few log rows (the message, the reply, activity counters). Written
+one transaction each, the round trips (checkout, BEGIN, statements, COMMIT) cost more than the
+rest of the update. Here each writer queues its entry and waits until it is committed: while one
+batch is being written the next one gathers, and is written as one transaction with multi-row
+statements. A writer returns only once its entry is durable, so nothing is lost to a crash that a
+write-behind buffer would lose; a batch that fails is retried entry by entry, so one bad entry
+fails only its own writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+from db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E")
+
+WriteBatch = Callable[[UnitOfWork, Sequence[E]], Awaitable[None]]
+
+
+class GroupCommit(Generic[E]):
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], write_batch: WriteBatch[E], *, max_batch: int = 500) -> None:
+        self._uow_factory = uow_factory
+        self._write_batch = write_batch
+        self._max_batch = max_batch
+        self._pending: list[tuple[E, asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def write(self, entry: E) -> None:
+        """Returns once ``entry`` is committed; raises what made its transaction fail."""
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((entry, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush())
+        await future
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch:]
+            try:
+                await self._commit([entry for entry, _ in batch])
+            except Exception as error:  # noqa: BLE001 - narrowed down entry by entry below
+                if len(batch) == 1:
+                    _settle(batch[0][1], error)
+                    continue
+                log.warning("A batch of %d log entries failed (%r); writing them one by one", len(batch), error)
+                for entry, future in batch:
+                    try:
+                        await self._commit([entry])
+                    except Exception as single_error:  # noqa: BLE001
+                        _settle(future, single_error)
+                    else:
+                        _settle(future, None)
+            else:
+                for _, future in batch:
+                    _settle(future, None)
+
+    async def _commit(self, entries: Sequence[E]) -> None:
+        async with self._uow_factory() as uow:
+            await self._write_batch(uow, entries)
+            await uow.commit()
+
+
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.done():  # its writer was cancelled (a shutdown): nobody waits any more
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
