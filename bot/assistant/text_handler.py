@@ -1,6 +1,6 @@
 """Free text -> NLP -> intent handler, with every step recorded in ai_commands.
 
-1. The message gets an ``ai_commands`` row (pending -> processing), committed at once so the
+1. The message gets an ``ai_commands`` row (processing), committed at once so the
    record survives whatever happens next.
 2. The NLP layer reads it (off the event loop). A message answering the bot's open question
    ("How much BTC?") completes the command that asked it.
@@ -76,9 +76,8 @@ class AssistantTextHandler:
             if reply is not None:
                 return reply
         commands = uow.repo(AICommandRepository)
-        command = await commands.create(message.text, telegram_user_id=message.telegram_user_id,
-                                        user_id=message.user_id)
-        await commands.mark_processing(command, message.text.strip())
+        command = await commands.start(message.text, telegram_user_id=message.telegram_user_id,
+                                       user_id=message.user_id)
         await uow.commit()
         command_id = command.id  # kept: a rollback later in this update expires the ORM object
         started = time.perf_counter()

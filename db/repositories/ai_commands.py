@@ -1,5 +1,6 @@
 """What the NLP layer made of each free-text message (ai_commands) and what the bot answered
-(ai_responses). Status moves pending -> processing -> completed | failed."""
+(ai_responses). Status moves pending -> processing -> completed | failed (the bot starts a command at
+processing: it reads it at once)."""
 
 from __future__ import annotations
 
@@ -23,25 +24,27 @@ class AICommandRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def create(self, input_text: str, *, telegram_user_id: uuid.UUID | None, user_id: uuid.UUID) -> AICommand:
+    async def start(
+        self, input_text: str, *, telegram_user_id: uuid.UUID | None, user_id: uuid.UUID
+    ) -> AICommand:
+        """A command being processed: ``processed_input`` is the text the parser reads (stored as
+        ``{"text": ...}``). One INSERT, the id chosen here: nothing to read back."""
+        now = _now()
         command = AICommand(
+            id=uuid.uuid4(),
             input_text=input_text,
             telegram_user_id=telegram_user_id,
             user_id=user_id,
             # Until the parser classifies it; complete() sets the real type.
             command_type=CommandType.GENERAL_QUERY,
-            status=CommandStatus.PENDING,
+            status=CommandStatus.PROCESSING,
+            processed_input={"text": input_text.strip()},
+            created_at=now,
+            started_at=now,
         )
         self._session.add(command)
         await self._session.flush()
         return command
-
-    async def mark_processing(self, command: AICommand, processed_input: str) -> None:
-        """``processed_input`` is the text the parser reads (stored as ``{"text": ...}``)."""
-        command.status = CommandStatus.PROCESSING
-        command.processed_input = {"text": processed_input}
-        command.started_at = _now()
-        await self._session.flush()
 
     async def complete(
         self,

@@ -14,15 +14,14 @@ async def _user_id(uow):
     return (await uow.repo(UserRepository).get_or_create_for_telegram(1, full_name=None)).id
 
 
-async def test_a_command_goes_from_pending_to_completed_with_its_parse(uow_factory):
+async def test_a_command_goes_from_processing_to_completed_with_its_parse(uow_factory):
     async with uow_factory() as uow:
         repo = uow.repo(AICommandRepository)
-        command = await repo.create("buy 0.5 eth at 3.1k", telegram_user_id=None, user_id=await _user_id(uow))
-        assert command.status is CommandStatus.PENDING
+        command = await repo.start(" buy 0.5 eth at 3.1k ", telegram_user_id=None, user_id=await _user_id(uow))
+        assert command.status is CommandStatus.PROCESSING
         assert command.command_type is CommandType.GENERAL_QUERY  # until the parser classifies it
-        await repo.mark_processing(command, "buy 0.5 eth at 3100")
         assert command.started_at is not None
-        assert command.processed_input == {"text": "buy 0.5 eth at 3100"}
+        assert command.processed_input == {"text": "buy 0.5 eth at 3.1k"}
         await repo.complete(
             command, command_type="trade_execution", intent="place_order",
             entities={"symbol": "ETH/USDT", "amount": 0.5, "price": 3100}, confidence=0.934,
@@ -45,7 +44,7 @@ async def test_a_command_goes_from_pending_to_completed_with_its_parse(uow_facto
 async def test_a_failed_parse_keeps_its_error(uow_factory):
     async with uow_factory() as uow:
         repo = uow.repo(AICommandRepository)
-        command = await repo.create("???", telegram_user_id=None, user_id=await _user_id(uow))
+        command = await repo.start("???", telegram_user_id=None, user_id=await _user_id(uow))
         await repo.fail(command, error_code="llm_timeout", error_message="model did not answer in 8 s",
                         processing_time_ms=8000)
         await uow.commit()
