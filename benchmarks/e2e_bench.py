@@ -12,7 +12,8 @@ POSTing their updates to it as Telegram would. The bot uses a scratch PostgreSQL
 theirs, simulated market data and rate limits raised for the run.
 
 Printed for both: requests/s, p50/p95/p99 latency, lost replies (no reply within
-``--timeout``), peak RSS; last line ``e2e: ratio=<bot/echo req/s> p99_ms=<bot p99> lost=<bot>``.
+``--timeout``), peak RSS, the bot process's CPU time per request (on a shared machine req/s
+follows everyone else's load; CPU per request much less); last line ``e2e: ratio=<bot/echo req/s> p99_ms=<bot p99> lost=<bot>``.
 How many messages answer each mix item is learnt once before the measured run (the bot may
 answer with a text and a chart, say).
 """
@@ -146,6 +147,17 @@ class BotProcess:
                     total_kb += int(line.split()[1])
         return total_kb / 1024
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the process and its workers."""
+        ticks = 0
+        for pid in _process_tree(self.process.pid):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -235,6 +247,7 @@ class Results:
     lost: int = 0
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
+    cpu_seconds: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -249,8 +262,14 @@ class Results:
         return (
             f"{name:<22} {self.per_second:8.1f} req/s   p50 {self.percentile(50):7.1f} ms   "
             f"p95 {self.percentile(95):7.1f} ms   p99 {self.percentile(99):7.1f} ms   "
-            f"lost {self.lost:4d}   peak RSS {self.peak_rss_mb:6.1f} MB"
+            f"lost {self.lost:4d}   peak RSS {self.peak_rss_mb:6.1f} MB   "
+            f"CPU {self.cpu_ms_per_request:5.1f} ms/req"
         )
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        """The bot's own CPU per answered request: unlike req/s, barely moved by other load."""
+        return self.cpu_seconds * 1000 / len(self.latencies_ms) if self.latencies_ms else float("nan")
 
 
 async def closed_loop(
@@ -369,7 +388,9 @@ async def measure(
         await wait_until_answering(api, users[0], bot)
         expected = await prepare(api, users)
         print(f"{name}: measuring {args.users} users for {args.seconds:.0f} s ...", flush=True)
+        cpu_before = bot.cpu_seconds()
         results = await closed_loop(api, users, args.mix, expected, args.seconds, args.timeout)
+        results.cpu_seconds = bot.cpu_seconds() - cpu_before
         results.peak_rss_mb = bot.peak_rss_mb()
         return results
     finally:
@@ -423,6 +444,7 @@ async def run(args: argparse.Namespace) -> None:
     print(echo.line("bare aiogram echo bot"))
     print(full.line(label))
     ratio = full.per_second / echo.per_second if echo.per_second else 0.0
+    print(f"CPU per request: bot/echo = {full.cpu_ms_per_request / echo.cpu_ms_per_request:.1f}x")
     print(f"e2e: ratio={ratio:.2f} p99_ms={full.percentile(99):.0f} lost={full.lost}")
 
 

@@ -10,6 +10,11 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.methods import (
+    AnswerCallbackQuery, DeleteMessage, DeleteWebhook, EditMessageReplyMarkup, EditMessageText, GetMe,
+    GetUpdates, SendChatAction, SendMessage, SendPhoto, SetMyCommands, SetWebhook, TelegramMethod,
+)
+from aiogram.methods.base import Response
 
 from bot.middlewares.outgoing_log import OutgoingLogMiddleware
 from bot.middlewares.retry_after import RetryAfterMiddleware
@@ -30,8 +35,22 @@ def build_bot(
     # Registration order is nesting order: the log sees the outcome after retries.
     session.middleware(OutgoingLogMiddleware(uow_factory))
     session.middleware(RetryAfterMiddleware())
+    session.response_types = _response_types()  # type: ignore[attr-defined]
     return Bot(
         token,
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+
+
+_HOT_METHODS: tuple[type[TelegramMethod], ...] = (  # type: ignore[type-arg]
+    GetUpdates, SendMessage, SendPhoto, EditMessageText, EditMessageReplyMarkup, AnswerCallbackQuery,
+    SendChatAction, DeleteMessage, GetMe, SetMyCommands, SetWebhook, DeleteWebhook,
+)
+
+
+def _response_types() -> list[type]:
+    """aiogram reads every answer as ``Response[<result type>]``, a pydantic generic that pydantic
+    caches only weakly: unreferenced, each call built the class again (schema and all). The
+    session keeps the ones the bot uses alive."""
+    return [Response[method.__returning__] for method in _HOT_METHODS]  # type: ignore[misc]
