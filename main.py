@@ -1,4 +1,4 @@
-"""Composition root: ``python main.py [run|chat|migrate|parse]``.
+"""Composition root: ``python main.py [run [--workers N]|chat|migrate|parse]``.
 
 Only this module sees every layer: it loads the settings, resolves the database and Redis
 (starting embedded servers when no URL is configured), and hands the pieces to the layer that
@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 
@@ -44,12 +45,13 @@ from bot.client import build_bot
 from bot.daily_summary import DailySummaryJob
 from bot.dispatcher import build_dispatcher
 from bot.housekeeping import Housekeeping
+from bot.leader import SchedulerLeader
 from bot.local_chat.console import LocalChat, stdin_lines
 from bot.local_chat.screen import Screen
 from bot.local_chat.session import TerminalSession
 from bot.outbox import NotificationOutbox
 from bot.pacing import Pacer
-from bot.runners import run_polling, run_webhook
+from bot.runners import run_polling, run_webhook, run_workers
 from bot.scheduler import AlertWatcher, BackgroundJobs, PeriodicJob, SignalWatcher
 from bot.sender import Sender
 from bot.services import BotServices
@@ -105,9 +107,13 @@ def cmd_parse(_settings: Settings) -> int:
     return parse_main([])
 
 
-def cmd_run(settings: Settings, *, force_local_chat: bool = False) -> int:
+def cmd_run(settings: Settings, *, force_local_chat: bool = False, workers: int = 1) -> int:
     token = settings.telegram.bot_token.get_secret_value() if settings.telegram.bot_token else ""
     local_chat = force_local_chat or not token
+    if workers > 1 and (local_chat or settings.telegram.mode != "webhook"):
+        print("More than one worker needs webhook mode (TELEGRAM_MODE=webhook) and a bot token: "
+              "Telegram lets only one process poll a bot.", file=sys.stderr)
+        return 2
     if not token and not force_local_chat:
         print("No TELEGRAM_BOT_TOKEN is configured: opening a local chat in this terminal instead.")
     if local_chat:
@@ -120,12 +126,23 @@ def cmd_run(settings: Settings, *, force_local_chat: bool = False) -> int:
     try:
         database_url = servers.database_url()
         upgrade(database_url)
-        asyncio.run(_serve(settings, database_url, servers.redis_url(), token=None if local_chat else token))
+        if workers > 1:
+            run_workers(workers, partial(_worker, database_url, servers.redis_url(), token, workers))
+        else:
+            asyncio.run(_serve(settings, database_url, servers.redis_url(), token=None if local_chat else token))
     except KeyboardInterrupt:
         print()  # Ctrl-C: leave the prompt line tidy; everything was closed on the way out
     finally:
         servers.stop()
     return 0
+
+
+def _worker(database_url: str, redis_url: str, token: str, workers: int) -> None:
+    """One webhook worker process: the same bot, sharing the port, PostgreSQL and Redis."""
+    settings = load_settings()
+    logging.basicConfig(level=settings.app.log_level, format=LOG_FORMAT, stream=sys.stderr)
+    with suppress(KeyboardInterrupt):
+        asyncio.run(_serve(settings, database_url, redis_url, token=token, workers=workers))
 
 
 def _log_to_file(path: Path) -> Path:
@@ -246,7 +263,9 @@ async def sync_live(
         return len(await venue.sync(uow, in_flight=in_flight))
 
 
-async def _serve(settings: Settings, database_url: str, redis_url: str, *, token: str | None) -> None:
+async def _serve(
+    settings: Settings, database_url: str, redis_url: str, *, token: str | None, workers: int = 1
+) -> None:
     """Build everything once, run Telegram (with a token) or the local chat, close everything."""
     engine = create_engine(database_url, echo=settings.database.echo, pool_size=settings.database.pool_size)
     session_factory = create_session_factory(engine)
@@ -290,6 +309,7 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
     # "spawn" because forking a process that runs an event loop and threads is unsafe.
     chart_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up)
     charts = ChartRenderer(chart_pool)
+    leadership: asyncio.Task[None] | None = None
     try:
         pacer = Pacer(redis, per_chat_per_second=settings.scheduler.per_chat_messages_per_second,
                       global_per_second=settings.scheduler.global_messages_per_second)
@@ -301,14 +321,21 @@ async def _serve(settings: Settings, database_url: str, redis_url: str, *, token
         )
         dispatcher = build_dispatcher(services)
         build_jobs(settings, uow_factory, text_handler, sender, time_series, redis).schedule(scheduler)
-        scheduler.start()
+        # Paused until this process holds the scheduler lock: one scheduler among all workers.
+        scheduler.start(paused=True)
+        leader = SchedulerLeader(redis, scheduler, ttl_seconds=settings.scheduler.leader_ttl_seconds,
+                                 renew_seconds=settings.scheduler.leader_renew_seconds)
+        leadership = asyncio.create_task(leader.run())
         if terminal is not None:
             await _chat(settings, dispatcher, bot, terminal, screen)
         elif settings.telegram.mode == "webhook":
-            await run_webhook(dispatcher, bot, settings.telegram)
+            await run_webhook(dispatcher, bot, settings.telegram, reuse_port=workers > 1)
         else:
             await run_polling(dispatcher, bot)
     finally:
+        if leadership is not None:
+            leadership.cancel()
+            await asyncio.gather(leadership, return_exceptions=True)
         if scheduler.running:
             scheduler.shutdown(wait=False)
         chart_pool.shutdown(wait=False, cancel_futures=True)
@@ -342,6 +369,10 @@ def main(argv: list[str] | None = None) -> int:
         help="run: start the bot (local chat when no Telegram token is set); chat: local chat; "
         "migrate: apply database migrations; parse: NLP parser, stdin lines -> JSON lines",
     )
+    parser.add_argument(
+        "--workers", type=int, default=1,
+        help="run: this many webhook worker processes sharing the port (TELEGRAM_MODE=webhook)",
+    )
     args = parser.parse_args(argv)
     settings = load_settings()
     logging.basicConfig(
@@ -353,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_migrate(settings)
     if args.command == "parse":
         return cmd_parse(settings)
-    return cmd_run(settings, force_local_chat=args.command == "chat")
+    return cmd_run(settings, force_local_chat=args.command == "chat", workers=args.workers)
 
 
 if __name__ == "__main__":

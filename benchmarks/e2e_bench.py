@@ -110,7 +110,8 @@ class WebhookDelivery:
         if self._session is None:
             self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-        for _ in range(20):
+        give_up_at = time.monotonic() + 120  # the workers may still be starting
+        while time.monotonic() < give_up_at:
             try:
                 async with self._session.post(self._url, json=update, headers=headers) as response:
                     if response.status == 200:

@@ -73,7 +73,8 @@ def build_dispatcher(services: BotServices) -> Dispatcher:
 def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
     # Outer: every update, before routing (aiogram's error, user-context and FSM ones run first).
     dispatcher.update.outer_middleware(MetricsMiddleware(services.time_series))
-    dispatcher.update.outer_middleware(DeduplicationMiddleware(services.redis))
+    claim_seconds = services.settings.telegram.update_claim_seconds
+    dispatcher.update.outer_middleware(DeduplicationMiddleware(services.redis, claim_seconds=claim_seconds))
     dispatcher.update.outer_middleware(UpdateLogMiddleware(services.uow_factory))
     registration = RegistrationMiddleware(services.uow_factory, services.settings.security)
     dispatcher.update.outer_middleware(registration)

@@ -5,8 +5,8 @@ handled, but one slow database round trip holds up every other user) or each upd
 (fast, but the offset moves before handling, so a stop loses what was in flight). This is the
 third: each getUpdates batch is handled concurrently, one chat's updates in arrival order, and
 the next getUpdates confirms the batch only after all of it was handled. A stop mid-batch
-confirms nothing, so Telegram delivers the batch again; the update claims (bot/update_claims.py)
-skip what was already handled.
+confirms nothing, so Telegram delivers the batch again; the update claims
+(bot/middlewares/deduplication.py) skip what was already handled.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
+from bot.middlewares.deduplication import UpdateInProgress
+
 log = logging.getLogger(__name__)
 
+CLAIM_RETRY_SECONDS = 1.0
 DEFAULT_BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
 
 
@@ -70,9 +73,23 @@ class BatchPollingDispatcher(Dispatcher):
 
         async def in_order(chat_updates: list[Update]) -> None:
             for update in chat_updates:
-                await self._process_update(bot=bot, update=update, **kwargs)
+                await self._handle_once(bot, update, **kwargs)
 
         await asyncio.gather(*(in_order(chat_updates) for chat_updates in by_chat.values()))
+
+
+    async def _handle_once(self, bot: Bot, update: Update, **kwargs: Any) -> None:
+        """Handle the update; if a previous run of the bot still holds its claim (it died
+        mid-update), wait until that claim expires rather than skip the update."""
+        while True:
+            try:
+                await self.feed_update(bot, update, **kwargs)
+                return
+            except UpdateInProgress:
+                await asyncio.sleep(CLAIM_RETRY_SECONDS)
+            except Exception:  # noqa: BLE001 - as aiogram does: logged, the batch goes on
+                log.exception("Update %s failed", update.update_id)
+                return
 
 
 def _conversation(update: Update) -> int:

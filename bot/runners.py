@@ -4,15 +4,21 @@ Both acknowledge an update only after it was handled, so nothing a user sends is
 the bot stops mid-conversation: polling handles each getUpdates batch (bot/polling.py) and only
 then moves the offset past it; the webhook answers Telegram's POST after handling, and Telegram
 redelivers what was not answered. (Redelivered duplicates are skipped by the deduplication
-middleware.) One process per token: to scale out, use the webhook behind a load balancer.
+middleware.) One process may poll a token; to scale out, ``run_workers`` runs several webhook
+worker processes on one port: each update is claimed by exactly one of them
+(bot/middlewares/deduplication.py), the scheduler runs in one (bot/leader.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import signal
+import time
+from collections.abc import Callable
 from contextlib import suppress
+from multiprocessing.process import BaseProcess
 
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -47,7 +53,9 @@ def build_webhook_app(dispatcher: Dispatcher, bot: Bot, *, path: str, secret: st
     return app
 
 
-async def run_webhook(dispatcher: Dispatcher, bot: Bot, settings: TelegramSettings) -> None:
+async def run_webhook(dispatcher: Dispatcher, bot: Bot, settings: TelegramSettings, *, reuse_port: bool = False) -> None:
+    """``reuse_port``: several worker processes listen on the same port (SO_REUSEPORT); the
+    kernel spreads the connections over them."""
     if not settings.webhook_url or settings.webhook_secret is None:
         raise ValueError("Webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET")
     secret = settings.webhook_secret.get_secret_value()
@@ -55,7 +63,7 @@ async def run_webhook(dispatcher: Dispatcher, bot: Bot, settings: TelegramSettin
     runner = web.AppRunner(app)
     await runner.setup()
     try:
-        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port, reuse_port=reuse_port or None).start()
         await bot.set_webhook(
             settings.webhook_url.rstrip("/") + settings.webhook_path,
             secret_token=secret,
@@ -74,3 +82,47 @@ async def _until_stopped() -> None:
         with suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
     await stop.wait()
+
+
+# A worker that dies sooner than this after starting is restarted only after the same pause,
+# so a broken configuration does not spin.
+QUICK_EXIT_SECONDS = 5.0
+
+
+def run_workers(count: int, worker: Callable[[], None]) -> None:
+    """Run ``count`` worker processes until SIGINT/SIGTERM, starting a new one when one dies."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited event loop
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    def start() -> tuple[BaseProcess, float]:
+        process = context.Process(target=worker, name="bot-worker")
+        process.start()
+        return process, time.monotonic()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    workers = [start() for _ in range(count)]
+    log.info("Started %d webhook workers: %s", count, ", ".join(str(p.pid) for p, _ in workers))
+    try:
+        while not stopping:
+            for index, (process, started) in enumerate(workers):
+                if process.is_alive() or stopping:
+                    continue
+                log.warning("Worker %s exited with code %s; starting another", process.pid, process.exitcode)
+                if time.monotonic() - started < QUICK_EXIT_SECONDS:
+                    time.sleep(QUICK_EXIT_SECONDS)
+                workers[index] = start()
+            time.sleep(0.5)
+    finally:
+        for process, _ in workers:
+            if process.is_alive():
+                process.terminate()  # SIGTERM: each worker finishes its requests and closes down
+        for process, _ in workers:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

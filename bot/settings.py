@@ -58,6 +58,8 @@ class TelegramSettings(BaseSettings):
     rate_limit_window_seconds: int = 60
     daily_message_limit: int = 2000
     daily_command_limit: int = 500
+    # How long a worker's claim on an update lasts if it dies mid-update (then another takes it).
+    update_claim_seconds: int = 60
     # The Telegram user id the local terminal chat (`main.py chat`) speaks as; put it in ADMIN_IDS
     # to try the admin commands locally.
     local_chat_user_id: int = 1
@@ -166,6 +168,10 @@ class SchedulerSettings(BaseSettings):
     prune_notifications_after_days: int = 14
     # How often open orders on users' own exchange accounts are followed (fills, cancellations).
     live_sync_seconds: float = 10
+    # The scheduler runs in the worker holding a Redis lock: its expiry (how soon another worker
+    # takes over from a dead one) and how often the holder renews it.
+    leader_ttl_seconds: float = 15
+    leader_renew_seconds: float = 5
 
 
 class TradingSettings(BaseSettings):

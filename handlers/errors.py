@@ -16,6 +16,7 @@ from aiogram.types import ErrorEvent
 
 from bot import texts
 from bot.html import escape
+from bot.middlewares.deduplication import UpdateInProgress
 from bot.outages import is_outage
 from domain.errors import DomainError
 
@@ -24,7 +25,9 @@ log = logging.getLogger(__name__)
 
 def build_router() -> Router:
     router = Router(name="errors")
-    router.errors.register(reply_to_error)
+    # An update another worker is handling is not an error to tell anyone about: left unhandled,
+    # it fails the webhook request and Telegram delivers it again.
+    router.errors.register(reply_to_error, lambda event: not isinstance(event.exception, UpdateInProgress))
     return router
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import redis.asyncio as aioredis
 
-from bot.middlewares.deduplication import DeduplicationMiddleware
+from bot.middlewares.deduplication import DeduplicationMiddleware, UpdateInProgress
 from tests.bot.fakes import message, update_of
 
 
@@ -40,3 +42,38 @@ async def test_without_redis_every_update_is_handled(bot):
     update = update_of(message(bot))
     assert len(await _count_calls(DeduplicationMiddleware(redis), update, bot, 2)) == 2
     await redis.aclose()
+
+
+async def test_of_two_workers_given_the_same_update_exactly_one_handles_it(bot, redis_client):
+    first, second = DeduplicationMiddleware(redis_client), DeduplicationMiddleware(redis_client)
+    update = update_of(message(bot))
+    started, release = asyncio.Event(), asyncio.Event()
+    handled: list[str] = []
+
+    async def slow(event, data):
+        handled.append("first")
+        started.set()
+        await release.wait()
+
+    async def fast(event, data):
+        handled.append("second")
+
+    task = asyncio.create_task(first(slow, update, {"bot": bot}))
+    await started.wait()
+    with pytest.raises(UpdateInProgress):  # the webhook answers 500: Telegram delivers it again
+        await second(fast, update, {"bot": bot})
+    release.set()
+    await task
+    assert await second(fast, update, {"bot": bot}) is None  # redelivered once done: skipped
+    assert handled == ["first"]
+
+
+async def test_a_dead_workers_claim_expires_and_another_worker_handles_the_update(bot, redis_client):
+    update = update_of(message(bot))
+    key = f"tg:handled-update:{bot.id}:{update.update_id}"
+    await redis_client.set(key, b"4242:deadbeef", ex=1)  # claimed by a worker that was killed
+    middleware = DeduplicationMiddleware(redis_client)
+    with pytest.raises(UpdateInProgress):
+        await _count_calls(middleware, update, bot, 1)
+    await asyncio.sleep(1.1)
+    assert await _count_calls(middleware, update, bot, 1) == [update.update_id]
