@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -135,6 +136,14 @@ def cmd_run(settings: Settings, *, force_local_chat: bool = False, workers: int 
     finally:
         servers.stop()
     return 0
+
+
+def _freeze_startup_objects() -> None:
+    """Everything built so far (NLP model, routers, SQLAlchemy and pydantic metadata) lives as
+    long as the process: keep it out of the garbage collector's full passes, which otherwise walk
+    those millions of objects every few hundred updates and stall the event loop."""
+    gc.collect()
+    gc.freeze()
 
 
 def _worker(database_url: str, redis_url: str, token: str, workers: int) -> None:
@@ -320,6 +329,7 @@ async def _serve(
             trading=trading, nlp=text_handler.nlp, charts=charts, time_series=time_series,
         )
         dispatcher = build_dispatcher(services)
+        _freeze_startup_objects()
         build_jobs(settings, uow_factory, text_handler, sender, time_series, redis).schedule(scheduler)
         # Paused until this process holds the scheduler lock: one scheduler among all workers.
         scheduler.start(paused=True)
