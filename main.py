@@ -276,7 +276,9 @@ async def _serve(
     settings: Settings, database_url: str, redis_url: str, *, token: str | None, workers: int = 1
 ) -> None:
     """Build everything once, run Telegram (with a token) or the local chat, close everything."""
-    engine = create_engine(database_url, echo=settings.database.echo, pool_size=settings.database.pool_size)
+    database = settings.database
+    engine = create_engine(database_url, echo=database.echo, pool_size=database.pool_size,
+                           max_overflow=database.max_overflow)
     session_factory = create_session_factory(engine)
     redis = aioredis.from_url(redis_url)
     uow_factory = partial(TradingUnitOfWork, session_factory)

@@ -71,7 +71,12 @@ class DatabaseSettings(BaseSettings):
     # None means "start the embedded PostgreSQL under data_dir".
     url: SecretStr | None = None
     echo: bool = False
-    pool_size: int = 10
+    # Connections kept open per process. Updates are handled concurrently; beyond the pool,
+    # up to DATABASE_MAX_OVERFLOW more are opened and closed again, which is slow (a new
+    # connection prepares every statement afresh). Workers x (pool + overflow) must stay under
+    # the server's max_connections.
+    pool_size: int = 20
+    max_overflow: int = 5
 
 
 class RedisSettings(BaseSettings):

@@ -29,8 +29,8 @@ def async_database_url(url: str) -> str:
 PING_AFTER_IDLE_SECONDS = 1.0
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
-    engine = create_async_engine(async_database_url(url), echo=echo, pool_size=pool_size)
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+    engine = create_async_engine(async_database_url(url), echo=echo, pool_size=pool_size, max_overflow=max_overflow)
     _ping_idle_connections(engine.sync_engine.pool)
     return engine
 
