@@ -46,9 +46,10 @@ from bot.client import build_bot
 from bot.daily_summary import DailySummaryJob
 from bot.dispatcher import build_dispatcher
 from bot.housekeeping import Housekeeping
+from bot.i18n import Catalogs
 from bot.leader import SchedulerLeader
-from bot.local_chat.console import LocalChat, stdin_lines
-from bot.local_chat.screen import Screen
+from bot.local_chat.console import LocalChat, stdin_lines, terminal_lines
+from bot.local_chat.screen import CurrentStdout, Screen
 from bot.local_chat.session import TerminalSession
 from bot.outbox import NotificationOutbox
 from bot.pacing import Pacer
@@ -108,7 +109,7 @@ def cmd_parse(_settings: Settings) -> int:
     return parse_main([])
 
 
-def cmd_run(settings: Settings, *, force_local_chat: bool = False, workers: int = 1) -> int:
+def cmd_run(settings: Settings, *, force_local_chat: bool = False, workers: int = 1, open_pictures: bool = False) -> int:
     token = settings.telegram.bot_token.get_secret_value() if settings.telegram.bot_token else ""
     local_chat = force_local_chat or not token
     if workers > 1 and (local_chat or settings.telegram.mode != "webhook"):
@@ -130,7 +131,8 @@ def cmd_run(settings: Settings, *, force_local_chat: bool = False, workers: int 
         if workers > 1:
             run_workers(workers, partial(_worker, database_url, servers.redis_url(), token, workers))
         else:
-            asyncio.run(_serve(settings, database_url, servers.redis_url(), token=None if local_chat else token))
+            asyncio.run(_serve(settings, database_url, servers.redis_url(), token=None if local_chat else token,
+                               open_pictures=open_pictures))
     except KeyboardInterrupt:
         print()  # Ctrl-C: leave the prompt line tidy; everything was closed on the way out
     finally:
@@ -218,13 +220,14 @@ def build_assistant(
 
 def build_jobs(
     settings: Settings, uow_factory: Callable[[], TradingUnitOfWork], text_handler: AssistantTextHandler,
-    sender: Sender, time_series: TimeSeries, redis: aioredis.Redis,
+    sender: Sender, time_series: TimeSeries, redis: aioredis.Redis, catalogs: Catalogs | None = None,
 ) -> BackgroundJobs:
     services = text_handler.services
     market = services.trading.market_data
     exchange = settings.exchange.exchange_id if settings.exchange.market_data == "ccxt" else "simulated"
     scheduler = settings.scheduler
     ticks = MarketUpdates(redis, group="alerts", consumer="alerts")
+    catalogs = catalogs or Catalogs()
 
     async def record_price(symbol: str, price: Decimal) -> None:
         time_series.market_data(exchange, await market.ticker(symbol))  # the ticker the price came from (cached)
@@ -233,14 +236,14 @@ def build_jobs(
         uow_factory=uow_factory,
         prices=services.trading.analysis,
         consumers=[AlertWatcher(ticks), SignalWatcher(services.signals), services.trading.monitor],
-        outbox=NotificationOutbox(uow_factory, sender),
+        outbox=NotificationOutbox(uow_factory, sender, catalogs=catalogs),
         evaluator=AlertEvaluator(uow_factory, services.alerts, ticks),
         on_price_read=record_price,
         price_interval_seconds=scheduler.price_interval_seconds,
         notify_interval_seconds=scheduler.notify_interval_seconds,
         tick_interval_seconds=scheduler.tick_interval_seconds,
         candle_interval_seconds=scheduler.candle_interval_seconds,
-        daily_summary=DailySummaryJob(uow_factory, services.trading).run,
+        daily_summary=DailySummaryJob(uow_factory, services.trading, catalogs).run,
         periodic=(
             PeriodicJob("record_performance", 15, partial(record_trading_performance, uow_factory, market, time_series)),
             PeriodicJob("score_analyses", 10, AnalysisScoringJob(uow_factory, market, time_series).run),
@@ -273,7 +276,8 @@ async def sync_live(
 
 
 async def _serve(
-    settings: Settings, database_url: str, redis_url: str, *, token: str | None, workers: int = 1
+    settings: Settings, database_url: str, redis_url: str, *, token: str | None, workers: int = 1,
+    open_pictures: bool = False,
 ) -> None:
     """Build everything once, run Telegram (with a token) or the local chat, close everything."""
     database = settings.database
@@ -312,8 +316,9 @@ async def _serve(
         influx.url, influx.token.get_secret_value() if influx.token else None, influx.org, influx.bucket
     )
     news_session = aiohttp.ClientSession()
-    screen = Screen(sys.stdout, styled=sys.stdout.isatty())
-    terminal = TerminalSession(screen) if token is None else None
+    screen = Screen(CurrentStdout(), styled=sys.stdout.isatty())
+    pictures = settings.app.data_dir / "pictures"
+    terminal = TerminalSession(screen, pictures, open_pictures=open_pictures) if token is None else None
     bot = build_bot(token or LOCAL_CHAT_TOKEN, uow_factory, api_url=settings.telegram.api_url, session=terminal)
     scheduler = AsyncIOScheduler(timezone="UTC")
     # Chart drawing is CPU-bound: a separate process keeps it off the event loop and the GIL.
@@ -326,13 +331,14 @@ async def _serve(
                       global_per_second=settings.scheduler.global_messages_per_second)
         sender = Sender(bot, uow_factory, pacer)
         text_handler = build_assistant(settings, trading, redis, news_session, time_series, charts)
+        catalogs = Catalogs()
         services = BotServices(
             settings=settings, uow_factory=uow_factory, redis=redis, sender=sender, text_handler=text_handler,
-            trading=trading, nlp=text_handler.nlp, charts=charts, time_series=time_series,
+            trading=trading, nlp=text_handler.nlp, charts=charts, time_series=time_series, catalogs=catalogs,
         )
         dispatcher = build_dispatcher(services)
         _freeze_startup_objects()
-        build_jobs(settings, uow_factory, text_handler, sender, time_series, redis).schedule(scheduler)
+        build_jobs(settings, uow_factory, text_handler, sender, time_series, redis, catalogs).schedule(scheduler)
         # Paused until this process holds the scheduler lock: one scheduler among all workers.
         scheduler.start(paused=True)
         leader = SchedulerLeader(redis, scheduler, ttl_seconds=settings.scheduler.leader_ttl_seconds,
@@ -366,9 +372,22 @@ async def _chat(
         id=settings.telegram.local_chat_user_id,
         is_bot=False,
         first_name=os.environ.get("USER") or "Local user",
+        language_code=_terminal_language(),  # as Telegram sends the app's language
     )
     chat = LocalChat(dispatcher, bot, terminal, screen, user)
-    await chat.run(stdin_lines(sys.stdin), echo_input=not sys.stdin.isatty())
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        await chat.run(terminal_lines(settings.app.data_dir / "chat_history"), echo_input=False, show_prompt=False)
+    else:
+        await chat.run(stdin_lines(sys.stdin), echo_input=True)
+
+
+def _terminal_language() -> str | None:
+    """The terminal's language (LC_ALL, LC_MESSAGES, LANG: "ru_RU.UTF-8" -> "ru")."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return value.split(".")[0].replace("_", "-")
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -385,6 +404,10 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=1,
         help="run: this many webhook worker processes sharing the port (TELEGRAM_MODE=webhook)",
     )
+    parser.add_argument(
+        "--open-pictures", action="store_true",
+        help="local chat: open each picture (chart) with the system's viewer; it is saved under .data/pictures either way",
+    )
     args = parser.parse_args(argv)
     settings = load_settings()
     logging.basicConfig(
@@ -396,7 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_migrate(settings)
     if args.command == "parse":
         return cmd_parse(settings)
-    return cmd_run(settings, force_local_chat=args.command == "chat", workers=args.workers)
+    return cmd_run(settings, force_local_chat=args.command == "chat", workers=args.workers,
+                   open_pictures=args.open_pictures)
 
 
 if __name__ == "__main__":

@@ -1,31 +1,42 @@
-"""The command list Telegram shows in the menu button (setMyCommands at start-up)."""
+"""The command list Telegram shows in the menu button (setMyCommands at start-up), per language."""
 
 from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.types import BotCommand
+from bot.i18n import DEFAULT_LOCALE, LANGUAGES, N_, Catalogs, _, speaking
 
-BOT_COMMANDS = (
-    BotCommand(command="start", description="Start, or see the terms"),
-    BotCommand(command="menu", description="Main menu"),
-    BotCommand(command="help", description="What I understand, with examples"),
-    BotCommand(command="buy", description="Buy, e.g. /buy 0.01 btc at 60000"),
-    BotCommand(command="sell", description="Sell, e.g. /sell 25% eth"),
-    BotCommand(command="portfolio", description="Balances, positions and PnL"),
-    BotCommand(command="orders", description="Open orders"),
-    BotCommand(command="signals", description="Followed and executed signals"),
-    BotCommand(command="channels", description="How good each signal channel is"),
-    BotCommand(command="signalsettings", description="Amount, leverage, target split, stop rules"),
-    BotCommand(command="accuracy", description="How my technical calls turned out"),
-    BotCommand(command="alerts", description="Your alerts; /alerts btc rsi 1h above 70 sets one"),
-    BotCommand(command="settings", description="Notifications, timezone, currency, language"),
-    BotCommand(command="connect", description="Connect your exchange account (testnet first)"),
-    BotCommand(command="accounts", description="Your exchange accounts and live limits"),
-    BotCommand(command="panic", description="Cancel every open live order"),
-    BotCommand(command="cancel", description="Leave the current dialog"),
-    BotCommand(command="link", description="Use your account from another Telegram account"),
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start, or see the terms")),
+    ("menu", N_("Main menu")),
+    ("help", N_("What I understand, with examples")),
+    ("buy", N_("Buy, e.g. /buy 0.01 btc at 60000")),
+    ("sell", N_("Sell, e.g. /sell 25% eth")),
+    ("portfolio", N_("Balances, positions and PnL")),
+    ("orders", N_("Open orders")),
+    ("signals", N_("Followed and executed signals")),
+    ("channels", N_("How good each signal channel is")),
+    ("signalsettings", N_("Amount, leverage, target split, stop rules")),
+    ("accuracy", N_("How my technical calls turned out")),
+    ("alerts", N_("Your alerts; /alerts btc rsi 1h above 70 sets one")),
+    ("settings", N_("Notifications, timezone, currency, language")),
+    ("connect", N_("Connect your exchange account (testnet first)")),
+    ("accounts", N_("Your exchange accounts and live limits")),
+    ("panic", N_("Cancel every open live order")),
+    ("cancel", N_("Leave the current dialog")),
+    ("link", N_("Use your account from another Telegram account")),
 )
 
 
-async def register_commands(bot: Bot) -> None:
-    await bot.set_my_commands(list(BOT_COMMANDS))
+def bot_commands() -> list[BotCommand]:
+    """The list in the current language."""
+    return [BotCommand(command=command, description=_(description)) for command, description in COMMANDS]
+
+
+async def register_commands(bot: Bot, catalogs: Catalogs | None = None) -> None:
+    """English for everyone, and each other language for users whose Telegram speaks it."""
+    catalogs = catalogs or Catalogs()
+    for language in LANGUAGES:
+        with speaking(catalogs, language):
+            commands = bot_commands()
+        await bot.set_my_commands(commands, language_code=None if language == DEFAULT_LOCALE else language)

@@ -22,6 +22,7 @@ class CurrentUser:
     is_admin: bool
     # Trading is deny-by-default: an active account, and on the allow-list when one is configured.
     may_trade: bool
+    language: str = "en"  # the /settings language; the locale middleware speaks it
 
     @classmethod
     def of(cls, account: TelegramUser, *, admin_ids: list[int], allowed_user_ids: list[int]) -> CurrentUser:
@@ -34,6 +35,7 @@ class CurrentUser:
             user_id=account.user_id,
             status=account.status,
             first_name=account.first_name,
+            language=account.language,
             is_admin=account.telegram_id in admin_ids,
             may_trade=active and allowed,
         )

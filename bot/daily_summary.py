@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from bot.i18n import Catalogs, speaking, t
 from bot.render import portfolio as render_portfolio
+from bot.render.numbers import long_date
 from db.models import TelegramUser
 from db.repositories.alerts import AlertOwner
 from db.repositories.signals import SignalOwner
@@ -36,30 +38,33 @@ def local_now(timezone: str, now: datetime) -> datetime:
 
 class DailySummaryJob:
     def __init__(self, uow_factory: Callable[[], TradingUnitOfWork], trading: TradingServices,
+                 catalogs: Catalogs | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._uow_factory = uow_factory
         self._trading = trading
+        self._catalogs = catalogs or Catalogs()
         self._clock = clock
 
     async def run(self) -> int:
         """Queue the summaries due this hour; returns how many were queued."""
         now = self._clock()
         queued = 0
-        for telegram_user_id, user_id, timezone, summary_hour in await self._recipients():
+        for telegram_user_id, user_id, timezone, summary_hour, language in await self._recipients():
             local = local_now(timezone, now)
             if local.hour != summary_hour:
                 continue
             try:
-                queued += await self._queue_one(telegram_user_id, user_id, local)
+                with speaking(self._catalogs, language):  # composed now, in the user's language
+                    queued += await self._queue_one(telegram_user_id, user_id, local)
             except Exception:  # noqa: BLE001 - one user's failure must not stop the others
                 log.exception("daily summary for %s failed", telegram_user_id)
         return queued
 
-    async def _recipients(self) -> list[tuple[uuid.UUID, uuid.UUID, str, int]]:
+    async def _recipients(self) -> list[tuple[uuid.UUID, uuid.UUID, str, int, str]]:
         async with self._uow_factory() as uow:
             rows = await uow.session.execute(
                 select(TelegramUser.id, TelegramUser.user_id, TelegramUser.timezone, TelegramUser.summary_hour,
-                       TelegramUser.notification_types)
+                       TelegramUser.notification_types, TelegramUser.language)
                 .where(
                     TelegramUser.status == TelegramUserStatus.ACTIVE,
                     TelegramUser.user_id.is_not(None),
@@ -67,7 +72,7 @@ class DailySummaryJob:
                     TelegramUser.is_bot_blocked.is_(False),
                 )
             )
-            return [(tid, uid, tz, hour) for tid, uid, tz, hour, prefs in rows
+            return [(tid, uid, tz, hour, lang) for tid, uid, tz, hour, prefs, lang in rows
                     if (prefs or {}).get("daily_summary", True)]
 
     async def _queue_one(self, telegram_user_id: uuid.UUID, user_id: uuid.UUID, local: datetime) -> int:
@@ -78,9 +83,9 @@ class DailySummaryJob:
             alerts = await uow.alerts.list_active(AlertOwner(telegram_user_id, user_id))
             signals = await uow.signals.list_active(SignalOwner(telegram_user_id, user_id))
             text = "\n\n".join([
-                f"☀️ <b>Good morning</b> — your summary for {local:%A %d %B}",
+                t("☀️ <b>Good morning</b> — your summary for {date}", date=long_date(local)),
                 render_portfolio.portfolio_summary(summary),
-                f"🔔 Active alerts: {len(alerts)} · 👀 Followed signals: {len(signals)}",
+                t("🔔 Active alerts: {alerts} · 👀 Followed signals: {signals}", alerts=len(alerts), signals=len(signals)),
             ])
             added = await uow.notifications.enqueue(
                 telegram_user_id, "daily_summary", {"text": text}, user_id=user_id,

@@ -12,6 +12,7 @@ from aiogram import Dispatcher
 
 from bot.commands import register_commands
 from bot.fsm_storage import DialogStorage
+from bot.i18n import LocaleMiddleware
 from bot.middlewares.access import AccessMiddleware
 from bot.middlewares.deduplication import DeduplicationMiddleware
 from bot.middlewares.metrics import MetricsMiddleware
@@ -78,6 +79,8 @@ def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
     dispatcher.update.outer_middleware(UpdateLogMiddleware(services.uow_factory))
     registration = RegistrationMiddleware(services.uow_factory, services.settings.security)
     dispatcher.update.outer_middleware(registration)
+    # Outer on every event type (errors too), after registration has found the user's language.
+    LocaleMiddleware(services.catalogs).setup(dispatcher)
     # Inner: only once a handler matched, so they can read its flags. They apply to the
     # handlers of every included router.
     limiter = RateLimiter(services.redis, services.uow_factory, services.settings.telegram)

@@ -13,59 +13,60 @@ from bot.callbacks import (
     TermsAction,
     TermsCallback,
 )
+from bot.i18n import N_, _
 from bot.trading_callbacks import AccountCallback
 from bot.preferences import CURRENCIES, LANGUAGES, NOTIFICATION_TYPES
 from db.models import TelegramUser
 from domain.quiet_hours import URGENT_KINDS
 
 _MENU_LABELS = {
-    MenuItem.TRADE: "📈 Trade",
-    MenuItem.SIGNALS: "📡 Signals",
-    MenuItem.ALERTS: "🔔 Alerts",
-    MenuItem.ANALYSIS: "📊 Analysis",
-    MenuItem.PORTFOLIO: "💼 Portfolio",
-    MenuItem.SETTINGS: "⚙️ Settings",
-    MenuItem.HELP: "❓ Help",
+    MenuItem.TRADE: N_("📈 Trade"),
+    MenuItem.SIGNALS: N_("📡 Signals"),
+    MenuItem.ALERTS: N_("🔔 Alerts"),
+    MenuItem.ANALYSIS: N_("📊 Analysis"),
+    MenuItem.PORTFOLIO: N_("💼 Portfolio"),
+    MenuItem.SETTINGS: N_("⚙️ Settings"),
+    MenuItem.HELP: N_("❓ Help"),
 }
 
 
 def accept_terms() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="✅ I accept", callback_data=TermsCallback(action=TermsAction.ACCEPT))
+    builder.button(text=_("✅ I accept"), callback_data=TermsCallback(action=TermsAction.ACCEPT))
     return builder.as_markup()
 
 
 def main_menu() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for item, label in _MENU_LABELS.items():
-        builder.button(text=label, callback_data=MenuCallback(item=item))
+        builder.button(text=_(label), callback_data=MenuCallback(item=item))
     builder.adjust(2)
     return builder.as_markup()
 
 
 def back_to_menu() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="◀️ Menu", callback_data=MenuCallback(item=MenuItem.MAIN))
+    builder.button(text=_("◀️ Menu"), callback_data=MenuCallback(item=MenuItem.MAIN))
     return builder.as_markup()
 
 
 def settings(account: TelegramUser) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    master = "🔔 Notifications: on" if account.notifications_enabled else "🔕 Notifications: off"
+    master = _("🔔 Notifications: on") if account.notifications_enabled else _("🔕 Notifications: off")
     builder.button(text=master, callback_data=SettingsCallback(action=SettingsAction.TOGGLE_ALL))
     for key, label in NOTIFICATION_TYPES.items():
         mark = "✅" if account.notification_types.get(key, True) else "▫️"
         builder.button(
-            text=f"{mark} {label}", callback_data=SettingsCallback(action=SettingsAction.TOGGLE, value=key)
+            text=f"{mark} {_(label)}", callback_data=SettingsCallback(action=SettingsAction.TOGGLE, value=key)
         )
-    builder.button(text="🌙 Quiet hours", callback_data=SettingsCallback(action=SettingsAction.ASK_QUIET_HOURS))
-    builder.button(text="🚨 Urgent", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_URGENT))
-    builder.button(text="☀️ Summary time", callback_data=SettingsCallback(action=SettingsAction.ASK_SUMMARY_HOUR))
-    builder.button(text="🕒 Timezone", callback_data=SettingsCallback(action=SettingsAction.ASK_TIMEZONE))
-    builder.button(text="💱 Currency", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_CURRENCY))
-    builder.button(text="🌐 Language", callback_data=SettingsCallback(action=SettingsAction.CHOOSE_LANGUAGE))
-    builder.button(text="🔑 Exchange accounts", callback_data=AccountCallback(n=0))
-    builder.button(text="✔️ Done", callback_data=SettingsCallback(action=SettingsAction.CLOSE))
+    builder.button(text=_("🌙 Quiet hours"), callback_data=SettingsCallback(action=SettingsAction.ASK_QUIET_HOURS))
+    builder.button(text=_("🚨 Urgent"), callback_data=SettingsCallback(action=SettingsAction.CHOOSE_URGENT))
+    builder.button(text=_("☀️ Summary time"), callback_data=SettingsCallback(action=SettingsAction.ASK_SUMMARY_HOUR))
+    builder.button(text=_("🕒 Timezone"), callback_data=SettingsCallback(action=SettingsAction.ASK_TIMEZONE))
+    builder.button(text=_("💱 Currency"), callback_data=SettingsCallback(action=SettingsAction.CHOOSE_CURRENCY))
+    builder.button(text=_("🌐 Language"), callback_data=SettingsCallback(action=SettingsAction.CHOOSE_LANGUAGE))
+    builder.button(text=_("🔑 Exchange accounts"), callback_data=AccountCallback(n=0))
+    builder.button(text=_("✔️ Done"), callback_data=SettingsCallback(action=SettingsAction.CLOSE))
     builder.adjust(1, 2, 2, 3, 3, 1, 1)
     return builder.as_markup()
 
@@ -75,7 +76,7 @@ def urgent_kinds(urgent: list[str]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for kind, label in URGENT_KINDS.items():
         mark = "✅" if kind in urgent else "▫️"
-        builder.button(text=f"{mark} {label}",
+        builder.button(text=f"{mark} {_(label)}",
                        callback_data=SettingsCallback(action=SettingsAction.TOGGLE_URGENT, value=kind))
     _back_to_settings(builder)
     builder.adjust(1)
@@ -103,4 +104,4 @@ def languages(current: str) -> InlineKeyboardMarkup:
 
 
 def _back_to_settings(builder: InlineKeyboardBuilder) -> None:
-    builder.button(text="◀️ Back", callback_data=SettingsCallback(action=SettingsAction.SHOW))
+    builder.button(text=_("◀️ Back"), callback_data=SettingsCallback(action=SettingsAction.SHOW))

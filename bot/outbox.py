@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter, TelegramServerError
 
 from bot.html import split_html
+from bot.i18n import Catalogs, speaking
 from bot.render.notifications import render
 from bot.sender import Sender
 from db.repositories.notifications import DEFAULT_LEASE, OutboundNotification
@@ -69,6 +70,7 @@ class NotificationOutbox:
     batch_size: int = 200
     lease: timedelta = DEFAULT_LEASE
     stats: OutboxStats = field(default_factory=OutboxStats)
+    catalogs: Catalogs = field(default_factory=Catalogs)  # translations, one locale per recipient
 
     async def run_once(self) -> int:
         """Claim and deliver one batch; returns how many notifications were claimed."""
@@ -105,7 +107,8 @@ class NotificationOutbox:
         if not notification.wanted:
             await self._finish(notification, None, "cancelled", "switched off by the user in /settings")
             return True
-        parts = split_html(render(notification.notification_type, notification.payload))
+        with speaking(self.catalogs, notification.language):  # pushes speak the user's language
+            parts = split_html(render(notification.notification_type, notification.payload))
         for number in range(notification.parts_sent + 1, len(parts) + 1):
             failed = await self._send_part(notification, parts, number)
             if failed is not None:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-# Keys of telegram_users.notification_types, in display order.
+from bot.i18n import LANGUAGES, N_
+
+# Keys of telegram_users.notification_types, in display order, with their (translatable) labels.
 NOTIFICATION_TYPES: dict[str, str] = {
-    "price_alerts": "Price alerts",
-    "signal_updates": "Signal updates",
-    "order_fills": "Order fills",
-    "daily_summary": "Daily summary",
+    "price_alerts": N_("Price alerts"),
+    "signal_updates": N_("Signal updates"),
+    "order_fills": N_("Order fills"),
+    "daily_summary": N_("Daily summary"),
 }
 
 CURRENCIES: tuple[str, ...] = ("USDT", "USDC", "USD", "EUR", "BTC")
 
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "de": "Deutsch",
-    "es": "Español",
-    "ru": "Русский",
-}
+__all__ = ["CURRENCIES", "LANGUAGES", "NOTIFICATION_TYPES"]

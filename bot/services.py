@@ -9,6 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.charts import ChartRenderer
+from bot.i18n import Catalogs
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.text_handler import TextHandler
@@ -36,6 +37,8 @@ class BotServices:
     charts: ChartRenderer = field(default_factory=ChartRenderer)
     # system_metrics of every update (db/timeseries.py); a no-op writer unless a server is configured.
     time_series: TimeSeries = field(default_factory=NullTimeSeries)
+    # The translations (English, Russian); the locale middleware picks one per update.
+    catalogs: Catalogs = field(default_factory=Catalogs)
 
     def as_workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

@@ -14,6 +14,7 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from bot.i18n import _, t
 
 from domain.models import Order
 from domain.services.order_changes import short_ref
@@ -66,20 +67,20 @@ class LiveOrderCallback(CallbackData, prefix="lo"):
 
 def confirmation_keyboard(token: str, *, live: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    confirm = "🔴 Confirm LIVE" if live else "✅ Confirm"
+    confirm = _("🔴 Confirm LIVE") if live else _("✅ Confirm")
     builder.button(text=confirm, callback_data=OrderCallback(action=OrderAction.CONFIRM, token=token))
-    builder.button(text="✏️ Edit", callback_data=OrderCallback(action=OrderAction.EDIT, token=token))
-    builder.button(text="✖️ Cancel", callback_data=OrderCallback(action=OrderAction.DROP, token=token))
-    builder.button(text="🔁 Account", callback_data=OrderCallback(action=OrderAction.ACCOUNT, token=token))
+    builder.button(text=_("✏️ Edit"), callback_data=OrderCallback(action=OrderAction.EDIT, token=token))
+    builder.button(text=_("✖️ Cancel"), callback_data=OrderCallback(action=OrderAction.DROP, token=token))
+    builder.button(text=_("🔁 Account"), callback_data=OrderCallback(action=OrderAction.ACCOUNT, token=token))
     builder.adjust(3, 1)
     return builder.as_markup()
 
 
 def second_tap_keyboard(token: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="🔴 Yes, place this LIVE order",
+    builder.button(text=_("🔴 Yes, place this LIVE order"),
                    callback_data=OrderCallback(action=OrderAction.CONFIRM_LIVE, token=token))
-    builder.button(text="✖️ Cancel", callback_data=OrderCallback(action=OrderAction.DROP, token=token))
+    builder.button(text=_("✖️ Cancel"), callback_data=OrderCallback(action=OrderAction.DROP, token=token))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -87,9 +88,9 @@ def second_tap_keyboard(token: str) -> InlineKeyboardMarkup:
 def account_picker(token: str, names: Sequence[str]) -> InlineKeyboardMarkup:
     """Paper first, then each connected account by name."""
     builder = InlineKeyboardBuilder()
-    builder.button(text="📝 PAPER (simulated)", callback_data=AccountPickCallback(token=token, n=0))
+    builder.button(text=_("📝 PAPER (simulated)"), callback_data=AccountPickCallback(token=token, n=0))
     for n, name in enumerate(names, start=1):
-        builder.button(text=f"🔴 LIVE · {name}", callback_data=AccountPickCallback(token=token, n=n))
+        builder.button(text=t("🔴 LIVE · {name}", name=name), callback_data=AccountPickCallback(token=token, n=n))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -99,9 +100,9 @@ def live_order_keyboard(order: Order) -> InlineKeyboardMarkup | None:
         return None
     builder = InlineKeyboardBuilder()
     ref = short_ref(order.id)
-    builder.button(text=f"🗑 Cancel {ref}", callback_data=LiveOrderCallback(action=OpenOrderAction.CANCEL, ref=ref))
+    builder.button(text=t("🗑 Cancel {ref}", ref=ref), callback_data=LiveOrderCallback(action=OpenOrderAction.CANCEL, ref=ref))
     if order.price is not None:
-        builder.button(text="✏️ Change", callback_data=LiveOrderCallback(action=OpenOrderAction.CHANGE, ref=ref))
+        builder.button(text=_("✏️ Change"), callback_data=LiveOrderCallback(action=OpenOrderAction.CHANGE, ref=ref))
     return builder.as_markup()
 
 
@@ -112,12 +113,12 @@ def open_orders_keyboard(orders: Sequence[Order], live: Sequence[Order] = ()) ->
     builder = InlineKeyboardBuilder()
     for index, order in enumerate(orders, start=1):
         builder.button(
-            text=f"🗑 Cancel {index}. {short_ref(order.id)} {order.symbol}",
+            text=t("🗑 Cancel {index}. {ref} {symbol}", index=index, ref=short_ref(order.id), symbol=order.symbol),
             callback_data=OpenOrderCallback(action=OpenOrderAction.CANCEL, ref=short_ref(order.id)),
         )
     for index, order in enumerate(live, start=1):
         builder.button(
-            text=f"🗑 Cancel LIVE {index}. {short_ref(order.id)} {order.symbol}",
+            text=t("🗑 Cancel LIVE {index}. {ref} {symbol}", index=index, ref=short_ref(order.id), symbol=order.symbol),
             callback_data=LiveOrderCallback(action=OpenOrderAction.CANCEL, ref=short_ref(order.id)),
         )
     builder.adjust(1)
@@ -129,9 +130,9 @@ def history_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
         return None
     builder = InlineKeyboardBuilder()
     if page > 1:
-        builder.button(text="◀️ Prev", callback_data=HistoryCallback(page=page - 1))
+        builder.button(text=_("◀️ Prev"), callback_data=HistoryCallback(page=page - 1))
     if page < pages:
-        builder.button(text="Next ▶️", callback_data=HistoryCallback(page=page + 1))
+        builder.button(text=_("Next ▶️"), callback_data=HistoryCallback(page=page + 1))
     return builder.as_markup()
 
 
@@ -169,8 +170,8 @@ def exchanges_keyboard(choices: Sequence[tuple[str, str, str]]) -> InlineKeyboar
 
 def network_keyboard(exchange: str, market: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="🧪 Testnet (recommended)", callback_data=ConnectCallback(exchange=exchange, market=market, testnet=1))
-    builder.button(text="🔴 My real account", callback_data=ConnectCallback(exchange=exchange, market=market, testnet=0))
+    builder.button(text=_("🧪 Testnet (recommended)"), callback_data=ConnectCallback(exchange=exchange, market=market, testnet=1))
+    builder.button(text=_("🔴 My real account"), callback_data=ConnectCallback(exchange=exchange, market=market, testnet=0))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -180,14 +181,14 @@ def accounts_keyboard(count: int) -> InlineKeyboardMarkup | None:
         return None
     builder = InlineKeyboardBuilder()
     for n in range(1, count + 1):
-        builder.button(text=f"🗑 Disconnect {n}", callback_data=AccountCallback(n=n))
+        builder.button(text=t("🗑 Disconnect {n}", n=n), callback_data=AccountCallback(n=n))
     builder.adjust(3)
     return builder.as_markup()
 
 
 def panic_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="🛑 Yes, close all live positions", callback_data=PanicCallback(close=True))
-    builder.button(text="Keep them", callback_data=PanicCallback(close=False))
+    builder.button(text=_("🛑 Yes, close all live positions"), callback_data=PanicCallback(close=True))
+    builder.button(text=_("Keep them"), callback_data=PanicCallback(close=False))
     builder.adjust(1)
     return builder.as_markup()

@@ -18,6 +18,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
+from bot.i18n import _, t
 from bot.assistant.trading import trading_refusal, trading_unit
 from bot.current_user import CurrentUser
 from bot.flags import RATE_LIMIT_EXEMPT
@@ -70,7 +71,7 @@ def _refusal(current_user: CurrentUser, trading: TradingServices | None) -> str 
         return NOT_CONFIGURED
     if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
         return refusal
-    return render.NO_VAULT if trading.accounts is None or trading.live is None else None
+    return _(render.NO_VAULT) if trading.accounts is None or trading.live is None else None
 
 
 # -- /connect -----------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ async def connect(message: Message, current_user: CurrentUser, trading: TradingS
     if (refusal := _refusal(current_user, trading)) is not None:
         await message.answer(refusal)
         return
-    await message.answer(render.CHOOSE_EXCHANGE, reply_markup=exchanges_keyboard(CHOICES))
+    await message.answer(_(render.CHOOSE_EXCHANGE), reply_markup=exchanges_keyboard(CHOICES))
 
 
 async def choose(
@@ -92,11 +93,11 @@ async def choose(
         return
     exchange, market = callback_data.exchange, callback_data.market
     if exchange not in SUPPORTED_EXCHANGES or market not in MARKET_TYPES:
-        await callback.answer("Unknown choice.", show_alert=True)
+        await callback.answer(_("Unknown choice."), show_alert=True)
         return
     await callback.answer()
     if callback_data.testnet < 0:
-        await show(callback, render.CHOOSE_NETWORK, network_keyboard(exchange, market))
+        await show(callback, _(render.CHOOSE_NETWORK), network_keyboard(exchange, market))
         return
     testnet = callback_data.testnet == 1
     await state.set_state(ConnectDialog.keys)
@@ -113,7 +114,7 @@ async def receive_keys(
     try:
         await bot.delete_message(message.chat.id, message.message_id)
     except TelegramAPIError:
-        await message.answer(render.DELETE_IT_YOURSELF)
+        await message.answer(_(render.DELETE_IT_YOURSELF))
     if (refusal := _refusal(current_user, trading)) is not None:
         await state.clear()
         await message.answer(refusal)
@@ -123,7 +124,7 @@ async def receive_keys(
     parts = (message.text or "").split()
     needs_passphrase = data.get("exchange") in NEEDS_PASSPHRASE
     if len(parts) < (3 if needs_passphrase else 2) or "exchange" not in data:
-        await message.answer(render.KEYS_UNREADABLE)
+        await message.answer(_(render.KEYS_UNREADABLE))
         return
     try:
         async with trading_unit(uow, trading) as unit:
@@ -134,7 +135,7 @@ async def receive_keys(
             )
     except DomainError as error:  # refused key, withdrawal key, exchange down: no secret in these
         await state.clear()
-        await message.answer(f"❌ {render.escape(error.user_message)}\nNothing was stored. /connect to try again.")
+        await message.answer(f"❌ {render.escape(_(error.user_message))}\n" + _("Nothing was stored. /connect to try again."))
         return
     await state.clear()
     await message.answer(render.connected(info))
@@ -175,7 +176,7 @@ async def disconnect(
         async with trading_unit(uow, trading) as unit:
             items = await trading.accounts.list(unit, current_user.user_id)
             if not 1 <= callback_data.n <= len(items):
-                await callback.answer("That account is already gone.", show_alert=True)
+                await callback.answer(_("That account is already gone."), show_alert=True)
                 return
             info = items[callback_data.n - 1]
             await trading.accounts.remove(unit, current_user.user_id, info.id)
@@ -204,23 +205,23 @@ async def limits(
     for name, raw in _LIMIT.findall(command.args or ""):
         value = parse_number(raw)
         if value is None or value <= 0:
-            await message.answer(f"{render.escape(name)} needs a positive number.\n{render.LIMITS_USAGE}")
+            await message.answer(t("{name} needs a positive number.", name=render.escape(name)) + "\n" + _(render.LIMITS_USAGE))
             return
         changes[LIMIT_NAMES[name.lower()]] = value
     if command.args and not changes:
-        await message.answer(render.LIMITS_USAGE)
+        await message.answer(_(render.LIMITS_USAGE))
         return
     async with trading_unit(uow, trading) as unit:
         current = await unit.live.limits(current_user.user_id)
         if changes:
             updated = LiveLimits(**{**_as_dict(current), **changes})
             if updated.max_leverage < 1:
-                await message.answer("Leverage is at least 1×.")
+                await message.answer(_("Leverage is at least 1×."))
                 return
             await unit.live.set_limits(current_user.user_id, updated)
             await unit.commit()
             current = updated
-    await message.answer(render.limits_text(current) + "\n\n" + render.LIMITS_USAGE)
+    await message.answer(render.limits_text(current) + "\n\n" + _(render.LIMITS_USAGE))
 
 
 def _as_dict(limits_: LiveLimits) -> dict[str, Decimal]:
@@ -246,7 +247,7 @@ async def panic(
         await message.answer(f"❌ {render.escape(error.user_message)}")
         events, names = [], {}
     await message.answer(render.panic_cancelled([(names.get(e.order.portfolio_id, "?"), e) for e in events]))
-    await message.answer(render.PANIC_ASK_CLOSE, reply_markup=panic_keyboard())
+    await message.answer(_(render.PANIC_ASK_CLOSE), reply_markup=panic_keyboard())
 
 
 async def panic_close(
@@ -259,9 +260,9 @@ async def panic_close(
     assert trading is not None and trading.live is not None and current_user.user_id is not None
     if not callback_data.close:
         await callback.answer()
-        await show(callback, render.PANIC_KEEP)
+        await show(callback, _(render.PANIC_KEEP))
         return
-    await callback.answer("Closing…")
+    await callback.answer(_("Closing…"))
     async with trading_unit(uow, trading) as unit:
         names = {p.id: p.name for p in await unit.live.portfolios(current_user.user_id)}
         results = await trading.live.close_all(unit, current_user.user_id)

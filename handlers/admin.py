@@ -15,6 +15,7 @@ from bot.current_user import CurrentUser
 from bot.filters import IsAdmin
 from bot.html import escape
 from bot.settings import Settings
+from bot.i18n import _
 from db.repositories.telegram import TelegramMessageRepository, TelegramUserRepository
 from db.uow import UnitOfWork
 
@@ -49,7 +50,7 @@ async def config_command(
             else:
                 await message.answer(texts.config_changed(key, old, new))
         case _:
-            await message.answer(texts.CONFIG_USAGE)
+            await message.answer(_(texts.CONFIG_USAGE))
 
 
 async def admin_command(
@@ -61,7 +62,7 @@ async def admin_command(
         case ["ban" | "unban" as action, target] if target.isdigit():
             await message.answer(await _set_banned(uow, int(target), action == "ban", current_user, settings))
         case _:
-            await message.answer(texts.ADMIN_USAGE)
+            await message.answer(_(texts.ADMIN_USAGE))
 
 
 async def _stats(uow: UnitOfWork) -> str:
@@ -78,7 +79,7 @@ async def _set_banned(
     uow: UnitOfWork, telegram_id: int, banned: bool, admin: CurrentUser, settings: Settings
 ) -> str:
     if banned and telegram_id in settings.security.admin_ids:
-        return texts.ADMIN_CANNOT_BAN_ADMIN
+        return _(texts.ADMIN_CANNOT_BAN_ADMIN)
     account = await accounts.set_banned(uow, telegram_id, banned)
     if account is None:
         return texts.admin_unknown_user(telegram_id)

@@ -33,6 +33,7 @@ from bot.render import alerts as render_alerts
 from bot.message_log import UpdateTrace
 from bot.sender import Sender
 from bot.text_handler import IncomingText, TextReply
+from bot.i18n import _, t
 from db.repositories.trading_uow import TradingUnitOfWork
 from domain.errors import DomainError
 from handlers.free_text import answer_text
@@ -73,10 +74,10 @@ async def pick_reading(callback: CallbackQuery, callback_data: ChoiceCallback, c
     assert memory is not None
     parsed = await memory.choose(callback_data.token, current_user.id, callback_data.index)
     if parsed is None:
-        await callback.answer(texts.CHOICE_GONE, show_alert=True)
+        await callback.answer(_(texts.CHOICE_GONE), show_alert=True)
         return
     await callback.answer()
-    reply, _ = await text_handler.respond(_context(callback, current_user, uow, text_handler), parsed)
+    reply, _outcome = await text_handler.respond(_context(callback, current_user, uow, text_handler), parsed)
     await _send(sender, current_user.chat_id, reply)
 
 
@@ -92,26 +93,26 @@ async def signal_button(callback: CallbackQuery, callback_data: SignalCallback, 
     assert memory is not None
     parsed = await memory.choose(callback_data.token, current_user.id, 0)  # one decision per card, owner-checked
     if parsed is None:
-        await callback.answer(texts.CHOICE_GONE, show_alert=True)
+        await callback.answer(_(texts.CHOICE_GONE), show_alert=True)
         return
     await callback.answer()
     if callback.message is not None:
         await callback.message.edit_reply_markup(reply_markup=None)
     if callback_data.action is SignalAction.IGNORE:
-        await sender.send(current_user.chat_id, "Ignored. Nothing was saved or traded.")
+        await sender.send(current_user.chat_id, _("Ignored. Nothing was saved or traded."))
         return
     try:
         if callback_data.action is SignalAction.EXECUTE:
             reply = await signal_intents.execute(ctx, parsed, callback_data.token)
         elif callback_data.action is SignalAction.APPLY:
             owner = signal_intents.SignalOwner(current_user.id, current_user.user_id) if current_user.user_id else None
-            reply = TextReply(texts.NEEDS_ACCOUNT) if owner is None else await signal_intents.apply_update(
+            reply = TextReply(_(texts.NEEDS_ACCOUNT)) if owner is None else await signal_intents.apply_update(
                 ctx, owner, parsed, source=parsed.entities.get(signal_intents.SOURCE_KEY), confirmed=True)
         else:
             reply = await signal_intents.follow(ctx, parsed)
     except DomainError as error:
         await uow.rollback()
-        reply = TextReply(texts.problem(error.user_message))
+        reply = TextReply(texts.problem(_(error.user_message)))
     await _send(sender, current_user.chat_id, reply)
 
 
@@ -123,7 +124,7 @@ async def delete_alert_button(callback: CallbackQuery, callback_data: AlertDelet
     try:
         deleted = await alerts.delete(uow, owner, alert_ref=callback_data.alert_ref)
     except DomainError as error:
-        await callback.answer(error.user_message, show_alert=True)
+        await callback.answer(_(error.user_message), show_alert=True)
         return
     await callback.answer(render_alerts.deleted(deleted).replace("🗑 ", ""))
     remaining = alert_list_reply(await alerts.list(uow, owner))
@@ -142,12 +143,12 @@ async def alert_option_button(callback: CallbackQuery, callback_data: AlertOptio
         changes = _option_change(option, value)
         alert = await alerts.configure(uow, owner, callback_data.alert_ref, **changes)
     except (DomainError, ValueError, ArithmeticError) as error:
-        await callback.answer(getattr(error, "user_message", texts.CHOICE_GONE), show_alert=True)
+        await callback.answer(_(getattr(error, "user_message", texts.CHOICE_GONE)), show_alert=True)
         return
     await callback.answer(render_alerts.configured(alert))
     if callback.message is not None:
         await callback.message.edit_text(
-            f"🔔 Alert: <b>{render_alerts.describe(alert)}</b>", reply_markup=alert_options(alert))
+            t("🔔 Alert: <b>{alert}</b>", alert=render_alerts.describe(alert)), reply_markup=alert_options(alert))
 
 
 def _option_change(option: AlertOption, value: str) -> dict[str, object]:

@@ -11,6 +11,7 @@ from bot import texts
 from bot.current_user import CurrentUser
 from bot.flags import PUBLIC, RATE_LIMIT_EXEMPT
 from bot.text_handler import TextHandler
+from bot.i18n import _
 
 
 def build_router() -> Router:
@@ -25,7 +26,7 @@ async def cancel(
     # The assistant keeps its own open question ("How much BTC?") beside aiogram's dialogs.
     had_question = text_handler is not None and await text_handler.cancel_dialog(current_user.id)
     if await state.get_state() is None and not had_question:
-        await message.answer(texts.NOTHING_TO_CANCEL)
+        await message.answer(_(texts.NOTHING_TO_CANCEL))
         return
     await state.clear()
-    await message.answer(texts.CANCELLED)
+    await message.answer(_(texts.CANCELLED))

@@ -18,6 +18,7 @@ from bot import texts
 from bot.html import escape
 from bot.middlewares.deduplication import UpdateInProgress
 from bot.outages import is_outage
+from bot.i18n import _
 from domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -39,13 +40,13 @@ async def reply_to_error(event: ErrorEvent, bot: Bot) -> bool:
         return True
     if isinstance(error, DomainError):
         log.info("Update %s refused: %s", update_id, error.user_message)
-        reply = escape(error.user_message)
+        reply = escape(_(error.user_message))
     elif is_outage(error):
         log.warning("Update %s failed, a backing service is unavailable: %r", update_id, error)
-        reply = texts.TEMPORARILY_UNAVAILABLE
+        reply = _(texts.TEMPORARILY_UNAVAILABLE)
     else:
         log.error("Update %s failed", update_id, exc_info=error)
-        reply = texts.SOMETHING_WENT_WRONG
+        reply = _(texts.SOMETHING_WENT_WRONG)
     await _answer(bot, event, reply)
     return True
 

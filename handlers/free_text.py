@@ -15,6 +15,7 @@ from bot.forwarding import forwarded_from
 from bot.message_log import UpdateTrace
 from bot.sender import Sender
 from bot.text_handler import IncomingText, TextHandler
+from bot.i18n import _
 from db.uow import UnitOfWork
 
 
@@ -48,7 +49,7 @@ async def answer_text(
 ) -> None:
     """Answer ``text`` as if the user had typed it (slash commands that take plain language use this)."""
     if text_handler is None:
-        await message.answer(texts.FREE_TEXT_NOT_CONFIGURED)
+        await message.answer(_(texts.FREE_TEXT_NOT_CONFIGURED))
         return
     incoming = IncomingText(
         text=text,
@@ -66,4 +67,4 @@ async def answer_text(
 
 
 async def unsupported_message(message: Message) -> None:
-    await message.answer(texts.UNSUPPORTED_MESSAGE)
+    await message.answer(_(texts.UNSUPPORTED_MESSAGE))

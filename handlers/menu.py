@@ -10,6 +10,7 @@ from bot import keyboards, texts
 from bot.callbacks import MenuCallback, MenuItem
 from bot.current_user import CurrentUser
 from bot.screens import show
+from bot.i18n import _
 from db.uow import UnitOfWork
 from handlers.settings import settings_screen
 
@@ -22,7 +23,7 @@ def build_router() -> Router:
 
 
 async def show_menu(message: Message) -> None:
-    await message.answer(texts.MENU, reply_markup=keyboards.main_menu())
+    await message.answer(_(texts.MENU), reply_markup=keyboards.main_menu())
 
 
 async def open_item(
@@ -30,7 +31,7 @@ async def open_item(
 ) -> None:
     item = callback_data.item
     if item is MenuItem.MAIN:
-        await show(callback, texts.MENU, keyboards.main_menu())
+        await show(callback, _(texts.MENU), keyboards.main_menu())
     elif item is MenuItem.SETTINGS:
         await show(callback, *await settings_screen(uow, current_user))
     elif item is MenuItem.HELP:

@@ -17,6 +17,7 @@ from bot.screens import show
 from bot.sender import Sender
 from bot.text_handler import TextReply
 from bot.trading_callbacks import HistoryCallback
+from bot.i18n import _
 from db.trading_services import TradingServices
 from db.uow import UnitOfWork
 
@@ -46,7 +47,7 @@ async def _answer(
         await message.answer(NOT_CONFIGURED)
         return
     if current_user.user_id is None:
-        await message.answer(render.NO_ACCOUNT)
+        await message.answer(_(render.NO_ACCOUNT))
         return
     async with trading_unit(uow, trading) as unit:
         builder = getattr(screens, f"{screen}_screen")
@@ -90,7 +91,7 @@ async def history_page(
     uow: UnitOfWork | None = None,
 ) -> None:
     if trading is None or current_user.user_id is None:
-        await callback.answer(NOT_CONFIGURED if trading is None else render.NO_ACCOUNT, show_alert=True)
+        await callback.answer(_(NOT_CONFIGURED) if trading is None else _(render.NO_ACCOUNT), show_alert=True)
         return
     async with trading_unit(uow, trading) as unit:
         reply = await screens.history_screen(trading, unit, current_user.user_id, max(1, callback_data.page))

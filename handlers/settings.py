@@ -11,12 +11,14 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 
 from bot import keyboards, texts
 from bot.callbacks import SettingsAction, SettingsCallback
 from bot.current_user import CurrentUser
 from bot.preferences import CURRENCIES, LANGUAGES, NOTIFICATION_TYPES
 from bot.screens import show
+from bot.i18n import _
 from db.models import TelegramUser
 from db.repositories.telegram import TelegramUserRepository
 from db.repositories.users import UserRepository
@@ -74,7 +76,7 @@ async def show_settings(callback: CallbackQuery, uow: UnitOfWork, current_user: 
 async def toggle_all_notifications(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
     account = await _account(uow, current_user)
     enabled = account.notifications_enabled = not account.notifications_enabled
-    await _saved(callback, uow, account, texts.notification_toggled("Notifications", enabled))
+    await _saved(callback, uow, account, texts.notification_toggled(texts.NOTIFICATIONS, enabled))
 
 
 async def toggle_notification(
@@ -82,7 +84,7 @@ async def toggle_notification(
 ) -> None:
     key = callback_data.value
     if key not in NOTIFICATION_TYPES:
-        await callback.answer(texts.UNKNOWN_OPTION, show_alert=True)
+        await callback.answer(_(texts.UNKNOWN_OPTION), show_alert=True)
         return
     account = await _account(uow, current_user)
     enabled = not account.notification_types.get(key, True)
@@ -92,7 +94,7 @@ async def toggle_notification(
 
 async def choose_currency(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
     account = await _account(uow, current_user)
-    await show(callback, texts.CHOOSE_CURRENCY, keyboards.currencies(account.preferred_currency))
+    await show(callback, _(texts.CHOOSE_CURRENCY), keyboards.currencies(account.preferred_currency))
     await callback.answer()
 
 
@@ -100,7 +102,7 @@ async def set_currency(
     callback: CallbackQuery, callback_data: SettingsCallback, uow: UnitOfWork, current_user: CurrentUser
 ) -> None:
     if callback_data.value not in CURRENCIES:
-        await callback.answer(texts.UNKNOWN_OPTION, show_alert=True)
+        await callback.answer(_(texts.UNKNOWN_OPTION), show_alert=True)
         return
     account = await _account(uow, current_user)
     await _mirror_to_user(uow, account, preferred_currency=callback_data.value)
@@ -109,26 +111,27 @@ async def set_currency(
 
 async def choose_language(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
     account = await _account(uow, current_user)
-    await show(callback, texts.CHOOSE_LANGUAGE, keyboards.languages(account.language))
+    await show(callback, _(texts.CHOOSE_LANGUAGE), keyboards.languages(account.language))
     await callback.answer()
 
 
 async def set_language(
-    callback: CallbackQuery, callback_data: SettingsCallback, uow: UnitOfWork, current_user: CurrentUser
+    callback: CallbackQuery, callback_data: SettingsCallback, uow: UnitOfWork, current_user: CurrentUser, i18n: I18n
 ) -> None:
     if callback_data.value not in LANGUAGES:
-        await callback.answer(texts.UNKNOWN_OPTION, show_alert=True)
+        await callback.answer(_(texts.UNKNOWN_OPTION), show_alert=True)
         return
     account = await _account(uow, current_user)
     await _mirror_to_user(uow, account, language=callback_data.value)
-    await _saved(callback, uow, account, LANGUAGES[callback_data.value])
+    with i18n.use_locale(callback_data.value):  # the answer is already in the new language
+        await _saved(callback, uow, account, LANGUAGES[callback_data.value])
 
 
 async def ask_timezone(callback: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(SettingsDialog.timezone)
     await callback.answer()
     if callback.message is not None:
-        await callback.message.answer(texts.ASK_TIMEZONE)
+        await callback.message.answer(_(texts.ASK_TIMEZONE))
 
 
 async def receive_timezone(
@@ -147,11 +150,11 @@ async def receive_timezone(
 
 
 async def ask_quiet_hours(callback: CallbackQuery, state: FSMContext) -> None:
-    await _ask(callback, state, SettingsDialog.quiet_hours, texts.ASK_QUIET_HOURS)
+    await _ask(callback, state, SettingsDialog.quiet_hours, _(texts.ASK_QUIET_HOURS))
 
 
 async def ask_summary_hour(callback: CallbackQuery, state: FSMContext) -> None:
-    await _ask(callback, state, SettingsDialog.summary_hour, texts.ASK_SUMMARY_HOUR)
+    await _ask(callback, state, SettingsDialog.summary_hour, _(texts.ASK_SUMMARY_HOUR))
 
 
 async def _ask(callback: CallbackQuery, state: FSMContext, dialog: State, question: str) -> None:
@@ -199,7 +202,7 @@ async def _saved_answer(message: Message, state: FSMContext, uow: UnitOfWork, ac
 
 async def choose_urgent(callback: CallbackQuery, uow: UnitOfWork, current_user: CurrentUser) -> None:
     account = await _account(uow, current_user)
-    await show(callback, texts.CHOOSE_URGENT, keyboards.urgent_kinds(texts.urgent_of(account)))
+    await show(callback, _(texts.CHOOSE_URGENT), keyboards.urgent_kinds(texts.urgent_of(account)))
     await callback.answer()
 
 
@@ -214,7 +217,7 @@ async def toggle_urgent(
     urgent = texts.urgent_of(account)
     account.urgent_notification_types = [k for k in urgent if k != kind] if kind in urgent else [*urgent, kind]
     await uow.commit()
-    await show(callback, texts.CHOOSE_URGENT, keyboards.urgent_kinds(account.urgent_notification_types))
+    await show(callback, _(texts.CHOOSE_URGENT), keyboards.urgent_kinds(account.urgent_notification_types))
     await callback.answer(texts.notification_toggled(URGENT_KINDS[kind], kind in account.urgent_notification_types))
 
 
@@ -229,7 +232,7 @@ def _hour_pair(text: str) -> tuple[int, int] | None:
 
 
 async def close_settings(callback: CallbackQuery) -> None:
-    await show(callback, texts.SETTINGS_CLOSED)
+    await show(callback, _(texts.SETTINGS_CLOSED))
     await callback.answer()
 
 

@@ -12,6 +12,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
+from bot.i18n import _
 from bot.assistant import signals as screens
 from bot.assistant import texts
 from bot.assistant.context import IntentContext
@@ -60,7 +61,7 @@ async def channels(message: Message, command: CommandObject, current_user: Curre
     source = (command.args or "").strip() or None
     reply = await screens.channel_stats(ctx, source)
     await _send(sender, message.chat.id, reply or TextReply(
-        "No forwarded signals from that channel yet. /channels lists the channels I know."))
+        _("No forwarded signals from that channel yet. /channels lists the channels I know.")))
 
 
 async def signal_settings(message: Message, command: CommandObject, current_user: CurrentUser,
@@ -72,12 +73,12 @@ async def signal_settings(message: Message, command: CommandObject, current_user
 async def list_button(callback: CallbackQuery, callback_data: SignalListCallback, current_user: CurrentUser,
                       uow: TradingUnitOfWork, sender: Sender, text_handler: AssistantTextHandler) -> None:
     if current_user.user_id is None:
-        await callback.answer(texts.NEEDS_ACCOUNT, show_alert=True)
+        await callback.answer(_(texts.NEEDS_ACCOUNT), show_alert=True)
         return
     try:
         signal_id = uuid.UUID(hex=callback_data.ref)
     except ValueError:
-        await callback.answer("That button is not valid any more.", show_alert=True)
+        await callback.answer(_("That button is not valid any more."), show_alert=True)
         return
     owner = SignalOwner(current_user.id, current_user.user_id)
     try:
@@ -85,9 +86,9 @@ async def list_button(callback: CallbackQuery, callback_data: SignalListCallback
         result = await text_handler.services.signals.close(uow, owner, signal_id)
     except DomainError as error:
         await uow.rollback()
-        await callback.answer(error.user_message, show_alert=True)
+        await callback.answer(_(error.user_message), show_alert=True)
         return
-    await callback.answer("Closed" if callback_data.action is SignalListAction.CLOSE else "Stopped following")
+    await callback.answer(_("Closed") if callback_data.action is SignalListAction.CLOSE else _("Stopped following"))
     await _send(sender, current_user.chat_id, TextReply(render.update_result(result)))
     refreshed = await screens.signal_list(_context("", current_user, uow, text_handler))
     if callback.message is not None and refreshed is not None:

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery
 
 from bot import texts
 from bot.flags import PUBLIC
+from bot.i18n import _
 
 
 def build_router() -> Router:
@@ -16,4 +17,4 @@ def build_router() -> Router:
 
 
 async def answer_stale_button(callback: CallbackQuery) -> None:
-    await callback.answer(texts.STALE_BUTTON, show_alert=True)
+    await callback.answer(_(texts.STALE_BUTTON), show_alert=True)

@@ -11,6 +11,7 @@ from bot import accounts, keyboards, texts
 from bot.callbacks import TermsAction, TermsCallback
 from bot.current_user import CurrentUser
 from bot.flags import PUBLIC, RATE_LIMIT_EXEMPT
+from bot.i18n import _
 from db.uow import UnitOfWork
 from domain.enums import TelegramUserStatus
 
@@ -30,19 +31,19 @@ def build_router() -> Router:
 async def start(message: Message, command: CommandObject, current_user: CurrentUser, uow: UnitOfWork) -> None:
     if command.args:
         user = await accounts.link_with_code(uow, current_user.id, command.args)
-        await message.answer(texts.account_linked(user.username) if user else texts.INVALID_LINK_CODE)
+        await message.answer(texts.account_linked(user.username) if user else _(texts.INVALID_LINK_CODE))
     if current_user.status is TelegramUserStatus.ACTIVE:
         await message.answer(texts.welcome_back(current_user.first_name), reply_markup=keyboards.main_menu())
     elif current_user.status is TelegramUserStatus.PENDING:
         await message.answer(texts.welcome_new(current_user.first_name), reply_markup=keyboards.accept_terms())
     else:
-        await message.answer(texts.BLOCKED)
+        await message.answer(_(texts.BLOCKED))
 
 
 async def accept_terms(callback: CallbackQuery, current_user: CurrentUser, uow: UnitOfWork) -> None:
     if current_user.status is not TelegramUserStatus.PENDING:
         already = current_user.status is TelegramUserStatus.ACTIVE
-        await callback.answer(texts.TERMS_ALREADY_ACCEPTED if already else texts.BLOCKED, show_alert=True)
+        await callback.answer(_(texts.TERMS_ALREADY_ACCEPTED) if already else _(texts.BLOCKED), show_alert=True)
         return
     await accounts.accept_terms(uow, current_user.id)
     await callback.answer()

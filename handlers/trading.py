@@ -30,6 +30,8 @@ from bot.assistant.trading import (
 )
 from bot.current_user import CurrentUser
 from bot.flags import RATE_LIMIT_EXEMPT
+from bot import texts
+from bot.i18n import _
 from bot.render import trading as render
 from bot.screens import show
 from bot.sender import Sender
@@ -107,7 +109,7 @@ def build_router() -> Router:
 
 def _refusal(current_user: CurrentUser, trading: TradingServices | None) -> str | None:
     if trading is None:
-        return render.NOT_CONFIGURED
+        return _(render.NOT_CONFIGURED)
     return trading_refusal(current_user.user_id, current_user.may_trade)
 
 
@@ -179,11 +181,11 @@ async def _order_command(
         await message.answer(refusal)
         return
     if nlp is None:
-        await message.answer(render.NOT_CONFIGURED)
+        await message.answer(_(render.NOT_CONFIGURED))
         return
     request = parse_order_args(side, command.args, nlp)
     if request is None:
-        await message.answer(render.BUY_USAGE if side is OrderSide.BUY else render.SELL_USAGE)
+        await message.answer(_(render.BUY_USAGE) if side is OrderSide.BUY else _(render.SELL_USAGE))
         return
     assert current_user.user_id is not None
     async with trading_unit(uow, trading) as unit:
@@ -244,22 +246,22 @@ async def _confirm(
                                                   second_tap=second_tap)
             account = await _live_account_name(unit, result)
     except OrderOutcomeUnknown:
-        await show(callback, render.OUTCOME_UNKNOWN)
-        await callback.answer(render.OUTCOME_UNKNOWN[:200], show_alert=True)
+        await show(callback, _(render.OUTCOME_UNKNOWN))
+        await callback.answer(_(render.OUTCOME_UNKNOWN)[:200], show_alert=True)
         return
     except AlreadyConfirmed:
-        await callback.answer(render.ALREADY_CONFIRMED, show_alert=True)
+        await callback.answer(_(render.ALREADY_CONFIRMED), show_alert=True)
         return
     except ConfirmationNotYours:
-        await callback.answer(render.NOT_YOURS, show_alert=True)
+        await callback.answer(_(render.NOT_YOURS), show_alert=True)
         return
     except ConfirmationExpired:
-        await callback.answer(render.EXPIRED, show_alert=True)
-        await show(callback, render.EXPIRED)
+        await callback.answer(_(render.EXPIRED), show_alert=True)
+        await show(callback, _(render.EXPIRED))
         return
     except DomainError as error:  # InsufficientFunds, InvalidOrder, PositionNotFound...
-        text = f"❌ {render.escape(error.user_message)}\nThe order was not placed."
-        await callback.answer(error.user_message, show_alert=True)
+        text = f"❌ {render.escape(_(error.user_message))}\n" + _("The order was not placed.")
+        await callback.answer(_(error.user_message), show_alert=True)
         await show(callback, text)
         return
     if isinstance(result, NeedsSecondTap):
@@ -269,13 +271,13 @@ async def _confirm(
     if isinstance(result, PriceMoved):
         live = result.preview.live_account is not None
         await show(callback, render.price_moved(result, utc_now()), confirmation_keyboard(result.preview.token, live=live))
-        await callback.answer("The price moved: check the new figures and confirm again.", show_alert=True)
+        await callback.answer(_("The price moved: check the new figures and confirm again."), show_alert=True)
         return
     if account is not None:
         await show(callback, render.live_result(result, account), live_order_keyboard(result.order))
     else:
         await show(callback, render.order_result(result))
-    await callback.answer("Done.")
+    await callback.answer(_("Done."))
 
 
 async def _live_account_name(unit: Any, result: object) -> str | None:
@@ -297,11 +299,11 @@ async def choose_account(
     async with trading_unit(uow, trading) as unit:
         accounts = await unit.live.portfolios(current_user.user_id)
     if not accounts:
-        await callback.answer(render.ONLY_PAPER, show_alert=True)
+        await callback.answer(_(render.ONLY_PAPER), show_alert=True)
         return
     await callback.answer()
     await callback.bot.send_message(  # type: ignore[union-attr]
-        current_user.chat_id, render.CHOOSE_ACCOUNT, reply_markup=account_picker(callback_data.token, [a.name for a in accounts])
+        current_user.chat_id, _(render.CHOOSE_ACCOUNT), reply_markup=account_picker(callback_data.token, [a.name for a in accounts])
     )
 
 
@@ -317,7 +319,7 @@ async def move_to_account(
         async with trading_unit(uow, trading) as unit:
             accounts = await unit.live.portfolios(current_user.user_id)
             if not 0 <= callback_data.n <= len(accounts):
-                await callback.answer(render.ONLY_PAPER, show_alert=True)
+                await callback.answer(_(render.ONLY_PAPER), show_alert=True)
                 return
             target = None if callback_data.n == 0 else accounts[callback_data.n - 1].id
             preview = await trading.orders.move_draft(unit, callback_data.token, current_user.user_id, target)
@@ -325,7 +327,7 @@ async def move_to_account(
         await callback.answer(error.user_message, show_alert=True)
         return
     await callback.answer()
-    await show(callback, render.MOVED)
+    await show(callback, _(render.MOVED))
     await _send(sender, current_user.chat_id, card_reply(preview))
 
 
@@ -341,7 +343,7 @@ async def cancel_live_order(
         async with trading_unit(uow, trading) as unit:
             found = await _open_live_order(unit, current_user.user_id, callback_data.ref)
             if found is None:
-                await callback.answer(render.LIVE_ORDER_GONE, show_alert=True)
+                await callback.answer(_(render.LIVE_ORDER_GONE), show_alert=True)
                 return
             event = await trading.live.cancel(unit, *found)
     except DomainError as error:
@@ -369,7 +371,7 @@ async def start_live_change(
     await state.set_state(OrderEditDialog.live_order)
     await state.set_data({"ref": callback_data.ref})
     await callback.answer()
-    await callback.bot.send_message(current_user.chat_id, render.LIVE_CHANGE_PROMPT)  # type: ignore[union-attr]
+    await callback.bot.send_message(current_user.chat_id, _(render.LIVE_CHANGE_PROMPT))  # type: ignore[union-attr]
 
 
 async def receive_live_change(
@@ -379,7 +381,7 @@ async def receive_live_change(
     """Cancel-and-replace at the new price or size; the new order is shown with its own buttons."""
     change = parse_edit(message.text or "")
     if change is None or "quote_amount" in change:
-        await message.answer(render.LIVE_CHANGE_PROMPT)
+        await message.answer(_(render.LIVE_CHANGE_PROMPT))
         return
     data: dict[str, Any] = await state.get_data()
     await state.clear()
@@ -390,13 +392,13 @@ async def receive_live_change(
         async with trading_unit(uow, trading) as unit:
             found = await _open_live_order(unit, current_user.user_id, data.get("ref", ""))
             if found is None:
-                await message.answer(render.LIVE_ORDER_GONE)
+                await message.answer(_(render.LIVE_ORDER_GONE))
                 return
             cancelled, placed = await trading.live.replace(
                 unit, *found, price=change.get("price"), quantity=change.get("amount")
             )
     except OrderOutcomeUnknown:
-        await message.answer(render.OUTCOME_UNKNOWN)
+        await message.answer(_(render.OUTCOME_UNKNOWN))
         return
     except DomainError as error:
         await message.answer(f"❌ {render.escape(error.user_message)}")
@@ -411,14 +413,14 @@ async def drop(callback: CallbackQuery, callback_data: OrderCallback, current_us
     store = RedisConfirmationStore(redis)
     draft = await store.peek(callback_data.token)
     if draft is not None and draft.user_id != current_user.user_id:
-        await callback.answer(render.NOT_YOURS, show_alert=True)
+        await callback.answer(_(render.NOT_YOURS), show_alert=True)
         return
     if draft is None and await store.was_taken(callback_data.token):
-        await callback.answer(render.ALREADY_CONFIRMED, show_alert=True)
+        await callback.answer(_(render.ALREADY_CONFIRMED), show_alert=True)
         return
     if draft is not None:
         await store.take(callback_data.token)
-    await show(callback, render.ORDER_DROPPED)
+    await show(callback, _(render.ORDER_DROPPED))
     await callback.answer()
 
 
@@ -432,7 +434,7 @@ async def start_edit(
     await state.set_state(OrderEditDialog.value)
     await state.set_data({"token": callback_data.token, "card": message_id})
     await callback.answer()
-    await callback.bot.send_message(current_user.chat_id, render.EDIT_PROMPT)  # type: ignore[union-attr]
+    await callback.bot.send_message(current_user.chat_id, _(render.EDIT_PROMPT))  # type: ignore[union-attr]
 
 
 async def receive_edit(
@@ -442,21 +444,21 @@ async def receive_edit(
     data: dict[str, Any] = await state.get_data()
     change = parse_edit(message.text or "")
     if change is None:
-        await message.answer(render.EDIT_NOT_UNDERSTOOD)
+        await message.answer(_(render.EDIT_NOT_UNDERSTOOD))
         return
     if trading is None or current_user.user_id is None or "token" not in data:
         await state.clear()
-        await message.answer(render.NEEDS_ACCOUNT)
+        await message.answer(_(render.NEEDS_ACCOUNT))
         return
     try:
         async with trading_unit(uow, trading) as unit:
             preview = await trading.orders.edit_draft(unit, data["token"], current_user.user_id, **change)
     except (ConfirmationExpired, AlreadyConfirmed, ConfirmationNotYours) as error:
         await state.clear()
-        await message.answer(render.escape(error.user_message))
+        await message.answer(render.escape(_(error.user_message)))
         return
     except DomainError as error:  # a size or price the preview refuses: ask again
-        await message.answer(f"{render.escape(error.user_message)}\n{render.EDIT_PROMPT}")
+        await message.answer(f"{render.escape(_(error.user_message))}\n{_(render.EDIT_PROMPT)}")
         return
     await state.clear()
     if data.get("card") is not None:
@@ -482,7 +484,7 @@ async def cancel_open_order(
         async with trading_unit(uow, trading) as unit:
             events = await trading.changes.cancel(unit, current_user.user_id, order_ref=callback_data.ref)
     except DomainError as error:  # OrderNotFound: someone else's id, or already gone
-        await callback.answer(error.user_message, show_alert=True)
+        await callback.answer(_(error.user_message), show_alert=True)
         return
-    await callback.answer("Cancelled.")
+    await callback.answer(_(texts.CANCELLED))
     await callback.bot.send_message(current_user.chat_id, render.cancelled(events))  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ from bot.assistant.market import symbols_of
 from bot.render import advice as render
 from bot.render.market import ask_symbol
 from bot.text_handler import TextReply
+from bot.i18n import N_, _, t
 from domain.enums import OrderSide
 from domain.services.market_overview import DEFAULT_UNIVERSE
 from domain.services.news import topics_in
@@ -75,10 +76,10 @@ async def handle_recommend(ctx: IntentContext, parsed: ParsedCommand) -> TextRep
     symbol = symbols[0] if symbols else None
     if _DCA.search(text) and not _STRATEGY.search(text):
         if symbol is None:
-            return _reply(ctx, ask_symbol("dca $100 a week into BTC"))
+            return _reply(ctx, ask_symbol(N_("dca $100 a week into BTC")))
         if amount is None:
-            return _reply(ctx, "How much per buy? e.g. <i>dca $100 a week into "
-                               f"{symbol.split('/')[0]}</i>")
+            return _reply(ctx, t("How much per buy? e.g. <i>dca $100 a week into {asset}</i>",
+                                 asset=escape(symbol.split("/")[0])))
         plan = await service.dca_plan(symbol, amount, dca_period(text), DCA_BUYS)
         return _reply(ctx, render.render_dca_plan(plan))
     if _STRATEGY.search(text):
@@ -141,7 +142,7 @@ async def handle_trade_review(ctx: IntentContext, parsed: ParsedCommand) -> Text
     buy if I risk 1% with stop 58000") is a sizing question and is answered as one."""
     symbol = _symbol(parsed)
     if symbol is None:
-        return _reply(ctx, ask_symbol("long SOL at 140 with stop 132, tp 160"))
+        return _reply(ctx, ask_symbol(N_("long SOL at 140 with stop 132, tp 160")))
     risk_percent, risk_amount = _risk_of(parsed)
     if parsed.entities.get("stop_loss") is not None and (risk_percent is not None or risk_amount is not None):
         return await handle_position_size(ctx, parsed)
@@ -161,17 +162,17 @@ async def handle_trade_review(ctx: IntentContext, parsed: ParsedCommand) -> Text
 
 async def handle_position_size(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if ctx.user_id is None:
-        return _reply(ctx, render.START_HINT)
+        return _reply(ctx, _(render.START_HINT))
     symbol = _symbol(parsed)
     if symbol is None:
-        return _reply(ctx, ask_symbol("position size BTC, risk 1%, stop 58000"))
+        return _reply(ctx, ask_symbol(N_("position size BTC, risk 1%, stop 58000")))
     stop = _decimal(parsed.entities.get("stop_loss"))
     if stop is None:
-        return _reply(ctx, "Where is your stop-loss? e.g. <i>position size "
-                           f"{symbol.split('/')[0]} risk 1% stop …</i>")
+        return _reply(ctx, t("Where is your stop-loss? e.g. <i>position size {asset} risk 1% stop …</i>",
+                             asset=escape(symbol.split("/")[0])))
     risk_percent, risk_amount = _risk_of(parsed)
     if risk_percent is None and risk_amount is None:
-        return _reply(ctx, "How much do you want to risk? e.g. <i>risk 1%</i> or <i>risk $50</i>.")
+        return _reply(ctx, _("How much do you want to risk? e.g. <i>risk 1%</i> or <i>risk $50</i>."))
     if risk_percent is not None and risk_amount is not None:
         risk_amount = None  # the percentage is the rule of thumb users mean first
     sizing = await ctx.services.trading.risk.position_size(
@@ -183,7 +184,7 @@ async def handle_position_size(ctx: IntentContext, parsed: ParsedCommand) -> Tex
 
 async def handle_portfolio_risk(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if ctx.user_id is None:
-        return _reply(ctx, render.START_HINT)
+        return _reply(ctx, _(render.START_HINT))
     trading = ctx.services.trading
     risk = await trading.risk.portfolio_risk(ctx.uow, ctx.user_id)
     portfolio = await trading.portfolios.ensure_default(ctx.uow, ctx.user_id)
@@ -191,7 +192,7 @@ async def handle_portfolio_risk(ctx: IntentContext, parsed: ParsedCommand) -> Te
     market = risk.market
     if market is None or not market.correlation:
         return _reply(ctx, text)
-    title = f"Daily return correlation, {market.days} days"
+    title = t("Daily return correlation, {days} days", days=market.days)  # drawn in another process
     try:
         heat_map = await ctx.services.charts.correlation(market.assets, market.correlation, title)
     except Exception:  # a chart is a bonus: the figures still answer

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.i18n import N_, _
+from bot.assistant.signals import signal_list
 from bot.assistant.context import IntentContext, IntentHandler
 from bot.assistant_callbacks import AlertDeleteCallback, AlertOption, AlertOptionCallback
 from bot.render import alerts as render
@@ -43,9 +47,9 @@ async def create_alert(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     return TextReply(render.created(result), alert_options(result.alert))
 
 
-COOLDOWNS = {"15": "15 min", "60": "1 h", "240": "4 h", "1440": "1 day"}
+COOLDOWNS = {"15": N_("15 min"), "60": N_("1 h"), "240": N_("4 h"), "1440": N_("1 day")}
 REARM_MARGINS = ("0.5", "1", "2", "5")
-EXPIRIES = {"24": "1 day", "168": "1 week", "0": "never"}
+EXPIRIES = {"24": N_("1 day"), "168": N_("1 week"), "0": N_("never")}
 
 
 def alert_options(alert: Alert) -> InlineKeyboardMarkup:
@@ -56,17 +60,23 @@ def alert_options(alert: Alert) -> InlineKeyboardMarkup:
         return InlineKeyboardButton(
             text=text, callback_data=AlertOptionCallback(alert_ref=ref, option=option, value=value).pack())
 
-    rows = [[button("🔁 Repeat" if not alert.repeat else "1️⃣ Only once", AlertOption.REPEAT,
+    rows = [[button(_("🔁 Repeat") if not alert.repeat else _("1️⃣ Only once"), AlertOption.REPEAT,
                     "0" if alert.repeat else "1")]]
     if alert.repeat:
-        rows.append([button(f"⏱ {label}", AlertOption.COOLDOWN, value) for value, label in COOLDOWNS.items()])
+        rows.append([button(f"⏱ {_(label)}", AlertOption.COOLDOWN, value) for value, label in COOLDOWNS.items()])
         if alert.target_price is not None:
             rows.append([button(f"↩️ {m}%", AlertOption.REARM, m) for m in REARM_MARGINS])
-    rows.append([button(f"⌛ {label}", AlertOption.EXPIRY, value) for value, label in EXPIRIES.items()])
+    rows.append([button(f"⌛ {_(label)}", AlertOption.EXPIRY, value) for value, label in EXPIRIES.items()])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+# The parser reads "what signals are active?" as a list request; the word says which list.
+_SIGNALS_WORD = re.compile(r"\bsignals?\b|сигнал", re.IGNORECASE)
+
+
 async def list_alerts(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
+    if _SIGNALS_WORD.search(parsed.text):
+        return await signal_list(ctx)
     alerts = await ctx.services.alerts.list(ctx.uow, owner_of(ctx), parsed.entities.get("symbol"))
     return alert_list_reply(alerts)
 

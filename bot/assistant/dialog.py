@@ -11,6 +11,8 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+from bot.html import escape
+from bot.i18n import _, t
 from nlp.models import ParsedCommand
 from nlp.normalize import parse_number
 
@@ -45,16 +47,21 @@ def missing_entity(parsed: ParsedCommand) -> str | None:
 
 
 def question_for(parsed: ParsedCommand, missing: str) -> str:
-    base = str(parsed.entities.get("symbol", "")).split("/")[0] or "of it"
-    questions = {
-        "symbol": "Which coin? For example <i>BTC</i> or <i>ETH/USDT</i>.",
-        "side": f"Buy or sell {base}?",
-        "amount": f"How much {base}? For example <i>0.01</i>, <i>$50</i> or <i>10%</i> of your balance.",
-        "stop_loss": "At what price should the stop-loss be?",
-        "target_price": "At what price? For example <i>70k</i>, or a move like <i>5%</i>.",
-        "risk_percent": "How much do you want to risk? For example <i>1%</i> or <i>$50</i>.",
-    }
-    return questions.get(missing, f"I need the {missing.replace('_', ' ')}.")
+    base = escape(str(parsed.entities.get("symbol", "")).split("/")[0])
+    if missing == "symbol":
+        return _("Which coin? For example <i>BTC</i> or <i>ETH/USDT</i>.")
+    if missing == "side":
+        return t("Buy or sell {asset}?", asset=base) if base else _("Buy or sell?")
+    if missing == "amount":
+        example = _("For example <i>0.01</i>, <i>$50</i> or <i>10%</i> of your balance.")
+        return (t("How much {asset}?", asset=base) if base else _("How much?")) + " " + example
+    if missing == "stop_loss":
+        return _("At what price should the stop-loss be?")
+    if missing == "target_price":
+        return _("At what price? For example <i>70k</i>, or a move like <i>5%</i>.")
+    if missing == "risk_percent":
+        return _("How much do you want to risk? For example <i>1%</i> or <i>$50</i>.")
+    return _("Tell me a little more.")
 
 
 def fill_answer(parsed: ParsedCommand, missing: str, answer: str, answer_parsed: ParsedCommand) -> ParsedCommand | None:

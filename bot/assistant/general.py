@@ -6,6 +6,7 @@ from bot import texts as bot_texts
 from bot.assistant import texts
 from bot.assistant.context import IntentContext, IntentHandler
 from bot.text_handler import TextReply
+from bot.i18n import _
 from nlp.models import ParsedCommand
 
 
@@ -14,14 +15,14 @@ async def help_intent(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
 
 
 async def greeting(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
-    return TextReply(
+    return TextReply(_(
         "Hi! 👋 Ask me for a price (<i>btc price</i>), an analysis (<i>rsi eth 4h</i>), set an alert, "
         "place a paper trade, or forward me a signal post. /help lists everything."
-    )
+    ))
 
 
 async def other(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
-    return TextReply(texts.NOT_UNDERSTOOD)
+    return TextReply(_(texts.NOT_UNDERSTOOD))
 
 
 INTENT_HANDLERS: dict[str, IntentHandler] = {

@@ -12,6 +12,7 @@ import re
 import time
 from decimal import Decimal
 
+from bot.i18n import N_, t
 from bot.assistant.context import IntentContext, IntentHandler
 from bot.charts import DEFAULT_THEME, PriceChart
 from bot.render import market as render
@@ -51,7 +52,7 @@ def _reply(ctx: IntentContext, text: str, photo: bytes | None = None) -> TextRep
 async def handle_price(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     symbols = symbols_of(parsed)[:MAX_PRICES]
     if not symbols:
-        return _reply(ctx, render.ask_symbol("price of BTC"))
+        return _reply(ctx, render.ask_symbol())
     analysis = ctx.services.trading.analysis
     tickers = await asyncio.gather(*(analysis.price(symbol) for symbol in symbols))
     return _reply(ctx, render.render_prices(tickers))
@@ -87,7 +88,7 @@ def _period_of(value: object) -> int | None:
 async def handle_indicators(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     symbol = parsed.entities.get("symbol") or next(iter(symbols_of(parsed)), None)
     if not symbol:
-        return _reply(ctx, render.ask_symbol("rsi eth 4h"))
+        return _reply(ctx, render.ask_symbol(N_("rsi eth 4h")))
     if not parsed.entities.get("indicators") and _ANALYSIS.search(parsed.text):
         return await handle_chart(ctx, parsed)
     names = tuple(parsed.entities.get("indicators") or DEFAULT_INDICATORS)
@@ -108,7 +109,7 @@ async def handle_chart(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     requested indicators in their panels, levels, entry zone, stop and targets) as a photo."""
     symbol = parsed.entities.get("symbol") or next(iter(symbols_of(parsed)), None)
     if not symbol:
-        return _reply(ctx, render.ask_symbol("analyze btc 4h"))
+        return _reply(ctx, render.ask_symbol(N_("analyze btc 4h")))
     timeframe = parsed.entities.get("timeframe") or CHART_TIMEFRAME
     started = time.perf_counter()
     analysis = await ctx.services.technical.analyze(symbol, timeframe)
@@ -132,7 +133,7 @@ async def handle_chart(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
 async def handle_levels(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     symbol = parsed.entities.get("symbol") or next(iter(symbols_of(parsed)), None)
     if not symbol:
-        return _reply(ctx, render.ask_symbol("support and resistance for ETH"))
+        return _reply(ctx, render.ask_symbol(N_("support and resistance for ETH")))
     timeframe = parsed.entities.get("timeframe") or LEVELS_TIMEFRAME
     return _reply(ctx, render.render_levels(await ctx.services.trading.analysis.levels(symbol, timeframe)))
 

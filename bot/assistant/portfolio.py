@@ -12,9 +12,12 @@ from bot.charts import ChartRenderer
 from bot.render import portfolio as render
 from bot.text_handler import TextReply
 from bot.trading_callbacks import history_keyboard, open_orders_keyboard
+from bot.i18n import _, t
 from db.repositories.trading_uow import TradingUnitOfWork
 from db.trading_services import TradingServices
+from domain.ports import utc_now
 from domain.numbers import ZERO
+from domain.services.portfolio import PERIODS
 from nlp.models import ParsedCommand
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,7 @@ async def portfolio_screen(
     holdings = [(a.asset, a.value) for a in summary.allocations if a.value > ZERO]
     if charts is not None and len(holdings) > 1:
         try:
-            photo = await charts.allocation(holdings, "Allocation")
+            photo = await charts.allocation(holdings, _("Allocation"))  # translated here: drawn in another process
         except Exception:  # a chart is a bonus: the table still answers
             log.warning("Allocation chart failed", exc_info=True)
     return TextReply(await _with_live(trading, uow, user_id, render.portfolio_summary(summary)), photo=photo)
@@ -43,7 +46,12 @@ async def _with_live(trading: TradingServices, uow: TradingUnitOfWork, user_id: 
     return paper if not live else f"{paper}\n\n{render.live_accounts(live)}"
 
 
-async def pnl_screen(trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID) -> TextReply:
+async def pnl_screen(
+    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, period: str | None = None
+) -> TextReply:
+    """All-time PnL, or that of a recent period ("PnL today", "this week") when one is named."""
+    if period in PERIODS:
+        return TextReply(render.period_pnl(await trading.portfolios.period_pnl(uow, user_id, period, utc_now())))
     return TextReply(render.pnl(await trading.portfolios.summary(uow, user_id)))
 
 
@@ -54,7 +62,7 @@ async def balance_screen(
     if asset:
         wanted = [b for b in balances if b.asset == asset.upper()]
         if not wanted:
-            return TextReply(f"You hold no {render.escape(asset.upper())}.")
+            return TextReply(t("You hold no {asset}.", asset=render.escape(asset.upper())))
         balances = wanted
     return TextReply(await _with_live(trading, uow, user_id, render.balances(balances)))
 
@@ -76,9 +84,10 @@ async def orders_screen(
 
 
 async def history_screen(
-    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, page: int = 1
+    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, page: int = 1, period: str | None = None
 ) -> TextReply:
-    trades = await trading.portfolios.trade_history(uow, user_id, page, HISTORY_PAGE_SIZE)
+    trades = await trading.portfolios.trade_history(uow, user_id, page, HISTORY_PAGE_SIZE, period=period,
+                                                    now=utc_now())
     return TextReply(render.history(trades), history_keyboard(trades.page, trades.pages))
 
 
@@ -86,7 +95,7 @@ async def history_screen(
 
 
 def _no_account(ctx: IntentContext) -> TextReply | None:
-    return TextReply(render.NO_ACCOUNT, ai_command_id=ctx.ai_command_id) if ctx.user_id is None else None
+    return TextReply(_(render.NO_ACCOUNT), ai_command_id=ctx.ai_command_id) if ctx.user_id is None else None
 
 
 def _tagged(reply: TextReply, ctx: IntentContext) -> TextReply:
@@ -127,14 +136,16 @@ async def pnl(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if (early := _no_account(ctx)) is not None:
         return early
     assert ctx.user_id is not None
-    return _tagged(await pnl_screen(ctx.services.trading, ctx.uow, ctx.user_id), ctx)
+    period = parsed.entities.get("period")
+    return _tagged(await pnl_screen(ctx.services.trading, ctx.uow, ctx.user_id, period), ctx)
 
 
 async def history(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if (early := _no_account(ctx)) is not None:
         return early
     assert ctx.user_id is not None
-    return _tagged(await history_screen(ctx.services.trading, ctx.uow, ctx.user_id), ctx)
+    period = parsed.entities.get("period")
+    return _tagged(await history_screen(ctx.services.trading, ctx.uow, ctx.user_id, period=period), ctx)
 
 
 INTENT_HANDLERS: dict[str, IntentHandler] = {

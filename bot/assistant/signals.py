@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.i18n import _, t
 from bot.assistant import texts
 from bot.assistant.context import IntentContext, IntentHandler
 from bot.assistant_callbacks import SignalAction, SignalCallback, SignalListAction, SignalListCallback
@@ -45,8 +46,8 @@ async def signal(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     kept = replace(parsed, entities={**parsed.entities, SOURCE_KEY: ctx.message.forwarded_from})
     token = await ctx.services.memory.offer(ctx.message.telegram_user_id, [kept])
     buttons = [
-        [_button("⚡ Execute", SignalAction.EXECUTE, token), _button("👀 Track only", SignalAction.FOLLOW, token)],
-        [_button("✏️ Amount / leverage", SignalAction.EDIT, token), _button("✖ Ignore", SignalAction.IGNORE, token)],
+        [_button(_("⚡ Execute"), SignalAction.EXECUTE, token), _button(_("👀 Track only"), SignalAction.FOLLOW, token)],
+        [_button(_("✏️ Amount / leverage"), SignalAction.EDIT, token), _button(_("✖ Ignore"), SignalAction.IGNORE, token)],
     ]
     text = render.card(check, confidence=parsed.confidence, source=ctx.message.forwarded_from)
     return TextReply(text, InlineKeyboardMarkup(inline_keyboard=buttons))
@@ -56,7 +57,7 @@ async def follow(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     """Track only."""
     owner = _owner(ctx)
     if owner is None:
-        return TextReply(texts.NEEDS_ACCOUNT)
+        return TextReply(_(texts.NEEDS_ACCOUNT))
     item = await ctx.services.signals.follow(
         ctx.uow, owner, parsed.entities, raw_text=parsed.text, source_name=parsed.entities.get(SOURCE_KEY),
         confidence=parsed.confidence, ai_command_id=ctx.ai_command_id,
@@ -68,9 +69,9 @@ async def execute(ctx: IntentContext, parsed: ParsedCommand, token: str) -> Text
     """Execute: the whole plan on the paper account, named by the card's token (placed once)."""
     owner = _owner(ctx)
     if owner is None:
-        return TextReply(texts.NEEDS_ACCOUNT)
+        return TextReply(_(texts.NEEDS_ACCOUNT))
     if not ctx.message.may_trade:
-        return TextReply(texts.TRADING_NOT_ALLOWED)
+        return TextReply(_(texts.TRADING_NOT_ALLOWED))
     result = await ctx.services.signals.execute(
         ctx.uow, owner, parsed.entities, token=token, raw_text=parsed.text,
         source_name=parsed.entities.get(SOURCE_KEY), confidence=parsed.confidence, ai_command_id=ctx.ai_command_id,
@@ -81,7 +82,7 @@ async def execute(ctx: IntentContext, parsed: ParsedCommand, token: str) -> Text
 async def signal_update(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     owner = _owner(ctx)
     if owner is None:
-        return TextReply(texts.NEEDS_ACCOUNT)
+        return TextReply(_(texts.NEEDS_ACCOUNT))
     return await apply_update(ctx, owner, parsed, source=ctx.message.forwarded_from, confirmed=False)
 
 
@@ -92,16 +93,15 @@ async def apply_update(ctx: IntentContext, owner: SignalOwner, parsed: ParsedCom
         result = await ctx.services.signals.apply_update(ctx.uow, owner, symbol, parsed.entities,
                                                          source_name=source, confirmed=confirmed)
     except SignalNotFound:
-        update = str(parsed.entities.get("update", "update")).replace("_", " ")
-        return TextReply(
-            f"Read a channel follow-up for {escape(symbol)} ({escape(update)}), but you follow no active signal "
-            "on it. Forward the original signal post to follow it."
-        )
+        return TextReply(t(
+            "Read a channel follow-up for {symbol}, but you follow no active signal on it. "
+            "Forward the original signal post to follow it.", symbol=escape(symbol),
+        ))
     if result.needs_confirmation:
         assert ctx.services.memory is not None
         kept = replace(parsed, entities={**parsed.entities, SOURCE_KEY: source})
         token = await ctx.services.memory.offer(ctx.message.telegram_user_id, [kept])
-        buttons = [[_button("✅ Apply", SignalAction.APPLY, token), _button("Skip", SignalAction.IGNORE, token)]]
+        buttons = [[_button(_("✅ Apply"), SignalAction.APPLY, token), _button(_("Skip"), SignalAction.IGNORE, token)]]
         return TextReply(render.update_question(result), InlineKeyboardMarkup(inline_keyboard=buttons))
     return TextReply(render.update_result(result))
 
@@ -109,15 +109,16 @@ async def apply_update(ctx: IntentContext, owner: SignalOwner, parsed: ParsedCom
 async def signal_list(ctx: IntentContext) -> TextReply:
     owner = _owner(ctx)
     if owner is None:
-        return TextReply(texts.NEEDS_ACCOUNT)
+        return TextReply(_(texts.NEEDS_ACCOUNT))
     views = await ctx.services.signals.list(ctx.uow, owner)
     rows = []
     for view in views:
         if not view.followed.is_active:
             continue
         ref = view.followed.id.hex
-        label = "Close trade" if view.trade is not None and view.followed.track.entry_price is not None else "Stop following"
-        action = SignalListAction.CLOSE if label == "Close trade" else SignalListAction.UNFOLLOW
+        closes = view.trade is not None and view.followed.track.entry_price is not None
+        label = _("Close trade") if closes else _("Stop following")
+        action = SignalListAction.CLOSE if closes else SignalListAction.UNFOLLOW
         rows.append([InlineKeyboardButton(text=f"{label}: {view.followed.signal.symbol}",
                                           callback_data=SignalListCallback(action=action, ref=ref).pack())])
     markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
@@ -129,7 +130,7 @@ async def channel_stats(ctx: IntentContext, source: str | None = None) -> TextRe
     question was about something else)."""
     owner = _owner(ctx)
     if owner is None:
-        return TextReply(texts.NEEDS_ACCOUNT)
+        return TextReply(_(texts.NEEDS_ACCOUNT))
     service = ctx.services.signals
     stats = await service.channel_stats(ctx.uow, owner, source)
     if source and not stats:
@@ -141,7 +142,7 @@ async def channel_stats(ctx: IntentContext, source: str | None = None) -> TextRe
 
 async def signal_settings(ctx: IntentContext, arguments: str) -> TextReply:
     if ctx.user_id is None:
-        return TextReply(texts.NEEDS_ACCOUNT)
+        return TextReply(_(texts.NEEDS_ACCOUNT))
     service = ctx.services.signals
     current = await service.settings(ctx.uow, ctx.user_id)
     if arguments.strip():
@@ -224,9 +225,21 @@ def _switch(value: str, key: str) -> bool:
 
 # Phrases the NLP contract has no intent for: checked before the parser runs.
 LIST_PHRASES = re.compile(r"^\s*(what|which)\s+signals\s+(are\s+)?(active|open|running)\??\s*$|^\s*(my|active|open)\s+signals\??\s*$"
-                          r"|^\s*show\s+(me\s+)?my\s+signals\??\s*$", re.IGNORECASE)
-CHANNEL_PHRASE = re.compile(r"^\s*how\s+good\s+is\s+(?P<source>@?[\w .\-]{2,60}?)\s*\??\s*$", re.IGNORECASE)
+                          r"|^\s*show\s+(me\s+)?my\s+signals\??\s*$"
+                          r"|^\s*(какие\s+сигналы(\s+сейчас)?\s+активны|(мои|активные)\s+сигналы|покажи\s+(мои\s+)?сигналы)\??\s*$",
+                          re.IGNORECASE)
+CHANNEL_PHRASE = re.compile(r"^\s*(how\s+good\s+is|насколько\s+хорош(\s+канал)?)\s+(?P<source>@?[\w .\-]{2,60}?)\s*\??\s*$",
+                            re.IGNORECASE)
 CHANNELS_PHRASE = re.compile(r"^\s*(channel|signal)\s+(stats|statistics)\??\s*$", re.IGNORECASE)
+
+
+async def _channel_or_unknown(ctx: IntentContext, source: str) -> TextReply | None:
+    """Stats of a channel; an @name with none is answered (not left to the parser as something else)."""
+    reply = await channel_stats(ctx, source)
+    if reply is None and source.startswith("@"):
+        return TextReply(t("No forwarded signals from {channel} yet. /channels lists the channels I know.",
+                           channel=escape(source)))
+    return reply
 
 
 def shortcut(text: str) -> Callable[[IntentContext], Awaitable[TextReply | None]] | None:
@@ -239,7 +252,7 @@ def shortcut(text: str) -> Callable[[IntentContext], Awaitable[TextReply | None]
     found = CHANNEL_PHRASE.match(text)
     if found:
         source = found.group("source").strip()
-        return lambda ctx: channel_stats(ctx, source)
+        return lambda ctx: _channel_or_unknown(ctx, source)
     return None
 
 

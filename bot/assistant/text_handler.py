@@ -29,6 +29,7 @@ from bot.assistant.memory import AssistantMemory
 from bot.assistant.services import AssistantServices
 from bot.assistant_callbacks import ChoiceCallback
 from bot.text_handler import IncomingText, TextReply
+from bot.i18n import _
 from db.repositories.ai_commands import AICommandRepository
 from db.repositories.trading_uow import TradingUnitOfWork
 from domain.errors import DomainError
@@ -68,7 +69,7 @@ class AssistantTextHandler:
 
     async def handle_text(self, message: IncomingText, uow: TradingUnitOfWork) -> TextReply:  # type: ignore[override]
         if message.user_id is None:  # every command belongs to an account: the /start terms make one
-            return TextReply(bot_texts.TERMS_REQUIRED)
+            return TextReply(bot_texts.terms_required())
         forwarded = message.forwarded_from is not None
         shortcut = None if forwarded else signal_intents.shortcut(message.text)
         if shortcut is not None:
@@ -88,7 +89,7 @@ class AssistantTextHandler:
             await commands.fail(command, error_code="nlp_error", error_message=f"{type(error).__name__}: {error}",
                                 processing_time_ms=_ms_since(started))
             await uow.commit()
-            return TextReply(texts.NOT_UNDERSTOOD, ai_command_id=command_id)
+            return TextReply(_(texts.NOT_UNDERSTOOD), ai_command_id=command_id)
         parsed = await self._continue_dialog(message, parsed, forwarded)
         elapsed = _ms_since(started)
         await commands.complete(
@@ -117,12 +118,12 @@ class AssistantTextHandler:
             return TextReply(question_for(parsed, missing)), "question"
         handler = self._routes.get(parsed.intent)
         if handler is None:
-            return TextReply(texts.NOT_UNDERSTOOD), "error"
+            return TextReply(_(texts.NOT_UNDERSTOOD)), "error"
         try:
             return await handler(ctx, parsed), "text"
         except DomainError as error:
             await ctx.uow.rollback()
-            return TextReply(texts.problem(error.user_message)), "error"
+            return TextReply(texts.problem(_(error.user_message))), "error"
 
     async def _continue_dialog(self, message: IncomingText, parsed: ParsedCommand, forwarded: bool) -> ParsedCommand:
         """If the bot asked a question, read this message as its answer when it is one."""
@@ -157,7 +158,7 @@ class AssistantTextHandler:
             [InlineKeyboardButton(text=texts.reading_label(r), callback_data=ChoiceCallback(token=token, index=i).pack())]
             for i, r in enumerate(readings)
         ]
-        return TextReply(texts.UNSURE, reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
+        return TextReply(_(texts.UNSURE), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
 
 
 def _ms_since(started: float) -> int:

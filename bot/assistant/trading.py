@@ -18,6 +18,7 @@ from bot.assistant.context import IntentContext, IntentHandler
 from bot.render import trading as render
 from bot.text_handler import TextReply
 from bot.trading_callbacks import confirmation_keyboard, open_orders_keyboard
+from bot.i18n import _
 from db.repositories.trading_uow import TradingUnitOfWork
 from db.trading_services import TradingServices
 from db.uow import UnitOfWork
@@ -68,14 +69,14 @@ def base_of(symbol: str | None) -> str | None:
 def question_for(parsed: ParsedCommand, missing: list[str]) -> str:
     symbol = parsed.entities.get("symbol")
     if "symbol" in missing:
-        return render.ask_symbol() if parsed.intent == "place_order" else "Which coin? For example: close BTC."
+        return render.ask_symbol() if parsed.intent == "place_order" else _("Which coin? For example: close BTC.")
     if "side" in missing:
         return render.ask_side()
     if "amount" in missing:
         return render.ask_amount(base_of(symbol))
     if "stop_loss" in missing:
-        return "Tell me the new stop-loss or take-profit price, e.g. <code>move BTC stop to 58000</code>."
-    return "Tell me a little more."
+        return _("Tell me the new stop-loss or take-profit price, e.g. <code>move BTC stop to 58000</code>.")
+    return _("Tell me a little more.")
 
 
 # -- the shared replies -------------------------------------------------------------------------
@@ -84,9 +85,9 @@ def question_for(parsed: ParsedCommand, missing: list[str]) -> str:
 def trading_refusal(user_id: uuid.UUID | None, may_trade: bool) -> str | None:
     """Why this user cannot trade, or None when they can."""
     if user_id is None:
-        return render.NEEDS_ACCOUNT
+        return _(render.NEEDS_ACCOUNT)
     if not may_trade:
-        return render.NOT_ENABLED
+        return _(render.NOT_ENABLED)
     return None
 
 
@@ -145,9 +146,28 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+async def nothing_to_sell(
+    trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, symbol: str | None, side: object
+) -> TextReply | None:
+    """A sell of a coin the user does not hold: say so, with the balances, before asking anything.
+
+    Spot trading cannot sell what it does not own; a short needs a futures account.
+    """
+    if side not in (OrderSide.SELL, OrderSide.SELL.value) or not symbol:
+        return None
+    base = symbol.partition("/")[0]
+    balances = await trading.portfolios.balances(uow, user_id)
+    if any(b.asset == base and b.total > 0 for b in balances):
+        return None
+    return TextReply(render.nothing_to_sell(base, balances))
+
+
 async def preview_reply(
     trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID, request: OrderRequest
 ) -> TextReply:
+    refusal = await nothing_to_sell(trading, uow, user_id, request.symbol, request.side)
+    if refusal is not None:
+        return TextReply(refusal.text, ai_command_id=request.ai_command_id)
     preview = await trading.orders.preview(uow, user_id, request)
     return card_reply(preview, ai_command_id=request.ai_command_id)
 
@@ -188,7 +208,12 @@ def _asked(ctx: IntentContext, parsed: ParsedCommand) -> TextReply | None:
 
 
 async def place_order(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
-    early = _refused(ctx) or _asked(ctx, parsed)
+    early = _refused(ctx)
+    if early is None and ctx.user_id is not None:  # before asking how much of a coin they do not have
+        early = await nothing_to_sell(ctx.services.trading, ctx.uow, ctx.user_id, parsed.entities.get("symbol"),
+                                      parsed.entities.get("side"))
+        early = None if early is None else TextReply(early.text, ai_command_id=ctx.ai_command_id)
+    early = early or _asked(ctx, parsed)
     if early is not None:
         return early
     assert ctx.user_id is not None

@@ -3,6 +3,10 @@
 A line is a message from the local user; a number taps that button of the latest keyboard
 (a callback query, as in Telegram). Works with a terminal or a pipe
 (``printf '/start\\n1\\n/help\\n' | python main.py chat``); ends on end of input.
+
+In a terminal the prompt is prompt_toolkit's: line editing, history (kept under .data), and a
+multi-line paste (bracketed paste) arrives as one message. Anywhere, ``/paste`` starts a message
+of several lines, ended by an empty line: how a signal post is pasted through a pipe.
 """
 
 from __future__ import annotations
@@ -10,25 +14,29 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
-from bot.local_chat.screen import Screen
+from bot.i18n import N_, Catalogs, _, speaking
+from bot.local_chat.screen import USER_PROMPT, Screen
 from bot.local_chat.session import TerminalSession
 
 log = logging.getLogger(__name__)
 
-GREETING = (
-    "Local chat with the bot: nothing goes to Telegram. Type a message, "
-    "or the number of a button to tap it. Ctrl-D (end of input) or Ctrl-C leaves."
+GREETING = N_(
+    "Local chat with the bot: nothing goes to Telegram. Type a message, or the number of a button to tap it. "
+    "/paste starts a message of several lines (end it with an empty line). Ctrl-D (end of input) or Ctrl-C leaves."
 )
+PASTE = "/paste"
 
 
 class LocalChat:
@@ -44,23 +52,25 @@ class LocalChat:
         # the deduplication middleware would take for redeliveries.
         self._update_ids = itertools.count(int(time.time() * 1000))
 
-    async def run(self, lines: AsyncIterator[str], *, echo_input: bool) -> None:
-        """``echo_input``: print each input line (piped input); otherwise show a prompt (a terminal)."""
-        await self._dispatcher.emit_startup(bot=self._bot)
-        self._screen.info(GREETING)
+    async def run(self, lines: AsyncIterator[str], *, echo_input: bool, show_prompt: bool | None = None) -> None:
+        """``echo_input``: print each message (piped input); ``show_prompt``: print "you> " before
+        reading (a plain terminal; prompt_toolkit shows its own). By default, the opposite of echo."""
+        show_prompt = not echo_input if show_prompt is None else show_prompt
+        await self._dispatcher.emit_startup(bot=self._bot, **self._dispatcher.workflow_data)
+        with speaking(self._dispatcher.workflow_data.get("catalogs") or Catalogs(), self._user.language_code):
+            self._screen.info(_(GREETING))
         try:
-            if not echo_input:
+            if show_prompt:
                 self._screen.prompt()
-            async for line in lines:
-                text = line.strip()
+            async for text in messages(lines):
                 if text:
                     if echo_input:
                         self._screen.user_line(text)
                     await self._feed(self._update_for(text))
-                if not echo_input:
+                if show_prompt:
                     self._screen.prompt()
         finally:
-            await self._dispatcher.emit_shutdown(bot=self._bot)
+            await self._dispatcher.emit_shutdown(bot=self._bot, **self._dispatcher.workflow_data)
 
     async def _feed(self, update: Update) -> None:
         try:
@@ -89,6 +99,46 @@ class LocalChat:
             text=text,
         )
         return Update(update_id=next(self._update_ids), message=message)
+
+
+async def messages(lines: AsyncIterator[str]) -> AsyncIterator[str]:
+    """Input lines as messages: one per line, or, after ``/paste``, the lines up to an empty one."""
+    pasted: list[str] | None = None
+    async for line in lines:
+        text = line.rstrip("\r\n")
+        if pasted is not None:
+            if text.strip():
+                pasted.append(text)
+                continue
+            yield "\n".join(pasted).strip()
+            pasted = None
+        elif text.strip() == PASTE:
+            pasted = []
+        else:
+            yield text.strip()
+    if pasted:
+        yield "\n".join(pasted).strip()
+
+
+async def terminal_lines(history_file: Path) -> AsyncIterator[str]:
+    """What is typed at prompt_toolkit's prompt: editing, history, a bracketed paste as one input.
+
+    Output printed while the prompt waits (a push, a fill) appears above it (``patch_stdout``).
+    """
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    # Cursor-position requests only place menus; a terminal that ignores them would get a warning line.
+    os.environ.setdefault("PROMPT_TOOLKIT_NO_CPR", "1")
+    history_file.parent.mkdir(parents=True, exist_ok=True)
+    session: PromptSession[str] = PromptSession(history=FileHistory(str(history_file)))
+    with patch_stdout(raw=True):
+        while True:
+            try:
+                yield await session.prompt_async(USER_PROMPT)
+            except (EOFError, KeyboardInterrupt):
+                return
 
 
 async def stdin_lines(stream: TextIO) -> AsyncIterator[str]:

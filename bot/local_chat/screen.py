@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TextIO
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,8 +14,19 @@ USER_PROMPT = "you> "
 _INDENT = " " * len(BOT_PROMPT)
 
 
+class CurrentStdout:
+    """Whatever ``sys.stdout`` is at the moment of writing: prompt_toolkit swaps it for a proxy
+    that prints above the prompt."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
 class Screen:
-    def __init__(self, out: TextIO, *, styled: bool) -> None:
+    def __init__(self, out: TextIO | CurrentStdout, *, styled: bool) -> None:
         self._out = out
         self._styled = styled
 

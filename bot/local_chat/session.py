@@ -1,8 +1,16 @@
-"""A Bot session that answers API calls in-process and prints what the bot sends."""
+"""A Bot session that answers API calls in-process and prints what the bot sends.
+
+Pictures (charts) are saved as PNG files under the pictures folder and their path printed; with
+``open_pictures`` each one is also handed to the system's viewer.
+"""
 
 from __future__ import annotations
 
 import itertools
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +33,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
+from aiogram.types import BufferedInputFile, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
 from bot.local_chat.screen import Screen
 
@@ -33,9 +41,11 @@ _ACKNOWLEDGED = (SetMyCommands, DeleteMyCommands, DeleteWebhook, SendChatAction)
 
 
 class TerminalSession(BaseSession):
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen, pictures_dir: Path | None = None, *, open_pictures: bool = False) -> None:
         super().__init__()
         self._screen = screen
+        self._pictures_dir = pictures_dir
+        self._open_pictures = open_pictures
         self._message_ids = itertools.count(1)
         self._messages: dict[int, Message] = {}
         # The buttons of the latest keyboard: what typing a number taps.
@@ -54,7 +64,9 @@ class TerminalSession(BaseSession):
         if isinstance(method, SendMessage):
             return self._show_new(bot, method.chat_id, method.text, method.reply_markup)
         if isinstance(method, SendPhoto):
-            return self._show_new(bot, method.chat_id, f"[picture] {method.caption or ''}", method.reply_markup)
+            saved = self._save_picture(method.photo)
+            label = f"[picture: {saved}]" if saved else "[picture]"
+            return self._show_new(bot, method.chat_id, f"{label} {method.caption or ''}".rstrip(), method.reply_markup)
         if isinstance(method, EditMessageText):
             return self._show_edit(method, text=method.text)
         if isinstance(method, EditMessageReplyMarkup):
@@ -69,6 +81,18 @@ class TerminalSession(BaseSession):
         if isinstance(method, _ACKNOWLEDGED):
             return True
         raise TelegramBadRequest(method, f"{method.__api_method__} is not available in the local chat")
+
+    def _save_picture(self, photo: Any) -> str | None:
+        """Write the picture under the pictures folder; the path to print, or None if not kept."""
+        if self._pictures_dir is None or not isinstance(photo, BufferedInputFile):
+            return None
+        self._pictures_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+        path = self._pictures_dir / f"{stamp}-{Path(photo.filename or 'picture.png').name}"
+        path.write_bytes(photo.data)
+        if self._open_pictures:
+            _open_with_viewer(path)
+        return _shown(path)
 
     def _show_new(self, bot: Bot, chat_id: Any, text: str, markup: Any) -> Message:
         message = Message(
@@ -115,3 +139,17 @@ class TerminalSession(BaseSession):
 
     async def close(self) -> None:
         """Nothing to release: no connections."""
+
+
+def _open_with_viewer(path: Path) -> None:
+    """Hand the file to the desktop's viewer, without waiting; nothing happens where there is none."""
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    if shutil.which(opener) is not None:
+        subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

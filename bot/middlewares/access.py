@@ -16,6 +16,7 @@ from aiogram.types import TelegramObject
 from bot import keyboards, texts
 from bot.current_user import CurrentUser
 from bot.middlewares.notice import tell
+from bot.i18n import _
 from domain.enums import TelegramUserStatus
 
 
@@ -31,8 +32,8 @@ class AccessMiddleware(BaseMiddleware):
             return await handler(event, data)
         if user.status is TelegramUserStatus.PENDING:
             await tell(
-                event, texts.TERMS_REQUIRED, reply_markup=keyboards.accept_terms(), alert=texts.TERMS_REQUIRED_ALERT
+                event, texts.terms_required(), reply_markup=keyboards.accept_terms(), alert=_(texts.TERMS_REQUIRED_ALERT)
             )
         else:
-            await tell(event, texts.BLOCKED)
+            await tell(event, _(texts.BLOCKED))
         return None

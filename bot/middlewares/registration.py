@@ -17,6 +17,7 @@ from aiogram.enums import ChatType
 from aiogram.types import Chat, TelegramObject, User
 
 from bot.current_user import CurrentUser
+from bot.i18n import supported
 from bot.settings import SecuritySettings
 from db.repositories.telegram import TelegramUserRepository
 from db.uow import UnitOfWork
@@ -48,6 +49,7 @@ class RegistrationMiddleware(BaseMiddleware):
                 first_name=sender.first_name,
                 last_name=sender.last_name,
                 language_code=(sender.language_code or "")[:10] or None,
+                language=supported(sender.language_code),
             )
             await uow.commit()
         if account.status is TelegramUserStatus.BANNED:

@@ -8,30 +8,48 @@ from typing import Any
 
 from bot.html import escape
 from bot.render import alerts, signals
-from bot.render.numbers import num
+from bot.i18n import _, t
+from bot.render.numbers import amount, money, price, signed_money
+from bot.render.trading import type_label
+from domain.enums import OrderType
 
 
 def order_fill(payload: Mapping[str, Any]) -> str:
     symbol = escape(str(payload.get("symbol", "")))
-    side = str(payload.get("side", "")).upper()
-    order_type = str(payload.get("order_type", "")).replace("_", " ")
-    base = str(payload.get("symbol", "/")).split("/")[0]
+    base, _sep, quote = str(payload.get("symbol", "/")).partition("/")
+    order = _order_kind(payload)
     if payload.get("status") == "expired":
-        reason = f": {escape(str(payload['reason']))}" if payload.get("reason") else ""
-        return f"⌛ Your {order_type} {side} order on {symbol} expired{reason}."
-    filled = num(Decimal(payload["filled_quantity"])) if payload.get("filled_quantity") else "?"
-    price = num(Decimal(payload["average_fill_price"])) if payload.get("average_fill_price") else "?"
-    state = "filled" if payload.get("status") == "filled" else "partly filled"
-    lines = [f"✅ {order_type.capitalize()} {side} {filled} {escape(base)} on {symbol} {state} at {price}."]
+        if payload.get("reason"):
+            return t("⌛ Your {order} order on {symbol} expired: {reason}.", order=order, symbol=symbol,
+                     reason=escape(_(str(payload["reason"])).rstrip(".")))
+        return t("⌛ Your {order} order on {symbol} expired.", order=order, symbol=symbol)
+    filled = amount(Decimal(payload["filled_quantity"]), base) if payload.get("filled_quantity") else "?"
+    at = price(Decimal(payload["average_fill_price"])) if payload.get("average_fill_price") else "?"
+    if payload.get("status") == "filled":
+        lines = [t("✅ {order} {amount} on {symbol} filled at {price}.", order=order, amount=filled, symbol=symbol,
+                   price=at)]
+    else:
+        lines = [t("✅ {order} {amount} on {symbol} partly filled at {price}.", order=order, amount=filled,
+                   symbol=symbol, price=at)]
     if payload.get("live_account"):
         lines.insert(0, f"🔴 LIVE · {escape(str(payload['live_account']))}")
     if payload.get("fee"):
-        lines.append(f"Fee: {num(Decimal(payload['fee']))} {escape(str(payload.get('fee_currency') or ''))}")
+        lines.append(t("Fee: {money}", money=money(Decimal(payload["fee"]), str(payload.get("fee_currency") or ""))))
     if payload.get("realized_pnl") is not None:
-        lines.append(f"Realized PnL: {num(Decimal(payload['realized_pnl']))}")
+        lines.append(t("Realized PnL: {money}", money=signed_money(Decimal(payload["realized_pnl"]), quote or None)))
     if payload.get("position_closed"):
-        lines.append("The position is closed.")
+        lines.append(_("The position is closed."))
     return "\n".join(lines)
+
+
+def _order_kind(payload: Mapping[str, Any]) -> str:
+    """``Limit BUY``: the order's type and side as the user reads them."""
+    try:
+        kind = type_label(OrderType(str(payload.get("order_type", ""))))
+    except ValueError:
+        kind = escape(str(payload.get("order_type", "")).replace("_", " "))
+    side = _("BUY") if str(payload.get("side", "")).lower() == "buy" else _("SELL")
+    return f"{kind} {side}"
 
 
 def daily_summary(payload: Mapping[str, Any]) -> str:

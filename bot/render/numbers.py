@@ -1,27 +1,139 @@
-"""Number formatting shared by the renderers: Decimals as people write them."""
+"""The one number formatter: every figure a reply shows goes through here.
+
+- prices: to the market's tick when the caller knows it, else about six significant digits
+  (62,345.12 · 3.4012 · 0.0000123456);
+- amounts: to the market's step when known, else as many places as they have (at most 8);
+- money: two decimals with thousands separators (9,002.18 USDT); a non-zero sum under a cent
+  keeps two significant digits instead of showing 0.00;
+- percents: at most two decimals; PnL and changes with their sign (+12.50 USDT, -0.8%).
+
+Separators follow the locale of the update (Babel): 9,002.18 in English, 9 002,18 in Russian.
+No exponent notation, ever.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
 
-def num(value: Decimal | int | float | None, places: int | None = None) -> str:
-    """1234.5 -> '1,234.5'; no scientific notation; no trailing zeros; small prices keep digits."""
+from bot.html import escape
+from bot.i18n import current_locale
+
+ZERO = Decimal(0)
+MAX_PLACES = 8  # stored precision of quantities and money (NUMERIC(20,8))
+CENT = Decimal("0.01")
+Number = Decimal | int | float
+# Fiat and stablecoins: their balances are money (two decimals), not coin amounts.
+CASH_ASSETS = frozenset({"USD", "EUR", "GBP", "USDT", "USDC", "BUSD", "FDUSD", "TUSD", "DAI"})
+
+
+def _decimal(value: Number) -> Decimal:
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+def number(value: Number | None, places: int | None = None, *, grouped: bool = True) -> str:
+    """At most ``places`` decimals (None: the places it has, up to 8), trailing zeros dropped."""
     if value is None:
         return "—"
-    value = Decimal(str(value))
-    if places is not None:
-        value = round(value, places)
-    elif abs(value) >= 1000:
-        value = round(value, 2)
-    elif abs(value) >= 1:
-        value = round(value, 4)
-    text = f"{value.normalize():,f}" if value == value.to_integral() else f"{value:,f}".rstrip("0").rstrip(".")
-    return text
+    value = _decimal(value)
+    if places is None:
+        places = min(MAX_PLACES, max(0, -value.normalize().as_tuple().exponent))  # type: ignore[operator]
+    pattern = ("#,##0" if grouped else "0") + ("." + "#" * places if places > 0 else "")
+    return _format(value, pattern)
 
 
-def pct(value: Decimal | float | None, signed: bool = True) -> str:
+def _format(value: Decimal, pattern: str) -> str:
+    text = format_decimal(value, format=pattern, locale=current_locale())
+    return text[1:] if text.startswith("-") and not any(ch in text for ch in "123456789") else text
+
+
+def price_places(value: Decimal) -> int:
+    """Places for a price whose market tick is unknown: two from 1,000, four from 1, else six digits."""
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return 2
+    if magnitude >= 1:
+        return 4
+    if magnitude == ZERO:
+        return 0
+    return min(12, 5 - magnitude.adjusted())
+
+
+def price(value: Number | None, asset: str | None = None, *, places: int | None = None) -> str:
+    """A unit price: ``places`` is the market's tick (price precision) when the caller has it."""
     if value is None:
         return "—"
-    value = round(Decimal(str(value)), 2)
-    return f"{value:+.2f}%" if signed else f"{value:.2f}%"
+    value = _decimal(value)
+    text = number(value, price_places(value) if places is None else places)
+    return _with_asset(text, asset)
+
+
+def amount(value: Number, asset: str | None = None, *, places: int | None = None) -> str:
+    """A quantity: ``places`` is the market's step (amount precision) when the caller has it."""
+    return _with_asset(number(value, places), asset)
+
+
+def holding(value: Number, asset: str) -> str:
+    """How much of an asset someone holds, without its code: cash as money, coins as amounts."""
+    return money(value) if asset.upper() in CASH_ASSETS else number(value)
+
+
+def money(value: Number, asset: str | None = None) -> str:
+    """A sum of money: ``9,002.18 USDT``."""
+    value = _decimal(value)
+    if value != ZERO and abs(value) < CENT:
+        text = number(value, min(MAX_PLACES, 1 - value.adjusted()))  # two significant digits
+    else:
+        text = _format(value, "#,##0.00")
+    return _with_asset(text, asset)
+
+
+def signed_money(value: Number, asset: str | None = None) -> str:
+    """Profit and loss: ``+12.50 USDT``, ``-0.80 USDT``."""
+    return ("+" if _decimal(value) > ZERO else "") + money(value, asset)
+
+
+def percent(value: Number | None, places: int = 2, *, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    text = number(value, places) + "%"
+    return "+" + text if signed and _decimal(value) > ZERO and text != "0%" else text
+
+
+def compact(value: Number) -> str:
+    """Large sums shortened: 1.23B, 456.7M, 12.3K, 950."""
+    value = _decimal(value)
+    for size, suffix in ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(1000), "K")):
+        if abs(value) >= size:
+            return f"{number(value / size, 2)}{suffix}"
+    return number(value, 2)
+
+
+def _with_asset(text: str, asset: str | None) -> str:
+    return f"{text} {escape(asset)}" if asset else text
+
+
+# -- dates ----------------------------------------------------------------------------------------
+
+
+def long_date(moment: datetime) -> str:
+    """``Monday 30 November`` / ``понедельник 30 ноября``."""
+    return format_date(moment, "EEEE d MMMM", locale=current_locale())
+
+
+def day(moment: datetime) -> str:
+    """``30 Nov 2026`` / ``30 нояб. 2026 г.``."""
+    return format_date(moment, "medium", locale=current_locale())
+
+
+def short_datetime(moment: datetime) -> str:
+    """``11-30 14:05``: month, day and time, for tables."""
+    return format_datetime(moment, "MM-dd HH:mm", locale=current_locale())
+
+
+def clock(moment: datetime) -> str:
+    """``14:05:09``: a time of day to the second."""
+    return format_time(moment, "HH:mm:ss", locale=current_locale())

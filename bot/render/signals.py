@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.html import escape
-from bot.render.numbers import num, pct
+from bot.i18n import N_, _, t, tn
+from bot.render.numbers import money, number, percent, price, signed_money
 from domain.channel_stats import ChannelStats
 from domain.services.signals import Execution, SignalUpdateResult, SignalView, UserSignalSettings
 from domain.signal_check import SignalCheck
@@ -17,7 +18,7 @@ from domain.signals import FollowedSignal, SignalState, TradeSignal
 
 
 def _levels(values: Sequence[Decimal]) -> str:
-    return " / ".join(num(v) for v in values) if values else "—"
+    return " / ".join(price(v) for v in values) if values else "—"
 
 
 def _direction(signal: TradeSignal) -> str:
@@ -25,177 +26,203 @@ def _direction(signal: TradeSignal) -> str:
 
 
 def _money(value: Decimal | None, quote: str) -> str:
-    return "—" if value is None else f"{value:+,.2f} {escape(quote)}"
+    return "—" if value is None else signed_money(value, quote)
+
+
+def _r(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + number(value, 2) + "R"
 
 
 def card(check: SignalCheck, *, confidence: float, source: str | None) -> str:
     signal = check.signal
-    lines = [f"<b>Signal read: {escape(signal.symbol)} {_direction(signal)}</b>"]
+    lines = [t("<b>Signal read: {symbol} {direction}</b>", symbol=escape(signal.symbol), direction=_direction(signal))]
     if source:
-        lines.append(f"From {escape(source)}")
+        lines.append(t("From {source}", source=escape(source)))
     if signal.entry_at_market and not signal.entries:
-        entry = "market (CMP)"
+        entry = _("market (CMP)")
     elif len(signal.entries) == 2:
-        entry = f"{num(signal.entries[0])} – {num(signal.entries[1])}"
+        entry = f"{price(signal.entries[0])} – {price(signal.entries[1])}"
     else:
         entry = _levels(signal.entries)
-    lines.append(f"Entry: {entry}")
+    lines.append(t("Entry: {entry}", entry=entry))
     if check.price is not None:
-        zone = {"inside": "inside the entry zone", "market": "entry at market",
-                "above": f"{num(check.zone_distance_percent, 2)}% above the zone",
-                "below": f"{num(check.zone_distance_percent, 2)}% below the zone"}.get(check.zone, "")
-        lines.append(f"Market now: {num(check.price)} ({zone})")
-    rr = [f"TP{i} {num(tp)} (R:R {num(r, 2) if r is not None else '—'})"
+        distance = percent(check.zone_distance_percent) if check.zone_distance_percent is not None else ""
+        zone = {"inside": _("inside the entry zone"), "market": _("entry at market"),
+                "above": t("{percent} above the zone", percent=distance),
+                "below": t("{percent} below the zone", percent=distance)}.get(check.zone, "")
+        lines.append(t("Market now: {price} ({zone})", price=price(check.price), zone=zone))
+    rr = [f"TP{i} {price(tp)} (R:R {number(r, 2) if r is not None else '—'})"
           for i, (tp, r) in enumerate(zip(signal.take_profits, check.reward_risk), start=1)]
-    lines.append("Targets: " + ("; ".join(rr) if rr else "—"))
-    stop = "— (none given)" if signal.stop_loss is None else num(signal.stop_loss)
+    lines.append(t("Targets: {levels}", levels="; ".join(rr) if rr else "—"))
+    stop = _("— (none given)") if signal.stop_loss is None else price(signal.stop_loss)
     if check.stop_distance_percent is not None:
-        stop += f" ({num(check.stop_distance_percent, 2)}% from entry)"
-    lines.append(f"Stop-loss: {stop}")
+        stop += " " + t("({percent} from entry)", percent=percent(check.stop_distance_percent))
+    lines.append(t("Stop-loss: {price}", price=stop))
     if check.market_type == "futures":
-        line = (f"Futures: {num(check.leverage)}x {escape(check.margin_mode)}, "
-                f"{num(check.margin_per_trade)} USDT margin")
+        line = t("Futures: {leverage}x {mode}, {margin} margin", leverage=number(check.leverage),
+                 mode=escape(check.margin_mode), margin=money(check.margin_per_trade, "USDT"))
         if check.liquidation_price:
-            line += f", liquidation ≈ {num(check.liquidation_price)}"
+            line += ", " + t("liquidation ≈ {price}", price=price(check.liquidation_price))
         elif check.liquidation_price is not None:
-            line += ", no liquidation price (the cross wallet covers the whole move to zero)"
+            line += ", " + _("no liquidation price (the cross wallet covers the whole move to zero)")
         lines.append(line)
     else:
-        lines.append(f"Spot: {num(check.margin_per_trade)} USDT")
+        lines.append(t("Spot: {money}", money=money(check.margin_per_trade, "USDT")))
     if signal.exchange:
-        lines.append(f"Exchange in the post: {escape(signal.exchange)}")
-    warnings = list(check.warnings)
+        lines.append(t("Exchange in the post: {exchange}", exchange=escape(signal.exchange)))
+    warnings = [_(w) for w in check.warnings]
     if confidence < 0.8:
-        warnings.append("Some levels look inconsistent: check them against the post before trading.")
+        warnings.append(_("Some levels look inconsistent: check them against the post before trading."))
     lines += [f"⚠️ {escape(w)}" for w in warnings]
-    lines.append("\nExecute places it on your paper account (entry, every target, the stop); "
-                 "Track only follows it by price.")
+    lines.append("\n" + _("Execute places it on your paper account (entry, every target, the stop); "
+                          "Track only follows it by price."))
     return "\n".join(lines)
 
 
 def followed(item: FollowedSignal) -> str:
     signal = item.signal
-    stop = num(signal.stop_loss) if signal.stop_loss is not None else "none"
-    head = (f"👀 Tracking {escape(signal.symbol)} {'long' if signal.side.value == 'buy' else 'short'}: "
-            f"{len(signal.take_profits)} target(s), stop {stop}. ")
+    stop = price(signal.stop_loss) if signal.stop_loss is not None else _("none")
+    targets = tn("{n} target", "{n} targets", len(signal.take_profits))
+    head = (t("👀 Tracking {symbol} long: {targets}, stop {stop}.", symbol=escape(signal.symbol), targets=targets,
+              stop=stop) if signal.side.value == "buy"
+            else t("👀 Tracking {symbol} short: {targets}, stop {stop}.", symbol=escape(signal.symbol),
+                   targets=targets, stop=stop)) + " "
     if item.track.entry_price is not None:
-        return head + (f"The market is already at the entry: entered at {num(item.track.entry_price)}. "
-                       "I will message you at each target and at the stop. /signals shows it.")
-    return head + ("Targets and the stop count once the entry is reached; I will message you at each step. "
-                   "/signals shows it.")
+        return head + t("The market is already at the entry: entered at {price}. I will message you at each target "
+                        "and at the stop. /signals shows it.", price=price(item.track.entry_price))
+    return head + _("Targets and the stop count once the entry is reached; I will message you at each step. "
+                    "/signals shows it.")
 
 
 def executed(result: Execution) -> str:
     trade, signal = result.trade, result.followed.signal
-    kind = (f"futures {num(trade.leverage)}x {trade.margin_mode.value}" if trade.is_futures else "spot")
-    lines = [f"✅ <b>Executed {escape(signal.symbol)} {_direction(signal)}</b> on your paper {kind} account."]
+    kind = (t("futures {leverage}x {mode}", leverage=number(trade.leverage), mode=trade.margin_mode.value)
+            if trade.is_futures else _("spot"))
+    lines = [t("✅ <b>Executed {symbol} {direction}</b> on your paper {kind} account.", symbol=escape(signal.symbol),
+               direction=_direction(signal), kind=kind)]
     for leg in trade.legs_of(LegKind.ENTRY):
-        at = "market" if leg.price is None else f"limit {num(leg.price)}"
-        state = f"filled at {num(leg.filled_price)}" if leg.filled_price is not None else "waiting"
-        lines.append(f"Entry {leg.index}: {num(leg.quantity)} {escape(trade.base)} at {at} — {state}")
+        at = _("market") if leg.price is None else t("limit {price}", price=price(leg.price))
+        state = (t("filled at {price}", price=price(leg.filled_price)) if leg.filled_price is not None
+                 else _("waiting"))
+        lines.append(t("Entry {index}: {amount} {asset} at {at} — {state}", index=leg.index,
+                       amount=number(leg.quantity), asset=escape(trade.base), at=at, state=state))
     for leg in trade.legs_of(LegKind.TARGET):
-        lines.append(f"TP{leg.index}: {num(leg.quantity)} {escape(trade.base)} at {num(leg.price)}")
+        lines.append(t("TP{index}: {amount} {asset} at {price}", index=leg.index, amount=number(leg.quantity),
+                       asset=escape(trade.base), price=price(leg.price)))
     if trade.stop is not None:
-        lines.append(f"Stop: {num(trade.stop.price)} (all that is open)")
+        lines.append(t("Stop: {price} (all that is open)", price=price(trade.stop.price)))
     if trade.is_futures and trade.size:
-        lines.append(f"Margin {num(trade.margin)} {escape(trade.quote)}, liquidation {num(trade.liquidation_price)}")
-    lines.append("A repeated tap places nothing. /signals shows its progress.")
+        lines.append(t("Margin {money}, liquidation {price}", money=money(trade.margin, trade.quote),
+                       price=price(trade.liquidation_price)))
+    lines.append(_("A repeated tap places nothing. /signals shows its progress."))
     return "\n".join(lines)
 
 
 def update_result(result: SignalUpdateResult) -> str:
-    lines = [f"✅ {escape(result.message)}"]
+    lines = [f"✅ {escape(_(result.message))}"]
     if result.changes:
-        lines.append("Your paper trade: " + "; ".join(escape(c) for c in result.changes) + ".")
+        lines.append(t("Your paper trade: {changes}.", changes="; ".join(escape(_(c)) for c in result.changes)))
     return "\n".join(lines)
 
 
 def update_question(result: SignalUpdateResult) -> str:
-    return f"❓ {escape(result.message)}\nApply it to your paper trade?"
+    return f"❓ {escape(_(result.message))}\n" + _("Apply it to your paper trade?")
+
+
+STATE_LABELS = {"all_targets": N_("🏁 all targets"), "sl_hit": N_("🛑 stopped"), "breakeven": N_("⚖️ stopped at entry"),
+                "liquidated": N_("💥 liquidated"), "closed": N_("✋ closed"), "cancelled": N_("✖ cancelled"),
+                "expired": N_("⌛ expired")}
 
 
 def _state(item: FollowedSignal) -> str:
     track, total = item.track, len(item.signal.take_profits)
     if track.state == SignalState.WAITING:
-        return "⏳ waiting for entry"
+        return _("⏳ waiting for entry")
     if track.state == SignalState.ENTERED:
-        return "▶️ entered"
+        return _("▶️ entered")
     if str(track.state).startswith("tp"):
         return f"🎯 TP{track.targets_hit}/{total}"
-    labels = {"all_targets": "🏁 all targets", "sl_hit": "🛑 stopped", "breakeven": "⚖️ stopped at entry",
-              "liquidated": "💥 liquidated", "closed": "✋ closed", "cancelled": "✖ cancelled", "expired": "⌛ expired"}
-    return labels.get(track.outcome or "", str(track.state))
+    label = STATE_LABELS.get(track.outcome or "")
+    return _(label) if label else escape(str(track.state))
 
 
 def signal_list(views: Sequence[SignalView]) -> str:
     if not views:
-        return ("You follow no signals yet. Forward a signal post from a channel, then tap Execute or "
-                "Track only.")
-    lines = ["<b>Your signals</b>"]
+        return _("You follow no signals yet. Forward a signal post from a channel, then tap Execute or Track only.")
+    lines = [_("<b>Your signals</b>")]
     for view in views:
         item, signal = view.followed, view.followed.signal
         source = f" · {escape(item.source_name)}" if item.source_name else ""
-        head = f"\n<b>{escape(signal.symbol)}</b> {_direction(signal)}{source} — {_state(item)}"
-        lines.append(head)
+        lines.append(f"\n<b>{escape(signal.symbol)}</b> {_direction(signal)}{source} — {_state(item)}")
         if item.track.entry_price is not None:
-            line = f"Entry {num(item.track.entry_price)}"
+            line = t("Entry {price}", price=price(item.track.entry_price))
             if view.price is not None:
-                line += f", {'exit' if not item.is_active else 'now'} {num(view.price)} ({pct(view.result_percent)})"
+                values = dict(price=price(view.price), percent=percent(view.result_percent, signed=True))
+                line += ", " + (t("now {price} ({percent})", **values) if item.is_active
+                                else t("exit {price} ({percent})", **values))
             lines.append(line)
         elif signal.near_edge is not None:
-            lines.append(f"Entry zone {_levels(signal.entries)}" + (f", now {num(view.price)}" if view.price else ""))
+            zone = t("Entry zone {levels}", levels=_levels(signal.entries))
+            lines.append(zone + (", " + t("now {price}", price=price(view.price)) if view.price else ""))
         if item.track.stop is not None and item.is_active:
-            lines.append(f"Stop {num(item.track.stop)}")
+            lines.append(t("Stop {price}", price=price(item.track.stop)))
         if view.trade is not None:
             lines.append(_trade_line(view.trade, view.unrealized_pnl))
     return "\n".join(lines)
 
 
 def _trade_line(trade: SignalTrade, unrealized: Decimal | None) -> str:
-    kind = f"{num(trade.leverage)}x {trade.margin_mode.value}" if trade.is_futures else "spot"
-    parts = [f"Paper {kind}: realized {_money(trade.realized_pnl, trade.quote)}"]
+    kind = f"{number(trade.leverage)}x {trade.margin_mode.value}" if trade.is_futures else _("spot")
+    parts = [t("Paper {kind}: realized {pnl}", kind=kind, pnl=_money(trade.realized_pnl, trade.quote))]
     if trade.size:
-        parts.append(f"open {num(trade.size)} {escape(trade.base)}, unrealized {_money(unrealized, trade.quote)}")
+        parts.append(t("open {amount} {asset}, unrealized {pnl}", amount=number(trade.size), asset=escape(trade.base),
+                       pnl=_money(unrealized, trade.quote)))
         if trade.is_futures and trade.liquidation_price:
-            parts.append(f"liq. {num(trade.liquidation_price)}")
+            parts.append(t("liq. {price}", price=price(trade.liquidation_price)))
     return ", ".join(parts)
 
 
 def channel_stats(stats: Sequence[ChannelStats], settings: UserSignalSettings) -> str:
     if not stats:
-        return "No forwarded signals yet: forward posts from a channel and I will score it here."
+        return _("No forwarded signals yet: forward posts from a channel and I will score it here.")
     execution = settings.execution
-    lines = ["<b>Channels</b> (signals you forwarded; rates of all signals, targets and stops of entered ones)"]
+    lines = [_("<b>Channels</b> (signals you forwarded; rates of all signals, targets and stops of entered ones)")]
     for s in stats:
-        avg_r = "—" if s.average_r is None else f"{s.average_r:+.2f}R"
+        avg_r = "—" if s.average_r is None else _r(s.average_r)
         lines.append(
-            f"\n<b>{escape(s.source)}</b>: {s.signals} signal(s), {s.open} still open\n"
-            f"Entered {num(s.rate(s.entered), 1)}% · TP1 {num(s.rate(s.tp1, s.entered), 1)}% · "
-            f"all targets {num(s.rate(s.all_targets, s.entered), 1)}% · stopped {num(s.rate(s.stopped, s.entered), 1)}% · "
-            f"expired {num(s.rate(s.expired), 1)}%\n"
-            f"Average {avg_r}; executing each with {num(execution.margin_per_trade)} USDT "
-            f"(leverage up to {num(execution.max_leverage)}x): {_money(s.simulated_pnl, 'USDT')} "
-            f"({pct(s.simulated_percent)} of the margin, fees left out)"
+            "\n" + t("<b>{source}</b>: {signals} signal(s), {open} still open", source=escape(s.source),
+                     signals=s.signals, open=s.open) + "\n"
+            + t("Entered {entered} · TP1 {tp1} · all targets {all} · stopped {stopped} · expired {expired}",
+                entered=percent(s.rate(s.entered), 1), tp1=percent(s.rate(s.tp1, s.entered), 1),
+                all=percent(s.rate(s.all_targets, s.entered), 1), stopped=percent(s.rate(s.stopped, s.entered), 1),
+                expired=percent(s.rate(s.expired), 1)) + "\n"
+            + t("Average {r}; executing each with {margin} (leverage up to {leverage}x): {pnl} ({percent} of the "
+                "margin, fees left out)", r=avg_r, margin=money(execution.margin_per_trade, "USDT"),
+                leverage=number(execution.max_leverage), pnl=_money(s.simulated_pnl, "USDT"),
+                percent=percent(s.simulated_percent, signed=True))
         )
     return "\n".join(lines)
 
 
 def settings_text(settings: UserSignalSettings) -> str:
     execution, rules = settings.execution, settings.rules
-    split = "/".join(num(v) for v in execution.target_split) if execution.target_split else "equal"
-    trail = f"from TP{rules.trail_after_target}" if rules.trail_after_target else "off"
+    split = "/".join(number(v) for v in execution.target_split) if execution.target_split else _("equal")
+    trail = t("from TP{index}", index=rules.trail_after_target) if rules.trail_after_target else _("off")
     return "\n".join([
-        "<b>Signal settings</b>",
-        f"Amount per trade: {num(execution.margin_per_trade)} USDT (margin on futures, cost on spot)",
-        f"Maximum leverage: {num(execution.max_leverage)}x · margin mode: {execution.margin_mode.value}",
-        f"Entry: {'split across the zone' if execution.split_entries else 'one limit at the zone edge'}",
-        f"Target split: {split}",
-        f"Stop to entry after TP1: {'on' if rules.move_stop_to_entry_after_tp1 else 'off'} · trailing: {trail}",
-        f"Entry must be reached within {settings.entry_expiry_hours} h",
-        f"Channel follow-ups on executed trades: {'ask me first' if settings.ask_before_follow_ups else 'apply'}",
+        _("<b>Signal settings</b>"),
+        t("Amount per trade: {money} (margin on futures, cost on spot)", money=money(execution.margin_per_trade, "USDT")),
+        t("Maximum leverage: {leverage}x · margin mode: {mode}", leverage=number(execution.max_leverage),
+          mode=execution.margin_mode.value),
+        _("Entry: split across the zone") if execution.split_entries else _("Entry: one limit at the zone edge"),
+        t("Target split: {split}", split=split),
+        t("Stop to entry after TP1: {state} · trailing: {trail}",
+          state=_("on") if rules.move_stop_to_entry_after_tp1 else _("off"), trail=trail),
+        t("Entry must be reached within {hours} h", hours=settings.entry_expiry_hours),
+        _("Channel follow-ups on executed trades: ask me first") if settings.ask_before_follow_ups
+        else _("Channel follow-ups on executed trades: apply"),
         "",
-        "Change with e.g. <code>/signalsettings amount 250 leverage 10 split 50/30/20 mode cross "
-        "breakeven off trail 2 expiry 24 entry split followups ask</code>",
+        _("Change with e.g. <code>/signalsettings amount 250 leverage 10 split 50/30/20 mode cross "
+          "breakeven off trail 2 expiry 24 entry split followups ask</code>"),
     ])
 
 
@@ -208,39 +235,45 @@ def progress(payload: Mapping[str, Any]) -> str:
     symbol = escape(str(payload.get("symbol", "")))
     source = f" ({escape(str(payload['source_name']))})" if payload.get("source_name") else ""
     event = str(payload.get("event"))
-    price = num(Decimal(payload["price"])) if payload.get("price") else "—"
+    at = price(Decimal(payload["price"])) if payload.get("price") else "—"
     head = f"{EVENT_ICONS.get(event, '•')} <b>{symbol}</b>{source}: "
     if event == "entered":
-        text = head + f"entry reached at {num(Decimal(payload['entry_price']))}."
+        text = head + t("entry reached at {price}.", price=price(Decimal(payload["entry_price"])))
     elif event == "tp_hit":
-        text = head + f"target {payload.get('target_index')}/{payload.get('targets_total')} reached at {price}."
+        text = head + t("target {index}/{total} reached at {price}.", index=payload.get("target_index"),
+                        total=payload.get("targets_total"), price=at)
     elif event == "sl_hit":
-        text = head + f"stop {num(Decimal(payload['level']))} hit at {price}."
+        text = head + t("stop {level} hit at {price}.", level=price(Decimal(payload["level"])), price=at)
     elif event == "liquidated":
-        text = head + f"liquidated at {price}."
+        text = head + t("liquidated at {price}.", price=at)
     elif event == "expired":
-        return head + "the entry was not reached in time; the signal expired and nothing was traded."
+        return head + _("the entry was not reached in time; the signal expired and nothing was traded.")
     else:
-        text = head + f"{event} at {price}."
+        text = head + t("{event} at {price}.", event=escape(_(STATE_LABELS.get(event, event))), price=at)
     if payload.get("result_percent") is not None and event != "entered":
-        result = f"Result from entry {num(Decimal(payload['entry_price']))}: {pct(Decimal(payload['result_percent']))}"
+        result = t("Result from entry {price}: {percent}", price=price(Decimal(payload["entry_price"])),
+                   percent=percent(Decimal(payload["result_percent"]), signed=True))
         leverage = Decimal(payload.get("leverage") or 1)
         if leverage != 1 and payload.get("leveraged_percent") is not None:
-            result += f" ({pct(Decimal(payload['leveraged_percent']))} at {num(leverage)}x)"
+            result += " " + t("({percent} at {leverage}x)", percent=percent(Decimal(payload["leveraged_percent"]),
+                                                                           signed=True), leverage=number(leverage))
         if payload.get("result_r") is not None:
-            result += f", {Decimal(payload['result_r']):+.2f}R"
+            result += ", " + _r(Decimal(payload["result_r"]))
         text += "\n" + result
     if payload.get("new_stop"):
-        text += f"\nStop moved to {num(Decimal(payload['new_stop']))}."
+        text += "\n" + t("Stop moved to {price}.", price=price(Decimal(payload["new_stop"])))
     trade = payload.get("trade")
     if trade:
         quote = str(trade.get("quote", ""))
         if trade.get("fill_pnl") is not None and event != "entered":
-            text += (f"\nPaper trade: closed {num(Decimal(trade['filled']))} {escape(str(trade['base']))}, "
-                     f"{_money(Decimal(trade['fill_pnl']), quote)}; total realized {_money(Decimal(trade['realized_pnl']), quote)}.")
+            text += "\n" + t("Paper trade: closed {amount} {asset}, {pnl}; total realized {total}.",
+                             amount=number(Decimal(trade["filled"])), asset=escape(str(trade["base"])),
+                             pnl=_money(Decimal(trade["fill_pnl"]), quote),
+                             total=_money(Decimal(trade["realized_pnl"]), quote))
         if Decimal(trade.get("size_left") or 0) > 0:
-            text += f"\nStill open: {num(Decimal(trade['size_left']))} {escape(str(trade['base']))}"
+            text += "\n" + t("Still open: {amount} {asset}", amount=number(Decimal(trade["size_left"])),
+                             asset=escape(str(trade["base"])))
             if trade.get("liquidation_price"):
-                text += f", liquidation {num(Decimal(trade['liquidation_price']))}"
+                text += ", " + t("liquidation {price}", price=price(Decimal(trade["liquidation_price"])))
             text += "."
     return text

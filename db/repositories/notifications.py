@@ -47,6 +47,7 @@ class OutboundNotification:
     wanted: bool = True
     # Parts of a long text Telegram already accepted (a resumed send starts after them).
     parts_sent: int = 0
+    language: str = "en"  # the recipient's /settings language, to render the message in
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -99,7 +100,7 @@ class NotificationRepository:
             await self._session.execute(
                 select(Notification, TelegramUser.chat_id, TelegramUser.telegram_id, TelegramUser.notification_types,
                        TelegramUser.timezone, TelegramUser.quiet_hours_start, TelegramUser.quiet_hours_end,
-                       TelegramUser.urgent_notification_types)
+                       TelegramUser.urgent_notification_types, TelegramUser.language)
                 .join(TelegramUser, TelegramUser.id == Notification.telegram_user_id)
                 .where(
                     Notification.status == NotificationStatus.PENDING.value,
@@ -113,7 +114,7 @@ class NotificationRepository:
             )
         ).all()
         claimed = []
-        for notification, chat_id, telegram_id, preferences, timezone, quiet_start, quiet_end, urgent in rows:
+        for notification, chat_id, telegram_id, preferences, timezone, quiet_start, quiet_end, urgent, language in rows:
             kind = notification_kind(notification.notification_type, notification.payload)
             hold = held_until(now, kind, urgent or [], timezone, quiet_start, quiet_end)
             if hold is not None:
@@ -133,6 +134,7 @@ class NotificationRepository:
                     attempts=notification.attempts,
                     wanted=bool((preferences or {}).get(PREFERENCE_OF_TYPE.get(notification.notification_type, ""), True)),
                     parts_sent=notification.parts_sent,
+                    language=language,
                 )
             )
         await self._session.flush()

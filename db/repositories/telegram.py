@@ -61,11 +61,13 @@ class TelegramUserRepository:
         first_name: str | None,
         last_name: str | None,
         language_code: str | None,
+        language: str | None = None,
     ) -> TelegramUser:
         """The account of whoever just wrote: created ``pending`` on first contact, profile refreshed.
 
         One statement, so two first messages arriving together cannot create two rows. Writing
-        to the bot also proves it is no longer blocked.
+        to the bot also proves it is no longer blocked. ``language`` is the language a new account
+        starts with (from Telegram's ``language_code``); afterwards only /settings changes it.
         """
         profile = {
             "chat_id": chat_id,
@@ -76,7 +78,7 @@ class TelegramUserRepository:
         }
         statement = (
             insert(TelegramUser)
-            .values(telegram_id=telegram_id, **profile)
+            .values(telegram_id=telegram_id, **profile, **({"language": language} if language else {}))
             .on_conflict_do_update(
                 index_elements=[TelegramUser.telegram_id],
                 set_={**profile, "is_bot_blocked": False, "updated_at": func.now()},

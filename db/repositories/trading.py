@@ -294,11 +294,13 @@ class TradeRepository:
             )
         )
 
-    async def history(self, portfolio_id: uuid.UUID, limit: int, offset: int) -> list[TradeRecord]:
+    async def history(
+        self, portfolio_id: uuid.UUID, limit: int, offset: int, since: datetime | None = None
+    ) -> list[TradeRecord]:
         rows = await self._session.execute(
             select(TradeRow, TradingPair.symbol)
             .join(TradingPair, TradingPair.id == TradeRow.trading_pair_id)
-            .where(TradeRow.portfolio_id == portfolio_id)
+            .where(TradeRow.portfolio_id == portfolio_id, *_since(since))
             .order_by(TradeRow.executed_at.desc(), TradeRow.id)
             .limit(limit)
             .offset(offset)
@@ -322,10 +324,23 @@ class TradeRepository:
             for row, symbol in rows
         ]
 
-    async def count(self, portfolio_id: uuid.UUID) -> int:
+    async def count(self, portfolio_id: uuid.UUID, since: datetime | None = None) -> int:
         return await self._session.scalar(
-            select(func.count()).select_from(TradeRow).where(TradeRow.portfolio_id == portfolio_id)
+            select(func.count()).select_from(TradeRow).where(TradeRow.portfolio_id == portfolio_id, *_since(since))
         ) or 0
+
+    async def totals_since(self, portfolio_id: uuid.UUID, since: datetime) -> tuple[Decimal, Decimal, int]:
+        """Realized PnL, fees (in the fee's currency, as stored) and number of fills since ``since``."""
+        realized, fees, count = (await self._session.execute(
+            select(func.coalesce(func.sum(TradeRow.realized_pnl), 0), func.coalesce(func.sum(TradeRow.fee), 0),
+                   func.count())
+            .where(TradeRow.portfolio_id == portfolio_id, TradeRow.executed_at >= since)
+        )).one()
+        return Decimal(realized), Decimal(fees), int(count)
+
+
+def _since(since: datetime | None) -> tuple[Any, ...]:
+    return () if since is None else (TradeRow.executed_at >= since,)
 
 
 def _position(row: PositionRow, symbol: str) -> Position:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from domain.models import Balance, Order, Portfolio, Position, TradeRecord
@@ -36,12 +37,30 @@ class PortfolioSummary:
     open_orders: int
 
 
+# The periods the parser names ("PnL today" -> 24h, "this week" -> 7d, "this month" -> 30d).
+PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodPnl:
+    """Profit and loss of the trades closed in a recent period, next to what is open now."""
+
+    period: str
+    since: datetime
+    quote_asset: str
+    realized_pnl: Decimal  # net of the fees of the period's fills
+    fees: Decimal
+    trades: int
+    unrealized_pnl: Decimal  # of the positions open now
+
+
 @dataclass(frozen=True, slots=True)
 class TradePage:
     items: tuple[TradeRecord, ...]
     page: int
     page_size: int
     total: int
+    period: str | None = None  # set when the page covers a recent period only
 
     @property
     def pages(self) -> int:
@@ -141,9 +160,26 @@ class PortfolioService:
         return await uow.orders.list_open(portfolio.id, symbol)
 
     async def trade_history(
-        self, uow: TradingUnitOfWork, user_id: uuid.UUID, page: int = 1, page_size: int = 10
+        self, uow: TradingUnitOfWork, user_id: uuid.UUID, page: int = 1, page_size: int = 10,
+        *, period: str | None = None, now: datetime | None = None,
     ) -> TradePage:
         portfolio = await self.ensure_default(uow, user_id)
         page = max(page, 1)
-        items = await uow.trades.history(portfolio.id, page_size, (page - 1) * page_size)
-        return TradePage(tuple(items), page, page_size, await uow.trades.count(portfolio.id))
+        since = _since(period, now)
+        items = await uow.trades.history(portfolio.id, page_size, (page - 1) * page_size, since)
+        total = await uow.trades.count(portfolio.id, since)
+        return TradePage(tuple(items), page, page_size, total, period if since is not None else None)
+
+    async def period_pnl(self, uow: TradingUnitOfWork, user_id: uuid.UUID, period: str, now: datetime) -> PeriodPnl:
+        portfolio = await self.ensure_default(uow, user_id)
+        since = now - PERIODS[period]
+        realized, fees, trades = await uow.trades.totals_since(portfolio.id, since)
+        positions = await self.positions(uow, user_id)
+        return PeriodPnl(period, since, portfolio.base_currency, realized, fees, trades,
+                         sum((p.unrealized_pnl for p in positions), ZERO))
+
+
+def _since(period: str | None, now: datetime | None) -> datetime | None:
+    if period not in PERIODS or now is None:
+        return None
+    return now - PERIODS[period]

@@ -8,7 +8,8 @@ wrong side of the market) and estimates price, fee and balances after, with risk
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -32,7 +33,8 @@ class WarningCode(StrEnum):
 @dataclass(frozen=True, slots=True)
 class RiskWarning:
     code: WarningCode
-    message: str
+    message: str  # English; a renderer may word it from ``code`` and ``figures`` in another language
+    figures: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +180,7 @@ def warnings_for(
             RiskWarning(
                 WarningCode.POSITION_TOO_LARGE,
                 f"{market.base} would be {share:.1f}% of your portfolio (your limit is {max_position_percent.normalize():f}%).",
+                {"share": share, "limit": max_position_percent},
             )
         )
     return tuple(warnings), share

@@ -57,19 +57,19 @@ async def test_what_should_i_buy_screens_the_majors(ask):
 async def test_dca_plan_for_sol_100_a_week(ask):
     parsed, reply = await ask("build me a dca plan for sol, $100 a week")
     assert parsed.entities["quote_amount"] == 100
-    assert "DCA plan: SOL/USDT, 100 USDT weekly" in reply.text
-    assert "12 buys" in reply.text and "1,200 USDT in total" in reply.text
+    assert "DCA plan: SOL/USDT, 100.00 USDT weekly" in reply.text
+    assert "12 buys" in reply.text and "1,200.00 USDT in total" in reply.text
     assert "Buy-the-dip variant" in reply.text and DISCLAIMER in reply.text
 
 
 async def test_monthly_dca_and_switch_and_strategies(ask):
     _, monthly = await ask("dca $50 into btc monthly")
-    assert "50 USDT monthly" in monthly.text
+    assert "50.00 USDT monthly" in monthly.text
     _, switch = await ask("should i switch from eth to sol")
     assert "Switch ETH/USDT → SOL/USDT?" in switch.text and "Leaning:" in switch.text
     _, ideas = await ask("suggest a grid strategy for btc with 5000 usdt")
-    assert "Strategy ideas on BTC/USDT with 5,000 USDT" in ideas.text
-    assert "Grid trading" in ideas.text and "500 USDT per grid" in ideas.text and "Range trading" in ideas.text
+    assert "Strategy ideas on BTC/USDT with 5,000.00 USDT" in ideas.text
+    assert "Grid trading" in ideas.text and "500.00 USDT per grid" in ideas.text and "Range trading" in ideas.text
 
 
 async def test_what_is_a_funding_rate(ask):
@@ -128,7 +128,7 @@ async def test_sizing_and_portfolio_risk_need_start(ask_factory):
 async def test_portfolio_risk_of_a_fresh_paper_portfolio(ask):
     parsed, reply = await ask("how risky is my portfolio")
     assert parsed.intent == "portfolio_risk"
-    assert "Portfolio risk: 🟢 Low" in reply.text and "Value 10,000 USDT" in reply.text
+    assert "Portfolio risk: 🟢 Low" in reply.text and "Value 10,000.00 USDT" in reply.text
     assert "All in cash" in reply.text
 
 

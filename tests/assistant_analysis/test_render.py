@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
+from bot.render import numbers
 from bot.render import advice, market
 from domain.enums import OrderSide
 from domain.models import Ticker
@@ -30,12 +31,12 @@ def snapshot(**changes) -> SymbolSnapshot:
 
 
 def test_numbers_have_no_exponent_or_noise():
-    assert market.price(D("62345.1234")) == "62,345.12"
-    assert market.price(D("3.40120000")) == "3.4012"
-    assert market.price(D("0.0000095000")) == "0.0000095"
-    assert market.price(D("1E+5")) == "100,000"
-    assert market.pct(D("2.5"), signed=True) == "+2.5%" and market.pct(D("-0.104")) == "-0.1%"
-    assert market.compact(D("2220000000")) == "2.22B" and market.num(D("1E-8"), 8) == "0.00000001"
+    assert numbers.price(D("62345.1234")) == "62,345.12"
+    assert numbers.price(D("3.40120000")) == "3.4012"
+    assert numbers.price(D("0.0000095000")) == "0.0000095"
+    assert numbers.price(D("1E+5")) == "100,000"
+    assert numbers.percent(D("2.5"), signed=True) == "+2.5%" and numbers.percent(D("-0.104")) == "-0.1%"
+    assert numbers.compact(D("2220000000")) == "2.22B" and numbers.number(D("1E-8"), 8) == "0.00000001"
 
 
 def test_price_card():
@@ -80,8 +81,8 @@ def test_recommendation_carries_reasons_and_disclaimer():
 def test_dca_plan_table():
     plan = build_dca_plan("SOL/USDT", D("100"), DcaPeriod.WEEKLY, 4, date(2025, 3, 10), D("150"))
     text = advice.render_dca_plan(plan)
-    assert "DCA plan: SOL/USDT, 100 USDT weekly" in text and "2025-03-31" in text
-    assert "400 USDT in total" in text and "≈ 2.666667 SOL" in text
+    assert "DCA plan: SOL/USDT, 100.00 USDT weekly" in text and "2025-03-31" in text
+    assert "400.00 USDT in total" in text and "≈ 2.666667 SOL" in text
 
 
 def test_sentiment_reading():
@@ -111,8 +112,8 @@ def test_trade_review_targets_and_warnings():
     review = review_trade(plan, D("60000"), current_price=D("60100"), atr_value=D("2500"), atr_timeframe="1d")
     text = advice.render_trade_review(review)
     assert "Long BTC/USDT: ⚠️ Risky" in text and "Leverage 25x" in text and "Liquidation ≈ 57,889.45" in text
-    assert "60,500  +0.83%  0.5      50" in text and "63,000     +5%    3     300" in text
-    assert "Position 6,000 USDT, margin 240, loss at stop 100 USDT" in text
+    assert "60,500  +0.83%  0.5   50.00" in text and "63,000     +5%    3  300.00" in text
+    assert "Position 6,000.00 USDT, margin 240.00, loss at stop 100.00 USDT" in text
     assert "reward:risk below 1" in text and "above 20x" in text and "0.4x the 1d ATR" in text
     past_liquidation = TradePlan("BTC/USDT", OrderSide.BUY, D("60000"), D("57000"), (D("63000"),), D("50"))
     text = advice.render_trade_review(review_trade(past_liquidation, D("60000")))
@@ -123,7 +124,7 @@ def test_position_size_and_portfolio_risk():
     sizing = PositionSizing("BTC/USDT", OrderSide.BUY, D("60000"), D("58000"), D("99.8"), D("0.998"),
                             D("0.04959"), D("2975.4"), D("29.754"), D("3.33333"), D("0.3"))
     text = advice.render_position_size(sizing)
-    assert "Buy <b>0.04959 BTC</b>" in text and "2,975.4 USDT = 29.8% of the portfolio" in text
+    assert "Buy <b>0.04959 BTC</b>" in text and "2,975.40 USDT = 29.8% of the portfolio" in text
     assert "Capped" not in text and "leverage" not in text
     capped = advice.render_position_size(replace(sizing, leverage=D(1), capped_at_leverage=D(1)))
     assert "⚠️ Capped at 1x the portfolio" in capped
@@ -138,7 +139,7 @@ def test_position_size_and_portfolio_risk():
     text = advice.render_portfolio_risk(risk)
     assert "Portfolio risk: 🟡 Moderate" in text and "Without a stop-loss: BTC" in text and "<pre>" in text
     assert "1-day Value at Risk</b> (historical, 365 days)" in text and "56,340" in text
-    assert "On 1 day in 20 the portfolio lost more than 1.2% (120 USDT); on those days 1.6% on average." in text
+    assert "On 1 day in 20 the portfolio lost more than 1.2% (120.00 USDT); on those days 1.6% on average." in text
 
 
 def test_long_replies_are_clipped_with_closed_tags():

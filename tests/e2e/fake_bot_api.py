@@ -41,6 +41,8 @@ class FakeBotApi:
         # Where a user's update goes: the getUpdates queue, or (webhook mode) a POST to the bot.
         self.deliver: Callable[[dict[str, Any]], None] = self._queue
         self._update_ids = itertools.count(1)
+        # Telegram's language_code per user (absent: none sent, as for many clients).
+        self.languages: dict[int, str] = {}
         self._message_ids = itertools.count(1000)
         # Set (and replaced) on every change: waiters wake up and check their condition again.
         self._changed = asyncio.Event()
@@ -71,7 +73,7 @@ class FakeBotApi:
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": {"id": user_id, "type": "private", "first_name": f"User{user_id}"},
-            "from": _user(user_id),
+            "from": self._user(user_id),
             "text": text,
         }
         if forward_from_channel:
@@ -93,12 +95,15 @@ class FakeBotApi:
     def tap_data(self, user_id: int, data: str, message: dict[str, Any] | None = None) -> int:
         query = {
             "id": f"cbq-{next(self._message_ids)}",
-            "from": _user(user_id),
+            "from": self._user(user_id),
             "chat_instance": "ci",
             "data": data,
             "message": message or self._any_message(user_id),
         }
         return self._push({"callback_query": query})
+
+    def _user(self, user_id: int) -> dict[str, Any]:
+        return _user(user_id, self.languages.get(user_id))
 
     def _any_message(self, user_id: int) -> dict[str, Any]:
         return {
@@ -245,8 +250,9 @@ class FakeBotApi:
         changed.set()
 
 
-def _user(user_id: int) -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "username": f"user{user_id}"}
+def _user(user_id: int, language_code: str | None = None) -> dict[str, Any]:
+    user = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "username": f"user{user_id}"}
+    return user if language_code is None else {**user, "language_code": language_code}
 
 
 def _decode(key: str, value: Any) -> Any:

@@ -123,9 +123,9 @@ async def test_forged_callback_data_gets_a_clear_answer(bot_api, start_bot):
     answers = [c.params.get("text") for c in bot_api.calls_of("answerCallbackQuery")[1:]]
     assert answers == [
         "This button is no longer valid. Send /menu to start again.",
-        "That option is not available.",
+        "That option is not available. /settings shows the choices.",
         "This button is no longer valid. Send /menu to start again.",
-        "That option is not available.",
+        "That option is not available. /settings shows the choices.",
     ]
 
 

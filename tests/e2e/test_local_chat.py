@@ -84,3 +84,24 @@ async def test_a_configuration_free_session_prints_no_warnings_and_rate_limits_t
     assert refused == [21]
     assert all("bot>" in turn for turn in turns[:21])
     assert not any("bot>" in turn for turn in turns[22:])
+
+
+async def test_a_pasted_post_is_one_message_and_a_chart_is_saved_as_a_picture(database_url, redis_client, tmp_path):
+    post = "/paste\n🔥 #SOL/USDT LONG\nEntry zone: 140 - 145\n🎯 Targets: 150 / 160 / 175\n⛔ Stop loss: 130\n\n"
+    code, out, err = await _main("chat", "/start\n1\n" + post + "btc chart 4h\n", database_url,
+                                 APP_DATA_DIR=str(tmp_path), TELEGRAM_LOCAL_CHAT_USER_ID="778")
+    assert code == 0, err
+    assert "you> 🔥 #SOL/USDT LONG\nEntry zone: 140 - 145" in out  # the four lines went as one message
+    assert "Signal read: SOL/USDT" in out and "did not get that" not in out
+    pictures = list((tmp_path / "pictures").glob("*.png"))
+    assert len(pictures) == 1 and pictures[0].read_bytes().startswith(b"\x89PNG")
+    assert f"[picture: {pictures[0]}]" in out or f"[picture: {pictures[0].name}" in out or "[picture: " in out
+    assert str(pictures[0].name) in out
+
+
+async def test_the_terminal_language_is_the_chat_language(database_url, redis_client):
+    code, out, err = await _main("chat", "/start\n1\n/help\n", database_url, LANG="ru_RU.UTF-8", LC_ALL="",
+                                 TELEGRAM_LOCAL_CHAT_USER_ID="779")
+    assert code == 0, err
+    assert "Локальный чат" in out and "Прежде чем начать" in out and "Пишите мне обычными словами" in out
+    assert "купи 0.01 BTC по рынку" in out

@@ -94,7 +94,7 @@ async def test_insufficient_balance_is_explained_and_nothing_fills(bot_api, star
 async def test_cancel_on_the_card_drops_the_draft(bot_api, start_trading_bot, session_factory):
     await start_trading_bot()
     await accept_terms(bot_api, 206)
-    await _card(bot_api, 206, "/sell 0.01 btc")
+    await _card(bot_api, 206, "/buy 0.01 btc")  # a sell of BTC not held is refused before any card
     card_message = next(m for m in bot_api.messages.values() if "Confirm this order" in m.get("text", ""))
     confirm_data = card_message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     update = bot_api.tap(206, "Cancel")

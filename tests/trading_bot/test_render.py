@@ -28,19 +28,6 @@ from domain.services.previews import OrderPreview, RiskWarning, WarningCode
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
-def test_numbers_have_no_exponent_and_no_trailing_zero_noise():
-    assert render.number(D("0.01500000")) == "0.015"
-    assert render.number(D("1E-8")) == "0.00000001"
-    assert render.number(D("62000.50")) == "62,000.5"
-    assert render.number(D("5E+4")) == "50,000"
-    assert render.amount(D("0.0150"), "BTC") == "0.015 BTC"
-    assert render.money(D("930.4650"), "USDT") == "930.46 USDT"  # half-even to cents
-    assert render.money(D("0.000012345"), "USDT") == "0.00001234 USDT"
-    assert render.money(D("0"), "USDT") == "0 USDT"
-    assert render.signed_money(D("12.5"), "USDT") == "+12.5 USDT"
-    assert render.percent(D("50.025")) == "50%"
-
-
 def _preview(**changes) -> OrderPreview:
     values = dict(
         token="AbC-_123xyz9", expires_at=NOW + timedelta(minutes=2), symbol="BTC/USDT", side=OrderSide.BUY,
@@ -49,7 +36,8 @@ def _preview(**changes) -> OrderPreview:
         estimated_cost=D("5002.5"), estimated_fee=D("5.0025"), base_asset="BTC", quote_asset="USDT",
         base_balance_after=D("0.1"), quote_balance_after=D("4992.4975"), position_share_percent=D("50.025"),
         warnings=(RiskWarning(WarningCode.NO_STOP_LOSS, "No stop-loss: the loss on this position is not limited."),
-                  RiskWarning(WarningCode.POSITION_TOO_LARGE, "BTC would be 50.0% of your portfolio <limit 25%>.")),
+                  RiskWarning(WarningCode.POSITION_TOO_LARGE, "BTC would be 50.0% of your portfolio <limit 25%>.",
+                              {"share": D("50.025"), "limit": D("25")})),
         closes_position=False,
     )
     values.update(changes)
@@ -59,10 +47,10 @@ def _preview(**changes) -> OrderPreview:
 def test_the_card_shows_pair_side_amount_price_cost_fee_balance_risks_and_expiry():
     card = render.order_card(_preview(), NOW)
     for fragment in ("BUY 0.1 BTC", "BTC/USDT", "Type: market", "≈ 50,025 USDT", "market 50,000 USDT",
-                     "Estimated cost: 5,002.5 USDT", "Fee: ≈ 5 USDT", "Balance after: 4,992.5 USDT · 0.1 BTC",
+                     "Estimated cost: 5,002.50 USDT", "Fee: ≈ 5.00 USDT", "Balance after: 4,992.50 USDT · 0.1 BTC",
                      "No stop-loss", "expires in 2 min"):
         assert fragment in card, fragment
-    assert "&lt;limit 25%&gt;" in card  # messages are escaped
+    assert "BTC would be 50% of your portfolio (your limit is 25%)." in card  # worded from code and figures
     limit = render.order_card(_preview(order_type=OrderType.LIMIT, price=D("48000"), stop_loss=D("47000")), NOW)
     assert "Limit price: 48,000 USDT" in limit and "Stop-loss: 47,000 USDT" in limit
 
@@ -93,7 +81,7 @@ def test_a_fill_shows_price_fee_and_position_and_an_open_order_says_so():
                         entry_price=D("50025"), stop_loss=D("48000"))
     text = render.order_result(OrderEvent(filled, ("order.filled",), position=position))
     assert "Bought 0.1 BTC</b> at 50,025 USDT" in text
-    assert "Fee: 5 USDT" in text and "Position: 0.1 BTC @ 50,025 USDT · SL 48,000 USDT" in text
+    assert "Fee: 5.00 USDT" in text and "Position: 0.1 BTC @ 50,025 USDT · SL 48,000 USDT" in text
     assert "<code>abcdef12</code>" in text
     resting = _order(order_type=OrderType.LIMIT, price=D("48000"), status=OrderStatus.OPEN)
     assert "Order open</b>: limit buy 0.1 BTC at 48,000 USDT" in render.order_result(OrderEvent(resting, ()))
@@ -108,9 +96,9 @@ def test_portfolio_summary_is_a_monospace_table_with_allocation_pnl_and_fees():
         D("-5.0025"), D("105.1"), D("100"), D("1"), D("5.0025"), 1, 0,
     )
     text = render_portfolio.portfolio_summary(summary)
-    assert text.count("<pre>") == 2 and "Value: <b>10,100 USDT</b> (+100 USDT, +1%)" in text
-    assert "BTC" in text and "50.6%" in text and "5,107.6" in text
-    assert "Realized PnL" in text and "-5 USDT" in text and "Fees paid" in text
+    assert text.count("<pre>") == 2 and "Value: <b>10,100.00 USDT</b> (+100.00 USDT, +1%)" in text
+    assert "BTC" in text and "50.57%" in text and "5,107.60" in text and "4,992.50" in text
+    assert "Realized PnL" in text and "-5.00 USDT" in text and "Fees paid" in text
 
 
 def test_balances_positions_orders_and_history():

@@ -1,0 +1,150 @@
+"""What /help promises works, in English and Russian; a Russian user reads Russian everywhere.
+
+Each /help example is sent as typed, through the real dispatcher and parser; the reply must not
+be "I did not get that" and the request must be read as the kind /help lists it under.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bot import texts
+from bot.i18n import Catalogs, speaking
+from db.models import AICommand
+from tests.e2e.conftest import accept_terms
+
+# What each example asks for (by its English text), as the parser's intent; "signal" posts too.
+EXPECTED_INTENT = {
+    "buy 0.01 BTC at market": {"place_order"},
+    "sell half of my ETH at 3500": {"place_order"},
+    "set a stop loss on SOL at 120": {"modify_order"},
+    "BTC/USDT LONG entry 60000-61000 TP 63000 SL 59000": {"signal"},
+    "what signals are active?": {None, "list_alerts"},  # None: answered by the signal phrases, not the parser
+    "how good is @channel?": {None},
+    "alert me when BTC is above 70k": {"create_alert"},
+    "tell me if ETH drops 5% in 1h": {"create_alert"},
+    "show my alerts": {"list_alerts"},
+    "analyze BTC 4h": {"indicators", "chart"},  # either way the technical call answers
+    "what is the RSI of ETH?": {"indicators"},
+    "market overview": {"market_overview"},
+    "show my portfolio": {"portfolio"},
+    "what is my PnL today?": {"pnl"},
+    "open positions": {"positions"},
+}
+# A fragment of the right kind of answer, per example and language.
+EXPECTED_ANSWER = {
+    "en": {
+        "buy 0.01 BTC at market": "Confirm this order", "sell half of my ETH at 3500": "You hold no ETH",
+        "what signals are active?": "signals", "show my alerts": "alert", "what is my PnL today?": "last 24h",
+        "show my portfolio": "Portfolio", "open positions": "Positions", "market overview": "Market summary",
+        "analyze BTC 4h": "RSI", "how good is @channel?": "No forwarded signals from @channel",
+    },
+    "ru": {
+        "buy 0.01 BTC at market": "Подтвердите ордер", "sell half of my ETH at 3500": "У вас нет ETH",
+        "what signals are active?": "сигнал", "show my alerts": "оповещени", "what is my PnL today?": "24ч",
+        "show my portfolio": "Портфель", "open positions": "Позиции", "market overview": "Сводка по рынку",
+        "analyze BTC 4h": "RSI", "how good is @channel?": "пересланных сигналов пока нет",
+    },
+}
+NOT_UNDERSTOOD = {"en": "I did not get that", "ru": "Я не понял"}
+
+
+@pytest.fixture(scope="module")
+def catalogs() -> Catalogs:
+    return Catalogs()
+
+
+def _examples(catalogs: Catalogs, language: str) -> list[tuple[str, str]]:
+    with speaking(catalogs, "en"):
+        english = texts.help_examples()
+    with speaking(catalogs, language):
+        typed = texts.help_examples()
+    return list(zip(english, typed, strict=True))
+
+
+def test_help_lists_every_example_in_both_languages(catalogs):
+    assert set(EXPECTED_INTENT) == {english for english, _typed in _examples(catalogs, "en")}
+    for english, typed in _examples(catalogs, "ru"):
+        if re.search(r"[a-z]{3,} [a-z]{3,}", english):  # a phrase, not a pasted post
+            assert re.search("[а-яё]", typed), f"{english!r} has no Russian example"
+
+
+def _replies(bot_api, user: int) -> list[str]:
+    return [call.params.get("text") or call.params.get("caption") or ""
+            for call in bot_api.calls if call.method in ("sendMessage", "sendPhoto")
+            and call.params.get("chat_id") == user and call.status == 200]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_every_help_example_is_understood_and_answered_in_kind(app, bot_api, session_factory, catalogs,
+                                                                     language):
+    user = 5100 if language == "en" else 5101
+    bot_api.languages[user] = language
+    await accept_terms(bot_api, user) if language == "en" else await _accept_in_russian(bot_api, user)
+    failures = []
+    for english, typed in _examples(catalogs, language):
+        reply, intent = await _exchange(bot_api, session_factory, user, typed)
+        wanted = EXPECTED_ANSWER[language].get(english)
+        if NOT_UNDERSTOOD[language] in reply or intent not in EXPECTED_INTENT[english] or (
+            wanted and wanted not in reply
+        ):
+            failures.append(f"{typed!r}: read as {intent}, answered {reply[:120]!r}")
+    assert not failures, "\n".join(failures)
+
+
+async def _exchange(bot_api, session_factory, user: int, typed: str) -> tuple[str, str | None]:
+    """Send ``typed``; once its command is recorded and answered, the answer's text and the intent read."""
+    before = len(_replies(bot_api, user))
+    update_id = bot_api.send_text(user, typed)
+    await bot_api.wait_until_acknowledged(update_id, timeout=20)  # handled completely, replies sent
+    async with session_factory() as session:
+        command = await session.scalar(
+            select(AICommand).where(AICommand.input_text == typed).order_by(AICommand.created_at.desc())
+        )
+    return "\n".join(_replies(bot_api, user)[before:]), (command.detected_intent if command else None)
+
+
+async def _accept_in_russian(bot_api, user: int) -> None:
+    bot_api.send_text(user, "/start")
+    await bot_api.wait_for_text(user, "Прежде чем начать")
+    bot_api.tap(user, "Принимаю")
+    await bot_api.wait_for(lambda: any("всё готово" in c.params["text"]
+                                       for c in bot_api.calls_of("editMessageText", user)))
+
+
+# Words that would betray an untranslated English sentence in a Russian reply.
+_ENGLISH_SENTENCE = re.compile(r"\b(?:the|you|your|is|are|and|not|with|of|to)\b [a-z]{3,}", re.IGNORECASE)
+
+
+async def test_a_russian_user_reads_russian_everywhere(app, bot_api):
+    user = 5102
+    bot_api.languages[user] = "ru-RU"
+    await _accept_in_russian(bot_api, user)
+    for typed in ("/help", "/menu", "/settings", "купи 0.01 btc по рынку", "/portfolio", "/orders",
+                  "покажи мои алерты", "цена BTC", "какой RSI у ETH?", "обзор рынка", "абракадабра",
+                  "/signals", "/channels", "/accuracy", "/signalsettings", "анализ BTC 4h", "прибыль за неделю",
+                  "продай 1 SOL", "история сделок"):
+        await bot_api.wait_until_acknowledged(bot_api.send_text(user, typed), timeout=20)
+    leaks = [text for text in _replies(bot_api, user) if _ENGLISH_SENTENCE.search(re.sub(r"<[^>]+>", " ", text))]
+    assert not leaks, "English in Russian replies:\n" + "\n---\n".join(leaks)
+    buttons = [button["text"] for message in bot_api.messages.values() if message["chat"]["id"] == user
+               for row in message.get("reply_markup", {}).get("inline_keyboard", []) for button in row]
+    assert buttons and not any(re.fullmatch(r"[\W\d]*[A-Za-z ]{4,}[\W\d]*", b) for b in buttons), buttons
+
+
+async def test_switching_language_in_settings_changes_the_replies(app, bot_api):
+    user = 5103
+    await accept_terms(bot_api, user)  # no language_code: English
+    bot_api.send_text(user, "/settings")
+    await bot_api.wait_for_text(user, "Settings")
+    bot_api.tap(user, "Language")
+    await bot_api.wait_for(lambda: any("Choose your language" in c.params.get("text", "")
+                                       for c in bot_api.calls_of("editMessageText", user)))
+    bot_api.tap(user, "Русский")
+    await bot_api.wait_for(lambda: any("Язык: <b>Русский</b>" in c.params.get("text", "")
+                                       for c in bot_api.calls_of("editMessageText", user)))
+    bot_api.send_text(user, "/help")
+    await bot_api.wait_for_text(user, "Пишите мне обычными словами")

@@ -1,0 +1,55 @@
+"""The one number formatter: BTC, PEPE and USD examples as a user reads them, in English and Russian."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from bot.i18n import Catalogs, speaking
+from bot.render.numbers import amount, holding, money, number, percent, price, signed_money
+
+
+@pytest.fixture(scope="module")
+def catalogs() -> Catalogs:
+    return Catalogs()
+
+
+def test_btc_prices_and_amounts():
+    assert price(D("62345.123456"), "USDT") == "62,345.12 USDT"
+    assert price(D("62345.1"), "USDT", places=2) == "62,345.1 USDT"  # the tick: no padding, no extra digits
+    assert amount(D("0.01500000"), "BTC") == "0.015 BTC"
+    assert amount(D("0.123456789"), "BTC", places=5) == "0.12346 BTC"  # to the step size
+    assert number(D("5E+4")) == "50,000"  # never exponent notation
+
+
+def test_pepe_keeps_its_significant_digits():
+    assert price(D("0.00001234567")) == "0.0000123457"  # six significant digits
+    assert price(D("0.0000123"), "USDT", places=8) == "0.0000123 USDT"
+    assert amount(D("12345678"), "PEPE") == "12,345,678 PEPE"
+    assert number(D("1E-8")) == "0.00000001"
+
+
+def test_usd_money_has_cents_separators_and_a_sign_for_pnl():
+    assert money(D("9002.1838807"), "USDT") == "9,002.18 USDT"  # issue 15: never USDT 9,002.1838807
+    assert money(D("0.9968193"), "USDT") == "1.00 USDT"
+    assert money(D("930.4650"), "USD") == "930.46 USD"  # half-even to cents
+    assert money(D("0"), "USDT") == "0.00 USDT"
+    assert money(D("0.000012345"), "USDT") == "0.000012 USDT"  # under a cent: two significant digits
+    assert signed_money(D("12.5"), "USDT") == "+12.50 USDT"
+    assert signed_money(D("-0.79746104"), "USDT") == "-0.80 USDT"
+    assert holding(D("9002.1838807"), "USDT") == "9,002.18" and holding(D("0.0150"), "BTC") == "0.015"
+
+
+def test_percents_have_at_most_two_decimals_and_a_sign_when_asked():
+    assert percent(D("50.025")) == "50.02%"
+    assert percent(D("-3.14159"), signed=True) == "-3.14%"
+    assert percent(D("2.5"), signed=True) == "+2.5%"
+    assert percent(D("-0.001"), signed=True) == "0%"
+
+
+def test_russian_separators(catalogs):
+    with speaking(catalogs, "ru"):
+        assert money(D("9002.1838807"), "USDT") == "9\xa0002,18 USDT"
+        assert price(D("0.00001234567")) == "0,0000123457"
+        assert percent(D("-3.14159"), signed=True) == "-3,14%"
