@@ -106,8 +106,8 @@ async def test_connect_a_testnet_account_trade_live_and_never_show_the_key(
     await bot_api.wait_for_text(USER, "No open live orders")
 
     bot_api.send_text(USER, "/limits confirm 50 daily_loss 80")
-    limits = await bot_api.wait_for_text(USER, "Second confirmation above: 50 USDT")
-    assert "Daily loss limit: 80 USDT" in limits
+    limits = await bot_api.wait_for_text(USER, "Second confirmation above: 50.00 USDT")
+    assert "Daily loss limit: 80.00 USDT" in limits
 
     bot_api.send_text(USER, "/accounts")
     await bot_api.wait_for(lambda: sum("Your exchange accounts" in t for t in bot_api.texts_to(USER)) == 2)
