@@ -104,7 +104,8 @@ class _Unmarked(ast.NodeVisitor):
             self.visit(value)
 
     def visit_Constant(self, node: ast.Constant) -> None:  # noqa: N802
-        if not self._skip and isinstance(node.value, str) and SENTENCE.search(_without_markup(node.value)):
+        if (not self._skip and isinstance(node.value, str) and "redis.call(" not in node.value  # Lua scripts
+                and SENTENCE.search(_without_markup(node.value))):
             self.found.append((node.lineno, node.value))
 
 
