@@ -92,7 +92,8 @@ async def test_a_pasted_post_is_one_message_and_a_chart_is_saved_as_a_picture(da
                                  APP_DATA_DIR=str(tmp_path), TELEGRAM_LOCAL_CHAT_USER_ID="778")
     assert code == 0, err
     assert "you> 🔥 #SOL/USDT LONG\nEntry zone: 140 - 145" in out  # the four lines went as one message
-    assert "Signal read: SOL/USDT" in out and "did not get that" not in out
+    answer = out.split("you> 🔥 #SOL/USDT LONG", 1)[1].split("you> ", 1)[0]
+    assert answer.count("bot> ") == 1 and "did not get that" not in out  # one message in, one answer out
     pictures = list((tmp_path / "pictures").glob("*.png"))
     assert len(pictures) == 1 and pictures[0].read_bytes().startswith(b"\x89PNG")
     assert f"[picture: {pictures[0]}]" in out or f"[picture: {pictures[0].name}" in out or "[picture: " in out
