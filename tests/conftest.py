@@ -104,6 +104,15 @@ def _release(client, key: str) -> None:
 REDIS_DB = _claim_redis_database()
 
 
+def redis_url_of_test_database() -> str:
+    """This process's Redis database as a URL for a child process: ``redis://host:port/N``, or
+    ``unix:///path?db=N`` for the embedded server's socket (where a ``/N`` suffix is a bad path)."""
+    if REDIS_URL.startswith("unix://"):
+        separator = "&" if "?" in REDIS_URL else "?"
+        return f"{REDIS_URL}{separator}db={REDIS_DB}"
+    return f"{REDIS_URL.rstrip('/')}/{REDIS_DB}"
+
+
 def _asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from db.models import TelegramUser
 from domain.enums import TelegramUserStatus
-from tests.conftest import REDIS_DB, REDIS_URL
+from tests.conftest import redis_url_of_test_database
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_USER_ID = 777
@@ -25,7 +25,7 @@ async def _main(command: str, stdin: str, database_url: str | None, **settings: 
     env = {
         **os.environ,
         "DATABASE_URL": database_url or "",
-        "REDIS_URL": f"{REDIS_URL}/{REDIS_DB}" if database_url else "",
+        "REDIS_URL": redis_url_of_test_database() if database_url else "",
         "TELEGRAM_BOT_TOKEN": "",
         "TELEGRAM_LOCAL_CHAT_USER_ID": str(LOCAL_USER_ID),
         "USER": "Ada",
@@ -94,6 +94,7 @@ async def test_a_pasted_post_is_one_message_and_a_chart_is_saved_as_a_picture(da
     assert "you> 🔥 #SOL/USDT LONG\nEntry zone: 140 - 145" in out  # the four lines went as one message
     answer = out.split("you> 🔥 #SOL/USDT LONG", 1)[1].split("you> ", 1)[0]
     assert answer.count("bot> ") == 1 and "did not get that" not in out  # one message in, one answer out
+    assert "SOL/USDT" in answer and "Execute" in answer and "unavailable" not in answer  # the signal card
     pictures = list((tmp_path / "pictures").glob("*.png"))
     assert len(pictures) == 1 and pictures[0].read_bytes().startswith(b"\x89PNG")
     assert f"[picture: {pictures[0]}]" in out or f"[picture: {pictures[0].name}" in out or "[picture: " in out

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.leader import LOCK_KEY
 from db.repositories.notifications import NotificationRepository
 from db.repositories.telegram import TelegramUserRepository
-from tests.conftest import REDIS_DB, REDIS_URL, ROOT
+from tests.conftest import ROOT, redis_url_of_test_database
 from tests.e2e.fake_bot_api import TOKEN, FakeBotApi
 
 SECRET = "workers-secret"
@@ -56,7 +55,7 @@ def _start_worker(api_url: str, database_url: str, log: Path) -> Worker:
         "TELEGRAM_WEBHOOK_PORT": str(port),
         "TELEGRAM_UPDATE_CLAIM_SECONDS": "3",
         "DATABASE_URL": database_url,
-        "REDIS_URL": make_url(REDIS_URL).set(database=str(REDIS_DB)).render_as_string(hide_password=False),
+        "REDIS_URL": redis_url_of_test_database(),
         "MARKET_DATA": "simulated",
         "INFLUX_URL": "",
         "OPENAI_API_KEY": "",
