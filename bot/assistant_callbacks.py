@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 
 class ChoiceCallback(CallbackData, prefix="pick"):
@@ -28,7 +29,9 @@ class SignalCallback(CallbackData, prefix="sig"):
 
 
 class AlertDeleteCallback(CallbackData, prefix="adel"):
-    alert_ref: str  # the alert's short id
+    # The alert's whole short id: typed references may be prefixes or list positions, a button's
+    # never is (a truncated one must not act).
+    alert_ref: str = Field(pattern=r"^[0-9a-f]{6}$")
 
 
 class SignalListAction(StrEnum):

@@ -27,11 +27,15 @@ def build_bot(
     *,
     api_url: str | None = None,
     session: BaseSession | None = None,
+    request_timeout: float | None = None,
 ) -> Bot:
     """``api_url``: base URL of a telegram-bot-api server (TELEGRAM_API_URL); ``session``: a
-    non-HTTP session such as the local chat's terminal."""
+    non-HTTP session such as the local chat's terminal; ``request_timeout``: seconds before a
+    request counts as failed (aiogram's default, 60, unless given)."""
     if session is None:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+        options = {} if request_timeout is None else {"timeout": request_timeout}
+        api = TelegramAPIServer.from_base(api_url) if api_url else None
+        session = AiohttpSession(api=api, **options) if api else AiohttpSession(**options)
     # Registration order is nesting order: the log sees the outcome after retries.
     session.middleware(OutgoingLogMiddleware(uow_factory))
     session.middleware(RetryAfterMiddleware())

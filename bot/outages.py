@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
@@ -18,6 +19,9 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     PoolTimeoutError,
     RedisConnectionError,
     RedisTimeoutError,
+    # Telegram unreachable or failing after the session's retries: the reply may not have arrived.
+    TelegramNetworkError,
+    TelegramServerError,
 )
 
 

@@ -14,8 +14,9 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from bot.i18n import _, t
+from pydantic import Field
 
+from bot.i18n import _, t
 from domain.models import Order
 from domain.services.order_changes import short_ref
 
@@ -41,10 +42,11 @@ class OpenOrderAction(StrEnum):
 
 
 class OpenOrderCallback(CallbackData, prefix="oo"):
-    """A tap on an open order's button: ``oo:x:<short id>``."""
+    """A tap on an open order's button: ``oo:x:<short id>``. Only a whole short id unpacks: typed
+    references may be prefixes, a button's never is (a truncated one must not act)."""
 
     action: OpenOrderAction
-    ref: str
+    ref: str = Field(pattern=r"^[0-9a-f]{8}$")
 
 
 class HistoryCallback(CallbackData, prefix="hist"):

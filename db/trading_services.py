@@ -88,8 +88,11 @@ def build_trading_services(
     encryption_key: str | None = None,
     simulation_seed: int = 1,
     exchange_api_url: str | None = None,
+    feed: CcxtMarketData | None = None,
 ) -> TradingServices:
-    feed = CcxtMarketData.public(exchange_id) if market_data == "ccxt" else None
+    """``feed``: a ccxt feed built elsewhere (the tests point one at a local exchange server)."""
+    if feed is None and market_data == "ccxt":
+        feed = CcxtMarketData.public(exchange_id)
     source: MarketDataPort = feed if feed is not None else SimulatedMarketData(seed=simulation_seed)
     prices = CachedMarketData(source, redis, ttl_seconds=market_cache_ttl_seconds)
     broker = PaperBroker(PaperEngine(slippage_percent=paper_slippage_percent))

@@ -64,7 +64,7 @@ class ConfirmationExpired(DomainError):
 
 
 class ConfirmationNotYours(DomainError):
-    default_message = "This confirmation belongs to someone else."
+    default_message = "This confirmation has expired. Please send the order again."  # as for an unknown token
 
 
 class AlreadyConfirmed(DomainError):

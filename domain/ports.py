@@ -88,6 +88,9 @@ class ConfirmationStore(Protocol):
         """Remove and return the draft atomically; ``None`` if it is gone (taken or evicted)."""
         ...
     async def was_taken(self, token: str) -> bool: ...
+    async def give_back(self, draft: OrderDraft, ttl_seconds: int) -> None:
+        """Undo a ``take`` whose order was never stored, so the user's next tap can place it."""
+        ...
 
 
 class CredentialVault(Protocol):

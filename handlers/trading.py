@@ -58,6 +58,8 @@ from domain.errors import (
     ConfirmationExpired,
     ConfirmationNotYours,
     DomainError,
+    ExchangeUnavailable,
+    MarketDataUnavailable,
     OrderOutcomeUnknown,
 )
 from domain.models import OrderRequest
@@ -252,12 +254,15 @@ async def _confirm(
     except AlreadyConfirmed:
         await callback.answer(_(render.ALREADY_CONFIRMED), show_alert=True)
         return
-    except ConfirmationNotYours:
-        await callback.answer(_(render.NOT_YOURS), show_alert=True)
-        return
-    except ConfirmationExpired:
+    except (ConfirmationExpired, ConfirmationNotYours):
+        # Someone else's card is answered as a card that does not exist: a copied token tells
+        # nobody whether it is live. The owner's card stays usable; this edits the tapper's own.
         await callback.answer(_(render.EXPIRED), show_alert=True)
         await show(callback, _(render.EXPIRED))
+        return
+    except (MarketDataUnavailable, ExchangeUnavailable) as error:
+        # Passing, and the draft is still there: the card keeps its buttons for another tap.
+        await callback.answer(error.user_message, show_alert=True)
         return
     except DomainError as error:  # InsufficientFunds, InvalidOrder, PositionNotFound...
         text = f"❌ {render.escape(_(error.user_message))}\n" + _("The order was not placed.")
@@ -413,9 +418,8 @@ async def drop(callback: CallbackQuery, callback_data: OrderCallback, current_us
     store = RedisConfirmationStore(redis)
     draft = await store.peek(callback_data.token)
     if draft is not None and draft.user_id != current_user.user_id:
-        await callback.answer(_(render.NOT_YOURS), show_alert=True)
-        return
-    if draft is None and await store.was_taken(callback_data.token):
+        draft = None  # someone else's: answered as an unknown token would be, and left alone
+    elif draft is None and await store.was_taken(callback_data.token):
         await callback.answer(_(render.ALREADY_CONFIRMED), show_alert=True)
         return
     if draft is not None:

@@ -284,7 +284,6 @@ NOT_CONFIGURED = N_(
 ORDER_DROPPED = N_("✖️ Order cancelled, nothing was placed.")
 EXPIRED = N_("⌛ This confirmation has expired and nothing was placed. Send the order again.")
 ALREADY_CONFIRMED = N_("This order was already confirmed.")
-NOT_YOURS = N_("This confirmation belongs to someone else.")
 EDIT_PROMPT = N_(
     "Send the new amount (e.g. <code>0.02</code> or <code>200 USDT</code>) "
     "or the new price (e.g. <code>at 61000</code>). /cancel to stop."

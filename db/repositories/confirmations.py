@@ -45,6 +45,11 @@ class RedisConfirmationStore:
     async def was_taken(self, token: str) -> bool:
         return bool(await self._redis.exists(TAKEN_KEY.format(token=token)))
 
+    async def give_back(self, draft: OrderDraft, ttl_seconds: int) -> None:
+        # The draft first: a tap in between finds "taken" and is told so, never a missing draft.
+        await self._redis.set(DRAFT_KEY.format(token=draft.token), json.dumps(to_jsonable(draft)), ex=ttl_seconds)
+        await self._redis.delete(TAKEN_KEY.format(token=draft.token))
+
 
 def _decode(raw: bytes | str | None) -> OrderDraft | None:
     return None if raw is None else from_jsonable(OrderDraft, json.loads(raw))

@@ -8,6 +8,7 @@ token and unique in the database, so even a replayed draft cannot create a secon
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from domain.errors import (
     AlreadyConfirmed,
     ConfirmationExpired,
     ConfirmationNotYours,
+    DomainError,
     InsufficientFunds,
     InvalidOrder,
     PositionNotFound,
@@ -64,6 +66,8 @@ class PriceMoved:
     current_price: Decimal
     moved_percent: Decimal
     preview: OrderPreview
+
+logger = logging.getLogger(__name__)
 
 
 def new_token() -> str:
@@ -185,7 +189,23 @@ class OrderService:
             if check.needs_second_tap and not second_tap:
                 return NeedsSecondTap(token, check.value, check.limits.confirm_above_value, portfolio.name)
         await self._take(token)
-        order = build_order(draft.request, market, user_id=user_id, portfolio_id=portfolio.id, token=token,
+        try:
+            return await self._place(uow, draft, market, price, portfolio)
+        except DomainError:
+            raise  # refused for a reason the user is told; a rejected order is stored and committed
+        except Exception:
+            if portfolio.is_paper:
+                # A paper order is one transaction: a failure before its commit (the database
+                # went away...) stored nothing, so the draft is given back for another tap; the
+                # order's unique client id forbids a second order. A live one may have reached
+                # the exchange: reconciliation settles it, the token stays used.
+                await self._give_back(draft)
+            raise
+
+    async def _place(
+        self, uow: TradingUnitOfWork, draft: OrderDraft, market: Market, price: Decimal, portfolio: Portfolio
+    ) -> OrderEvent | PriceMoved:
+        order = build_order(draft.request, market, user_id=draft.user_id, portfolio_id=portfolio.id, token=draft.token,
                             at=self._clock())
         order.quantity = draft.quantity
         moved = abs(percent(price - draft.reference_price, draft.reference_price))
@@ -210,6 +230,15 @@ class OrderService:
         await uow.balances.save(portfolio.id, wallet)
         await uow.commit()
         return event
+
+    async def _give_back(self, draft: OrderDraft) -> None:
+        seconds_left = int((draft.expires_at - self._clock()).total_seconds())
+        if seconds_left <= 0:
+            return
+        try:
+            await self._confirmations.give_back(draft, seconds_left)
+        except Exception:  # noqa: BLE001 - the original failure is the one to report
+            logger.warning("draft %s could not be given back after a failed confirm", draft.token, exc_info=True)
 
     async def _verify(self, token: str, user_id: uuid.UUID) -> OrderDraft:
         """The user's live draft under ``token``, left in place."""

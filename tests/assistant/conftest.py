@@ -64,13 +64,16 @@ class App:
 
 @asynccontextmanager
 async def running_app(bot_api: FakeBotApi, settings, session_factory, redis_client,  # noqa: F811
-                      signals: Callable[[TradingServices], SignalService] | None = None) -> AsyncIterator[App]:
+                      signals: Callable[[TradingServices], SignalService] | None = None, *,
+                      request_timeout: float | None = None, **trading_options: Any) -> AsyncIterator[App]:
     """The bot as main.py composes it; ``signals`` builds another signal service (over a market
-    the test moves) from the trading services."""
+    the test moves) from the trading services; ``request_timeout`` is the Bot API client's, and
+    ``trading_options`` go to ``build_trading_services`` (a ccxt feed, an encryption key...)."""
     uow_factory = lambda: TradingUnitOfWork(session_factory)  # noqa: E731
-    trading = build_trading_services(session_factory=session_factory, redis=redis_client, market_data="simulated")
+    trading = build_trading_services(session_factory=session_factory, redis=redis_client, market_data="simulated",
+                                     **trading_options)
     news_session = aiohttp.ClientSession()
-    bot = build_bot(TOKEN, uow_factory, api_url=bot_api.base_url)
+    bot = build_bot(TOKEN, uow_factory, api_url=bot_api.base_url, request_timeout=request_timeout)
     sender = Sender(bot, uow_factory)
     time_series = RecordingTimeSeries()
     assistant = build_assistant(settings, trading, redis_client, news_session, time_series,

@@ -1,7 +1,9 @@
 """A local Bot API server for end-to-end tests: the real aiogram HTTP session talks to it.
 
 It keeps a queue of updates for getUpdates (long poll, offset confirms), answers the sending
-methods like Telegram, records every call, and can be told to answer 429 (retry_after) or 403.
+methods like Telegram, records every call, and can be told to answer 429 (retry_after), 403,
+5xx, or to stall a request past the client's timeout. Like Telegram, it refuses (400) a text
+whose HTML it cannot parse.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +30,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     at: float
-    status: int | None = None  # HTTP status of the answer; None while a long poll is open
+    status: int | None = None  # HTTP status of the answer; None while open; 499 if the client gave up
 
 
 class FakeBotApi:
@@ -37,6 +40,7 @@ class FakeBotApi:
         self.blocked_chats: set[int] = set()
         self._retry_after: dict[str, list[int]] = {}
         self._errors: dict[str, list[tuple[int, str]]] = {}
+        self._stalls: dict[str, list[float]] = {}
         self._updates: list[dict[str, Any]] = []
         # Where a user's update goes: the getUpdates queue, or (webhook mode) a POST to the bot.
         self.deliver: Callable[[dict[str, Any]], None] = self._queue
@@ -132,7 +136,14 @@ class FakeBotApi:
         """The next ``times`` calls of ``method`` fail with this HTTP status (e.g. 502)."""
         self._errors.setdefault(method, []).extend([(code, description)] * times)
 
+    def stall(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next ``times`` calls hang ``seconds`` (past the client's timeout), then fail unprocessed."""
+        self._stalls.setdefault(method, []).extend([seconds] * times)
+
     # -- assertions -----------------------------------------------------------------------------
+
+    def delivered(self, method: str = "sendMessage") -> list[ApiCall]:
+        return [call for call in self.calls if call.method == method and call.status == 200]
 
     def calls_of(self, method: str, chat_id: int | None = None) -> list[ApiCall]:
         return [
@@ -172,7 +183,12 @@ class FakeBotApi:
         call = ApiCall(method, params, time.monotonic())
         self.calls.append(call)
         self._notify()
-        response = await self._respond(method, params)
+        try:
+            response = await self._respond(method, params)
+        except asyncio.CancelledError:
+            call.status = 499  # the client gave up (timed out) and closed the connection
+            self._notify()
+            raise
         call.status = response.status
         self._notify()
         return response
@@ -180,6 +196,10 @@ class FakeBotApi:
     async def _respond(self, method: str, params: dict[str, Any]) -> web.Response:
         if method == "getUpdates":
             return _ok(await self._get_updates(params))
+        stalls = self._stalls.get(method)
+        if stalls:
+            await asyncio.sleep(stalls.pop(0))
+            return _error(504, "Gateway Timeout")
         delays = self._retry_after.get(method)
         if delays:
             delay = delays.pop(0)
@@ -190,6 +210,9 @@ class FakeBotApi:
             return _error(code, description)
         if params.get("chat_id") in self.blocked_chats:
             return _error(403, "Forbidden: bot was blocked by the user")
+        for field in ("text", "caption"):
+            if field in params and (problem := html_problem(params[field])):
+                return _error(400, f"Bad Request: can't parse entities: {problem}")
         return self._answer(method, params)
 
     def _answer(self, method: str, params: dict[str, Any]) -> web.Response:
@@ -248,6 +271,33 @@ class FakeBotApi:
     def _notify(self) -> None:
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
+
+
+# Telegram's HTML parse mode: these tags, and &lt; &gt; &amp; &quot; or numeric entities.
+_ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
+                 "span", "blockquote", "tg-emoji"}
+_MARKUP_RE = re.compile(r"<(/?)([a-zA-Z][\w-]*)(?:\s[^<>]*)?>|&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);|[<>&]")
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would refuse ``text`` in HTML mode: a stray ``<``/``&``, an unknown or unbalanced tag."""
+    open_tags: list[str] = []
+    for match in _MARKUP_RE.finditer(text):
+        token = match.group(0)
+        if token in "<>&":
+            if token != ">":  # Telegram tolerates a bare ">"
+                return f"unescaped {token!r} at {match.start()}"
+            continue
+        closing, name = match.group(1), (match.group(2) or "").lower()
+        if not name:
+            continue  # an entity
+        if name not in _ALLOWED_TAGS:
+            return f"unsupported tag <{name}> at {match.start()}"
+        if not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return f"unbalanced </{name}> at {match.start()}"
+    return f"unclosed <{open_tags[-1]}>" if open_tags else None
 
 
 def _user(user_id: int, language_code: str | None = None) -> dict[str, Any]:
