@@ -45,11 +45,9 @@ async def _orders(session_factory) -> int:
 
 
 @pytest.mark.parametrize("failure", [
-    Reply({"code": -1003, "msg": "Too much request weight used; current limit is 6000 request weight per 1 MINUTE."},
-          status=418),
     Reply({"code": -1001, "msg": "Internal error; unable to process your request. Please try again."}, status=503),
     Reply(recorded("ticker_24hr_btcusdt.json"), delay_seconds=1.0),  # past the client's 300 ms timeout
-], ids=["banned", "internal-error", "timeout"])
+], ids=["internal-error", "timeout"])
 async def test_an_exchange_failure_during_confirm_places_nothing_until_it_answers_again(
     failure, bot_api, launch, binance, feed, session_factory, redis_client
 ):

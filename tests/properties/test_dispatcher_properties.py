@@ -47,7 +47,7 @@ def _problems(bot_api, caplog) -> list[str]:
     return refused + apologies + errors
 
 
-@settings(max_examples=50)
+@settings(max_examples=35)
 @given(command=st.sampled_from(COMMANDS), body=hostile_text, context=st.sampled_from(CONTEXTS))
 @example(command="", body="<b>buy</b> 0.01 <script>btc</script> & co", context="none")
 @example(command="/buy ", body="<i>1</i> btc at <u>5", context="none")
@@ -107,7 +107,7 @@ async def _prepare(app: App, bot_api, session_factory) -> Prepared:
     return _prepared[id(app)]
 
 
-@settings(max_examples=50)
+@settings(max_examples=35)
 @given(data=st.data())
 async def test_forged_replayed_and_foreign_callback_data_never_acts(hostile_app, bot_api, session_factory, caplog,
                                                                     data):
