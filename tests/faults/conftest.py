@@ -49,7 +49,9 @@ async def own_session_factory(own_postgres: ThrowawayPostgres):
 
 
 @pytest.fixture
-async def launch(bot_api, settings) -> AsyncIterator:  # noqa: F811
+async def launch(bot_api, settings, session_factory, redis_client) -> AsyncIterator:  # noqa: F811
+    """Starts the whole bot on the given servers; stopped before the databases are cleaned (the
+    shared ones are dependencies here, and tests list their own servers before ``launch``)."""
     async with AsyncExitStack() as apps:
 
         async def start(session_factory, redis_client, **options) -> App:

@@ -19,7 +19,7 @@ USER = 5301
 REQUEST_TIMEOUT = 1  # seconds; a stall is longer
 
 
-async def test_5xx_answers_are_retried_and_each_reply_arrives_once(bot_api, launch, session_factory, redis_client):
+async def test_5xx_answers_are_retried_and_each_reply_arrives_once(bot_api, session_factory, redis_client, launch):
     await launch(session_factory, redis_client)
     ledger = Ledger(bot_api)
     await accept_terms(bot_api, USER)
@@ -43,8 +43,7 @@ async def test_5xx_answers_are_retried_and_each_reply_arrives_once(bot_api, laun
     ledger.assert_none_lost()
 
 
-async def test_timeouts_are_retried_where_safe_and_otherwise_answered(bot_api, launch, session_factory,
-                                                                     redis_client):
+async def test_timeouts_are_retried_where_safe_and_otherwise_answered(bot_api, session_factory, redis_client, launch):
     await launch(session_factory, redis_client, request_timeout=REQUEST_TIMEOUT)
     ledger = Ledger(bot_api, timeout=15)
     await accept_terms(bot_api, USER + 1)
@@ -65,8 +64,7 @@ async def test_timeouts_are_retried_where_safe_and_otherwise_answered(bot_api, l
     ledger.assert_none_lost()
 
 
-async def test_the_outbox_sends_the_rest_and_later_the_one_that_failed(bot_api, launch, session_factory,
-                                                                       redis_client):
+async def test_the_outbox_sends_the_rest_and_later_the_one_that_failed(bot_api, session_factory, redis_client, launch):
     app = await launch(session_factory, redis_client)
     users = [USER + 10 + n for n in range(3)]
     for user in users:

@@ -49,7 +49,7 @@ async def _orders(session_factory) -> int:
     Reply(recorded("ticker_24hr_btcusdt.json"), delay_seconds=1.0),  # past the client's 300 ms timeout
 ], ids=["internal-error", "timeout"])
 async def test_an_exchange_failure_during_confirm_places_nothing_until_it_answers_again(
-    failure, bot_api, launch, binance, feed, session_factory, redis_client
+    failure, bot_api, binance, feed, session_factory, redis_client, launch
 ):
     await launch(session_factory, redis_client, feed=feed)
     ledger = Ledger(bot_api)

@@ -26,8 +26,7 @@ async def _count(session_factory, model) -> int:
         return await session.scalar(select(func.count()).select_from(model))
 
 
-async def test_a_restart_between_updates_is_invisible(bot_api, launch, own_postgres, own_session_factory,
-                                                     redis_client):
+async def test_a_restart_between_updates_is_invisible(bot_api, own_postgres, own_session_factory, redis_client, launch):
     await launch(own_session_factory, redis_client)
     ledger = Ledger(bot_api)
     await accept_terms(bot_api, USER)
@@ -40,8 +39,9 @@ async def test_a_restart_between_updates_is_invisible(bot_api, launch, own_postg
     ledger.assert_none_lost()
 
 
-async def test_while_down_updates_get_a_clear_answer_and_work_again_after(bot_api, launch, own_postgres,
-                                                                         own_session_factory, redis_client):
+async def test_while_down_updates_get_a_clear_answer_and_work_again_after(
+    bot_api, own_postgres, own_session_factory, redis_client, launch
+):
     await launch(own_session_factory, redis_client)
     ledger = Ledger(bot_api)
     await accept_terms(bot_api, USER + 1)
@@ -56,7 +56,7 @@ async def test_while_down_updates_get_a_clear_answer_and_work_again_after(bot_ap
 
 
 async def test_a_restart_inside_a_confirm_stores_nothing_and_the_next_tap_places_once(
-    bot_api, launch, own_postgres, own_session_factory, redis_client
+    bot_api, own_postgres, own_session_factory, redis_client, launch
 ):
     app = await launch(own_session_factory, redis_client)
     ledger = Ledger(bot_api)

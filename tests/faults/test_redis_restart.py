@@ -15,8 +15,9 @@ from tests.faults.ledger import Ledger
 ALICE, BOB = 5101, 5102
 
 
-async def test_redis_restart_mid_conversation_loses_no_update(bot_api, launch, own_redis, own_redis_client,
-                                                                 session_factory, settings):
+async def test_redis_restart_mid_conversation_loses_no_update(
+    bot_api, own_redis, own_redis_client, session_factory, settings, launch
+):
     settings.telegram = settings.telegram.model_copy(update={"rate_limit_messages": 12})
     await launch(session_factory, own_redis_client)
     ledger = Ledger(bot_api)
