@@ -70,7 +70,7 @@ async def test_no_secret_leaves_its_place(bot_api, settings, session_factory, re
         for message in ("buy 1000 btc", "/portfolio", "/help"):
             await bot_api.wait_until_acknowledged(bot_api.send_text(USER, message))
 
-        def connect(exchange, credentials, is_testnet):
+        def connect(exchange, credentials, is_testnet, market_type="spot"):
             return CcxtExchange(CcxtGateway(binance.point(create_client(exchange, credentials, timeout_ms=500))))
 
         accounts = ExchangeAccountService(CredentialVault(SecretBox(ENCRYPTION_KEY), connect), connect)
