@@ -43,7 +43,7 @@ def own_postgres() -> Iterator[ThrowawayPostgres]:
 
 @pytest.fixture
 async def own_session_factory(own_postgres: ThrowawayPostgres):
-    engine = create_engine(own_postgres.url, pool_size=3)  # as main.py builds it: pool_pre_ping on
+    engine = create_engine(own_postgres.url, pool_size=3)  # as main.py builds it: idle connections pinged
     yield create_session_factory(engine)
     await engine.dispose()
 
