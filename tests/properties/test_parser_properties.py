@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.render.numbers import num
+from bot.render.numbers import number
 from nlp.models import entity_value_is_valid
 from nlp.normalize import parse_number
 from nlp.parser import RuleParser
@@ -70,18 +70,17 @@ amounts = st.decimals(min_value=Decimal("0.00000001"), max_value=Decimal("999999
 @example(amount=Decimal("1000"))
 @example(amount=Decimal("0.00012345"))
 def test_formatted_money_parses_back_to_the_shown_amount(amount: Decimal) -> None:
-    shown = num(amount)
+    shown = number(amount)
     assert parse_number(shown) == Decimal(shown.replace(",", ""))
     assert parse_number(f"${shown}") == Decimal(shown.replace(",", ""))
-    # What is shown is the amount rounded as documented: 2 places from 1,000, 4 from 1, all below.
-    places = 2 if amount >= 1000 else 4 if amount >= 1 else 8
-    assert abs(Decimal(shown.replace(",", "")) - amount) <= Decimal(1).scaleb(-places) / 2
+    # The plain number format keeps every place an 8-place amount has (trailing zeros dropped).
+    assert Decimal(shown.replace(",", "")) == amount
 
 
 @settings(max_examples=100)
 @given(amount=st.decimals(min_value=Decimal("0.001"), max_value=Decimal("99999"), places=3))
 def test_an_order_amount_typed_in_a_message_is_read_exactly(parser: RuleParser, amount: Decimal) -> None:
-    shown = num(amount)
+    shown = number(amount)
     command = parser.parse(f"buy {shown} btc")
     assert command.intent == "place_order", shown
     assert Decimal(str(command.entities["amount"])) == Decimal(shown.replace(",", "")), shown
