@@ -115,6 +115,14 @@ def _refusal(current_user: CurrentUser, trading: TradingServices | None) -> str 
     return trading_refusal(current_user.user_id, current_user.may_trade)
 
 
+async def _tap_refused(callback: CallbackQuery, current_user: CurrentUser, trading: TradingServices | None) -> bool:
+    """Answers a button tap from someone who may not trade here; True when it did."""
+    if (refusal := _refusal(current_user, trading)) is None:
+        return False
+    await callback.answer(refusal, show_alert=True)
+    return True
+
+
 # -- parsing the command arguments --------------------------------------------------------------
 
 
@@ -238,8 +246,7 @@ async def _confirm(
     callback: CallbackQuery, callback_data: OrderCallback, current_user: CurrentUser, trading: TradingServices | None,
     uow: UnitOfWork | None, *, second_tap: bool,
 ) -> None:
-    if (refusal := _refusal(current_user, trading)) is not None:
-        await callback.answer(refusal, show_alert=True)
+    if await _tap_refused(callback, current_user, trading):
         return
     assert current_user.user_id is not None and trading is not None
     try:
@@ -297,8 +304,7 @@ async def choose_account(
     uow: UnitOfWork | None = None,
 ) -> None:
     """The card's Account button: paper or one of the connected exchange accounts."""
-    if (refusal := _refusal(current_user, trading)) is not None:
-        await callback.answer(refusal, show_alert=True)
+    if await _tap_refused(callback, current_user, trading):
         return
     assert current_user.user_id is not None and trading is not None
     async with trading_unit(uow, trading) as unit:
@@ -316,8 +322,7 @@ async def move_to_account(
     callback: CallbackQuery, callback_data: AccountPickCallback, current_user: CurrentUser,
     trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None,
 ) -> None:
-    if (refusal := _refusal(current_user, trading)) is not None:
-        await callback.answer(refusal, show_alert=True)
+    if await _tap_refused(callback, current_user, trading):
         return
     assert current_user.user_id is not None and trading is not None
     try:
@@ -480,8 +485,7 @@ async def cancel_open_order(
     callback: CallbackQuery, callback_data: OpenOrderCallback, current_user: CurrentUser, trading: TradingServices | None,
     uow: UnitOfWork | None = None,
 ) -> None:
-    if (refusal := _refusal(current_user, trading)) is not None:
-        await callback.answer(refusal, show_alert=True)
+    if await _tap_refused(callback, current_user, trading):
         return
     assert current_user.user_id is not None and trading is not None
     try:

@@ -45,21 +45,6 @@ BOW_ONLY = {
     "model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "length": 16384, "ngram_size": 2,
               "no_output_layer": False},
 }
-ENSEMBLE = {
-    "threshold": 0.0,
-    "model": {
-        "@architectures": "spacy.TextCatEnsemble.v2",
-        "tok2vec": {
-            "@architectures": "spacy.Tok2Vec.v2",
-            "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": 64, "rows": [2000, 2000, 1000, 1000, 500],
-                      "attrs": ["NORM", "LOWER", "PREFIX", "SUFFIX", "SHAPE"], "include_static_vectors": False},
-            "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 64, "window_size": 1,
-                       "maxout_pieces": 3, "depth": 2},
-        },
-        "linear_model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "length": 16384,
-                         "ngram_size": 2, "no_output_layer": False},
-    },
-}
 
 
 def expand(template: str, slots: dict[str, list[str]], rng: random.Random) -> str:
@@ -156,14 +141,12 @@ def main() -> int:
     options.add_argument("--no-tune-half", action="store_true", help="leave dev-2's tune half out (to score on it)")
     options.add_argument("--templates-only", action="store_true", help="train on generated text alone (to score on dev)")
     options.add_argument("--out", type=Path, default=MODEL_DIR)
-    options.add_argument("--arch", choices=("bow", "ensemble"), default="bow",
-                         help="bag of n-grams (fast, the default) or n-grams plus a small CNN")
     args = options.parse_args()
     rng = random.Random(args.seed)
     corpus = generated(args.per_template, rng) + ([] if args.templates_only else labelled(not args.no_tune_half))
     print(f"training on {len(corpus)} texts, {len({i for _, i in corpus})} intents")
     started = time.perf_counter()
-    nlp, vocabulary = train(corpus, args.epochs, args.seed, BOW_ONLY if args.arch == "bow" else ENSEMBLE)
+    nlp, vocabulary = train(corpus, args.epochs, args.seed, BOW_ONLY)
     nlp.to_disk(args.out)
     (args.out / VOCABULARY_FILE).write_text(json.dumps(sorted(vocabulary), ensure_ascii=False), encoding="utf-8")
     print(f"trained in {time.perf_counter() - started:.0f} s -> {args.out}")
