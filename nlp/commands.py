@@ -37,6 +37,8 @@ _CONDITION_RE = re.compile(
     r"\b(?:if|when|once|as\s+soon\s+as)\s+(?:it|price|the\s+price|\w+)\s+(?:(?P<down>drops|falls|dips|dumps|goes\s+down|"
     r"breaks\s+(?:below|under)|loses|sinks|crashes)|(?P<up>rises|pumps|goes\s+up|breaks(?:\s+(?:above|over))?|climbs|"
     r"gets\s+above|goes\s+(?:above|over)))\b")
+# "stop loss sell 1 eth at 2900", "place a stop order to sell …", "stop-market buy": the price is a trigger.
+_STOP_ORDER_RE = re.compile(r"\bstop(?:[\s-]?loss)?[\s-](?:market\s+)?(?:order|sell|buy)\b|\bstop[\s-]market\b")
 
 ALLOWED: dict[str, frozenset[str]] = {
     "place_order": frozenset({"symbol", "side", "amount", "quote_amount", "percent_of_balance", "order_type", "price",
@@ -282,9 +284,11 @@ class CommandReader:
         if "side" not in found and _SPEND_RE.search(" ".join(self.words)):
             found["side"] = "buy"  # "spend 150 usdc on pepe"
         amount = self._first("amount")
+        quote_amount = self._first("quote_amount")
+        if amount is None and quote_amount is None:
+            amount = self._trailing_amount()
         if amount is not None:
             found["amount"] = amount
-        quote_amount = self._first("quote_amount")
         if quote_amount is not None:
             found["quote_amount"] = quote_amount
         balance_share = self._percent("balance")
@@ -307,7 +311,7 @@ class CommandReader:
             rising = condition["up"] is not None
             if rising == (found["side"] == "buy"):  # buying into strength, selling into weakness: a stop
                 trigger, price = price, None
-        if trigger is None and price is not None and self._stop_next_to_side():
+        if trigger is None and price is not None and (self._stop_next_to_side() or _STOP_ORDER_RE.search(joined)):
             trigger, price = price, None  # "stop buy 0.5 eth at 3,400": the price is the trigger
         stop_numbers = [n for n in self.numbers if n.role == "stop"]
         # A bare "stop N" on a new order is its trigger unless it sits after an entry price.
@@ -340,6 +344,21 @@ class CommandReader:
         tps = self._all("tp")
         if tps:
             found["take_profits"] = tps
+
+    def _trailing_amount(self) -> Decimal | None:
+        """A size written after the verb or the coin: "if btc drops to 55k buy 0.1", "buy eth 2 at 3000",
+        "buy btc 0.01 market". After the coin it counts only when the order names its price (or market)
+        elsewhere, since "sell eth 3500" may as well mean the price."""
+        sides = {m.end for m in self.mentions if m.label == "SIDE"}
+        coins = {m.end for m in self.mentions if m.label == "ASSET"}
+        priced = any(n.role in ("price", "trigger", "condition") for n in self.numbers) or \
+            any(m.label == "ORDER_TYPE" and m.value == "market" for m in self.mentions)
+        for number in self.numbers:
+            if number.role != "plain":
+                continue
+            if number.mention.start in sides or (number.mention.start in coins and priced):
+                return number.value
+        return None
 
     def _read_cancel_order(self, found: dict[str, Any]) -> None:
         order_id = self._identifier(("order", "id", "#", "no", "number"))

@@ -42,6 +42,7 @@ _TIMEFRAME_UNITS = {"m": "m", "min": "m", "mins": "m", "h": "h", "hr": "h", "hrs
 _COIN_SLOT_BEFORE = frozenset({
     "my", "on", "for", "of", "in", "buy", "sell", "long", "short", "into", "and", "or", ",", "vs", "&", "/",
     "about", "some", "more", "all", "much", "many", "sold", "bought", "from", "to", "with",
+    "buying", "selling", "longing", "shorting", "grab", "ape",
 })
 _COIN_SLOT_AFTER = frozenset({
     "position", "positions", "trade", "bag", "bags", "price", "chart", "news", "sentiment", "alert", "alerts",
@@ -219,9 +220,15 @@ class TradingValues:
             in_slot = (
                 (before in _COIN_SLOT_BEFORE or _number(before) is not None) and after not in _NOT_A_COIN_AFTER
             ) or after in _COIN_SLOT_AFTER or after_is_value or (i == 0 and len(doc) == 1)
-            if not in_slot:
+            # Right after a coin the word is the coin's verb or preposition ("pepe pump today", "eth near 4k").
+            if not in_slot or (i > 0 and self._names_coin(doc[i - 1].text)):
                 return None
         return symbol
+
+    def _names_coin(self, text: str) -> bool:
+        """A coin that needs no context to be one: not itself an everyday word."""
+        symbol = self.universe.resolve(text, explicit=text[:1] in "#$")
+        return symbol is not None and not (text.islower() and self.universe.is_ambiguous(symbol.split("/", 1)[0]))
 
 
 def _number(text: str) -> Decimal | None:
