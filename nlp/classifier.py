@@ -72,6 +72,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bhow(?:'s|\s+is|\s+are)\s+.{1,20}\s+(?:doing|looking|performing)\b", 3),
         (r"\bhow\s+much\s+did\s+.{1,20}\s+(?:move|change|go\s+up|go\s+down|pump|drop)\b", 4),
         (r"^\W*[$#]?\w+\s*(?:now|today)?\s*\?+\s*$", 2),
+        # Market data about one coin is read with its quote.
+        (r"\b(?:market\s*cap|mcap|dominance|open\s+interest|circulating\s+supply|ath|all\s+time\s+high)\b", 4),
     ],
     "market_overview": [
         (r"\b(?:top|biggest|best|worst)\s+(?:\d+\s+)?(?:gainers|losers|movers|performers|coins|pumps)\b", 5),
@@ -99,7 +101,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "chart": [(r"\b(?:chart|charts|plot|graph|candles|candlesticks?)\b", 5), (r"\bchart\b.{0,25}\bwith\b", 3)],
     "levels": [
-        (r"\b(?:(?<!you\s)support|resistance|s/r|key\s+levels|levels|zones|pivots?|retracement|demand\s+zone|supply\s+zone)\b", 5),
+        (r"\b(?:(?<!you\s)support|resistance|s/r|key\s+levels|levels|zones|pivots?|retracement|demand\s+zone|supply\s+zone|fib|fibs|fibo|fibonacci)\b", 5),
     ],
     "portfolio": [
         (r"\b(?:portfolio|holdings|bags|account\s+value|net\s+worth|total\s+value|what\s+do\s+i\s+(?:own|hold)|"
@@ -157,6 +159,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"did\s+something\s+happen|announcements?|regulat\w+|listings?|delistings?|halving|etf|hack(?:ed)?|"
          r"latest\s+on|updates?\s+on)\b", 4),
         (r"\bwhy\s+(?:is|did|are|has|was|does)\b", 5),
+        # "eth just dumped 8%, wtf happened": a past move asks for its cause, whatever the swear word.
+        (r"\b(?:wtf|wth|what\s+the\s+\w+)\s+(?:happened|is\s+going\s+on|is\s+happening)\b|\bjust\s+(?:dumped|pumped|crashed|"
+         r"tanked|mooned|dropped|spiked|nuked|rugged)\b", 5),
     ],
     "sentiment": [
         (r"\bsentiment\b|\bfear\s*(?:&|and)\s*greed\b", 6),
@@ -173,10 +178,13 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"how\s+(?:does|do)\s+(?:this|the)\s+bot\s+work|features|menu|usage|tutorial|what\s+do\s+you\s+do|"
          r"what\s+(?:can|does)\s+(?:this|the)\s+(?:bot|thing|app)\s+do)\b", 5),
         (r"^/\w+", 5),
+        (r"\b(?:settings|language|api\s+keys?|referral|subscription|premium|pricing|is\s+(?:this|the)\s+bot\s+free|"
+         r"connect\s+(?:my\s+)?(?:\w+\s+)?(?:account|exchange|api|wallet))\b", 5),
         (r"^how\s+(?:do|can|should)\s+i\s+(?:set|create|use|add|connect|link|change|see|get|turn|enable|cancel)\b", 8),
     ],
     "explain": [(_EXPLAIN_START, 6)],
     "other": [
+        (r"^\W*(?:yes|yep|yeah|yup|nope|no|nah|sure|confirm(?:ed)?|y|n|k)\W*$", 5),
         (r"\b(?:thanks?|thank\s+you|thx|ty|cheers|appreciate|nice|cool|great|awesome|lol|haha|joke|who\s+(?:are|built|"
          r"made|created)|your\s+name|bye|goodbye|ok|okay)\b", 3),
     ],

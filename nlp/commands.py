@@ -285,7 +285,8 @@ class CommandReader:
             found["side"] = "buy"  # "spend 150 usdc on pepe"
         amount = self._first("amount")
         quote_amount = self._first("quote_amount")
-        if amount is None and quote_amount is None:
+        if amount is None and quote_amount is None and not self._percent("balance", "close", "") \
+                and not _BALANCE_FRACTION_RE.search(" ".join(self.words)):
             amount = self._trailing_amount()
         if amount is not None:
             found["amount"] = amount
@@ -294,9 +295,7 @@ class CommandReader:
         balance_share = self._percent("balance")
         joined = " ".join(self.words)
         if balance_share is None and (fraction := _BALANCE_FRACTION_RE.search(joined)):
-            balance_share = (_WORD_FRACTIONS[re.sub(r"\s+", " ", fraction["word"])] if fraction["word"]
-                             else (Decimal(fraction["num"]) * 100 / Decimal(fraction["den"])).quantize(Decimal("0.01")))
-            balance_share = balance_share.normalize()
+            balance_share = _fraction_percent(fraction)
         order_types = {m.value for m in self.mentions if m.label == "ORDER_TYPE"}
         if balance_share is None and amount is None and quote_amount is None and "trailing_stop" not in order_types:
             balance_share = self._percent("close", "")  # "sell 25% sol": with no other size, a share of the holding
@@ -367,6 +366,8 @@ class CommandReader:
 
     def _read_close_position(self, found: dict[str, Any]) -> None:
         share = self._percent("close", "", "balance")
+        if share is None and (fraction := _BALANCE_FRACTION_RE.search(" ".join(self.words) + " my")):
+            share = _fraction_percent(fraction)  # "close 1/3 of my btc long"
         if share is None:
             share = next((_CLOSE_FRACTIONS[w] for w in self.words if w in _CLOSE_FRACTIONS and _CLOSE_FRACTIONS[w]), None)
         if share is not None:
@@ -517,6 +518,12 @@ class CommandReader:
             if self._label_at(number.mention.end) == "STOP":
                 return number.value
         return None
+
+
+def _fraction_percent(fraction: re.Match[str]) -> Decimal:
+    if fraction["word"]:
+        return _WORD_FRACTIONS[re.sub(r"\s+", " ", fraction["word"])]
+    return (Decimal(fraction["num"]) * 100 / Decimal(fraction["den"])).quantize(Decimal("0.01")).normalize()
 
 
 def read_command_entities(words: Sequence[str], mentions: Sequence[Mention], intent: str) -> dict[str, Any]:

@@ -56,6 +56,7 @@ class Canonicalizer:
                        for word, gloss in pairs}
         self._marked_words = {lang: dict(pairs) for lang, pairs in data["words"].items() if lang in needs_marker}
         self._markers = {lang: frozenset(words) for lang, words in data["markers"].items()}
+        self._final_markers = {lang: frozenset(words) for lang, words in data.get("final_markers", {}).items()}
         self._slang = dict(data["slang"])
         names = [name for name in ASSET_NAMES if len(name) >= 5]
         self._keywords = sorted(set(data["keywords"]) | set(names))
@@ -64,8 +65,11 @@ class Canonicalizer:
     def canonical(self, text: str) -> str:
         text = _BY_FOR_BUY_RE.sub(r"\1buy", text)
         foreign = bool(_NON_ASCII_LETTER_RE.search(text))
-        words = {match.group(0).lower() for match in _WORD_RE.finditer(text)}
-        languages = [lang for lang, markers in self._markers.items() if _speaks(words & markers, foreign)]
+        tokens = [match.group(0).lower() for match in _WORD_RE.finditer(text)]
+        words = set(tokens)
+        last = tokens[-1] if len(text.split()) >= 2 and tokens else ""
+        languages = [lang for lang, markers in self._markers.items()
+                     if _speaks(words & markers, foreign, self._english) or last in self._final_markers.get(lang, ())]
         if foreign or languages:
             for pattern, gloss in self._phrases:
                 text = pattern.sub(gloss, text)
@@ -98,9 +102,11 @@ class Canonicalizer:
         return best[0] if best else None
 
 
-def _speaks(markers_found: set[str], foreign: bool) -> bool:
-    # Non-ASCII text or two marker words; one long, specific marker ("piyasadan") is enough too.
-    return len(markers_found) >= 2 or any(foreign or len(word) >= 6 for word in markers_found)
+def _speaks(markers_found: set[str], foreign: bool, english: frozenset[str]) -> bool:
+    # Non-ASCII text or two marker words; one marker that no English speaker types ("piyasadan",
+    # "vende", "kauf") is enough too, while "alarm" or "mir" alone stay English.
+    return len(markers_found) >= 2 or any(foreign or len(word) >= 6 or (len(word) >= 4 and word not in english)
+                                          for word in markers_found)
 
 
 def _phrase_patterns(phrases: dict[str, list[list[str]]]) -> list[tuple[re.Pattern[str], str]]:
