@@ -132,7 +132,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     "portfolio_risk": [
         (r"\b(?:risk\s+exposure|exposure|over[\s-]?exposed|how\s+exposed|exposed\s+(?:am\s+i|to|on|in)|over[\s-]?leveraged|how\s+leveraged|concentrat\w*|diversif\w*|risk\s+check|portfolio\s+risk|account\s+risk|"
          r"overall\s+(?:risk|leverage)|margin\s+ratio|liquidation\s+risk|drawdown|how\s+risky\s+is\s+my\s+"
-         r"(?:portfolio|account|book))\b", 5),
+         r"(?:portfolio|account|book)|my\s+(?:portfolio|account|book|bags?)\s+(?:too\s+)?(?:risky|exposed|leveraged))\b", 5),
     ],
     "position_size": [
         (r"\b(?:position\s+size|size\s+(?:my|a|the|for)|what\s+size|how\s+(?:big|large)\s+should|lot\s+size|sizing|how\s+(?:much|many)\s+[$\w]+\s+"

@@ -454,7 +454,8 @@ class CommandReader:
             found["percent_change"] = move
             if "timeframe" in found:
                 found["window"] = found.pop("timeframe")
-        target = self._first("condition", "price", "plain", "quote_amount")
+        # "alert me at 70k btc": a level written before the coin reads as a size elsewhere.
+        target = self._first("condition", "price", "plain", "quote_amount", "amount")
         if target is not None and move is None:
             found["target_price"] = target
         # An indicator alert ("btc rsi 1h above 70", "eth crosses the 50 ema"): the indicator's

@@ -29,6 +29,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _NON_ASCII_LETTER_RE = re.compile(r"[^\x00-\x7f]")
 # "by 0.25 eth": a homophone of "buy" opening an order; "by" is English, so only this slot reads it as buy.
 _BY_FOR_BUY_RE = re.compile(r"^(\W*)(?:by|bye)(?=\s+(?:\$?\d|[#$]?[a-z]{2,10}\s+\d))", re.IGNORECASE)
+# A short first word and what follows it: a slipped order verb when a size or a coin comes next.
+_SHORT_OPENER_RE = re.compile(r"^(\W*)([a-z]{2,3})(\s+)([#$]?[\w.,]+)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -61,9 +63,11 @@ class Canonicalizer:
         names = [name for name in ASSET_NAMES if len(name) >= 5]
         self._keywords = sorted(set(data["keywords"]) | set(names))
         self._english = english_words()
+        self._verbs = tuple(data.get("verb_slot", {}).get("verbs", ()))
 
     def canonical(self, text: str) -> str:
         text = _BY_FOR_BUY_RE.sub(r"\1buy", text)
+        text = _SHORT_OPENER_RE.sub(self._verb_slot, text, count=1)
         foreign = bool(_NON_ASCII_LETTER_RE.search(text))
         tokens = [match.group(0).lower() for match in _WORD_RE.finditer(text)]
         words = set(tokens)
@@ -92,6 +96,17 @@ class Canonicalizer:
         if len(lower) < 4 or lower in self._english or self.universe.resolve(word) is not None:
             return word
         return self._corrected(lower) or word
+
+    def _verb_slot(self, match: re.Match[str]) -> str:
+        """"biy 1 btc", "sll 2 eth": an unknown two- or three-letter opener one edit from an order verb."""
+        word, following = match.group(2).lower(), match.group(4)
+        keep = match.group(0)
+        if word in self._english or self.universe.resolve(word) is not None:
+            return keep
+        if not (following[:1].isdigit() or following[:1] in "#$" or self.universe.resolve(following) is not None):
+            return keep
+        best = extractOne(word, self._verbs, scorer=OSA.distance, score_cutoff=1)
+        return f"{match.group(1)}{best[0]}{match.group(3)}{following}" if best else keep
 
     def _corrected(self, word: str) -> str | None:
         # One edit (transpositions count as one) for short words, two for long ones; first letter kept
