@@ -25,7 +25,7 @@ _PRICE_WORDS = frozenset({"at", "@", "price", "around", "near", "from", "entry",
                           "to"})
 _MONEY_AFTER = frozenset({"usd", "usdt", "usdc", "bucks", "dollars", "dollar", "$", "busd", "fdusd", "dai", "eur"})
 _POSITION_SIDE_WORDS = frozenset({"long", "short", "longs", "shorts", "longing", "shorting", "go long", "go short"})
-_SPEND_RE = re.compile(r"^(?:please\s+)?(?:spend|invest|put|throw|allocate|deploy)\b")
+_SPEND_RE = re.compile(r"^(?:please\s+)?(?:spend|invest|put|throw|allocate|deploy|swap)\b")
 _CLOSE_FRACTIONS = {"half": Decimal(50), "quarter": Decimal(25), "third": Decimal("33.33"), "all": None}
 # Spoken or written shares of a balance ("a quarter of my usdt", "1/2 my usdt").
 _BALANCE_FRACTION_RE = re.compile(

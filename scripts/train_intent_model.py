@@ -1,6 +1,6 @@
 """Trains the intent classifier and writes it to nlp/data/intent_model (one command, seeded).
 
-    .venv/bin/python scripts/train_intent_model.py [--per-template 12] [--epochs 12] [--no-tune-half]
+    .venv/bin/python scripts/train_intent_model.py [--per-template 35] [--epochs 12] [--no-tune-half]
                                                   [--out nlp/data/intent_model]
 
 The corpus is generated from ``nlp/data/intent_templates.json`` (alternatives, slots, chat noise
@@ -135,7 +135,7 @@ def train(corpus: list[tuple[str, str]], epochs: int, seed: int, config: dict) -
 
 def main() -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--per-template", type=int, default=20)
+    options.add_argument("--per-template", type=int, default=35)
     options.add_argument("--epochs", type=int, default=14)
     options.add_argument("--seed", type=int, default=7)
     options.add_argument("--no-tune-half", action="store_true", help="leave dev-2's tune half out (to score on it)")
