@@ -25,7 +25,10 @@ _PRICE_WORDS = frozenset({"at", "@", "price", "around", "near", "from", "entry",
                           "to"})
 _MONEY_AFTER = frozenset({"usd", "usdt", "usdc", "bucks", "dollars", "dollar", "$", "busd", "fdusd", "dai", "eur"})
 _POSITION_SIDE_WORDS = frozenset({"long", "short", "longs", "shorts", "longing", "shorting", "go long", "go short"})
-_SPEND_RE = re.compile(r"^(?:please\s+)?(?:spend|invest|put|throw|allocate|deploy|swap)\b")
+_SPEND_RE = re.compile(r"^(?:please\s+)?(?:spend|invest|put|throw|allocate|deploy|swap|get\s+(?:me\s+)?\$?\d[\d.,]*[km]?)\b|"
+                       r"^\$?\d[\d.,]*[km]?\s*\$?\s*(?:usd\w*|dollars|bucks)?\s+(?:into|in)\b")
+# "what if i put $1000 in eth", "should i ape 500 into pepe": money going into a coin is a buy.
+_INTO_COIN_RE = re.compile(r"\b(?:put|throw|ape|invest|spend|dump|yolo)\b.{0,25}\b(?:into|in|on)\b")
 _CLOSE_FRACTIONS = {"half": Decimal(50), "quarter": Decimal(25), "third": Decimal("33.33"), "all": None}
 # Spoken or written shares of a balance ("a quarter of my usdt", "1/2 my usdt").
 _BALANCE_FRACTION_RE = re.compile(
@@ -48,7 +51,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "close_position": frozenset({"symbol", "side", "close_percent", "exchange"}),
     "modify_order": frozenset({"symbol", "order_id", "stop_loss", "take_profits", "price", "to_breakeven", "exchange",
                                "trailing_percent"}),
-    "evaluate_trade": frozenset({"symbol", "side", "target_price", "stop_loss", "take_profits", "leverage", "amount"}),
+    "evaluate_trade": frozenset({"symbol", "side", "target_price", "stop_loss", "take_profits", "leverage", "amount",
+                                 "quote_amount"}),
     "price": frozenset({"symbol", "symbols", "exchange", "period"}),
     "market_overview": frozenset({"symbols", "exchange", "period"}),
     "create_alert": frozenset({"symbol", "condition", "target_price", "percent_change", "window", "exchange",
@@ -232,6 +236,8 @@ class CommandReader:
             return "price", ""
         if label == "ORDER_TYPE" and label_word == "limit":
             return "price", ""
+        if after in ("into", "in") and self._label_at(mention.end + 1) == "ASSET" and _INTO_COIN_RE.search(" ".join(words)):
+            return "quote_amount", ""  # "ape 1k into pepe", "put 250 in sol": money, not coins
         if money:
             return "quote_amount", ""
         if before in ("order", "id", "#", "no", "number", "alert"):
@@ -415,6 +421,11 @@ class CommandReader:
         amount = self._first("amount")
         if amount is not None:
             found["amount"] = amount
+        quote_amount = self._first("quote_amount")
+        if quote_amount is not None:
+            found["quote_amount"] = quote_amount
+            if "side" not in found and _INTO_COIN_RE.search(" ".join(self.words)):
+                found["side"] = "buy"
 
     def _read_position_size(self, found: dict[str, Any]) -> None:
         price = self._first("price", "plain")
