@@ -33,6 +33,8 @@ _CLOSE_FRACTIONS = {"half": Decimal(50), "quarter": Decimal(25), "third": Decima
 # Spoken or written shares of a balance ("a quarter of my usdt", "1/2 my usdt").
 _BALANCE_FRACTION_RE = re.compile(
     r"\b(?:(?P<word>half|a\s+quarter|a\s+third)|(?P<num>[1-9])\s*/\s*(?P<den>[2-9]|10))\s+(?:of\s+)?(?:my|the|your|all)\b")
+# Verbs that take an id as their object when nothing else follows ("cancel 48812", "kill 12345678").
+_ID_VERBS = frozenset({"cancel", "kill", "remove", "delete", "drop", "scrap", "pull"})
 _WORD_FRACTIONS = {"half": Decimal(50), "a quarter": Decimal(25), "a third": Decimal("33.33")}
 # A conditional order: "sell 0.5 btc if it drops to 58k" (a sell when the price falls is a stop),
 # "buy if it breaks 70k" (a buy when it rises is a stop too); the opposite directions rest as limits.
@@ -494,16 +496,21 @@ class CommandReader:
     # --- helpers --------------------------------------------------------------------------------
 
     def _identifier(self, after_words: tuple[str, ...]) -> str | None:
-        """An order or alert id: "#B12-77X", "order id 99310245", "alert #7"."""
+        """An order or alert id: "#B12-77X", "order id 99310245", "alert #7", "order no. 5521",
+        "cancel 48812" (a bare number right after the verb, with no coin to make it a size)."""
         for i, word in enumerate(self.words):
             if word.startswith("#") and len(word) > 1 and any(ch.isdigit() for ch in word):
                 return self._original(i).lstrip("#")
-            if word in after_words and i + 1 < len(self.words):
-                candidate = self.words[i + 1]
-                if candidate in ("id", "#", "no", "number") and i + 2 < len(self.words):
-                    candidate, i = self.words[i + 2], i + 1
-                if any(ch.isdigit() for ch in candidate):
-                    return self._original(i + 1).lstrip("#")
+            if word in after_words or (word in _ID_VERBS and i + 2 >= len(self.words)):
+                j = i + 1
+                while j < len(self.words) and self.words[j] in ("id", "#", "no", "number", ".", ":", "nr", "num"):
+                    j += 1
+                if j < len(self.words) and any(ch.isdigit() for ch in self.words[j]) \
+                        and self._label_at(j + 1) != "ASSET":
+                    identifier = self._original(j).lstrip("#")
+                    while j + 2 < len(self.words) and self.words[j + 1] == "-" and self.words[j + 2].isalnum():
+                        identifier, j = f"{identifier}-{self._original(j + 2)}", j + 2  # "8891-A" split by the tokenizer
+                    return identifier
         return None
 
     def _original(self, i: int) -> str:
