@@ -151,7 +151,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"good\s+time\s+to|accumulate|keep\s+holding|hold\s+or|or\s+(?:wait|hold|sell|keep|take)|best\s+play|"
          r"what\s+to\s+do|worth\s+buying|look\s+good\s+to|which\s+(?:coins?|altcoins?|alts?|tokens?)|"
          r"should\s+i\s+(?:switch|hold|keep|sell|take|rotate|wait|exit|add)|"
-         r"buy\s+or\s+sell|time\s+to\s+(?:sell|buy|exit)|setup\s+for|"
+         r"buy\s+or\s+sell|long\s+or\s+short|sell\s+or\s+hold|time\s+to\s+(?:sell|buy|exit)|setup\s+for|"
          r"best\s+(?:coins?|crypto|tokens?|alts?|altcoins?|thing|move)|what\s+(?:coin|token)s?\s+(?:to|should))\b", 4),
     ],
     "news": [
