@@ -72,6 +72,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bhow(?:'s|\s+is|\s+are)\s+.{1,20}\s+(?:doing|looking|performing)\b", 3),
         (r"\bhow\s+much\s+did\s+.{1,20}\s+(?:move|change|go\s+up|go\s+down|pump|drop)\b", 4),
         (r"^\W*[$#]?\w+\s*(?:now|today)?\s*\?+\s*$", 2),
+        (r"\bwhere\s+(?:is\s+)?[$#]?\w+\s+(?:is\s+)?(?:trading|at)\b|\bwhere'?s\s+[$#]?\w+\s+(?:trading|at)\b", 3),
         # Market data about one coin is read with its quote.
         (r"\b(?:market\s*cap|mcap|dominance|open\s+interest|circulating\s+supply|ath|all\s+time\s+high)\b", 4),
     ],
@@ -225,7 +226,8 @@ def classify(text: str, mentions: Sequence[Mention], model_scores: dict[str, flo
     indicators = {mention.value for mention in mentions if mention.label == "INDICATOR"}
     _add_entity_evidence(scores, lowered, labels, has_symbol, indicators)
     if model_scores:
-        return _combined(scores, model_scores, long_text=len(lowered.split()) > _LONGEST_COMMAND_WORDS)
+        return _combined(scores, model_scores, long_text=len(lowered.split()) > _LONGEST_COMMAND_WORDS,
+                         has_symbol=has_symbol)
     if not scores:
         if has_symbol:
             return Classification(CommandType.MARKET_ANALYSIS, "price", 0.55)
@@ -238,7 +240,8 @@ def classify(text: str, mentions: Sequence[Mention], model_scores: dict[str, flo
     return Classification(COMMAND_TYPE_OF_INTENT[best], best, round(confidence, 3), alternatives)
 
 
-def _combined(cue_scores: dict[str, float], model_scores: dict[str, float], long_text: bool) -> Classification:
+def _combined(cue_scores: dict[str, float], model_scores: dict[str, float], long_text: bool,
+              has_symbol: bool = False) -> Classification:
     combined = {intent: cue_scores.get(intent, 0.0) + MODEL_WEIGHT * model_scores.get(intent, 0.0)
                 for intent in set(cue_scores) | set(model_scores) if intent in COMMAND_TYPE_OF_INTENT}
     ranked = sorted(combined.items(), key=lambda item: item[1], reverse=True)
@@ -248,6 +251,15 @@ def _combined(cue_scores: dict[str, float], model_scores: dict[str, float], long
     agreement = 0.15 if cue_best == best else -0.1 if cue_best is not None else 0.0
     confidence = 0.45 + 0.35 * model_scores.get(best, 0.0) + agreement + min(0.05, 0.01 * margin)
     confidence = max(0.05, min(0.97, confidence))
+    if best in ("other", "greeting") and has_symbol and not long_text:
+        # Small talk around a coin ("hope you're well, where is btc trading? thanks") still asks about the
+        # coin: take the likeliest request, with a confidence low enough that the bot offers the readings.
+        requests = [intent for intent, _ in ranked if COMMAND_TYPE_OF_INTENT[intent] != CommandType.GENERAL_QUERY]
+        if requests:
+            best = requests[0]
+            return Classification(COMMAND_TYPE_OF_INTENT[best], best,
+                                  round(min(0.5, 0.35 + 0.35 * model_scores.get(best, 0.0)), 3),
+                                  tuple(intent for intent, _ in ranked if intent != best)[:2])
     if not cue_scores and (best == "other" or long_text):
         # Only the model has an opinion: "nothing actionable", or about a long ramble no command looks like.
         return Classification(CommandType.GENERAL_QUERY, "other", 0.3, tuple(intent for intent, _ in ranked[:2]))

@@ -40,6 +40,14 @@ _SLOT_RE = re.compile(r"\{(\w+)\}")
 _PREFIXES = ["", "", "", "", "", "", "hey ", "yo ", "ok ", "quick q: ", "bot, ", "so ", "pls ", "hmm ", "btw ", "one sec, ",
              "long story short ", "ugh rough day, ", "ok so ", "alright, ", "gm, ", "lol ", "real quick: "]
 _SUFFIXES = ["", "", "", "", " pls", " rn", " bro", " 🙏", " 🚀", "??", " lol", " asap", " thx", "!", " 👀", "?"]
+# Everyday chat wraps a request in small talk; the model must learn that these words say nothing of the intent.
+_PREAMBLES = ["hope you're well, ", "hey bot hope you're doing well, ", "man what a day, my boss yelled at me and ",
+              "not sure if this is the right place to ask but ", "sorry to bother you again, ", "quick question before i sleep: ",
+              "ok so i've been thinking about this for a while and ", "my friend told me to ask you: ", "thanks for earlier! ",
+              "good morning! ", "ugh my coffee spilled everywhere, anyway ", "i'm new here, ", "honestly no idea what i'm doing, ",
+              "sorry for my english, ", "back from work, ", "weird question maybe but ", "ok last one i promise: "]
+_CLOSINGS = [" thanks", " thank you so much", " appreciate it", " cheers", " no rush", " if you can", " thanks in advance",
+             " 🙏🙏", ", you're the best"]
 BOW_ONLY = {
     "threshold": 0.0,
     "model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "length": 16384, "ngram_size": 2,
@@ -78,6 +86,10 @@ def noisy(text: str, rng: random.Random) -> str:
     if rng.random() < 0.15:
         text = typo(text, rng)
     text = rng.choice(_PREFIXES) + text + rng.choice(_SUFFIXES)
+    if rng.random() < 0.12:
+        text = rng.choice(_PREAMBLES) + text
+    if rng.random() < 0.08:
+        text += rng.choice(_CLOSINGS)
     roll = rng.random()
     return text.lower() if roll < 0.5 else text.upper() if roll < 0.55 else text
 
