@@ -220,8 +220,9 @@ class TradingValues:
             in_slot = (
                 (before in _COIN_SLOT_BEFORE or _number(before) is not None) and after not in _NOT_A_COIN_AFTER
             ) or after in _COIN_SLOT_AFTER or after_is_value or (i == 0 and len(doc) == 1)
-            # Right after a coin the word is the coin's verb or preposition ("pepe pump today", "eth near 4k").
-            if not in_slot or (i > 0 and self._names_coin(doc[i - 1].text)):
+            # Right after a coin the word is the coin's verb or preposition ("pepe pump today", "eth near 4k");
+            # "layer 2" is the blockchain term, not two LAYER.
+            if not in_slot or (i > 0 and self._names_coin(doc[i - 1].text)) or (text == "layer" and after in ("1", "2", "3")):
                 return None
         return symbol
 
