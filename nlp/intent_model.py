@@ -3,7 +3,9 @@
 The model never sees raw numbers or tickers: the rule pipeline has already found them, so the view
 replaces them by their kind ("buy NUM COIN at NUM"). That is what lets a model trained on
 generated text carry over to coins, prices and amounts it never saw. Trained by
-``scripts/train_intent_model.py`` (one command, seeded) and shipped in ``nlp/data/intent_model``.
+``scripts/train_intent_model.py`` (one command, seeded) and shipped in ``nlp/data/intent_model``:
+a few members trained with different seeds (``member_0`` …), whose probabilities are averaged,
+since one seed's reading of a rare phrasing is a coin toss that the average settles.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from spacy.tokens import Doc
 
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "intent_model"
 VOCABULARY_FILE = "view_vocabulary.json"
+MEMBER_PREFIX = "member_"
 
 # Entity kinds whose surface words do not matter for the intent, only that they are there.
 _PLACEHOLDERS = {
@@ -52,16 +55,18 @@ class IntentModel:
     """Scores intents for an abstracted view; ``scores`` returns probabilities summing to 1."""
 
     def __init__(self, path: Path = MODEL_DIR) -> None:
-        self._nlp = spacy.load(path)
-        self._textcat = self._nlp.get_pipe("textcat")
-        self.labels: tuple[str, ...] = tuple(self._textcat.labels)
+        members = sorted(path.glob(f"{MEMBER_PREFIX}*")) or [path]
+        self._members = [spacy.load(member) for member in members]
+        self._textcats = [member.get_pipe("textcat") for member in self._members]
+        self.labels: tuple[str, ...] = tuple(self._textcats[0].labels)
         # The words it was trained on: a message with none of them (brackets, emoji floods, bare
         # numbers) is outside what the model knows, and its confident-looking scores mean nothing.
         self._vocabulary = frozenset(json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8")))
 
     @classmethod
     def available(cls, path: Path = MODEL_DIR) -> bool:
-        return (path / "config.cfg").exists() and (path / VOCABULARY_FILE).exists()
+        has_model = (path / "config.cfg").exists() or (path / f"{MEMBER_PREFIX}0" / "config.cfg").exists()
+        return has_model and (path / VOCABULARY_FILE).exists()
 
     def knows_any(self, view: list[str]) -> bool:
         """True when the view holds a word or entity kind the model was trained on."""
@@ -69,5 +74,8 @@ class IntentModel:
                    if token in _KINDS or (token.isalpha() and token not in _PLACEHOLDER_WORDS))
 
     def scores(self, view: list[str]) -> dict[str, float]:
-        doc = self._textcat(Doc(self._nlp.vocab, words=view))
-        return dict(doc.cats)
+        total: dict[str, float] = {}
+        for member, textcat in zip(self._members, self._textcats):
+            for label, score in textcat(Doc(member.vocab, words=view)).cats.items():
+                total[label] = total.get(label, 0.0) + score / len(self._members)
+        return total

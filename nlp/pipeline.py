@@ -42,7 +42,7 @@ _TIMEFRAME_UNITS = {"m": "m", "min": "m", "mins": "m", "h": "h", "hr": "h", "hrs
 _COIN_SLOT_BEFORE = frozenset({
     "my", "on", "for", "of", "in", "buy", "sell", "long", "short", "into", "and", "or", ",", "vs", "&", "/",
     "about", "some", "more", "all", "much", "many", "sold", "bought", "from", "to", "with",
-    "buying", "selling", "longing", "shorting", "grab", "ape",
+    "buying", "selling", "longing", "shorting", "grab", "ape", "when", "once", "until", "till",
 })
 _COIN_SLOT_AFTER = frozenset({
     "position", "positions", "trade", "bag", "bags", "price", "chart", "news", "sentiment", "alert", "alerts",
@@ -122,10 +122,10 @@ _RULER_PATTERNS: list[dict[str, Any]] = [
     *_phrases({
         "above": ["above", "over", "breaks", "breaking", "break above", "breaks above", "goes over", "goes above",
                   "exceeds", "higher than", "rises above", "crosses above", "crosses", "gets above", "climbs above",
-                  "pumps above", "tops"],
+                  "pumps above", "tops", "past", "goes past", "pumps past", "reclaims", "back above", ">", ">="],
         "below": ["below", "under", "drops under", "drops below", "falls below", "falls under", "dips below",
                   "dips under", "breaks below", "lower than", "less than", "beneath", "goes below", "goes under",
-                  "sinks below", "crosses below", "loses"],
+                  "sinks below", "crosses below", "loses", "back below", "<", "<="],
     }, "CONDITION"),
 ]
 

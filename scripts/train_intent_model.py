@@ -1,7 +1,10 @@
 """Trains the intent classifier and writes it to nlp/data/intent_model (one command, seeded).
 
-    .venv/bin/python scripts/train_intent_model.py [--per-template 35] [--epochs 12] [--no-tune-half]
+    .venv/bin/python scripts/train_intent_model.py [--per-template 35] [--epochs 14] [--members 3] [--no-tune-half]
                                                   [--out nlp/data/intent_model]
+
+Each of the ``--members`` models draws its own corpus and trains with its own seed (seed, seed+1, …);
+the parser averages their probabilities (see ``nlp.intent_model``).
 
 The corpus is generated from ``nlp/data/intent_templates.json`` (alternatives, slots, chat noise
 and typos added here), plus the labelled typed messages of ``../shared/nlp-dev.jsonl`` and the
@@ -15,6 +18,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -28,7 +32,7 @@ from spacy.training import Example  # noqa: E402
 from spacy.util import fix_random_seed, minibatch  # noqa: E402
 
 from nlp.evaluation import load_items, split_half  # noqa: E402
-from nlp.intent_model import MODEL_DIR, VOCABULARY_FILE  # noqa: E402
+from nlp.intent_model import MEMBER_PREFIX, MODEL_DIR, VOCABULARY_FILE  # noqa: E402
 from nlp.parser import RuleParser  # noqa: E402
 
 TEMPLATES = ROOT / "nlp" / "data" / "intent_templates.json"
@@ -150,19 +154,35 @@ def main() -> int:
     options.add_argument("--per-template", type=int, default=35)
     options.add_argument("--epochs", type=int, default=14)
     options.add_argument("--seed", type=int, default=7)
+    options.add_argument("--members", type=int, default=3, help="models averaged at run time, one seed each")
     options.add_argument("--no-tune-half", action="store_true", help="leave dev-2's tune half out (to score on it)")
     options.add_argument("--templates-only", action="store_true", help="train on generated text alone (to score on dev)")
     options.add_argument("--out", type=Path, default=MODEL_DIR)
     args = options.parse_args()
-    rng = random.Random(args.seed)
-    corpus = generated(args.per_template, rng) + ([] if args.templates_only else labelled(not args.no_tune_half))
-    print(f"training on {len(corpus)} texts, {len({i for _, i in corpus})} intents")
     started = time.perf_counter()
-    nlp, vocabulary = train(corpus, args.epochs, args.seed, BOW_ONLY)
-    nlp.to_disk(args.out)
+    clear_model_dir(args.out)
+    vocabulary: set[str] = set()
+    for member in range(args.members):
+        seed = args.seed + member
+        rng = random.Random(seed)
+        corpus = generated(args.per_template, rng) + ([] if args.templates_only else labelled(not args.no_tune_half))
+        print(f"member {member}: training on {len(corpus)} texts, {len({i for _, i in corpus})} intents, seed {seed}")
+        nlp, words = train(corpus, args.epochs, seed, BOW_ONLY)
+        nlp.to_disk(args.out / f"{MEMBER_PREFIX}{member}")
+        vocabulary |= words
     (args.out / VOCABULARY_FILE).write_text(json.dumps(sorted(vocabulary), ensure_ascii=False), encoding="utf-8")
     print(f"trained in {time.perf_counter() - started:.0f} s -> {args.out}")
     return 0
+
+
+def clear_model_dir(out: Path) -> None:
+    """Remove a previous model (one pipeline or its members) so no stale member is averaged in."""
+    out.mkdir(parents=True, exist_ok=True)
+    for entry in out.iterdir():
+        if entry.is_dir() and (entry.name.startswith(MEMBER_PREFIX) or entry.name in ("textcat", "tokenizer", "vocab")):
+            shutil.rmtree(entry)
+        elif entry.name in ("config.cfg", "meta.json", "tokenizer", VOCABULARY_FILE):
+            entry.unlink()
 
 
 if __name__ == "__main__":
