@@ -29,6 +29,10 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _NON_ASCII_LETTER_RE = re.compile(r"[^\x00-\x7f]")
 # "by 0.25 eth": a homophone of "buy" opening an order; "by" is English, so only this slot reads it as buy.
 _BY_FOR_BUY_RE = re.compile(r"^(\W*)(?:by|bye)(?=\s+(?:\$?\d|[#$]?[a-z]{2,10}\s+\d))", re.IGNORECASE)
+# ... and after a subject or modal ("what happens if i by 1 eth", "should i by sol here").
+_SUBJECT_BY_RE = re.compile(r"\b(i|to|gonna|wanna|should|and)\s+(?:by|bye)(?=\s+(?:\$?\d|[#$]?[a-z]{2,10}\b))", re.IGNORECASE)
+# Russian "на 50 долларов" is "for 50 dollars" (a sum to spend), while "на 3100" alone is a level.
+_RU_FOR_MONEY_RE = re.compile(r"(?<!\w)на(\s+\$?\d[\d.,]*[kк]?\s*(?:доллар\w*|бакс\w*|usdt|usdc|usd|\$))", re.IGNORECASE)
 # A short first word and what follows it: a slipped order verb when a size or a coin comes next.
 _SHORT_OPENER_RE = re.compile(r"^(\W*)([a-z]{2,3})(\s+)([#$]?[\w.,]+)", re.IGNORECASE)
 
@@ -67,6 +71,8 @@ class Canonicalizer:
 
     def canonical(self, text: str) -> str:
         text = _BY_FOR_BUY_RE.sub(r"\1buy", text)
+        text = _SUBJECT_BY_RE.sub(r"\1 buy", text)
+        text = _RU_FOR_MONEY_RE.sub(r"for\1", text)
         text = _SHORT_OPENER_RE.sub(self._verb_slot, text, count=1)
         foreign = bool(_NON_ASCII_LETTER_RE.search(text))
         tokens = [match.group(0).lower() for match in _WORD_RE.finditer(text)]

@@ -52,6 +52,9 @@ CASES = [
     ("quanto custa o bitcoin", "price", {"symbol": "BTC/USDT"}),
     ("achète 1 eth", "place_order", {"symbol": "ETH/USDT", "side": "buy", "amount": 1, "order_type": "market"}),
     ("мой баланс на бинансе", "balance", {"exchange": "binance"}),
+    ("купи sol на 50 долларов", "place_order", {"symbol": "SOL/USDT", "side": "buy", "quote_amount": 50, "order_type": "market"}),
+    ("what happens if i by 1 eth at 3k", "evaluate_trade",
+     {"symbol": "ETH/USDT", "side": "buy", "amount": 1, "target_price": 3000}),
     ("какой риск у моего портфеля", "portfolio_risk", {}),
     ("wie ist die stimmung bei eth", "sentiment", {"symbol": "ETH/USDT"}),
     # Past moves ask for their cause; either-or questions ask for advice.
