@@ -47,6 +47,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r".{0,30}\b(?:position|positions|long|short|longs|shorts|trade|everything|all|half|quarter|\d+%|it)\b", 5),
         (r"^(?:please\s+)?(?:close|exit|flatten)\b", 3),
         (r"\btake\s+(?:half|some|\d+\s*%|a\s+quarter|a\s+third)\s+off\b", 5),
+        # "lock in my gains on eth", "book profits on half my link": realising a profit closes (part of) a position.
+        (r"\b(?:take|lock\s+in|secure|book|bank|realize|realise)\s+(?:some\s+|my\s+|the\s+)?(?:profits?|gains?)\s+(?:on|from|off)\b", 6),
     ],
     "modify_order": [
         (r"\b(?:move|set|change|raise|lower|adjust|update|modify|edit|put|trail|tighten|widen|add|bump|shift|drag)\b"

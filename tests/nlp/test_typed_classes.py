@@ -61,6 +61,9 @@ CASES = [
     ("eth just dumped 8%, wtf happened", "news", {"symbol": "ETH/USDT"}),
     ("buy eth now or wait for 2800?", "recommend", {"symbol": "ETH/USDT"}),
     ("draw fib on eth from 2800 to 4000", "levels", {"symbol": "ETH/USDT", "indicators": ["fibonacci"]}),
+    # Realising a profit closes a position; what a portfolio term means is a question about the term.
+    ("book profits on half my link", "close_position", {"symbol": "LINK/USDT", "close_percent": 50}),
+    ("what is unrealized pnl", "explain", {}),
 ]
 
 
