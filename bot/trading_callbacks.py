@@ -50,7 +50,10 @@ class OpenOrderCallback(CallbackData, prefix="oo"):
 
 
 class HistoryCallback(CallbackData, prefix="hist"):
+    """A page of /history; ``period`` ("24h", "7d", "30d"; empty: all time) keeps the chosen period."""
+
     page: int
+    period: str = ""
 
 
 class AccountPickCallback(CallbackData, prefix="acp"):
@@ -127,14 +130,14 @@ def open_orders_keyboard(orders: Sequence[Order], live: Sequence[Order] = ()) ->
     return builder.as_markup()
 
 
-def history_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
+def history_keyboard(page: int, pages: int, period: str | None = None) -> InlineKeyboardMarkup | None:
     if pages <= 1:
         return None
     builder = InlineKeyboardBuilder()
     if page > 1:
-        builder.button(text=_("◀️ Prev"), callback_data=HistoryCallback(page=page - 1))
+        builder.button(text=_("◀️ Prev"), callback_data=HistoryCallback(page=page - 1, period=period or ""))
     if page < pages:
-        builder.button(text=_("Next ▶️"), callback_data=HistoryCallback(page=page + 1))
+        builder.button(text=_("Next ▶️"), callback_data=HistoryCallback(page=page + 1, period=period or ""))
     return builder.as_markup()
 
 

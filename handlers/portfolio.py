@@ -94,6 +94,7 @@ async def history_page(
         await callback.answer(_(NOT_CONFIGURED) if trading is None else _(render.NO_ACCOUNT), show_alert=True)
         return
     async with trading_unit(uow, trading) as unit:
-        reply = await screens.history_screen(trading, unit, current_user.user_id, max(1, callback_data.page))
+        reply = await screens.history_screen(trading, unit, current_user.user_id, max(1, callback_data.page),
+                                             callback_data.period or None)
     await show(callback, reply.text, reply.reply_markup)
     await callback.answer()

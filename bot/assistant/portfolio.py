@@ -88,7 +88,7 @@ async def history_screen(
 ) -> TextReply:
     trades = await trading.portfolios.trade_history(uow, user_id, page, HISTORY_PAGE_SIZE, period=period,
                                                     now=utc_now())
-    return TextReply(render.history(trades), history_keyboard(trades.page, trades.pages))
+    return TextReply(render.history(trades), history_keyboard(trades.page, trades.pages, trades.period))
 
 
 # -- intent handlers ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from db.models import AICommand, AIResponse, MarketAnalysis, Order, PriceAlert, TradingSignal
 from domain.enums import CommandStatus, SignalSource
@@ -110,3 +110,22 @@ async def test_an_analysis_is_answered_stored_as_a_call_of_record_and_counted_by
     bot_api.send_text(USER, "/accuracy")
     record = await bot_api.wait_for_text(USER, "Track record")
     assert "4h" in record and "Calls" in record
+
+
+async def test_history_pages_keep_the_chosen_period(app, bot_api, session_factory):
+    """ "my trades this week" → Next shows the rest of this week's trades, not all time."""
+    await accept_terms(bot_api, 214)
+    for _ in range(13):
+        await bot_api.wait_until_acknowledged(bot_api.send_text(214, "/buy 0.001 btc"))
+        await bot_api.wait_until_acknowledged(bot_api.tap(214, "Confirm"))  # the newest card's button
+    async with session_factory() as session, session.begin():  # two of them happened last month
+        await session.execute(text("update trades set executed_at = now() - interval '20 days' where id in "
+                                   "(select id from trades order by executed_at limit 2)"))
+    await bot_api.wait_until_acknowledged(bot_api.send_text(214, "my trades this week"))
+    first = await bot_api.wait_for_text(214, "Trade history")
+    assert "(page 1 of 2, 11 trades)" in first
+    await bot_api.wait_until_acknowledged(bot_api.tap(214, "Next"))
+    edits = lambda: [c.params.get("text", "") for c in bot_api.calls_of("editMessageText", 214)]  # noqa: E731
+    second = await bot_api.wait_for(lambda: next((t for t in edits() if "page 2 of 2" in t), None))
+    assert "(page 2 of 2, 11 trades)" in second and "7 days" in second, second
+    assert second.count("BTC/USDT") == 1  # the week's eleventh trade, not the month-old ones
