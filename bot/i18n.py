@@ -92,6 +92,13 @@ def _(message: str) -> str:
     return message if catalogs is None else catalogs.gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` as translated in ``context`` (the domain marks such messages with ``NP_``)."""
+    catalogs = Catalogs.get_current(no_error=True)
+    translation = None if catalogs is None else catalogs.locales.get(catalogs.current_locale)
+    return message if translation is None else translation.pgettext(context, message)
+
+
 def t(message: str, /, **values: object) -> str:
     return _(message).format(**values)
 

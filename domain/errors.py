@@ -6,14 +6,18 @@ so handlers need a single error route and never see a library exception.
 
 from __future__ import annotations
 
+from domain.phrases import Phrase
+
 
 class DomainError(Exception):
     """Base class; ``user_message`` never contains secrets, stack traces or internal ids."""
 
     default_message = "Something went wrong with that request."
 
-    def __init__(self, user_message: str | None = None) -> None:
-        self.user_message = user_message or self.default_message
+    def __init__(self, user_message: str | Phrase | None = None) -> None:
+        # What the bot shows (translated; a Phrase carries its values), and its English for logs.
+        self.phrase: str | Phrase = user_message or self.default_message
+        self.user_message = str(self.phrase)
         super().__init__(self.user_message)
 
 

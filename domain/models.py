@@ -16,6 +16,7 @@ from typing import Any
 from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType, PositionStatus
 from domain.errors import InsufficientFunds
 from domain.numbers import ZERO, money, percent, round_down, round_to
+from domain.phrases import phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +100,13 @@ class Balance:
     def total(self) -> Decimal:
         return self.free + self.locked
 
+    def _short(self, amount: Decimal) -> InsufficientFunds:
+        return InsufficientFunds(phrase("Not enough {asset}: {needed} needed, {available} available.",
+                                        asset=self.asset, needed=amount.normalize(), available=self.free.normalize()))
+
     def lock(self, amount: Decimal) -> None:
         if amount > self.free:
-            raise InsufficientFunds(
-                f"Not enough {self.asset}: {amount.normalize():f} needed, {self.free.normalize():f} available."
-            )
+            raise self._short(amount)
         self.free -= amount
         self.locked += amount
 
@@ -113,9 +116,7 @@ class Balance:
 
     def spend(self, amount: Decimal) -> None:
         if amount > self.free:
-            raise InsufficientFunds(
-                f"Not enough {self.asset}: {amount.normalize():f} needed, {self.free.normalize():f} available."
-            )
+            raise self._short(amount)
         self.free -= amount
 
     def receive(self, amount: Decimal) -> None:

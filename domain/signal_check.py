@@ -15,6 +15,7 @@ from domain import futures
 from domain.enums import OrderSide
 from domain.futures import MarginMode
 from domain.numbers import HUNDRED, ZERO, money
+from domain.phrases import Percent, Phrase, phrase
 from domain.signal_trade import ExecutionSettings, capped_leverage
 from domain.signals import TradeSignal, reward_risk
 
@@ -39,20 +40,20 @@ class SignalCheck:
     margin_per_trade: Decimal
     liquidation_price: Decimal | None
     stop_beyond_liquidation: bool
-    warnings: tuple[str, ...]
+    warnings: tuple[Phrase, ...]
 
 
 def check_signal(signal: TradeSignal, settings: ExecutionSettings, price: Decimal | None, *, expiry_hours: int,
                  cross_wallet: Decimal) -> SignalCheck:
     """``price`` None: the pair is not listed. ``cross_wallet``: what backs a cross position."""
-    warnings: list[str] = []
+    warnings: list[Phrase] = []
     if price is None:
-        warnings.append(f"{signal.symbol} is not listed on the configured market.")
+        warnings.append(phrase("{symbol} is not listed on the configured market.", symbol=signal.symbol))
     zone, distance = _zone(signal, price)
     entry = price if signal.entry_at_market else signal.near_edge
     if zone in ("above", "below") and distance is not None and distance > FAR_FROM_MARKET_PERCENT:
-        warnings.append(f"The entry is {distance:.1f}% from the market: it may never fill (it expires after "
-                        f"{expiry_hours} h).")
+        warnings.append(phrase("The entry is {distance} from the market: it may never fill (it expires after "
+                               "{hours} h).", distance=Percent(distance, 1), hours=expiry_hours))
     warnings += _shape_warnings(signal, entry)
     rr = tuple(reward_risk(signal, entry, tp) if entry else None for tp in signal.take_profits)
     stop_distance = None
@@ -63,8 +64,8 @@ def check_signal(signal: TradeSignal, settings: ExecutionSettings, price: Decima
     if signal.is_futures:
         leverage = capped_leverage(signal, settings)
         if signal.leverage and leverage < signal.leverage:
-            warnings.append(f"Leverage capped at {leverage.normalize():f}x (the post says "
-                            f"{signal.leverage.normalize():f}x; your maximum is in /signalsettings).")
+            warnings.append(phrase("Leverage capped at {leverage}x (the post says {asked}x; your maximum is in "
+                                   "/signalsettings).", leverage=leverage, asked=signal.leverage))
         if signal.margin_mode in tuple(MarginMode):
             mode = str(signal.margin_mode)
         if entry:
@@ -74,10 +75,10 @@ def check_signal(signal: TradeSignal, settings: ExecutionSettings, price: Decima
             if liquidation > 0 and signal.stop_loss is not None:
                 beyond = futures.liquidated(signal.side, liquidation, signal.stop_loss)
                 if beyond:
-                    warnings.append("The stop sits beyond the liquidation price: the position would be "
-                                    "liquidated before the stop is reached.")
+                    warnings.append(phrase("The stop sits beyond the liquidation price: the position would be "
+                                           "liquidated before the stop is reached."))
     elif signal.side is OrderSide.SELL:
-        warnings.append("A spot short cannot be executed: track it, or forward it as a futures signal.")
+        warnings.append(phrase("A spot short cannot be executed: track it, or forward it as a futures signal."))
     return SignalCheck(signal, price is not None, price, zone, distance, entry, rr, stop_distance,
                        "futures" if signal.is_futures else "spot", leverage, mode, settings.margin_per_trade,
                        liquidation, beyond, tuple(warnings))
@@ -97,18 +98,19 @@ def _zone(signal: TradeSignal, price: Decimal | None) -> tuple[str, Decimal | No
     return "below", (low - price) / low * HUNDRED
 
 
-def _shape_warnings(signal: TradeSignal, entry: Decimal | None) -> list[str]:
+def _shape_warnings(signal: TradeSignal, entry: Decimal | None) -> list[Phrase]:
     warnings = []
     long = signal.side is OrderSide.BUY
     if signal.stop_loss is None:
-        warnings.append("No stop-loss in the post: the loss is not limited.")
+        warnings.append(phrase("No stop-loss in the post: the loss is not limited."))
     elif entry is not None and (signal.stop_loss >= entry if long else signal.stop_loss <= entry):
-        warnings.append(f"The stop is on the wrong side of the entry for a {'long' if long else 'short'}.")
+        warnings.append(phrase("The stop is on the wrong side of the entry for a long.") if long
+                        else phrase("The stop is on the wrong side of the entry for a short."))
     targets = list(signal.take_profits)
     if targets != sorted(targets, reverse=not long):
-        warnings.append("The targets are out of order.")
+        warnings.append(phrase("The targets are out of order."))
     if entry is not None and any((tp <= entry if long else tp >= entry) for tp in targets):
-        warnings.append("A target lies on the wrong side of the entry.")
+        warnings.append(phrase("A target lies on the wrong side of the entry."))
     if not targets:
-        warnings.append("No targets in the post.")
+        warnings.append(phrase("No targets in the post."))
     return warnings

@@ -27,6 +27,7 @@ from domain.errors import InvalidOrder
 from domain.models import Market, Wallet
 from domain.numbers import HUNDRED, ZERO, money
 from domain.signals import TradeSignal, reached, stopped
+from domain.phrases import phrase
 
 
 class LegKind(StrEnum):
@@ -327,8 +328,9 @@ def plan_trade(signal: TradeSignal, settings: ExecutionSettings, market: Market,
         assert at_price is not None
         quantity = market.round_amount(notional / len(entries) / at_price)
         if quantity < market.min_amount or quantity <= ZERO:
-            raise InvalidOrder(f"{notional.normalize():f} {market.quote} is too little for {market.symbol}: "
-                               f"raise the amount per trade in /signalsettings.")
+            raise InvalidOrder(phrase("{amount} {quote} is too little for {symbol}: raise the amount per trade in "
+                                      "/signalsettings.", amount=notional.normalize(), quote=market.quote,
+                                      symbol=market.symbol))
         legs.append(Leg(LegKind.ENTRY, index, limit, quantity))
     total = sum((leg.quantity for leg in legs), ZERO)
     for index, (level, share) in enumerate(zip(signal.take_profits,

@@ -26,6 +26,7 @@ from bot.message_log import UpdateTrace
 from bot.render import accounts as render
 from bot.render.trading import NOT_CONFIGURED
 from bot.screens import show
+from bot.render.phrases import say
 from bot.trading_callbacks import (
     AccountCallback,
     ConnectCallback,
@@ -135,7 +136,7 @@ async def receive_keys(
             )
     except DomainError as error:  # refused key, withdrawal key, exchange down: no secret in these
         await state.clear()
-        await message.answer(f"❌ {render.escape(_(error.user_message))}\n" + _("Nothing was stored. /connect to try again."))
+        await message.answer(f"❌ {say(error.phrase)}\n" + _("Nothing was stored. /connect to try again."))
         return
     await state.clear()
     await message.answer(render.connected(info))
@@ -183,7 +184,7 @@ async def disconnect(
             remaining = await trading.accounts.list(unit, current_user.user_id)
             user_limits = await unit.live.limits(current_user.user_id)
     except DomainError as error:  # open orders on it
-        await callback.answer(error.user_message, show_alert=True)
+        await callback.answer(say(error.phrase, html=False), show_alert=True)
         return
     await callback.answer(render.disconnected(info)[:200])
     await show(callback, render.disconnected(info) + "\n\n" + render.accounts(remaining, user_limits),
@@ -244,7 +245,7 @@ async def panic(
             names = {p.id: p.name for p in await unit.live.portfolios(current_user.user_id)}
             events = await trading.live.cancel_all(unit, current_user.user_id)
     except DomainError as error:
-        await message.answer(f"❌ {render.escape(error.user_message)}")
+        await message.answer(f"❌ {say(error.phrase)}")
         events, names = [], {}
     await message.answer(render.panic_cancelled([(names.get(e.order.portfolio_id, "?"), e) for e in events]))
     await message.answer(_(render.PANIC_ASK_CLOSE), reply_markup=panic_keyboard())

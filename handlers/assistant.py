@@ -34,6 +34,7 @@ from bot.message_log import UpdateTrace
 from bot.sender import Sender
 from bot.text_handler import IncomingText, TextReply
 from bot.i18n import _, t
+from bot.render.phrases import say
 from db.repositories.trading_uow import TradingUnitOfWork
 from domain.errors import DomainError
 from handlers.free_text import answer_text
@@ -112,7 +113,7 @@ async def signal_button(callback: CallbackQuery, callback_data: SignalCallback, 
             reply = await signal_intents.follow(ctx, parsed)
     except DomainError as error:
         await uow.rollback()
-        reply = TextReply(texts.problem(_(error.user_message)))
+        reply = TextReply(texts.problem(error.phrase))
     await _send(sender, current_user.chat_id, reply)
 
 
@@ -124,7 +125,7 @@ async def delete_alert_button(callback: CallbackQuery, callback_data: AlertDelet
     try:
         deleted = await alerts.delete(uow, owner, alert_ref=callback_data.alert_ref)
     except DomainError as error:
-        await callback.answer(_(error.user_message), show_alert=True)
+        await callback.answer(say(error.phrase, html=False), show_alert=True)
         return
     await callback.answer(render_alerts.deleted(deleted).replace("🗑 ", ""))
     remaining = alert_list_reply(await alerts.list(uow, owner))
@@ -143,7 +144,7 @@ async def alert_option_button(callback: CallbackQuery, callback_data: AlertOptio
         changes = _option_change(option, value)
         alert = await alerts.configure(uow, owner, callback_data.alert_ref, **changes)
     except (DomainError, ValueError, ArithmeticError) as error:
-        await callback.answer(_(getattr(error, "user_message", texts.CHOICE_GONE)), show_alert=True)
+        await callback.answer(say(getattr(error, "phrase", texts.CHOICE_GONE), html=False), show_alert=True)
         return
     await callback.answer(render_alerts.configured(alert))
     if callback.message is not None:

@@ -1,6 +1,6 @@
 """The one place errors become replies.
 
-- a domain error's user-safe ``user_message`` is shown as is;
+- a domain error's user-safe ``phrase`` is shown translated;
 - PostgreSQL or Redis being unreachable becomes "temporarily unavailable, try again";
 - a user who blocked the bot cannot be answered, which is fine;
 - anything else is logged with its traceback and the user gets a short apology, never details.
@@ -19,6 +19,7 @@ from bot.html import escape
 from bot.middlewares.deduplication import UpdateInProgress
 from bot.outages import is_outage
 from bot.i18n import _
+from bot.render.phrases import say
 from domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ async def reply_to_error(event: ErrorEvent, bot: Bot) -> bool:
         return True
     if isinstance(error, DomainError):
         log.info("Update %s refused: %s", update_id, error.user_message)
-        reply = escape(_(error.user_message))
+        reply = say(error.phrase)
     elif is_outage(error):
         log.warning("Update %s failed, a backing service is unavailable: %r", update_id, error)
         reply = _(texts.TEMPORARILY_UNAVAILABLE)

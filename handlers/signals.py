@@ -23,6 +23,7 @@ from bot.flags import RATE_LIMIT_EXEMPT
 from bot.render import signals as render
 from bot.sender import Sender
 from bot.text_handler import IncomingText, TextReply
+from bot.render.phrases import say
 from db.repositories.signals import SignalOwner
 from db.repositories.trading_uow import TradingUnitOfWork
 from domain.errors import DomainError
@@ -86,7 +87,7 @@ async def list_button(callback: CallbackQuery, callback_data: SignalListCallback
         result = await text_handler.services.signals.close(uow, owner, signal_id)
     except DomainError as error:
         await uow.rollback()
-        await callback.answer(_(error.user_message), show_alert=True)
+        await callback.answer(say(error.phrase, html=False), show_alert=True)
         return
     await callback.answer(_("Closed") if callback_data.action is SignalListAction.CLOSE else _("Stopped following"))
     await _send(sender, current_user.chat_id, TextReply(render.update_result(result)))

@@ -36,6 +36,7 @@ from bot.render import trading as render
 from bot.screens import show
 from bot.sender import Sender
 from bot.text_handler import TextReply
+from bot.render.phrases import say
 from bot.trading_callbacks import (
     AccountPickCallback,
     LiveOrderCallback,
@@ -269,11 +270,11 @@ async def _confirm(
         return
     except (MarketDataUnavailable, ExchangeUnavailable) as error:
         # Passing, and the draft is still there: the card keeps its buttons for another tap.
-        await callback.answer(error.user_message, show_alert=True)
+        await callback.answer(say(error.phrase, html=False), show_alert=True)
         return
     except DomainError as error:  # InsufficientFunds, InvalidOrder, PositionNotFound...
-        text = f"❌ {render.escape(_(error.user_message))}\n" + _("The order was not placed.")
-        await callback.answer(_(error.user_message), show_alert=True)
+        text = f"❌ {say(error.phrase)}\n" + _("The order was not placed.")
+        await callback.answer(say(error.phrase, html=False), show_alert=True)
         await show(callback, text)
         return
     if isinstance(result, NeedsSecondTap):
@@ -334,7 +335,7 @@ async def move_to_account(
             target = None if callback_data.n == 0 else accounts[callback_data.n - 1].id
             preview = await trading.orders.move_draft(unit, callback_data.token, current_user.user_id, target)
     except DomainError as error:
-        await callback.answer(error.user_message, show_alert=True)
+        await callback.answer(say(error.phrase, html=False), show_alert=True)
         return
     await callback.answer()
     await show(callback, _(render.MOVED))
@@ -357,7 +358,7 @@ async def cancel_live_order(
                 return
             event = await trading.live.cancel(unit, *found)
     except DomainError as error:
-        await callback.answer(error.user_message, show_alert=True)
+        await callback.answer(say(error.phrase, html=False), show_alert=True)
         return
     await callback.answer("Cancelled." if event.order.status is OrderStatus.CANCELLED else "Done.")
     await show(callback, render.live_result(event, found[0].name))
@@ -411,7 +412,7 @@ async def receive_live_change(
         await message.answer(_(render.OUTCOME_UNKNOWN))
         return
     except DomainError as error:
-        await message.answer(f"❌ {render.escape(error.user_message)}")
+        await message.answer(f"❌ {say(error.phrase)}")
         return
     await message.answer(render.live_result(cancelled, found[0].name))
     if placed is not None:
@@ -464,10 +465,10 @@ async def receive_edit(
             preview = await trading.orders.edit_draft(unit, data["token"], current_user.user_id, **change)
     except (ConfirmationExpired, AlreadyConfirmed, ConfirmationNotYours) as error:
         await state.clear()
-        await message.answer(render.escape(_(error.user_message)))
+        await message.answer(say(error.phrase))
         return
     except DomainError as error:  # a size or price the preview refuses: ask again
-        await message.answer(f"{render.escape(_(error.user_message))}\n{_(render.EDIT_PROMPT)}")
+        await message.answer(f"{say(error.phrase)}\n{_(render.EDIT_PROMPT)}")
         return
     await state.clear()
     if data.get("card") is not None:
@@ -492,7 +493,7 @@ async def cancel_open_order(
         async with trading_unit(uow, trading) as unit:
             events = await trading.changes.cancel(unit, current_user.user_id, order_ref=callback_data.ref)
     except DomainError as error:  # OrderNotFound: someone else's id, or already gone
-        await callback.answer(_(error.user_message), show_alert=True)
+        await callback.answer(say(error.phrase, html=False), show_alert=True)
         return
     await callback.answer(_(texts.CANCELLED))
     await callback.bot.send_message(current_user.chat_id, render.cancelled(events))  # type: ignore[union-attr]

@@ -28,15 +28,17 @@ from bot.i18n import DEFAULT_LOCALE, DOMAIN, LANGUAGES, LOCALES_DIR  # noqa: E40
 # Where user-facing text lives, and the marker functions of bot/i18n.py.
 SOURCES = ("bot", "handlers")
 KEYWORDS = {"_": None, "t": None, "N_": None, "tn": (1, 2)}
+# The domain marks what it writes for a user with domain/phrases.py: phrase("...", value=...) and N_("...").
+DOMAIN_KEYWORDS = {"N_": None, "phrase": None, "NP_": ((1, "c"), 2)}
 
 
 def extract() -> Catalog:
     template = Catalog(project="trading-signals-reader", domain=DOMAIN)
     for filename, lineno, message in domain_messages():
         template.add(message, None, [(filename, lineno)])
-    for source in SOURCES:
+    for source, keywords in [*((source, KEYWORDS) for source in SOURCES), ("domain", DOMAIN_KEYWORDS)]:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / source, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("i18n:",),
+            ROOT / source, method_map=[("**.py", "python")], keywords=keywords, comment_tags=("i18n:",),
             strip_comment_tags=True,
         ):
             template.add(message, None, [(f"{source}/{filename}", lineno)], auto_comments=comments, context=context)

@@ -30,6 +30,7 @@ from bot.assistant.services import AssistantServices
 from bot.assistant_callbacks import ChoiceCallback
 from bot.text_handler import IncomingText, TextReply
 from bot.i18n import _
+from bot.render.phrases import say
 from db.repositories.ai_commands import AICommandRepository
 from db.repositories.trading_uow import TradingUnitOfWork
 from domain.errors import DomainError
@@ -123,7 +124,7 @@ class AssistantTextHandler:
             return await handler(ctx, parsed), "text"
         except DomainError as error:
             await ctx.uow.rollback()
-            return TextReply(texts.problem(_(error.user_message))), "error"
+            return TextReply(texts.problem(error.phrase)), "error"
 
     async def _continue_dialog(self, message: IncomingText, parsed: ParsedCommand, forwarded: bool) -> ParsedCommand:
         """If the bot asked a question, read this message as its answer when it is one."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.html import escape
 from bot.i18n import N_, _
+from bot.render.phrases import say
+from domain.phrases import Phrase
 from nlp.models import ParsedCommand
 
 NOT_UNDERSTOOD = N_(
@@ -35,5 +37,5 @@ def reading_label(parsed: ParsedCommand) -> str:
     return f"{label} · {symbol}" if symbol and parsed.intent not in ("help", "greeting", "other") else label
 
 
-def problem(user_message: str) -> str:
-    return f"⚠️ {escape(user_message)}"
+def problem(message: Phrase | str) -> str:
+    return f"⚠️ {say(message)}"

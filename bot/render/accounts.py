@@ -8,6 +8,7 @@ from bot.html import escape
 from bot.i18n import N_, _, t, tn
 from bot.render.numbers import money, number
 from bot.render.trading import order_result, venue_banner
+from bot.render.phrases import say
 from domain.errors import DomainError
 from domain.models import CredentialInfo, LiveLimits
 from domain.services.exchange_accounts import account_name
@@ -110,7 +111,7 @@ def panic_closed(results: Sequence[OrderEvent | DomainError], account_of: dict[o
     parts = []
     for result in results:
         if isinstance(result, DomainError):
-            parts.append(f"❌ {escape(_(result.user_message))}")
+            parts.append(f"❌ {say(result.phrase)}")
         else:
             parts.append(f"{venue_banner(account_of.get(result.order.portfolio_id, '?'))}\n{order_result(result)}")
     return "\n\n".join(parts)

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.html import escape
-from bot.i18n import N_, _, t, tn
+from bot.i18n import N_, _, pgettext, t, tn
 from bot.render.market import clip, period_label, table, trend_word
+from bot.render.phrases import say
 from bot.render.numbers import ZERO, amount, compact, day, money, number, percent, price
 from bot.render.trading import pair_assets
 from domain.enums import OrderSide
-from domain.services.glossary import GlossaryAnswer
+from domain.phrases import Phrase
+from domain.services.glossary import TERM, GlossaryAnswer
 from domain.services.news import NewsResult, NewsStatus
 from domain.services.recommendations import (
     DcaPlan,
@@ -54,12 +56,12 @@ def dca_period_label(period: object) -> str:
 
 
 def disclaimer(text: str) -> str:
-    return f"<i>⚠️ {escape(_(text))}</i>"
+    return f"<i>⚠️ {say(text)}</i>"
 
 
-def bullets(lines: Sequence[str]) -> str:
-    """Lines the domain wrote (reasons): translated when the catalog has them."""
-    return "\n".join(f"• {escape(_(line))}" for line in lines)
+def bullets(lines: Sequence[Phrase | str]) -> str:
+    """Lines the domain wrote (reasons), in the reader's language."""
+    return "\n".join(f"• {say(line)}" for line in lines)
 
 
 def _no_data(symbols: Sequence[str]) -> str:
@@ -73,14 +75,17 @@ def render_recommendation(rec: Recommendation) -> str:
     s = rec.snapshot
     _base, quote = pair_assets(rec.symbol)
     rsi = "–" if s.rsi is None else number(s.rsi, 1)
-    close = (t("Invalidation: a daily close above <b>{price}</b>", price=price(rec.invalidation_price))
+    close = (t("Invalidation: a daily close above <b>{price}</b>", price=price(rec.invalidation_price, market=rec.symbol))
              if rec.invalidated_on_close == "above"
-             else t("Invalidation: a daily close below <b>{price}</b>", price=price(rec.invalidation_price)))
+             else t("Invalidation: a daily close below <b>{price}</b>",
+                    price=price(rec.invalidation_price, market=rec.symbol)))
     return clip("\n".join([
         f"<b>{escape(rec.symbol)}: {_(STANCE_LABELS[rec.stance])}</b>",
-        t("Price {price} {quote} · 30d {change} · RSI (1d) {rsi} · trend {trend}", price=price(s.last_price),
+        t("Price {price} {quote} · 30d {change} · RSI (1d) {rsi} · trend {trend}",
+          price=price(s.last_price, market=rec.symbol),
           quote=escape(quote), change=percent(s.change_percent, signed=True), rsi=rsi, trend=trend_word(s.trend)),
-        t("Support {support} · resistance {resistance}", support=price(s.support), resistance=price(s.resistance)),
+        t("Support {support} · resistance {resistance}", support=price(s.support, market=rec.symbol),
+          resistance=price(s.resistance, market=rec.symbol)),
         _("<b>Why</b>"),
         bullets(rec.reasons),
         close,
@@ -118,16 +123,16 @@ def render_dca_plan(plan: DcaPlan) -> str:
           amount=money(plan.amount_per_buy, quote), period=dca_period_label(plan.period)),
         tn("{n} buy from {first} to {last}: {total} in total.", "{n} buys from {first} to {last}: {total} in total.",
            len(flat.buys), first=day(first), last=day(last), total=money(flat.total_invested, quote)),
-        t("At today's price {price} that buys ≈ {amount}.", price=price(plan.current_price),
+        t("At today's price {price} that buys ≈ {amount}.", price=price(plan.current_price, market=plan.symbol),
           amount=amount(flat.total_quantity, base, places=6)),
         table(rows, right=(0, 2)),
         _("<b>Buy-the-dip variant</b>"),
         t("Buy {multiplier}x the amount whenever the price is at or below {level} (budget up to {budget}).",
-          multiplier=number(dip.multiplier, 2), level=price(dip.level), budget=money(dip.max_total, quote)),
+          multiplier=number(dip.multiplier, 2), level=price(dip.level, market=plan.symbol), budget=money(dip.max_total, quote)),
         t("If the price dipped to {low} mid-plan and came back: plain DCA averages {plain_cost} for {plain_amount}; "
-          "with dip buys {dip_cost} for {dip_amount} ({invested} invested).", low=price(dip.scenario_low),
-          plain_cost=price(plain.average_cost), plain_amount=amount(plain.total_quantity, base, places=6),
-          dip_cost=price(dips.average_cost), dip_amount=amount(dips.total_quantity, base, places=6),
+          "with dip buys {dip_cost} for {dip_amount} ({invested} invested).", low=price(dip.scenario_low, market=plan.symbol),
+          plain_cost=price(plain.average_cost, market=plan.symbol), plain_amount=amount(plain.total_quantity, base, places=6),
+          dip_cost=price(dips.average_cost, market=plan.symbol), dip_amount=amount(dips.total_quantity, base, places=6),
           invested=money(dips.total_invested, quote)),
         disclaimer(plan.disclaimer),
     ]))
@@ -161,8 +166,8 @@ def render_strategies(ideas: StrategyIdeas) -> str:
              else t("<b>Strategy ideas on {symbol}</b>", symbol=escape(ideas.symbol)))
     lines = [
         title,
-        t("Price {price}; 30-day range {low} – {high}; trend {trend}.", price=price(s.last_price),
-          low=price(s.range_low), high=price(s.range_high), trend=trend_word(s.trend)),
+        t("Price {price}; 30-day range {low} – {high}; trend {trend}.", price=price(s.last_price, market=ideas.symbol),
+          low=price(s.range_low, market=ideas.symbol), high=price(s.range_high, market=ideas.symbol), trend=trend_word(s.trend)),
     ]
     for template in ideas.templates:
         lines.append(f"\n<b>{escape(_(template.title))}</b> — {escape(_(template.fits))}")
@@ -172,7 +177,7 @@ def render_strategies(ideas: StrategyIdeas) -> str:
             per_grid = (", " + t("{money} per grid", money=money(grid.quote_per_grid, quote))
                         if grid.quote_per_grid is not None else "")
             lines.append("➤ " + t("{lines} lines {lower} – {upper}, step {step} ({percent})", lines=len(grid.lines),
-                                  lower=price(grid.lower), upper=price(grid.upper), step=price(grid.step),
+                                  lower=price(grid.lower, market=ideas.symbol), upper=price(grid.upper, market=ideas.symbol), step=price(grid.step, market=ideas.symbol),
                                   percent=percent(grid.step_percent)) + per_grid + ".")
         elif template.kind == "dca" and ideas.dca is not None:
             dca = ideas.dca
@@ -181,7 +186,7 @@ def render_strategies(ideas: StrategyIdeas) -> str:
                                    amount=per_buy, period=period))
         elif template.kind == "range":
             lines.append("➤ " + t("Buy below {buy}, sell above {sell}, stop {stop} (reward:risk {ratio}).",
-                                  buy=price(rng.buy_below), sell=price(rng.sell_above), stop=price(rng.stop_loss),
+                                  buy=price(rng.buy_below, market=ideas.symbol), sell=price(rng.sell_above, market=ideas.symbol), stop=price(rng.stop_loss, market=ideas.symbol),
                                   ratio=number(rng.reward_to_risk, 2)))
     lines.append(disclaimer(ideas.disclaimer))
     return clip("\n".join(lines))
@@ -190,6 +195,12 @@ def render_strategies(ideas: StrategyIdeas) -> str:
 # -- sentiment -------------------------------------------------------------------------------------------
 
 SCALE = N_("0 = extreme fear, 100 = extreme greed.")
+COMPONENTS = {"momentum": N_("momentum"), "rsi": "RSI", "volatility": N_("volatility"), "volume": N_("volume"),
+              "breadth": N_("breadth")}
+
+
+def component_label(key: str) -> str:
+    return _(COMPONENTS[key]) if key in COMPONENTS else escape(key)
 
 
 def _gauge(score: int) -> str:
@@ -201,7 +212,7 @@ def render_sentiment(reading: SentimentReading) -> str:
     rows = [(_("Component"), _("Value"), _("Score"))]
     for c in reading.components:
         unit = c.unit if c.unit in ("%", "x") else ""
-        rows.append((_(c.key), f"{number(c.value, 2)}{unit}", str(c.score)))
+        rows.append((component_label(c.key), f"{number(c.value, 2)}{unit}", str(c.score)))
     lines = [
         t("<b>Sentiment: {subject}</b>", subject=escape(subject))
         + f"  {_gauge(reading.score)} <b>{reading.score}/100 · {escape(_(reading.mood.label))}</b>",
@@ -212,7 +223,7 @@ def render_sentiment(reading: SentimentReading) -> str:
         lines.append(t("Pairs measured: {pairs}", pairs=escape(", ".join(reading.pairs))))
     if reading.unavailable:
         lines.append(_no_data(reading.unavailable))
-    lines.append(f"<i>{escape(_(reading.basis))}</i>")
+    lines.append(f"<i>{say(reading.basis)}</i>")
     return clip("\n".join(lines))
 
 
@@ -224,14 +235,14 @@ def render_sentiments(readings: Sequence[SentimentReading]) -> str:
     components = sorted({c.key for r in readings for c in r.components})
     detail = [("", *(r.subject.split("/")[0] for r in readings))]
     for key in components:
-        detail.append((_(key), *(next((str(c.score) for c in r.components if c.key == key), "–") for r in readings)))
+        detail.append((component_label(key), *(next((str(c.score) for c in r.components if c.key == key), "–") for r in readings)))
     basis = readings[0].basis if readings else ""
     return clip("\n".join([
         _("<b>Sentiment</b>") + " (" + _(SCALE).rstrip(".") + ")",
         table(rows, right=(1,)),
         _("<b>Component scores</b>"),
         table(detail, right=tuple(range(1, len(detail[0])))),
-        f"<i>{escape(_(basis))}</i>",
+        f"<i>{say(basis)}</i>",
     ]))
 
 
@@ -269,12 +280,21 @@ def render_glossary(answer: GlossaryAnswer) -> str:
     if entry is None:
         if answer.suggestions:
             return t("I don't have that term. Did you mean: {terms}?",
-                     terms=", ".join(f"<b>{escape(s)}</b>" for s in answer.suggestions))
+                     terms=", ".join(f"<b>{escape(_term(s))}</b>" for s in answer.suggestions))
         return _("I don't have that term in my glossary yet. Try e.g. <i>what is a funding rate</i>.")
-    lines = [f"📘 <b>{escape(entry.term.capitalize())}</b>", escape(_(entry.definition))]
+    lines = [f"📘 <b>{escape(_capitalized(_term(entry.term)))}</b>", escape(_(entry.definition))]
     if entry.related:
-        lines.append("<i>" + t("See also: {terms}", terms=escape(", ".join(entry.related))) + "</i>")
+        lines.append("<i>" + t("See also: {terms}", terms=escape(", ".join(_term(term) for term in entry.related))) + "</i>")
     return "\n".join(lines)
+
+
+def _term(name: str) -> str:
+    return pgettext(TERM, name)
+
+
+def _capitalized(term: str) -> str:
+    """"funding rate" -> "Funding rate"; names stay as written ("RSI", "EMA")."""
+    return term[:1].upper() + term[1:]
 
 
 # -- trade review ----------------------------------------------------------------------------------------------------
@@ -301,20 +321,20 @@ def render_trade_review(review: TradeReview) -> str:
     direction = _("Long") if review.side is OrderSide.BUY else _("Short")
     inferred = " " + _("(side read from your stop/targets)") if review.side_inferred else ""
     lines = [f"<b>{direction} {escape(review.symbol)}: {_(VERDICTS[review.verdict])}</b>{inferred}"]
-    entry = t("Entry {price}", price=price(review.entry, quote))
+    entry = t("Entry {price}", price=price(review.entry, quote, market=review.symbol))
     if review.entry_is_market:
         entry += " " + _("(market)")
     if review.current_price is not None and not review.entry_is_market:
-        entry += "; " + t("now {price}", price=price(review.current_price))
+        entry += "; " + t("now {price}", price=price(review.current_price, market=review.symbol))
     lines.append(entry)
     if review.stop_loss is not None:
-        stop = t("Stop {price}", price=price(review.stop_loss))
+        stop = t("Stop {price}", price=price(review.stop_loss, market=review.symbol))
         if review.stop_distance_percent is not None:
             stop += ": " + t("{percent} away", percent=percent(review.stop_distance_percent))
         if review.stop_distance_atr is not None:
             stop += ", " + t("{ratio}x the {timeframe} ATR", ratio=number(review.stop_distance_atr, 2),
                              timeframe=escape(review.atr_timeframe or ""))
-            stop += f" ({price(review.atr)})" if review.atr is not None else ""
+            stop += f" ({price(review.atr, market=review.symbol)})" if review.atr is not None else ""
         lines.append(stop)
     if review.leverage != 1:
         lev = t("Leverage {leverage}x", leverage=number(review.leverage, 2))
@@ -324,12 +344,12 @@ def render_trade_review(review: TradeReview) -> str:
         lines.append(lev)
     if review.liquidation is not None:
         lines.append(t("Liquidation ≈ {price} ({distance} away; isolated, {rate} maintenance)",
-                       price=price(review.liquidation.price), distance=percent(review.liquidation.distance_percent),
+                       price=price(review.liquidation.price, market=review.symbol), distance=percent(review.liquidation.distance_percent),
                        rate=percent(review.liquidation.maintenance_margin_rate * 100)))
     if review.targets:
         rows = [(_("Target"), _("Move"), "R:R", _("Profit"))]
         for target in review.targets:
-            rows.append((price(target.price), percent(target.move_percent, signed=True),
+            rows.append((price(target.price, market=review.symbol), percent(target.move_percent, signed=True),
                          "–" if target.reward_to_risk is None else number(target.reward_to_risk, 2),
                          "–" if target.profit is None else money(target.profit)))
         lines.append(table(rows, right=(0, 1, 2, 3)))
@@ -364,7 +384,7 @@ def render_position_size(sizing: PositionSizing) -> str:
         else t("Sell <b>{amount}</b>", amount=quantity),
         t("Value {money} = {percent} of the portfolio", money=money(sizing.position_value, quote),
           percent=percent(sizing.position_percent, 1)),
-        t("Entry {entry} · stop {stop} ({percent} away)", entry=price(sizing.entry), stop=price(sizing.stop_loss),
+        t("Entry {entry} · stop {stop} ({percent} away)", entry=price(sizing.entry, market=sizing.symbol), stop=price(sizing.stop_loss, market=sizing.symbol),
           percent=percent(sizing.stop_distance_percent)),
         t("Loss if the stop is hit: {money} ({percent} of the portfolio, fees included)",
           money=money(sizing.risk_amount, quote), percent=percent(sizing.risk_percent)),
@@ -394,7 +414,7 @@ def render_portfolio_risk(risk: PortfolioRisk, quote: str = "USDT") -> str:
         rows = [(_("Asset"), _("Value"), _("Share"), _("Stop"), _("At stop"))]
         for e in risk.exposures:
             rows.append((e.asset, compact(e.value), percent(e.percent, 1),
-                         "–" if e.stop_loss is None else price(e.stop_loss),
+                         "–" if e.stop_loss is None else price(e.stop_loss, market=f"{e.asset}/{quote}"),
                          "–" if e.loss_at_stop is None else money(e.loss_at_stop)))
         lines.append(table(rows, right=(1, 2, 3, 4)))
         lines.append(t("Largest holding {percent}; concentration {value} (1 = a single coin).",
@@ -417,7 +437,7 @@ def _market_risk_lines(market: MarketRisk, quote: str) -> list[str]:
     for h in market.holdings:
         rows.append((h.asset, percent(h.daily_volatility_percent, 1), percent(h.annual_volatility_percent, 0),
                      "–" if h.atr_percent is None else percent(h.atr_percent, 1),
-                     "–" if h.suggested_stop is None else price(h.suggested_stop)))
+                     "–" if h.suggested_stop is None else price(h.suggested_stop, market=f"{h.asset}/{quote}")))
     lines.append(table(rows, right=(1, 2, 3, 4)))
     lines.append(_("<i>ATR stop: two daily ATRs below the price, beyond a usual day's swing.</i>"))
     if not market.tails:

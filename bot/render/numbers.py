@@ -1,7 +1,7 @@
 """The one number formatter: every figure a reply shows goes through here.
 
-- prices: to the market's tick when the caller knows it, else about six significant digits
-  (62,345.12 · 3.4012 · 0.0000123456);
+- prices: to the market's tick (``market=`` names it; the market data lists every tick in
+  ``domain/market_data/ticks.py``), else about six significant digits (62,345.12 · 3.4012);
 - amounts: to the market's step when known, else as many places as they have (at most 8);
 - money: two decimals with thousands separators (9,002.18 USDT); a non-zero sum under a cent
   keeps two significant digits instead of showing 0.00;
@@ -21,6 +21,7 @@ from babel.numbers import format_decimal
 
 from bot.html import escape
 from bot.i18n import current_locale
+from domain.market_data import ticks
 
 ZERO = Decimal(0)
 MAX_PLACES = 8  # stored precision of quantities and money (NUMERIC(20,8))
@@ -62,11 +63,16 @@ def price_places(value: Decimal) -> int:
     return min(12, 5 - magnitude.adjusted())
 
 
-def price(value: Number | None, asset: str | None = None, *, places: int | None = None) -> str:
-    """A unit price: ``places`` is the market's tick (price precision) when the caller has it."""
+def price(value: Number | None, asset: str | None = None, *, places: int | None = None,
+          market: str | None = None) -> str:
+    """A unit price of ``market`` (a symbol, "BTC/USDT"): to that market's tick, never more digits.
+
+    ``places`` overrides the tick; with neither known, about six significant digits."""
     if value is None:
         return "—"
     value = _decimal(value)
+    if places is None:
+        places = ticks.price_places(market)
     text = number(value, price_places(value) if places is None else places)
     return _with_asset(text, asset)
 

@@ -10,6 +10,7 @@ from typing import Any
 from bot.html import escape
 from bot.i18n import N_, _, t, tn
 from bot.render.numbers import money, number, percent, price, signed_money
+from bot.render.phrases import say
 from domain.channel_stats import ChannelStats
 from domain.services.signals import Execution, SignalUpdateResult, SignalView, UserSignalSettings
 from domain.signal_check import SignalCheck
@@ -17,8 +18,16 @@ from domain.signal_trade import LegKind, SignalTrade
 from domain.signals import FollowedSignal, SignalState, TradeSignal
 
 
-def _levels(values: Sequence[Decimal]) -> str:
-    return " / ".join(price(v) for v in values) if values else "—"
+MARGIN_MODES = {"isolated": N_("isolated"), "cross": N_("cross")}
+
+
+def margin_mode_label(mode: object) -> str:
+    key = str(getattr(mode, "value", mode))
+    return _(MARGIN_MODES[key]) if key in MARGIN_MODES else escape(key)
+
+
+def _levels(values: Sequence[Decimal], market: str | None = None) -> str:
+    return " / ".join(price(v, market=market) for v in values) if values else "—"
 
 
 def _direction(signal: TradeSignal) -> str:
@@ -41,28 +50,28 @@ def card(check: SignalCheck, *, confidence: float, source: str | None) -> str:
     if signal.entry_at_market and not signal.entries:
         entry = _("market (CMP)")
     elif len(signal.entries) == 2:
-        entry = f"{price(signal.entries[0])} – {price(signal.entries[1])}"
+        entry = f"{price(signal.entries[0], market=signal.symbol)} – {price(signal.entries[1], market=signal.symbol)}"
     else:
-        entry = _levels(signal.entries)
+        entry = _levels(signal.entries, signal.symbol)
     lines.append(t("Entry: {entry}", entry=entry))
     if check.price is not None:
         distance = percent(check.zone_distance_percent) if check.zone_distance_percent is not None else ""
         zone = {"inside": _("inside the entry zone"), "market": _("entry at market"),
                 "above": t("{percent} above the zone", percent=distance),
                 "below": t("{percent} below the zone", percent=distance)}.get(check.zone, "")
-        lines.append(t("Market now: {price} ({zone})", price=price(check.price), zone=zone))
-    rr = [f"TP{i} {price(tp)} (R:R {number(r, 2) if r is not None else '—'})"
+        lines.append(t("Market now: {price} ({zone})", price=price(check.price, market=signal.symbol), zone=zone))
+    rr = [f"TP{i} {price(tp, market=signal.symbol)} (R:R {number(r, 2) if r is not None else '—'})"
           for i, (tp, r) in enumerate(zip(signal.take_profits, check.reward_risk), start=1)]
     lines.append(t("Targets: {levels}", levels="; ".join(rr) if rr else "—"))
-    stop = _("— (none given)") if signal.stop_loss is None else price(signal.stop_loss)
+    stop = _("— (none given)") if signal.stop_loss is None else price(signal.stop_loss, market=signal.symbol)
     if check.stop_distance_percent is not None:
         stop += " " + t("({percent} from entry)", percent=percent(check.stop_distance_percent))
     lines.append(t("Stop-loss: {price}", price=stop))
     if check.market_type == "futures":
         line = t("Futures: {leverage}x {mode}, {margin} margin", leverage=number(check.leverage),
-                 mode=escape(check.margin_mode), margin=money(check.margin_per_trade, "USDT"))
+                 mode=margin_mode_label(check.margin_mode), margin=money(check.margin_per_trade, "USDT"))
         if check.liquidation_price:
-            line += ", " + t("liquidation ≈ {price}", price=price(check.liquidation_price))
+            line += ", " + t("liquidation ≈ {price}", price=price(check.liquidation_price, market=signal.symbol))
         elif check.liquidation_price is not None:
             line += ", " + _("no liquidation price (the cross wallet covers the whole move to zero)")
         lines.append(line)
@@ -70,10 +79,10 @@ def card(check: SignalCheck, *, confidence: float, source: str | None) -> str:
         lines.append(t("Spot: {money}", money=money(check.margin_per_trade, "USDT")))
     if signal.exchange:
         lines.append(t("Exchange in the post: {exchange}", exchange=escape(signal.exchange)))
-    warnings = [_(w) for w in check.warnings]
+    warnings = [say(w) for w in check.warnings]
     if confidence < 0.8:
-        warnings.append(_("Some levels look inconsistent: check them against the post before trading."))
-    lines += [f"⚠️ {escape(w)}" for w in warnings]
+        warnings.append(escape(_("Some levels look inconsistent: check them against the post before trading.")))
+    lines += [f"⚠️ {w}" for w in warnings]
     lines.append("\n" + _("Execute places it on your paper account (entry, every target, the stop); "
                           "Track only follows it by price."))
     return "\n".join(lines)
@@ -81,7 +90,7 @@ def card(check: SignalCheck, *, confidence: float, source: str | None) -> str:
 
 def followed(item: FollowedSignal) -> str:
     signal = item.signal
-    stop = price(signal.stop_loss) if signal.stop_loss is not None else _("none")
+    stop = price(signal.stop_loss, market=signal.symbol) if signal.stop_loss is not None else _("none")
     targets = tn("{n} target", "{n} targets", len(signal.take_profits))
     head = (t("👀 Tracking {symbol} long: {targets}, stop {stop}.", symbol=escape(signal.symbol), targets=targets,
               stop=stop) if signal.side.value == "buy"
@@ -89,44 +98,44 @@ def followed(item: FollowedSignal) -> str:
                    targets=targets, stop=stop)) + " "
     if item.track.entry_price is not None:
         return head + t("The market is already at the entry: entered at {price}. I will message you at each target "
-                        "and at the stop. /signals shows it.", price=price(item.track.entry_price))
+                        "and at the stop. /signals shows it.", price=price(item.track.entry_price, market=signal.symbol))
     return head + _("Targets and the stop count once the entry is reached; I will message you at each step. "
                     "/signals shows it.")
 
 
 def executed(result: Execution) -> str:
     trade, signal = result.trade, result.followed.signal
-    kind = (t("futures {leverage}x {mode}", leverage=number(trade.leverage), mode=trade.margin_mode.value)
+    kind = (t("futures {leverage}x {mode}", leverage=number(trade.leverage), mode=margin_mode_label(trade.margin_mode))
             if trade.is_futures else _("spot"))
     lines = [t("✅ <b>Executed {symbol} {direction}</b> on your paper {kind} account.", symbol=escape(signal.symbol),
                direction=_direction(signal), kind=kind)]
     for leg in trade.legs_of(LegKind.ENTRY):
-        at = _("market") if leg.price is None else t("limit {price}", price=price(leg.price))
-        state = (t("filled at {price}", price=price(leg.filled_price)) if leg.filled_price is not None
+        at = _("market") if leg.price is None else t("limit {price}", price=price(leg.price, market=signal.symbol))
+        state = (t("filled at {price}", price=price(leg.filled_price, market=signal.symbol)) if leg.filled_price is not None
                  else _("waiting"))
         lines.append(t("Entry {index}: {amount} {asset} at {at} — {state}", index=leg.index,
                        amount=number(leg.quantity), asset=escape(trade.base), at=at, state=state))
     for leg in trade.legs_of(LegKind.TARGET):
         lines.append(t("TP{index}: {amount} {asset} at {price}", index=leg.index, amount=number(leg.quantity),
-                       asset=escape(trade.base), price=price(leg.price)))
+                       asset=escape(trade.base), price=price(leg.price, market=signal.symbol)))
     if trade.stop is not None:
-        lines.append(t("Stop: {price} (all that is open)", price=price(trade.stop.price)))
+        lines.append(t("Stop: {price} (all that is open)", price=price(trade.stop.price, market=signal.symbol)))
     if trade.is_futures and trade.size:
         lines.append(t("Margin {money}, liquidation {price}", money=money(trade.margin, trade.quote),
-                       price=price(trade.liquidation_price)))
+                       price=price(trade.liquidation_price, market=signal.symbol)))
     lines.append(_("A repeated tap places nothing. /signals shows its progress."))
     return "\n".join(lines)
 
 
 def update_result(result: SignalUpdateResult) -> str:
-    lines = [f"✅ {escape(_(result.message))}"]
+    lines = [f"✅ {say(result.message)}"]
     if result.changes:
-        lines.append(t("Your paper trade: {changes}.", changes="; ".join(escape(_(c)) for c in result.changes)))
+        lines.append(t("Your paper trade: {changes}.", changes="; ".join(say(c) for c in result.changes)))
     return "\n".join(lines)
 
 
 def update_question(result: SignalUpdateResult) -> str:
-    return f"❓ {escape(_(result.message))}\n" + _("Apply it to your paper trade?")
+    return f"❓ {say(result.message)}\n" + _("Apply it to your paper trade?")
 
 
 STATE_LABELS = {"all_targets": N_("🏁 all targets"), "sl_hit": N_("🛑 stopped"), "breakeven": N_("⚖️ stopped at entry"),
@@ -155,30 +164,30 @@ def signal_list(views: Sequence[SignalView]) -> str:
         source = f" · {escape(item.source_name)}" if item.source_name else ""
         lines.append(f"\n<b>{escape(signal.symbol)}</b> {_direction(signal)}{source} — {_state(item)}")
         if item.track.entry_price is not None:
-            line = t("Entry {price}", price=price(item.track.entry_price))
+            line = t("Entry {price}", price=price(item.track.entry_price, market=signal.symbol))
             if view.price is not None:
-                values = dict(price=price(view.price), percent=percent(view.result_percent, signed=True))
+                values = dict(price=price(view.price, market=signal.symbol), percent=percent(view.result_percent, signed=True))
                 line += ", " + (t("now {price} ({percent})", **values) if item.is_active
                                 else t("exit {price} ({percent})", **values))
             lines.append(line)
         elif signal.near_edge is not None:
-            zone = t("Entry zone {levels}", levels=_levels(signal.entries))
-            lines.append(zone + (", " + t("now {price}", price=price(view.price)) if view.price else ""))
+            zone = t("Entry zone {levels}", levels=_levels(signal.entries, signal.symbol))
+            lines.append(zone + (", " + t("now {price}", price=price(view.price, market=signal.symbol)) if view.price else ""))
         if item.track.stop is not None and item.is_active:
-            lines.append(t("Stop {price}", price=price(item.track.stop)))
+            lines.append(t("Stop {price}", price=price(item.track.stop, market=signal.symbol)))
         if view.trade is not None:
             lines.append(_trade_line(view.trade, view.unrealized_pnl))
     return "\n".join(lines)
 
 
 def _trade_line(trade: SignalTrade, unrealized: Decimal | None) -> str:
-    kind = f"{number(trade.leverage)}x {trade.margin_mode.value}" if trade.is_futures else _("spot")
+    kind = f"{number(trade.leverage)}x {margin_mode_label(trade.margin_mode)}" if trade.is_futures else _("spot")
     parts = [t("Paper {kind}: realized {pnl}", kind=kind, pnl=_money(trade.realized_pnl, trade.quote))]
     if trade.size:
         parts.append(t("open {amount} {asset}, unrealized {pnl}", amount=number(trade.size), asset=escape(trade.base),
                        pnl=_money(unrealized, trade.quote)))
         if trade.is_futures and trade.liquidation_price:
-            parts.append(t("liq. {price}", price=price(trade.liquidation_price)))
+            parts.append(t("liq. {price}", price=price(trade.liquidation_price, market=trade.symbol)))
     return ", ".join(parts)
 
 
@@ -212,7 +221,7 @@ def settings_text(settings: UserSignalSettings) -> str:
         _("<b>Signal settings</b>"),
         t("Amount per trade: {money} (margin on futures, cost on spot)", money=money(execution.margin_per_trade, "USDT")),
         t("Maximum leverage: {leverage}x · margin mode: {mode}", leverage=number(execution.max_leverage),
-          mode=execution.margin_mode.value),
+          mode=margin_mode_label(execution.margin_mode)),
         _("Entry: split across the zone") if execution.split_entries else _("Entry: one limit at the zone edge"),
         t("Target split: {split}", split=split),
         t("Stop to entry after TP1: {state} · trailing: {trail}",
@@ -235,15 +244,15 @@ def progress(payload: Mapping[str, Any]) -> str:
     symbol = escape(str(payload.get("symbol", "")))
     source = f" ({escape(str(payload['source_name']))})" if payload.get("source_name") else ""
     event = str(payload.get("event"))
-    at = price(Decimal(payload["price"])) if payload.get("price") else "—"
+    at = price(Decimal(payload["price"]), market=str(payload.get("symbol", "")) or None) if payload.get("price") else "—"
     head = f"{EVENT_ICONS.get(event, '•')} <b>{symbol}</b>{source}: "
     if event == "entered":
-        text = head + t("entry reached at {price}.", price=price(Decimal(payload["entry_price"])))
+        text = head + t("entry reached at {price}.", price=price(Decimal(payload["entry_price"]), market=str(payload.get("symbol", "")) or None))
     elif event == "tp_hit":
         text = head + t("target {index}/{total} reached at {price}.", index=payload.get("target_index"),
                         total=payload.get("targets_total"), price=at)
     elif event == "sl_hit":
-        text = head + t("stop {level} hit at {price}.", level=price(Decimal(payload["level"])), price=at)
+        text = head + t("stop {level} hit at {price}.", level=price(Decimal(payload["level"]), market=str(payload.get("symbol", "")) or None), price=at)
     elif event == "liquidated":
         text = head + t("liquidated at {price}.", price=at)
     elif event == "expired":
@@ -251,7 +260,7 @@ def progress(payload: Mapping[str, Any]) -> str:
     else:
         text = head + t("{event} at {price}.", event=escape(_(STATE_LABELS.get(event, event))), price=at)
     if payload.get("result_percent") is not None and event != "entered":
-        result = t("Result from entry {price}: {percent}", price=price(Decimal(payload["entry_price"])),
+        result = t("Result from entry {price}: {percent}", price=price(Decimal(payload["entry_price"]), market=str(payload.get("symbol", "")) or None),
                    percent=percent(Decimal(payload["result_percent"]), signed=True))
         leverage = Decimal(payload.get("leverage") or 1)
         if leverage != 1 and payload.get("leveraged_percent") is not None:
@@ -261,7 +270,7 @@ def progress(payload: Mapping[str, Any]) -> str:
             result += ", " + _r(Decimal(payload["result_r"]))
         text += "\n" + result
     if payload.get("new_stop"):
-        text += "\n" + t("Stop moved to {price}.", price=price(Decimal(payload["new_stop"])))
+        text += "\n" + t("Stop moved to {price}.", price=price(Decimal(payload["new_stop"]), market=str(payload.get("symbol", "")) or None))
     trade = payload.get("trade")
     if trade:
         quote = str(trade.get("quote", ""))
@@ -274,6 +283,6 @@ def progress(payload: Mapping[str, Any]) -> str:
             text += "\n" + t("Still open: {amount} {asset}", amount=number(Decimal(trade["size_left"])),
                              asset=escape(str(trade["base"])))
             if trade.get("liquidation_price"):
-                text += ", " + t("liquidation {price}", price=price(Decimal(trade["liquidation_price"])))
+                text += ", " + t("liquidation {price}", price=price(Decimal(trade["liquidation_price"]), market=str(payload.get("symbol", "")) or None))
             text += "."
     return text

@@ -37,6 +37,7 @@ from domain.errors import (
 )
 from domain.models import AccountPermissions, ApiCredentials, Balance, ExchangeReport, Fill, Market, Order
 from domain.numbers import ZERO
+from domain.phrases import phrase
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -230,7 +231,7 @@ class CcxtGateway:
             await self.call(self.client.load_markets)
             self._markets_loaded = True
         if symbol not in self.client.markets:
-            raise UnknownSymbol(f"{self.client.name} has no {symbol} market.")
+            raise UnknownSymbol(phrase("{exchange} has no {symbol} market.", exchange=self.client.name, symbol=symbol))
         return self.client.markets[symbol]
 
     async def close(self) -> None:

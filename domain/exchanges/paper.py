@@ -24,6 +24,7 @@ from domain.enums import OrderSide, OrderStatus, OrderType
 from domain.errors import InsufficientFunds
 from domain.models import Fill, Market, Order, Wallet
 from domain.numbers import HUNDRED, STORED_PLACES, ZERO, apply_percent, money, round_up
+from domain.phrases import phrase
 
 STOP_TYPES = frozenset({OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP})
 LIMIT_PRICED_TYPES = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT})
@@ -199,7 +200,8 @@ class PaperEngine:
     def _insufficient(self, order: Order, market: Market, wallet: Wallet) -> InsufficientFunds:
         asset = market.quote if order.side is OrderSide.BUY else market.base
         available = wallet[asset].free.normalize()
-        return InsufficientFunds(f"Not enough {asset} for this order: {available:f} {asset} available.")
+        return InsufficientFunds(phrase("Not enough {asset} for this order: {available} {asset} available.",
+                                        asset=asset, available=available))
 
     # --- prices and triggers -----------------------------------------------------------------
 

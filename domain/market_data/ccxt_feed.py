@@ -10,8 +10,10 @@ from typing import Any
 
 from domain.errors import ExchangeUnavailable, MarketDataUnavailable, RateLimited
 from domain.exchanges.ccxt_exchange import CcxtGateway, create_client, decimal, market_from_ccxt
+from domain.market_data import ticks
 from domain.models import Candle, Market, OrderBookTop, Ticker
 from domain.numbers import ZERO
+from domain.phrases import phrase
 
 ORDER_BOOK_DEPTH = 5
 
@@ -31,6 +33,7 @@ class CcxtMarketData:
     def __init__(self, gateway: CcxtGateway) -> None:
         self._gateway = gateway
         self._client = gateway.client
+        self._ticks_listed = False
 
     @classmethod
     def public(cls, exchange_id: str) -> CcxtMarketData:
@@ -38,11 +41,21 @@ class CcxtMarketData:
 
     async def market(self, symbol: str) -> Market:
         async with self._available():
-            return market_from_ccxt(await self._gateway.market(symbol))
+            raw = await self._gateway.market(symbol)
+            self._list_ticks()
+            return market_from_ccxt(raw)
+
+    def _list_ticks(self) -> None:
+        """Once the markets are loaded, every market's tick goes where the renderers find it."""
+        if not self._ticks_listed and self._client.markets:
+            ticks.learn(market_from_ccxt(raw) for raw in self._client.markets.values()
+                        if (raw.get("precision") or {}).get("price") is not None)
+            self._ticks_listed = True
 
     async def ticker(self, symbol: str) -> Ticker:
         async with self._available():
             raw = await self._gateway.call(self._client.fetch_ticker, symbol)
+            self._list_ticks()  # ccxt loads the markets before its first request
         last = _required(raw.get("last") or raw.get("close"), "last price")
         return Ticker(
             symbol=raw["symbol"],
@@ -61,7 +74,7 @@ class CcxtMarketData:
         async with self._available():
             raw = await self._gateway.call(self._client.fetch_order_book, symbol, ORDER_BOOK_DEPTH)
         if not raw["bids"] or not raw["asks"]:
-            raise MarketDataUnavailable(f"The {symbol} order book is empty.")
+            raise MarketDataUnavailable(phrase("The {symbol} order book is empty.", symbol=symbol))
         (bid, bid_amount, *_), (ask, ask_amount, *_) = raw["bids"][0], raw["asks"][0]
         return OrderBookTop(
             symbol=symbol,
@@ -75,6 +88,7 @@ class CcxtMarketData:
     async def ohlcv(self, symbol: str, timeframe: str, limit: int) -> list[Candle]:
         async with self._available():
             rows = await self._gateway.call(self._client.fetch_ohlcv, symbol, timeframe, None, limit)
+            self._list_ticks()
         return [
             Candle(_time(t), _required(o, "open"), _required(h, "high"), _required(lo, "low"), _required(c, "close"),
                    decimal(v) or ZERO)
@@ -89,6 +103,7 @@ class CcxtMarketData:
         try:
             yield
         except (ExchangeUnavailable, RateLimited) as error:
-            raise MarketDataUnavailable(
-                f"Market data from {self._client.name} is unavailable right now. Please try again shortly."
-            ) from error
+            raise MarketDataUnavailable(phrase(
+                "Market data from {exchange} is unavailable right now. Please try again shortly.",
+                exchange=self._client.name,
+            )) from error

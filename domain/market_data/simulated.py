@@ -18,8 +18,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 from domain.errors import InvalidRequest, UnknownSymbol
+from domain.market_data import ticks
 from domain.models import Candle, Market, OrderBookTop, Ticker
 from domain.numbers import money
+from domain.phrases import phrase
 from domain.timeframes import TIMEFRAMES
 
 # USD price around which each coin wanders, its typical daily move, and its daily volume in USD.
@@ -76,8 +78,14 @@ class SimulatedMarketData:
     def __init__(self, seed: int = 1, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._seed = seed
         self._clock = clock
+        ticks.learn(self._market(f"{coin}/{quote}") for coin in COINS for quote in sorted(STABLE_QUOTES))
 
     async def market(self, symbol: str) -> Market:
+        market = self._market(symbol)
+        ticks.learn((market,))  # cross pairs (ETH/BTC) are listed when first asked for
+        return market
+
+    def _market(self, symbol: str) -> Market:
         base, quote = self._split(symbol)
         # About six significant digits of price, and an amount step worth under a dollar.
         price_places = min(8, max(2, 4 - math.floor(math.log10(self._reference_price(base, quote)))))
@@ -138,7 +146,8 @@ class SimulatedMarketData:
     async def ohlcv(self, symbol: str, timeframe: str, limit: int) -> list[Candle]:
         """The last ``limit`` candles, oldest first; the last one is still forming."""
         if timeframe not in TIMEFRAMES:
-            raise InvalidRequest(f"Unknown timeframe {timeframe!r}; use one of {', '.join(TIMEFRAMES)}.")
+            raise InvalidRequest(phrase("Unknown timeframe {timeframe}; use one of {timeframes}.",
+                                        timeframe=timeframe, timeframes=tuple(TIMEFRAMES)))
         market = await self.market(symbol)
         width, now = TIMEFRAMES[timeframe], self._clock()
         current = self._bucket_start(now, timeframe)
@@ -198,7 +207,7 @@ class SimulatedMarketData:
     def _split(self, symbol: str) -> tuple[str, str]:
         base, _, quote = symbol.upper().partition("/")
         if base not in COINS or not (quote in STABLE_QUOTES or quote in COINS) or base == quote:
-            raise UnknownSymbol(f"I don't know the pair {symbol}.")
+            raise UnknownSymbol(phrase("I don't know the pair {symbol}.", symbol=symbol))
         return base, quote
 
     @staticmethod

@@ -39,14 +39,17 @@ from domain.enums import AlertCondition
 from domain.errors import DomainError
 from domain.models import Candle
 from domain.timeframes import TIMEFRAMES
+from domain.phrases import N_, Price, phrase
 
 MAX_ACTIVE_ALERTS_PER_USER = 50
+# How the refusals name a condition.
+CONDITION_WORDS = {AlertCondition.ABOVE: N_("above"), AlertCondition.BELOW: N_("below")}
 MAX_COOLDOWN = timedelta(days=7)
 MAX_HYSTERESIS_PERCENT = Decimal(50)
 
 
 class AlertLimitReached(DomainError):
-    default_message = f"You already have {MAX_ACTIVE_ALERTS_PER_USER} active alerts. Delete some first."
+    default_message = phrase("You already have {n} active alerts. Delete some first.", n=MAX_ACTIVE_ALERTS_PER_USER)
 
 
 class InvalidAlert(DomainError):
@@ -151,7 +154,7 @@ class AlertService:
                 raise InvalidAlert("The move must be a positive percentage, like 5%.")
             window = window or "1h"
             if window not in WINDOWS:
-                raise InvalidAlert(f"I can watch moves over {', '.join(WINDOWS)}.")
+                raise InvalidAlert(phrase("I can watch moves over {windows}.", windows=tuple(WINDOWS)))
             # A move alert keeps watching (one window apart) unless it was asked to fire once.
             common["repeat"] = True
             alert = await uow.alerts.add(owner, symbol, AlertCondition.PERCENT_CHANGE, kind=AlertKind.MOVE,
@@ -161,10 +164,11 @@ class AlertService:
                 raise InvalidAlert("Tell me the price level, e.g. 'alert me when BTC goes above 70k'.")
             condition = condition or direction_for_target(target_price, current)
             if level_reached(Alert(uuid.uuid4(), symbol, condition, target_price), current):
-                raise InvalidAlert(
-                    f"{symbol} is already {condition.value} {target_price} (now {current}); "
-                    "the alert would fire at once."
-                )
+                raise InvalidAlert(phrase(
+                    "{symbol} is already {condition} {level} (now {price}); the alert would fire at once.",
+                    symbol=symbol, condition=phrase(CONDITION_WORDS.get(condition, condition.value)),
+                    level=Price(target_price, symbol), price=Price(current, symbol),
+                ))
             alert = await uow.alerts.add(owner, symbol, condition, kind=AlertKind.PRICE, target_price=target_price,
                                          **common)
         await uow.commit()
@@ -178,29 +182,30 @@ class AlertService:
         try:
             indicator = Indicator(name.lower())
         except ValueError:
-            raise InvalidAlert(
-                f"I can alert on {', '.join(i.value.upper() for i in Indicator)}; not on {name.upper()}."
-            ) from None
+            raise InvalidAlert(phrase("I can alert on {indicators}; not on {name}.",
+                                      indicators=tuple(i.value.upper() for i in Indicator), name=name.upper())) from None
         timeframe = timeframe or DEFAULT_INDICATOR_TIMEFRAME
         if timeframe not in TIMEFRAMES:
-            raise InvalidAlert(f"Use a candle size of {', '.join(TIMEFRAMES)}.")
+            raise InvalidAlert(phrase("Use a candle size of {timeframes}.", timeframes=tuple(TIMEFRAMES)))
         if period is not None and not 2 <= period <= 500:
             raise InvalidAlert("An indicator period must be between 2 and 500.")
         if condition is None:
-            raise InvalidAlert(
-                f"Say which way: e.g. '{indicator.value} goes above' or '{indicator.value} drops below'."
-            )
+            raise InvalidAlert(phrase("Say which way: e.g. '{indicator} goes above' or '{indicator} drops below'.",
+                                      indicator=indicator.value))
         reading = None
         if indicator in LEVEL_INDICATORS:
             if level is None or not 0 < level < 100:
-                raise InvalidAlert(f"Tell me the {indicator.value.upper()} level, between 0 and 100 (e.g. above 70).")
+                raise InvalidAlert(phrase("Tell me the {indicator} level, between 0 and 100 (e.g. above 70).",
+                                          indicator=indicator.value.upper()))
             reading = await self.read(symbol, timeframe, indicator, period)
             if reading is not None and reading.value is not None and level_reached(
                     Alert(uuid.uuid4(), symbol, condition, level), reading.value):
-                raise InvalidAlert(
-                    f"{symbol} {indicator.value.upper()} {timeframe} is already {condition.value} {level} "
-                    f"(now {reading.value:.1f}); the alert would fire at once."
-                )
+                raise InvalidAlert(phrase(
+                    "{symbol} {indicator} {timeframe} is already {condition} {level} (now {value}); "
+                    "the alert would fire at once.", symbol=symbol, indicator=indicator.value.upper(),
+                    timeframe=timeframe, condition=phrase(CONDITION_WORDS.get(condition, condition.value)),
+                    level=level.normalize(), value=round(reading.value, 1),
+                ))
         else:
             level = None  # crossings and breakouts have no level of their own
         alert = await uow.alerts.add(

@@ -36,6 +36,7 @@ from domain.numbers import ZERO, money
 from domain.ports import Clock, ExchangePort, TradingUnitOfWork, utc_now
 from domain.services.order_monitor import queue_fill_notifications
 from domain.services.paper_broker import OrderEvent, PaperBroker, order_snapshot
+from domain.phrases import phrase
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,10 @@ class LiveVenue:
         """Refuse (``LiveLimitExceeded``) an order beyond the user's limits; say whether it needs a second tap."""
         limits = await uow.live.limits(user_id)
         if value > limits.max_order_value:
-            raise LiveLimitExceeded(
-                f"This live order is worth about {money(value)}, above your limit of {limits.max_order_value} "
-                "per order. Make it smaller, or raise the limit with /limits."
-            )
+            raise LiveLimitExceeded(phrase(
+                "This live order is worth about {value}, above your limit of {limit} per order. Make it smaller, "
+                "or raise the limit with /limits.", value=money(value), limit=limits.max_order_value,
+            ))
         lost = -await uow.live.realized_since(user_id, start_of_day(self._clock()))
         if lost >= limits.daily_loss_limit:
             raise LiveLimitExceeded(

@@ -13,6 +13,7 @@ from domain.models import AuditEntry, Market, Order, Position
 from domain.ports import Clock, MarketDataPort, TradingUnitOfWork, utc_now
 from domain.services.paper_broker import OrderEvent, PaperBroker, position_snapshot
 from domain.services.portfolio import PortfolioService
+from domain.phrases import Price, phrase
 
 MIN_ID_PREFIX = 4
 
@@ -65,9 +66,11 @@ class OrderChangeService:
         if not orders:
             raise OrderNotFound("I found no open order matching that. Send 'my orders' to see them.")
         if order_ref is None and symbol is None and not every and len(orders) > 1:
-            raise InvalidOrder(f"You have {len(orders)} open orders: name one by its id or coin, or say 'cancel all'.")
+            raise InvalidOrder(phrase("You have {n} open orders: name one by its id or coin, or say 'cancel all'.",
+                                      n=len(orders)))
         if quantity is not None and len(orders) != 1:
-            raise InvalidOrder(f"You have {len(orders)} matching orders; name one by its id to cancel part of it.")
+            raise InvalidOrder(phrase("You have {n} matching orders; name one by its id to cancel part of it.",
+                                      n=len(orders)))
         markets = {o.symbol: await self._market(uow, o.symbol, portfolio.exchange) for o in orders}
         assets = {asset for m in markets.values() for asset in (m.base, m.quote)}
         wallet = await uow.balances.lock_wallet(portfolio.id, sorted(assets))
@@ -76,7 +79,8 @@ class OrderChangeService:
             market = markets[order.symbol]
             part = None if quantity is None else market.round_amount(quantity)
             if part is not None and part <= 0:
-                raise InvalidOrder(f"The smallest {market.symbol} amount is {market.min_amount.normalize():f} {market.base}.")
+                raise InvalidOrder(phrase("The smallest {symbol} amount is {amount} {base}.", symbol=market.symbol,
+                                          amount=market.min_amount.normalize(), base=market.base))
             events.append(await self._broker.cancel(uow, order, market, wallet, self._clock(), part))
         await uow.balances.save(portfolio.id, wallet)
         await uow.commit()
@@ -114,7 +118,7 @@ class OrderChangeService:
             await uow.commit()
             return ProtectionChange(position, (), price)
         if not buys or to_breakeven:
-            raise PositionNotFound(f"You have no open {symbol} position or pending buy to protect.")
+            raise PositionNotFound(phrase("You have no open {symbol} position or pending buy to protect.", symbol=symbol))
         _check_levels(market, price, stop_loss, take_profit)
         for order in buys:
             before = {"stop_loss": order.stop_loss, "take_profit": order.take_profit}
@@ -144,8 +148,10 @@ def _match(orders: list[Order], ref: str) -> list[Order]:
 
 
 def _check_levels(market: Market, price: Decimal, stop_loss: Decimal | None, take_profit: Decimal | None) -> None:
-    shown = market.round_price(price).normalize()
+    shown = Price(market.round_price(price), market.symbol)
     if stop_loss is not None and stop_loss >= price:
-        raise InvalidOrder(f"The stop-loss must be below the current price ({shown:f}), or it fires at once.")
+        raise InvalidOrder(phrase("The stop-loss must be below the current price ({price}), or it fires at once.",
+                                  price=shown))
     if take_profit is not None and take_profit <= price:
-        raise InvalidOrder(f"The take-profit must be above the current price ({shown:f}), or it fires at once.")
+        raise InvalidOrder(phrase("The take-profit must be above the current price ({price}), or it fires at once.",
+                                  price=shown))

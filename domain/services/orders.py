@@ -40,6 +40,7 @@ from domain.services.previews import (
     executes_at_once,
     warnings_for,
 )
+from domain.phrases import phrase
 
 @dataclass(frozen=True, slots=True)
 class TradingPolicy:
@@ -137,7 +138,7 @@ class OrderService:
         portfolio = await self._portfolios.ensure_default(uow, user_id)
         position = await uow.positions.open_for(portfolio.id, symbol)
         if position is None:
-            raise PositionNotFound(f"You have no open {symbol} position.")
+            raise PositionNotFound(phrase("You have no open {symbol} position.", symbol=symbol))
         market = await self._market_data.market(symbol)
         amount = market.round_amount(position.quantity * percent_to_close / HUNDRED)
         request = OrderRequest(symbol, OrderSide.SELL, OrderType.MARKET, amount=amount, reduce_only=True,
@@ -313,7 +314,7 @@ class OrderService:
         """Size a close to what is still held, cancelling resting sells that hold the coins."""
         position = await uow.positions.open_for(draft.portfolio_id, market.symbol, for_update=True)
         if position is None or position.id != draft.position_id:
-            raise PositionNotFound(f"Your {market.symbol} position is already closed.")
+            raise PositionNotFound(phrase("Your {symbol} position is already closed.", symbol=market.symbol))
         order.quantity = min(order.quantity, position.quantity)
         if wallet[market.base].free < order.quantity:
             for sell in open_sells:

@@ -19,6 +19,7 @@ from domain.errors import InvalidOrder
 from domain.exchanges.paper import PaperEngine
 from domain.models import Balance, Market, Order, OrderRequest, Position
 from domain.numbers import HUNDRED, ZERO, money, percent
+from domain.phrases import N_, Percent, Price, phrase
 
 MAX_TRAILING_PERCENT = Decimal(50)
 CLIENT_ORDER_ID_PREFIX = "tsr-"
@@ -88,15 +89,17 @@ def check_shape(request: OrderRequest) -> None:
     if request.percent_of_balance is not None and request.percent_of_balance > HUNDRED:
         raise InvalidOrder("You cannot use more than 100% of your balance.")
     needs = {
-        OrderType.LIMIT: (request.price, "a limit price"),
-        OrderType.STOP: (request.stop_price, "a stop (trigger) price"),
-        OrderType.STOP_LIMIT: (request.stop_price if request.price is not None else None, "a stop price and a limit price"),
-        OrderType.TRAILING_STOP: (request.trailing_percent, "a trailing distance in percent"),
+        OrderType.LIMIT: (request.price, N_("A limit order needs a limit price.")),
+        OrderType.STOP: (request.stop_price, N_("A stop order needs a stop (trigger) price.")),
+        OrderType.STOP_LIMIT: (request.stop_price if request.price is not None else None,
+                               N_("A stop-limit order needs a stop price and a limit price.")),
+        OrderType.TRAILING_STOP: (request.trailing_percent, N_("A trailing-stop order needs a trailing distance in percent.")),
     }
     if request.order_type in needs and needs[request.order_type][0] is None:
-        raise InvalidOrder(f"A {request.order_type.value.replace('_', '-')} order needs {needs[request.order_type][1]}.")
+        raise InvalidOrder(phrase(needs[request.order_type][1]))
     if request.trailing_percent is not None and not ZERO < request.trailing_percent <= MAX_TRAILING_PERCENT:
-        raise InvalidOrder(f"The trailing distance must be between 0 and {MAX_TRAILING_PERCENT}%.")
+        raise InvalidOrder(phrase("The trailing distance must be between 0 and {limit}.",
+                                  limit=Percent(MAX_TRAILING_PERCENT)))
     if request.side is OrderSide.SELL and (request.stop_loss is not None or request.take_profit is not None):
         raise InvalidOrder("Stop-loss and take-profit protect a purchase; to protect a holding, move its stop instead.")
 
@@ -197,25 +200,30 @@ def executes_at_once(order: Order, price: Decimal) -> bool:
 
 def _check_limits(order: Order, market: Market, unit_price: Decimal) -> None:
     if order.quantity < market.min_amount or order.quantity <= ZERO:
-        raise InvalidOrder(f"The smallest {market.symbol} order is {market.min_amount.normalize():f} {market.base}.")
+        raise InvalidOrder(phrase("The smallest {symbol} order is {amount} {base}.", symbol=market.symbol,
+                                  amount=market.min_amount.normalize(), base=market.base))
     if market.max_amount is not None and order.quantity > market.max_amount:
-        raise InvalidOrder(f"The largest {market.symbol} order is {market.max_amount.normalize():f} {market.base}.")
+        raise InvalidOrder(phrase("The largest {symbol} order is {amount} {base}.", symbol=market.symbol,
+                                  amount=market.max_amount.normalize(), base=market.base))
     if market.min_notional is not None and order.quantity * unit_price < market.min_notional:
-        raise InvalidOrder(f"The smallest {market.symbol} order is worth {market.min_notional.normalize():f} {market.quote}.")
+        raise InvalidOrder(phrase("The smallest {symbol} order is worth {amount} {quote}.", symbol=market.symbol,
+                                  amount=market.min_notional.normalize(), quote=market.quote))
 
 
 def _check_triggers(order: Order, market: Market, price: Decimal, entry: Decimal) -> None:
     if order.stop_price is not None:
         above = order.side is OrderSide.BUY
         if (order.stop_price <= price) if above else (order.stop_price >= price):
-            side = "above" if above else "below"
-            shown = market.round_price(price).normalize()
-            raise InvalidOrder(f"A {order.side.value} stop must be {side} the current price ({shown:f}), or it fires at once.")
-    shown_entry = market.round_price(entry).normalize()
+            shown = Price(market.round_price(price), market.symbol)
+            raise InvalidOrder(
+                phrase("A buy stop must be above the current price ({price}), or it fires at once.", price=shown)
+                if above else
+                phrase("A sell stop must be below the current price ({price}), or it fires at once.", price=shown))
+    shown_entry = Price(market.round_price(entry), market.symbol)
     if order.stop_loss is not None and order.stop_loss >= entry:
-        raise InvalidOrder(f"The stop-loss must be below the entry price ({shown_entry:f}).")
+        raise InvalidOrder(phrase("The stop-loss must be below the entry price ({price}).", price=shown_entry))
     if order.take_profit is not None and order.take_profit <= entry:
-        raise InvalidOrder(f"The take-profit must be above the entry price ({shown_entry:f}).")
+        raise InvalidOrder(phrase("The take-profit must be above the entry price ({price}).", price=shown_entry))
 
 
 def _free(balances: dict[str, Balance], asset: str) -> Decimal:

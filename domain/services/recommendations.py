@@ -17,10 +17,11 @@ from enum import StrEnum
 from typing import Literal
 
 from domain.errors import DomainError
-from domain.numbers import HUNDRED, ZERO, money, normalized, percent, round_to
+from domain.numbers import HUNDRED, ZERO, money, percent, round_to
+from domain.phrases import N_, Percent, Phrase, Price, phrase
 from domain.services.market_overview import MarketReader, SymbolSnapshot, Trend, fetch_snapshot, gather_available
 
-NOT_FINANCIAL_ADVICE = (
+NOT_FINANCIAL_ADVICE = N_(
     "This is an automated, rule-based reading of price data, not financial advice. "
     "Markets can move against any plan; decide and size positions yourself."
 )
@@ -46,65 +47,70 @@ class Stance(StrEnum):
     WAIT = "wait"
 
 
+# Words the reasons quote a stance and a trend by.
+STANCE_NAMES = {Stance.ACCUMULATE: N_("accumulate"), Stance.HOLD: N_("hold"),
+                Stance.TAKE_PARTIAL_PROFIT: N_("take profit"), Stance.WAIT: N_("wait")}
+TREND_NAMES = {Trend.UP: N_("up"), Trend.DOWN: N_("down"), Trend.SIDEWAYS: N_("sideways")}
+
+
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     symbol: str
     stance: Stance
-    reasons: tuple[str, ...]  # plain sentences, most important first
+    reasons: tuple[Phrase, ...]  # sentences with their figures, most important first
     invalidation_price: Decimal
     invalidated_on_close: Literal["below", "above"]  # a daily close beyond the price voids the view
     snapshot: SymbolSnapshot  # the figures the reasons quote (30-day period)
     disclaimer: str = NOT_FINANCIAL_ADVICE
 
 
-def _text(value: Decimal) -> str:
-    """About six significant digits, thousands grouped: 62,345.1 / 3.4012 / 0.0000095."""
-    if value == ZERO:
-        return "0"
-    places = max(0, 5 - value.adjusted())
-    return f"{normalized(round_to(value, places)):,f}"
-
-
 def _distance_percent(price: Decimal, level: Decimal) -> Decimal:
     return round_to(percent(abs(price - level), price), 2)
 
 
-def _trend_reason(s: SymbolSnapshot) -> str:
+def _trend_reason(s: SymbolSnapshot) -> Phrase:
     fast, slow = s.ema_periods
     if s.ema_fast is None or s.ema_slow is None:
-        return "Not enough price history yet to read a trend from moving averages."
-    emas = f"EMA{fast} {_text(s.ema_fast)}, EMA{slow} {_text(s.ema_slow)}"
-    return {
-        Trend.UP: f"Uptrend: price {_text(s.last_price)} is above EMA{fast}, which is above EMA{slow} ({emas}).",
-        Trend.DOWN: f"Downtrend: price {_text(s.last_price)} is below EMA{fast}, which is below EMA{slow} ({emas}).",
-        Trend.SIDEWAYS: f"No clear trend: price {_text(s.last_price)} and the averages are mixed ({emas}).",
-    }[s.trend]
+        return phrase("Not enough price history yet to read a trend from moving averages.")
+    values = dict(price=Price(s.last_price, s.symbol), fast=fast, slow=slow,
+                  ema_fast=Price(s.ema_fast, s.symbol), ema_slow=Price(s.ema_slow, s.symbol))
+    if s.trend is Trend.UP:
+        return phrase("Uptrend: price {price} is above EMA{fast}, which is above EMA{slow} "
+                      "(EMA{fast} {ema_fast}, EMA{slow} {ema_slow}).", **values)
+    if s.trend is Trend.DOWN:
+        return phrase("Downtrend: price {price} is below EMA{fast}, which is below EMA{slow} "
+                      "(EMA{fast} {ema_fast}, EMA{slow} {ema_slow}).", **values)
+    return phrase("No clear trend: price {price} and the averages are mixed "
+                  "(EMA{fast} {ema_fast}, EMA{slow} {ema_slow}).", **values)
 
 
-def _rsi_reason(s: SymbolSnapshot) -> str | None:
+def _rsi_reason(s: SymbolSnapshot) -> Phrase | None:
     if s.rsi is None:
         return None
+    rsi = round_to(s.rsi, 1)
     if s.rsi >= OVERBOUGHT_RSI:
-        zone = "overbought: the rise is stretched and pullbacks are common from here"
-    elif s.rsi <= OVERSOLD_RSI:
-        zone = "oversold: selling is stretched, though it can stay so in a downtrend"
-    else:
-        zone = "neutral"
-    return f"Daily RSI is {_text(round_to(s.rsi, 1))}, {zone}."
+        return phrase("Daily RSI is {rsi}, overbought: the rise is stretched and pullbacks are common from here.",
+                      rsi=rsi)
+    if s.rsi <= OVERSOLD_RSI:
+        return phrase("Daily RSI is {rsi}, oversold: selling is stretched, though it can stay so in a downtrend.",
+                      rsi=rsi)
+    return phrase("Daily RSI is {rsi}, neutral.", rsi=rsi)
 
 
-def _range_reason(s: SymbolSnapshot) -> str:
-    return (
-        f"Price is {_text(_distance_percent(s.last_price, s.support))}% above support at {_text(s.support)} "
-        f"and {_text(_distance_percent(s.last_price, s.resistance))}% below resistance at "
-        f"{_text(s.resistance)} (the nearest daily swing low and high)."
+def _range_reason(s: SymbolSnapshot) -> Phrase:
+    return phrase(
+        "Price is {above} above support at {support} and {below} below resistance at {resistance} "
+        "(the nearest daily swing low and high).",
+        above=Percent(_distance_percent(s.last_price, s.support)), support=Price(s.support, s.symbol),
+        below=Percent(_distance_percent(s.last_price, s.resistance)), resistance=Price(s.resistance, s.symbol),
     )
 
 
-def _volatility_reason(s: SymbolSnapshot) -> str:
-    return (
-        f"Daily moves have a typical size of {_text(s.volatility_percent)}% over the last 30 days; "
-        "size positions so that a few such days against you are affordable."
+def _volatility_reason(s: SymbolSnapshot) -> Phrase:
+    return phrase(
+        "Daily moves have a typical size of {move} over the last 30 days; "
+        "size positions so that a few such days against you are affordable.",
+        move=Percent(s.volatility_percent),
     )
 
 
@@ -128,13 +134,16 @@ def recommend(s: SymbolSnapshot) -> Recommendation:
     if stance is Stance.WAIT:
         assert s.ema_fast is not None  # a downtrend is only ever read from the averages
         level, side = s.ema_fast, "above"
-        closing = f"The wait ends on a daily close above {_text(level)} (EMA{s.ema_periods[0]})."
+        closing = phrase("The wait ends on a daily close above {level} (EMA{period}).",
+                         level=Price(level, s.symbol), period=s.ema_periods[0])
     elif stance is Stance.TAKE_PARTIAL_PROFIT:
         level, side = money(s.resistance + cushion), "above"
-        closing = f"A daily close above {_text(level)} (resistance plus one ATR) would be a breakout: keep the rest."
+        closing = phrase("A daily close above {level} (resistance plus one ATR) would be a breakout: keep the rest.",
+                         level=Price(level, s.symbol))
     else:
         level, side = money(s.support - cushion), "below"
-        closing = f"The view is wrong on a daily close below {_text(level)} (support minus one ATR)."
+        closing = phrase("The view is wrong on a daily close below {level} (support minus one ATR).",
+                         level=Price(level, s.symbol))
     reasons = [_trend_reason(s), _rsi_reason(s), _range_reason(s), _volatility_reason(s), closing]
     return Recommendation(s.symbol, stance, tuple(r for r in reasons if r), level, side, s)
 
@@ -288,7 +297,7 @@ class SwitchComparison:
     relative_strength_percent: Decimal  # candidate's 30-day change minus the current one's
     volatility_ratio: Decimal  # candidate's daily volatility / the current one's
     leaning: SwitchLeaning
-    reasons: tuple[str, ...]
+    reasons: tuple[Phrase, ...]
     disclaimer: str = NOT_FINANCIAL_ADVICE
 
 
@@ -307,16 +316,20 @@ def compare_switch(current: Recommendation, candidate: Recommendation) -> Switch
                else SwitchLeaning.CURRENT_STRONGER if edge <= -2 else SwitchLeaning.NO_CLEAR_EDGE)
     ratio = round_to(b.volatility_percent / a.volatility_percent, 2) if a.volatility_percent else ZERO
     reasons = [
-        f"Trend: {a.symbol} {a.trend}, {b.symbol} {b.trend}.",
-        f"30-day change: {a.symbol} {_text(a.change_percent)}%, {b.symbol} {_text(b.change_percent)}%.",
-        f"Views on their own: {a.symbol} {current.stance.replace('_', ' ')}, "
-        f"{b.symbol} {candidate.stance.replace('_', ' ')}.",
+        phrase("Trend: {a} {a_trend}, {b} {b_trend}.", a=a.symbol, a_trend=phrase(TREND_NAMES[a.trend]),
+               b=b.symbol, b_trend=phrase(TREND_NAMES[b.trend])),
+        phrase("30-day change: {a} {a_change}, {b} {b_change}.", a=a.symbol, a_change=Percent(a.change_percent),
+               b=b.symbol, b_change=Percent(b.change_percent)),
+        phrase("Views on their own: {a} {a_view}, {b} {b_view}.", a=a.symbol,
+               a_view=phrase(STANCE_NAMES[current.stance]), b=b.symbol, b_view=phrase(STANCE_NAMES[candidate.stance])),
     ]
     if ratio > Decimal("1.5"):
-        reasons.append(f"{b.symbol} swings {_text(ratio)}x as much day to day: switching raises your risk.")
+        reasons.append(phrase("{b} swings {ratio}x as much day to day: switching raises your risk.", b=b.symbol,
+                              ratio=ratio))
     elif ZERO < ratio < Decimal("0.67"):
-        reasons.append(f"{b.symbol} is calmer ({_text(ratio)}x the daily swings): switching lowers your risk.")
-    reasons.append("Switching costs two trading fees and the spread, and may realise a taxable gain or loss.")
+        reasons.append(phrase("{b} is calmer ({ratio}x the daily swings): switching lowers your risk.", b=b.symbol,
+                              ratio=ratio))
+    reasons.append(phrase("Switching costs two trading fees and the spread, and may realise a taxable gain or loss."))
     return SwitchComparison(current, candidate, strength, ratio, leaning, tuple(reasons))
 
 
@@ -371,30 +384,30 @@ class StrategyIdeas:
 TEMPLATES = (
     StrategyTemplate(
         StrategyKind.GRID,
-        "Grid trading",
-        "A sideways market that keeps bouncing inside a known range.",
-        "Place buy orders at evenly spaced prices below the current price and sells one step above "
-        "each. Every dip fills a buy, every bounce sells it one step higher, so a choppy market earns "
-        "the step many times over.",
-        "A breakdown below the grid leaves you holding the coin at a loss; a breakout above leaves you "
-        "in cash, having sold early. Set a stop below the lowest line.",
+        N_("Grid trading"),
+        N_("A sideways market that keeps bouncing inside a known range."),
+        N_("Place buy orders at evenly spaced prices below the current price and sells one step above "
+           "each. Every dip fills a buy, every bounce sells it one step higher, so a choppy market earns "
+           "the step many times over."),
+        N_("A breakdown below the grid leaves you holding the coin at a loss; a breakout above leaves you "
+           "in cash, having sold early. Set a stop below the lowest line."),
     ),
     StrategyTemplate(
         StrategyKind.DCA,
-        "Dollar-cost averaging",
-        "Building a long-term position without timing the market; the lowest-effort, lower-risk option.",
-        "Buy a fixed amount on a fixed schedule whatever the price. Fixed amounts buy more coins when "
-        "the price is low, so the average cost is below the average price.",
-        "It does not protect against a long decline, and buying only majors keeps the risk of a coin "
-        "going to zero low. Keep part of the capital in stablecoins as a reserve.",
+        N_("Dollar-cost averaging"),
+        N_("Building a long-term position without timing the market; the lowest-effort, lower-risk option."),
+        N_("Buy a fixed amount on a fixed schedule whatever the price. Fixed amounts buy more coins when "
+           "the price is low, so the average cost is below the average price."),
+        N_("It does not protect against a long decline, and buying only majors keeps the risk of a coin "
+           "going to zero low. Keep part of the capital in stablecoins as a reserve."),
     ),
     StrategyTemplate(
         StrategyKind.RANGE,
-        "Range trading",
-        "A clear 30-day range with support and resistance that have each held more than once.",
-        "Buy in the lower quarter of the range, sell in the upper quarter, with a stop just below "
-        "support. You trade less often than a grid, but each trade has a defined risk and reward.",
-        "Ranges end with a breakout; when support breaks, take the stop rather than averaging down.",
+        N_("Range trading"),
+        N_("A clear 30-day range with support and resistance that have each held more than once."),
+        N_("Buy in the lower quarter of the range, sell in the upper quarter, with a stop just below "
+           "support. You trade less often than a grid, but each trade has a defined risk and reward."),
+        N_("Ranges end with a breakout; when support breaks, take the stop rather than averaging down."),
     ),
 )
 

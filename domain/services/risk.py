@@ -16,6 +16,7 @@ from domain.enums import OrderSide
 from domain.errors import DomainError, InvalidRequest
 from domain.models import Candle, Market
 from domain.numbers import HUNDRED, ZERO, money, percent
+from domain.phrases import Percent, Phrase, phrase
 from domain.ports import MarketDataPort, TradingUnitOfWork
 from domain.services import indicators as ta
 from domain.services import risk_statistics as stats
@@ -67,7 +68,7 @@ class PortfolioRisk:
     without_stop_loss: tuple[str, ...]
     capital_at_risk: Decimal  # lost if every stop-loss is hit
     level: str  # low | moderate | high
-    reasons: tuple[str, ...]
+    reasons: tuple[Phrase, ...]
     market: MarketRisk | None = None  # None when the market data could not say
 
 
@@ -257,15 +258,16 @@ class RiskService:
 
 def _reasons(
     largest: Decimal, limit: Decimal, exposure: Decimal, without_stop: tuple[str, ...], market: MarketRisk | None,
-) -> tuple[str, ...]:
+) -> tuple[Phrase, ...]:
     reasons = []
     if largest > limit:
-        reasons.append(f"One holding is {largest:.1f}% of the portfolio (limit {limit.normalize():f}%).")
+        reasons.append(phrase("One holding is {share} of the portfolio (limit {limit}).", share=Percent(largest, 1),
+                              limit=Percent(limit)))
     if exposure > HIGH_EXPOSURE_PERCENT:
-        reasons.append(f"{exposure:.1f}% of the portfolio is in coins, little cash left.")
+        reasons.append(phrase("{share} of the portfolio is in coins, little cash left.", share=Percent(exposure, 1)))
     if without_stop:
-        reasons.append(f"No stop-loss on {', '.join(without_stop)}.")
+        reasons.append(phrase("No stop-loss on {assets}.", assets=without_stop))
     var = market.tail(0.95) if market is not None else None
     if var is not None and var.var_percent > HIGH_VAR_PERCENT:
-        reasons.append(f"The 1-day 95% VaR is {var.var_percent:.1f}% of the portfolio.")
+        reasons.append(phrase("The 1-day 95% VaR is {share} of the portfolio.", share=Percent(var.var_percent, 1)))
     return tuple(reasons)

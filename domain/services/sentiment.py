@@ -23,6 +23,7 @@ from enum import StrEnum
 from domain.errors import MarketDataUnavailable
 from domain.models import Candle
 from domain.numbers import HUNDRED, ZERO, round_to
+from domain.phrases import N_
 from domain.services import indicators as ta
 from domain.services.market_overview import (
     MarketReader,
@@ -31,7 +32,7 @@ from domain.services.market_overview import (
     typical_daily_move,
 )
 
-BASIS = "Derived from price and volume only; no social media, news or on-chain data source is connected."
+BASIS = N_("Derived from price and volume only; no social media, news or on-chain data source is connected.")
 MARKET = "market"
 DEFAULT_MAJORS = ("BTC/USDT", "ETH/USDT", "SOL/USDT", "BNB/USDT", "XRP/USDT")
 CANDLES = 60
@@ -54,7 +55,7 @@ class Mood(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return MOOD_LABELS[self]
 
     @classmethod
     def of(cls, score: int) -> Mood:
@@ -62,6 +63,10 @@ class Mood(StrEnum):
             if score <= ceiling:
                 return mood
         return cls.EXTREME_GREED
+
+
+MOOD_LABELS = {Mood.EXTREME_FEAR: N_("Extreme fear"), Mood.FEAR: N_("Fear"), Mood.NEUTRAL: N_("Neutral"),
+               Mood.GREED: N_("Greed"), Mood.EXTREME_GREED: N_("Extreme greed")}
 
 
 @dataclass(frozen=True, slots=True)

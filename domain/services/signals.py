@@ -20,6 +20,7 @@ from domain.alerts import NotificationQueue
 from domain.errors import DomainError, UnknownSymbol
 from domain.models import Portfolio, Wallet
 from domain.numbers import ZERO, money, normalized
+from domain.phrases import Phrase, Price, phrase
 from domain.ports import Clock, MarketDataPort, utc_now
 from domain.services.portfolio import PortfolioService
 from domain.channel_stats import ChannelStats, channel_stats
@@ -123,8 +124,8 @@ class Execution:
 class SignalUpdateResult:
     followed: FollowedSignal
     update: str
-    message: str
-    changes: tuple[str, ...] = ()  # what changed in the user's paper trade
+    message: Phrase
+    changes: tuple[Phrase, ...] = ()  # what changed in the user's paper trade
     needs_confirmation: bool = False  # the user asked to approve follow-ups on executed trades
 
 
@@ -336,7 +337,7 @@ class SignalService:
                 raise InvalidSignal("The follow-up moves the stop but gives no price.")
             track.stop = new_stop
             changes = await self._apply_to_trade(uow, followed, lambda t, w, p: _move_stop(t, new_stop))
-            message = f"Stop on {symbol} moved to {new_stop.normalize():f}."
+            message = phrase("Stop on {symbol} moved to {price}.", symbol=symbol, price=Price(new_stop, symbol))
         elif update in ("close", "cancel"):
             price = (await self._market_data.ticker(symbol)).last
             entered = track.entry_price is not None
@@ -344,13 +345,15 @@ class SignalService:
             outcome = "closed" if entered else "cancelled"
             finish(track, state, outcome, price if entered else None, now)
             changes = await self._apply_to_trade(uow, followed, lambda t, w, p: _close(t, w, p, now))
-            message = (f"{symbol} closed by the channel at about {price.normalize():f}." if entered
-                       else f"{symbol} cancelled by the channel before its entry.")
+            message = (phrase("{symbol} closed by the channel at about {price}.", symbol=symbol,
+                              price=Price(price, symbol)) if entered
+                       else phrase("{symbol} cancelled by the channel before its entry.", symbol=symbol))
         elif update in ("tp_hit", "sl_hit", "entry_filled"):
-            what = {"tp_hit": f"target {entities.get('target_index') or ''} reached".replace("  ", " "),
-                    "sl_hit": "stop hit", "entry_filled": "entry filled"}[update]
-            message = (f"The channel says {what} on {symbol}. I track it by the market price: it stands at "
-                       f"{_state_label(track, signal)}.")
+            index = entities.get("target_index")
+            what = {"tp_hit": phrase("target {index} reached", index=index) if index else phrase("target reached"),
+                    "sl_hit": phrase("stop hit"), "entry_filled": phrase("entry filled")}[update]
+            message = phrase("The channel says {what} on {symbol}. I track it by the market price: it stands at "
+                             "{state}.", what=what, symbol=symbol, state=_state_label(track, signal))
             changes = ()
         else:
             raise InvalidSignal("I could not tell what this follow-up changes.")
@@ -372,7 +375,8 @@ class SignalService:
         await self._save_track(uow, followed, track)
         await uow.commit()
         symbol = followed.signal.symbol
-        message = f"{symbol}: closed at about {price.normalize():f}." if entered else f"{symbol}: no longer followed."
+        message = (phrase("{symbol}: closed at about {price}.", symbol=symbol, price=Price(price, symbol)) if entered
+                   else phrase("{symbol}: no longer followed.", symbol=symbol))
         return SignalUpdateResult(followed, "close", message, tuple(changes))
 
     async def _apply_to_trade(self, uow: SignalsUnitOfWork, followed: FollowedSignal, change: Any) -> list[str]:
@@ -440,40 +444,47 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _move_stop(trade: SignalTrade, stop: Decimal) -> tuple[list[TradeFill], list[str]]:
+def _move_stop(trade: SignalTrade, stop: Decimal) -> tuple[list[TradeFill], list[Phrase]]:
     before = trade.stop.price if trade.stop is not None else None
     trade.move_stop(stop)
     if before == stop or trade.stop is None:
         return [], []
-    return [], [f"your stop order moved from {before.normalize():f} to {stop.normalize():f}" if before is not None
-                else f"stop set at {stop.normalize():f}"]
+    return [], [phrase("your stop order moved from {before} to {after}", before=Price(before, trade.symbol),
+                       after=Price(stop, trade.symbol)) if before is not None
+                else phrase("stop set at {price}", price=Price(stop, trade.symbol))]
 
 
-def _close(trade: SignalTrade, wallet: Wallet, price: Decimal, at: datetime) -> tuple[list[TradeFill], list[str]]:
+def _close(trade: SignalTrade, wallet: Wallet, price: Decimal, at: datetime) -> tuple[list[TradeFill], list[Phrase]]:
     open_orders = sum(1 for leg in trade.legs if leg.is_open)
     size = trade.size
     fills = trade.close_at_market(price, at, wallet)
     changes = []
     if fills:
-        changes.append(f"closed {size.normalize():f} {trade.base} at market ({fills[0].realized:+.2f} {trade.quote})")
+        pnl = f"{fills[0].realized:+.2f}"  # signed, to the cent
+        changes.append(phrase("closed {amount} {base} at market ({pnl} {quote})", amount=size.normalize(),
+                              base=trade.base, pnl=pnl, quote=trade.quote))
     if open_orders:
-        changes.append(f"cancelled {open_orders} open order(s)")
+        changes.append(phrase("cancelled open orders: {n}", n=open_orders))
     return fills, changes
 
 
-def _describe_update(symbol: str, update: str, entities: Mapping[str, Any]) -> str:
+def _describe_update(symbol: str, update: str, entities: Mapping[str, Any]) -> Phrase:
     if update == "move_sl":
-        target = "breakeven" if entities.get("to_breakeven") else str(entities.get("stop_loss"))
-        return f"The channel moves the stop on {symbol} to {target}."
-    return f"The channel {'closes' if update == 'close' else 'cancels'} {symbol}."
+        if entities.get("to_breakeven"):
+            return phrase("The channel moves the stop on {symbol} to breakeven.", symbol=symbol)
+        return phrase("The channel moves the stop on {symbol} to {price}.", symbol=symbol,
+                      price=Price(Decimal(str(entities.get("stop_loss"))), symbol)
+                      if entities.get("stop_loss") is not None else "—")
+    return (phrase("The channel closes {symbol}.", symbol=symbol) if update == "close"
+            else phrase("The channel cancels {symbol}.", symbol=symbol))
 
 
-def _state_label(track: Track, signal: TradeSignal) -> str:
+def _state_label(track: Track, signal: TradeSignal) -> Phrase:
     if track.state == SignalState.WAITING:
-        return "waiting for entry"
+        return phrase("waiting for entry")
     if track.targets_hit:
-        return f"TP{track.targets_hit} of {len(signal.take_profits)}"
-    return str(track.state).replace("_", " ")
+        return phrase("TP{hit} of {total}", hit=track.targets_hit, total=len(signal.take_profits))
+    return phrase("entered") if track.state == SignalState.ENTERED else Phrase(str(track.state).replace("_", " "))
 
 
 def _payload(followed: FollowedSignal, track: Track, event: SignalEvent, trade: SignalTrade | None,

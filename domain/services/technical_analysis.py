@@ -23,6 +23,7 @@ from domain.ports import MarketDataPort
 from domain.services import indicators as ta
 from domain.services.market_analysis import READERS, IndicatorReading, Level, support_resistance
 from domain.timeframes import TIMEFRAMES
+from domain.phrases import phrase
 
 CANDLES = 200
 VALID_FOR_CANDLES = 12  # a call is judged on the next dozen candles
@@ -169,7 +170,8 @@ def setup_for(signal: SignalType, price: Decimal, atr: Decimal, supports: tuple[
 
 def analyze_candles(symbol: str, timeframe: str, candles: list[Candle]) -> TechnicalAnalysis:
     if len(candles) < 60:
-        raise InvalidRequest(f"{symbol} has too short a history on {timeframe} for an analysis yet.")
+        raise InvalidRequest(phrase("{symbol} has too short a history on {timeframe} for an analysis yet.",
+                                    symbol=symbol, timeframe=timeframe))
     bars, price = ta.Bars.of(candles), candles[-1].close
     found = (READERS[name](bars, price, 20 if name == "ema" else 14) for name in READINGS)
     readings = {r.name: r for r in found if r is not None}
@@ -211,6 +213,7 @@ class TechnicalAnalysisService:
 
     async def analyze(self, symbol: str, timeframe: str = "4h") -> TechnicalAnalysis:
         if timeframe not in TIMEFRAMES:
-            raise InvalidRequest(f"Unknown timeframe {timeframe!r}; use one of {', '.join(TIMEFRAMES)}.")
+            raise InvalidRequest(phrase("Unknown timeframe {timeframe}; use one of {timeframes}.",
+                                        timeframe=timeframe, timeframes=tuple(TIMEFRAMES)))
         candles = await self._market_data.ohlcv(symbol, timeframe, CANDLES)
         return analyze_candles(symbol, timeframe, candles)

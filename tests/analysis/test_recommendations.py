@@ -39,8 +39,8 @@ def test_an_uptrend_mid_range_is_a_hold_invalidated_below_support_minus_an_atr()
     view = recommend(BASE)
     assert view.stance is Stance.HOLD
     assert (view.invalidation_price, view.invalidated_on_close) == (D(98), "below")
-    assert view.reasons[0].startswith("Uptrend")
-    assert "9.09% above support at 100" in view.reasons[2]  # (110 - 100) / 110
+    assert str(view.reasons[0]).startswith("Uptrend")
+    assert "9.09% above support at 100" in str(view.reasons[2])  # (110 - 100) / 110
     assert view.disclaimer == NOT_FINANCIAL_ADVICE and "not financial advice" in view.disclaimer
 
 
@@ -63,7 +63,7 @@ def test_a_downtrend_waits_for_price_to_reclaim_the_fast_average_even_when_overs
     view = recommend(replace(BASE, trend=Trend.DOWN, last_price=D(101), rsi=D(25)))
     assert view.stance is Stance.WAIT
     assert (view.invalidation_price, view.invalidated_on_close) == (D(105), "above")
-    assert "oversold" in view.reasons[1]
+    assert "oversold" in str(view.reasons[1])
 
 
 def test_buy_dates_per_period_clamp_month_ends():
@@ -112,7 +112,7 @@ def test_switching_to_a_stronger_trend_with_wilder_swings():
     # One trend rank better plus 10 points of outperformance: an edge of 2.
     assert switch.leaning is SwitchLeaning.CANDIDATE_STRONGER
     assert (switch.relative_strength_percent, switch.volatility_ratio) == (D("10.00"), D("2.00"))
-    assert any("raises your risk" in reason for reason in switch.reasons)
+    assert any("raises your risk" in str(reason) for reason in switch.reasons)
     reverse = compare_switch(candidate, current)
     assert reverse.leaning is SwitchLeaning.CURRENT_STRONGER
     assert compare_switch(current, current).leaning is SwitchLeaning.NO_CLEAR_EDGE

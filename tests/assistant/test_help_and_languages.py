@@ -148,3 +148,52 @@ async def test_switching_language_in_settings_changes_the_replies(app, bot_api):
                                        for c in bot_api.calls_of("editMessageText", user)))
     bot_api.send_text(user, "/help")
     await bot_api.wait_for_text(user, "Пишите мне обычными словами")
+
+
+# What the README says one can write (its "What you can say" table), as a Russian user types it
+# where the parser reads Russian and in English elsewhere: every reply must be Russian all the same.
+README_REQUESTS = (  # one user each: the rate limiter allows 20 messages a minute
+    ("купи 0.01 btc по рынку", "✅", "buy 0.05 btc at 61k", "sell 1.5k ADA at market", "long sol with $200",
+     "buy btc", "/cancel", "cancel my btc order", "close half my btc", "move my btc stop to 61,500",
+     "BTC/USDT LONG Entry 61000-61500 TP1 62500 SL 60200 10x", "#ETH Target 2 reached ✅", "/portfolio",
+     "/balance", "/positions", "/orders", "/history", "how risky is my portfolio"),
+    ("price of btc", "top gainers today", "compare sol vs avax", "rsi eth 4h", "analyze btc 4h",
+     "eth chart 1h with stochastic light", "support and resistance for eth", "/accuracy",
+     "alert me when SOL drops below 120", "alert me when eth rsi 1h drops below 30",
+     "alert me when btc crosses the 50 ema on 4h", "/alerts", "delete alert 2", "/connect", "/accounts", "/limits",
+     "/panic"),
+    ("should i accumulate eth", "should i switch from eth to sol", "screen the majors", "strategy ideas for btc with $1000",
+     "build me a dca plan for sol, $100 a week", "sentiment on btc", "market sentiment", "news on solana",
+     "what is a funding rate", "explain isolated margin", "what is a liquidaton price", "what is a frobnicator",
+     "review my trade: long btc at 90000 stop 89900 target 90050 20x", "position size for btc risk 1% stop 85000"),
+)
+# Three English words in a row (tickers, units and indicator names are upper case or single words).
+_ENGLISH_WORDS = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,:]+[A-Za-z][a-z]+){2,}\b")
+
+
+def english_sentences(reply: str) -> list[str]:
+    """English phrases in a reply, once links (news headlines, in the feed's language) are left out."""
+    prose = re.sub(r"<a [^>]*>.*?</a>|<code>.*?</code>|<[^>]+>|/\w+|@\w+", " ", reply)
+    return _ENGLISH_WORDS.findall(prose)
+
+
+@pytest.mark.parametrize("requests", README_REQUESTS, ids=("trading", "market", "advice"))
+async def test_every_readme_feature_answers_a_russian_user_in_russian(app, bot_api, requests):
+    user = 5104
+    bot_api.languages[user] = "ru"
+    await _accept_in_russian(bot_api, user)
+    leaks = []
+    for typed in requests:
+        before = len(_replies(bot_api, user))
+        if typed == "✅":  # confirm the order card just shown
+            await bot_api.wait_until_acknowledged(bot_api.tap(user, "Подтвердить"))
+            continue
+        await bot_api.wait_until_acknowledged(bot_api.send_text(user, typed), timeout=30)
+        for reply in _replies(bot_api, user)[before:]:
+            if found := english_sentences(reply):
+                leaks.append(f"{typed!r} → {found}\n{reply}")
+    import os
+    if os.environ.get("DUMP"): open(os.environ["DUMP"], "a").write("\n=====\n".join(_replies(bot_api, user)))
+    edits = [c.params.get("text", "") for c in bot_api.calls_of("editMessageText", user)]
+    leaks += [f"(edited) {found}\n{text}" for text in edits if (found := english_sentences(text))]
+    assert not leaks, "English in Russian replies:\n" + "\n---\n".join(leaks)

@@ -33,7 +33,7 @@ def test_warnings_for_a_messy_post_far_from_the_market():
     check = _check({"side": "buy", "entries": [61000], "take_profits": [63500, 62500], "stop_loss": 62000,
                     "leverage": 50}, "70000", max_leverage=D(20))
     assert check.zone == "above" and round(check.zone_distance_percent, 1) == D("14.8")
-    text = " ".join(check.warnings)
+    text = " ".join(map(str, check.warnings))
     for fragment in ("14.8% from the market", "wrong side of the entry for a long", "out of order",
                      "Leverage capped at 20x"):
         assert fragment in text, fragment
@@ -42,4 +42,4 @@ def test_warnings_for_a_messy_post_far_from_the_market():
 def test_an_unlisted_pair_and_a_spot_short_are_called_out():
     check = _check({"side": "sell", "entries": [1], "take_profits": [0.9], "stop_loss": 1.1, "market_type": "spot"}, None)
     assert not check.pair_found
-    assert any("not listed" in w for w in check.warnings) and any("spot short" in w for w in check.warnings)
+    assert any("not listed" in str(w) for w in check.warnings) and any("spot short" in str(w) for w in check.warnings)

@@ -104,7 +104,7 @@ async def test_channel_close_closes_the_short_and_stats_count_it(session_factory
     market.move("ETH/USDT", "2950")
     async with uow() as unit:
         result = await signal_service.apply_update(unit, owner, "ETH/USDT", {"update": "close"}, source_name="@beta")
-    assert "closed by the channel" in result.message and result.changes[0].startswith("closed")
+    assert "closed by the channel" in str(result.message) and str(result.changes[0]).startswith("closed")
     async with uow() as unit:
         position = (await unit.session.scalars(select(Position))).one()
         assert position.status.value == "closed" and position.remaining_size == 0
@@ -145,14 +145,14 @@ async def test_follow_ups_can_wait_for_the_users_approval_and_a_user_close_ends_
     assert asked.needs_confirmation and not asked.changes
     async with uow() as unit:
         applied = await signal_service.apply_update(unit, owner, "BTC/USDT", move, source_name="@alpha", confirmed=True)
-    assert applied.changes == ("your stop order moved from 60200 to 61500",)
+    assert tuple(map(str, applied.changes)) == ("your stop order moved from 60,200 to 61,500",)
     async with uow() as unit:
         stop = await unit.session.scalar(select(Order).where(Order.client_order_id == "sig-tok4-stop1"))
         assert stop.stop_price == D(61500)
     market.move("BTC/USDT", "62000")
     async with uow() as unit:
         closed = await signal_service.close(unit, owner, executed.followed.id)
-    assert closed.changes[0].startswith("closed 0.01626 BTC") and "cancelled 4 open order(s)" in closed.changes
+    assert str(closed.changes[0]).startswith("closed 0.01626 BTC") and "cancelled open orders: 4" in map(str, closed.changes)
     async with uow() as unit:
         views = await signal_service.list(unit, owner)
     assert views[0].followed.track.outcome == "closed" and views[0].trade.size == 0
