@@ -52,9 +52,9 @@ def describe(alert: Alert) -> str:
                                          alert.target_price)
         text = f"{symbol} {escape(alert.timeframe or '1h')}: {condition}"
     elif alert.condition is AlertCondition.ABOVE:
-        text = t("{symbol} above {price}", symbol=symbol, price=price(alert.target_price))
+        text = t("{symbol} above {price}", symbol=symbol, price=price(alert.target_price, market=alert.symbol))
     else:
-        text = t("{symbol} below {price}", symbol=symbol, price=price(alert.target_price))
+        text = t("{symbol} below {price}", symbol=symbol, price=price(alert.target_price, market=alert.symbol))
     extras = []
     if alert.repeat and alert.kind is not AlertKind.MOVE:
         extras.append(t("repeats, every {duration} at most", duration=_duration(alert.cooldown)) if alert.cooldown
@@ -73,7 +73,7 @@ def _duration(value: timedelta) -> str:
 
 def created(result: CreatedAlert) -> str:
     alert = result.alert
-    now = t("Now {price}", price=price(result.current_price))
+    now = t("Now {price}", price=price(result.current_price, market=alert.symbol))
     if alert.kind is AlertKind.INDICATOR and result.indicator_value is not None and alert.indicator is not None:
         now = t("{indicator} {timeframe} is {value}", indicator=alert.indicator.value.upper(),
                 timeframe=escape(alert.timeframe or "1h"), value=number(result.indicator_value, 1))
@@ -111,13 +111,13 @@ def deleted(alerts: Sequence[Alert]) -> str:
 def fired(payload: Mapping[str, Any]) -> str:
     """The notification for a ``price_alert`` queued by the alert service."""
     symbol = escape(str(payload.get("symbol", "")))
-    now = price(Decimal(payload["price"]))
+    now = price(Decimal(payload["price"]), market=str(payload.get("symbol", "")))
     if payload.get("condition") == AlertCondition.PERCENT_CHANGE.value:
         change = Decimal(payload["change_percent"]) if payload.get("change_percent") else None
         return t(
             "🔔 <b>{symbol}</b> moved {percent} within {window}: now {price} (from {start}).",
             symbol=symbol, percent=percent(change, signed=True), window=escape(str(payload.get("window") or "1h")),
-            price=now, start=price(Decimal(payload["window_start_price"])),
+            price=now, start=price(Decimal(payload["window_start_price"]), market=str(payload.get("symbol", ""))),
         )
     if payload.get("kind") == AlertKind.INDICATOR.value and payload.get("indicator"):
         level = Decimal(payload["target_price"]) if payload.get("target_price") else None
@@ -127,7 +127,7 @@ def fired(payload: Mapping[str, Any]) -> str:
         reading = f" ({escape(str(payload['indicator']).upper())} {number(Decimal(value), 2)})" if value else ""
         return (f"🔔 <b>{symbol}</b> {escape(str(payload.get('timeframe') or '1h'))}: {condition}{reading}. "
                 + t("Close {price}.", price=now))
-    target = price(Decimal(payload["target_price"]))
+    target = price(Decimal(payload["target_price"]), market=str(payload.get("symbol", "")))
     if payload.get("condition") == AlertCondition.ABOVE.value:
         return t("🔔 <b>{symbol}</b> rose above {target}: now {price}.", symbol=symbol, target=target, price=now)
     return t("🔔 <b>{symbol}</b> fell below {target}: now {price}.", symbol=symbol, target=target, price=now)

@@ -77,15 +77,15 @@ def render_price(ticker: Ticker) -> str:
     base, quote = pair_assets(ticker.symbol)
     change = ticker.change_percent
     lines = [
-        f"<b>{escape(ticker.symbol)}</b>  {price(ticker.last)} {escape(quote)}",
+        f"<b>{escape(ticker.symbol)}</b>  {price(ticker.last, market=ticker.symbol)} {escape(quote)}",
         t("{arrow} 24h: {percent} ({change})", arrow=arrow(change), percent=percent(change, signed=True),
-          change=("+" if ticker.change > ZERO else "") + price(ticker.change)),
-        t("High / low: {high} / {low}", high=price(ticker.high), low=price(ticker.low)),
+          change=("+" if ticker.change > ZERO else "") + price(ticker.change, market=ticker.symbol)),
+        t("High / low: {high} / {low}", high=price(ticker.high, market=ticker.symbol), low=price(ticker.low, market=ticker.symbol)),
         t("Volume: {base_volume} {base} ≈ {quote_volume} {quote}", base_volume=compact(ticker.base_volume),
           base=escape(base), quote_volume=compact(ticker.quote_volume), quote=escape(quote)),
     ]
     if ticker.bid is not None and ticker.ask is not None:
-        lines.append(t("Bid / ask: {bid} / {ask}", bid=price(ticker.bid), ask=price(ticker.ask)))
+        lines.append(t("Bid / ask: {bid} / {ask}", bid=price(ticker.bid, market=ticker.symbol), ask=price(ticker.ask, market=ticker.symbol)))
     return "\n".join(lines)
 
 
@@ -94,8 +94,8 @@ def render_prices(tickers: Sequence[Ticker]) -> str:
         return render_price(tickers[0])
     rows = [(_("Pair"), _("Last"), "24h", _("High"), _("Low"), _("Vol"))]
     for ticker in tickers:
-        rows.append((ticker.symbol, price(ticker.last), percent(ticker.change_percent, signed=True),
-                     price(ticker.high), price(ticker.low), compact(ticker.quote_volume)))
+        rows.append((ticker.symbol, price(ticker.last, market=ticker.symbol), percent(ticker.change_percent, signed=True),
+                     price(ticker.high, market=ticker.symbol), price(ticker.low, market=ticker.symbol), compact(ticker.quote_volume)))
     return clip(_("<b>Prices</b>") + "\n" + table(rows, right=(1, 2, 3, 4, 5)) + "\n"
                 + _("Vol: 24h traded value in the quote asset."))
 
@@ -104,7 +104,7 @@ def render_prices(tickers: Sequence[Ticker]) -> str:
 
 
 def _mover_rows(movers: Sequence[Mover]) -> list[tuple[str, ...]]:
-    return [(m.symbol, price(m.last_price), percent(m.change_percent, signed=True), compact(m.quote_volume))
+    return [(m.symbol, price(m.last_price, market=m.symbol), percent(m.change_percent, signed=True), compact(m.quote_volume))
             for m in movers]
 
 
@@ -169,13 +169,13 @@ def render_comparison(comparison: Comparison) -> str:
     span = escape(period_label(comparison.period))
     snapshots = comparison.snapshots
     rows = [("", *(s.symbol.split("/")[0] for s in snapshots))]
-    rows.append((_("Price"), *(price(s.last_price) for s in snapshots)))
-    rows.append((t("Chg {period}", period=comparison.period), *(percent(s.change_percent, signed=True) for s in snapshots)))
+    rows.append((_("Price"), *(price(s.last_price, market=s.symbol) for s in snapshots)))
+    rows.append((t("Chg {period}", period=span), *(percent(s.change_percent, signed=True) for s in snapshots)))
     rows.append((_("Daily vol"), *(percent(s.volatility_percent) for s in snapshots)))
     rows.append(("RSI (1d)", *("–" if s.rsi is None else number(s.rsi, 1) for s in snapshots)))
     rows.append((_("Trend"), *(trend_word(s.trend) for s in snapshots)))
-    rows.append((_("Support"), *(price(s.support) for s in snapshots)))
-    rows.append((_("Resist."), *(price(s.resistance) for s in snapshots)))
+    rows.append((_("Support"), *(price(s.support, market=s.symbol) for s in snapshots)))
+    rows.append((_("Resist."), *(price(s.resistance, market=s.symbol) for s in snapshots)))
     right = tuple(range(1, len(rows[0])))
     return clip("\n".join([
         t("<b>Comparison ({period})</b>", period=span),
@@ -205,7 +205,7 @@ def _zone_text(signal: str | None, *, high: str, low: str) -> str:
     return escape(signal or "")
 
 
-def describe_reading(reading: IndicatorReading, last_price: Decimal) -> str:
+def describe_reading(reading: IndicatorReading, last_price: Decimal, market: str | None = None) -> str:
     """One readable line (or two) for an indicator reading."""
     v, name = reading.values, reading.name
     title = _(INDICATOR_TITLES[name]) if name in INDICATOR_TITLES else name.upper()
@@ -220,24 +220,24 @@ def describe_reading(reading: IndicatorReading, last_price: Decimal) -> str:
     if name == "macd":
         mood = (_("bullish: the MACD line is above its signal line") if reading.signal == "bullish"
                 else _("bearish: the MACD line is below its signal line"))
-        return "<b>MACD</b>: " + t("{macd}, signal {signal}, histogram {histogram}", macd=price(v["macd"]),
-                                   signal=price(v["signal"]), histogram=price(v["histogram"])) + f" — {mood}"
+        return "<b>MACD</b>: " + t("{macd}, signal {signal}, histogram {histogram}", macd=price(v["macd"], market=market),
+                                   signal=price(v["signal"], market=market), histogram=price(v["histogram"], market=market)) + f" — {mood}"
     if name in ("ema", "sma"):
         where = _("price above it (bullish bias)") if reading.signal == "above" else _("price below it (bearish bias)")
-        return f"<b>{title} {number(v['period'], 0)}</b>: {price(v[name])} — {where}"
+        return f"<b>{title} {number(v['period'], 0)}</b>: {price(v[name], market=market)} — {where}"
     if name == "vwap":
         where = (_("price above it (buyers in control)") if reading.signal == "above"
                  else _("price below it (sellers in control)"))
-        return f"<b>VWAP</b>: {price(v['vwap'])} — {where}"
+        return f"<b>VWAP</b>: {price(v['vwap'], market=market)} — {where}"
     if name == "bollinger":
         where = {"overbought": _("price at or above the upper band, stretched up"),
                  "oversold": _("price at or below the lower band, stretched down")}.get(
             reading.signal or "", _("price inside the bands"))
-        return "<b>Bollinger</b>: " + t("upper {upper}, middle {middle}, lower {lower}", upper=price(v["upper"]),
-                                        middle=price(v["middle"]), lower=price(v["lower"])) \
+        return "<b>Bollinger</b>: " + t("upper {upper}, middle {middle}, lower {lower}", upper=price(v["upper"], market=market),
+                                        middle=price(v["middle"], market=market), lower=price(v["lower"], market=market)) \
             + f" — {where} (%B {number(v['percent_b'], 2)})"
     if name == "atr":
-        return "<b>ATR</b>: " + t("{atr} — a typical candle spans {percent} of the price", atr=price(v["atr"]),
+        return "<b>ATR</b>: " + t("{atr} — a typical candle spans {percent} of the price", atr=price(v["atr"], market=market),
                                   percent=percent(v["atr_percent"]))
     if name == "obv":
         flow = _("rising: volume is flowing in") if reading.signal == "bullish" else _("falling: volume is flowing out")
@@ -265,28 +265,28 @@ def describe_reading(reading: IndicatorReading, last_price: Decimal) -> str:
         where = {"above": _("price above the cloud (bullish)"), "below": _("price below the cloud (bearish)")}.get(
             reading.signal or "", _("price inside the cloud (undecided)"))
         return "<b>Ichimoku</b>: " + t("conversion {conversion}, base {base}, cloud {low} – {high}",
-                                       conversion=price(v["conversion"]), base=price(v["base"]),
-                                       low=price(min(v["span_a"], v["span_b"])),
-                                       high=price(max(v["span_a"], v["span_b"]))) + f" — {where}"
+                                       conversion=price(v["conversion"], market=market), base=price(v["base"], market=market),
+                                       low=price(min(v["span_a"], v["span_b"]), market=market),
+                                       high=price(max(v["span_a"], v["span_b"]), market=market)) + f" — {where}"
     if name == "pivots":
-        rows = [(key.upper() if key != "pivot" else "P", price(v[key])) for key in ("r3", "r2", "r1", "pivot", "s1", "s2", "s3")]
+        rows = [(key.upper() if key != "pivot" else "P", price(v[key], market=market)) for key in ("r3", "r2", "r1", "pivot", "s1", "s2", "s3")]
         side = (_("<b>Pivots</b> (previous UTC day) — price above the pivot") if reading.signal == "above"
                 else _("<b>Pivots</b> (previous UTC day) — price below the pivot"))
         return side + "\n" + table(rows, right=(1,))
     if name == "fibonacci":
         levels = [(key, value) for key, value in v.items() if key not in ("high", "low")]
-        rows = [(f"{key}", price(value)) for key, value in levels]
-        return ("<b>Fibonacci</b> " + t("(high {high}, low {low})", high=price(v["high"]), low=price(v["low"])) + "\n"
+        rows = [(f"{key}", price(value, market=market)) for key, value in levels]
+        return ("<b>Fibonacci</b> " + t("(high {high}, low {low})", high=price(v["high"], market=market), low=price(v["low"], market=market)) + "\n"
                 + table(rows, right=(1,)))
-    pairs = ", ".join(f"{escape(key)} {price(value)}" for key, value in v.items())
+    pairs = ", ".join(f"{escape(key)} {price(value, market=market)}" for key, value in v.items())
     return f"<b>{escape(title)}</b>: {pairs}" + (f" — {escape(reading.signal)}" if reading.signal else "")
 
 
 def render_indicators(report: IndicatorReport) -> str:
     _base, quote = pair_assets(report.symbol)
     lines = [f"<b>{escape(report.symbol)} · {escape(report.timeframe)}</b>  "
-             + t("price {price}", price=price(report.price, quote))]
-    lines += [describe_reading(reading, report.price) for reading in report.readings]
+             + t("price {price}", price=price(report.price, quote, market=report.symbol))]
+    lines += [describe_reading(reading, report.price, report.symbol) for reading in report.readings]
     if not report.readings:
         lines.append(_("Not enough candles yet to compute these indicators."))
     if report.unsupported:
@@ -298,8 +298,8 @@ def render_indicators(report: IndicatorReport) -> str:
 # -- levels ------------------------------------------------------------------------------------------
 
 
-def _level_rows(levels: Sequence[Level], current: Decimal) -> list[tuple[str, ...]]:
-    return [(price(lv.price), percent(abs(lv.price - current) / current * 100 if current else ZERO),
+def _level_rows(levels: Sequence[Level], current: Decimal, market: str) -> list[tuple[str, ...]]:
+    return [(price(lv.price, market=market), percent(abs(lv.price - current) / current * 100 if current else ZERO),
              f"{lv.touches}x") for lv in levels]
 
 
@@ -307,13 +307,13 @@ def render_levels(report: LevelsReport) -> str:
     _base, quote = pair_assets(report.symbol)
     lines = [t("<b>{symbol} · {timeframe} levels</b>", symbol=escape(report.symbol),
                timeframe=escape(report.timeframe)) + "  "
-             + t("price {price}", price=price(report.price, quote))]
+             + t("price {price}", price=price(report.price, quote, market=report.symbol))]
     header = (_("Level"), _("Away"), _("Touches"))
     lines.append(_("<b>Resistance</b> (nearest first)"))
-    lines.append(table([header, *_level_rows(report.resistances, report.price)], right=(0, 1, 2))
+    lines.append(table([header, *_level_rows(report.resistances, report.price, report.symbol)], right=(0, 1, 2))
                  if report.resistances else _("None above the price in this window."))
     lines.append(_("<b>Support</b> (nearest first)"))
-    lines.append(table([header, *_level_rows(report.supports, report.price)], right=(0, 1, 2))
+    lines.append(table([header, *_level_rows(report.supports, report.price, report.symbol)], right=(0, 1, 2))
                  if report.supports else _("None below the price in this window."))
     lines.append(_("<i>Swing highs and lows of the last 200 candles; more touches, stronger level.</i>"))
     return "\n".join(lines)
@@ -367,8 +367,8 @@ def _setup_line(analysis: TechnicalAnalysis) -> str:
         return _("No trade setup: the indicators do not agree on a direction.")
     long = analysis.signal in (SignalType.BUY, SignalType.STRONG_BUY)
     stop_distance = abs(analysis.price - setup.stop_loss) / analysis.price * 100
-    values = dict(low=price(setup.entry_low), high=price(setup.entry_high), stop=price(setup.stop_loss),
-                  distance=percent(stop_distance), targets=", ".join(price(target) for target in setup.targets),
+    values = dict(low=price(setup.entry_low, market=analysis.symbol), high=price(setup.entry_high, market=analysis.symbol), stop=price(setup.stop_loss, market=analysis.symbol),
+                  distance=percent(stop_distance), targets=", ".join(price(target, market=analysis.symbol) for target in setup.targets),
                   ratio=number(setup.risk_reward, 2))
     if long:
         return t("Setup (long): entry {low} – {high}, stop {stop} ({distance} away), targets {targets}; "
@@ -389,7 +389,7 @@ def render_technical_analysis(analysis: TechnicalAnalysis) -> str:
                   total=len(analysis.votes))
     lines = [
         t("<b>{symbol} · {timeframe} technical analysis</b>", symbol=escape(analysis.symbol),
-          timeframe=escape(analysis.timeframe)) + "  " + t("price {price}", price=price(analysis.price, quote)),
+          timeframe=escape(analysis.timeframe)) + "  " + t("price {price}", price=price(analysis.price, quote, market=analysis.symbol)),
         t("Signal: <b>{signal}</b> — strength {strength}, confidence {confidence} ({basis})",
           signal=_(SIGNAL_TITLES[analysis.signal]), strength=number(analysis.strength, 2),
           confidence=percent(analysis.confidence * 100, 0), basis=basis),
@@ -400,9 +400,9 @@ def render_technical_analysis(analysis: TechnicalAnalysis) -> str:
     readings = {reading.name: reading for reading in analysis.readings}
     lines += [f"{'▲' if v.weight > 0 else '▼' if v.weight < 0 else '•'} {vote_text(v, readings)}" for v in analysis.votes]
     lines += ["", _("<b>Indicators</b>")]
-    lines += [describe_reading(reading, analysis.price) for reading in analysis.readings]
-    supports = ", ".join(price(lv.price) for lv in analysis.supports) or _("none in view")
-    resistances = ", ".join(price(lv.price) for lv in analysis.resistances) or _("none in view")
+    lines += [describe_reading(reading, analysis.price, analysis.symbol) for reading in analysis.readings]
+    supports = ", ".join(price(lv.price, market=analysis.symbol) for lv in analysis.supports) or _("none in view")
+    resistances = ", ".join(price(lv.price, market=analysis.symbol) for lv in analysis.resistances) or _("none in view")
     lines += [t("<b>Support</b> {supports}; <b>resistance</b> {resistances}", supports=supports,
                 resistances=resistances), ""]
     lines.append("<i>" + t("Based on the last {count} {timeframe} candles up to {as_of} UTC; the call holds until "
@@ -419,9 +419,9 @@ def analysis_caption(analysis: TechnicalAnalysis) -> str:
     setup = analysis.setup
     if setup is None:
         return first + "\n" + _("Levels and indicators drawn; no trade setup.")
-    return first + "\n" + t("Entry {low} – {high} · stop {stop} · TP {targets}", low=price(setup.entry_low),
-                             high=price(setup.entry_high), stop=price(setup.stop_loss),
-                             targets=" / ".join(price(target) for target in setup.targets))
+    return first + "\n" + t("Entry {low} – {high} · stop {stop} · TP {targets}", low=price(setup.entry_low, market=analysis.symbol),
+                             high=price(setup.entry_high, market=analysis.symbol), stop=price(setup.stop_loss, market=analysis.symbol),
+                             targets=" / ".join(price(target, market=analysis.symbol) for target in setup.targets))
 
 
 def render_track_record(records: Sequence[TimeframeRecord]) -> str:

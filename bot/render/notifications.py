@@ -24,7 +24,7 @@ def order_fill(payload: Mapping[str, Any]) -> str:
                      reason=escape(_(str(payload["reason"])).rstrip(".")))
         return t("⌛ Your {order} order on {symbol} expired.", order=order, symbol=symbol)
     filled = amount(Decimal(payload["filled_quantity"]), base) if payload.get("filled_quantity") else "?"
-    at = price(Decimal(payload["average_fill_price"])) if payload.get("average_fill_price") else "?"
+    at = price(Decimal(payload["average_fill_price"]), market=str(payload.get("symbol", ""))) if payload.get("average_fill_price") else "?"
     if payload.get("status") == "filled":
         lines = [t("✅ {order} {amount} on {symbol} filled at {price}.", order=order, amount=filled, symbol=symbol,
                    price=at)]

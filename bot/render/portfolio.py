@@ -95,15 +95,15 @@ def positions(items: Sequence[Position]) -> str:
     lines = [_("📈 <b>Positions</b>")]
     for p in items:
         base, quote = pair_assets(p.symbol)
-        line = (f"• <b>{escape(p.symbol)}</b> {amount(p.quantity, base)} @ {price(p.entry_price, quote)}")
+        line = (f"• <b>{escape(p.symbol)}</b> {amount(p.quantity, base)} @ {price(p.entry_price, quote, market=p.symbol)}")
         if p.current_price is not None:
             change = (p.current_price - p.entry_price) / p.entry_price * 100 if p.entry_price else ZERO
-            line += ", " + t("now {price}: {pnl} ({percent})", price=price(p.current_price, quote),
+            line += ", " + t("now {price}: {pnl} ({percent})", price=price(p.current_price, quote, market=p.symbol),
                              pnl=signed_money(p.unrealized_pnl, quote), percent=percent(change, signed=True))
         if p.stop_loss is not None:
-            line += f" · SL {price(p.stop_loss, quote)}"
+            line += f" · SL {price(p.stop_loss, quote, market=p.symbol)}"
         if p.take_profit is not None:
-            line += f" · TP {price(p.take_profit, quote)}"
+            line += f" · TP {price(p.take_profit, quote, market=p.symbol)}"
         lines.append(line)
     return "\n".join(lines)
 
@@ -137,7 +137,7 @@ def history(page: TradePage) -> str:
             record.symbol,
             _(SIDE_LABELS[fill.side]),
             number(fill.quantity),
-            price(fill.price),
+            price(fill.price, market=record.symbol),
             money(fill.fee),
             "" if record.realized_pnl is None else signed_money(record.realized_pnl),
         ))

@@ -65,20 +65,20 @@ def order_card(preview: OrderPreview, now: datetime, *, title: str = CONFIRM_TIT
         t("Type: {type}", type=type_label(preview.order_type)),
     ]
     if preview.order_type is OrderType.MARKET:
-        lines.append(t("Price: ≈ {estimate} (market {market})", estimate=price(preview.estimated_price, quote),
-                       market=price(preview.market_price, quote)))
+        lines.append(t("Price: ≈ {estimate} (market {market})", estimate=price(preview.estimated_price, quote, market=preview.symbol),
+                       market=price(preview.market_price, quote, market=preview.symbol)))
     else:
         if preview.price is not None:
-            lines.append(t("Limit price: {price}", price=price(preview.price, quote)))
+            lines.append(t("Limit price: {price}", price=price(preview.price, quote, market=preview.symbol)))
         if preview.stop_price is not None:
-            lines.append(t("Trigger: {price}", price=price(preview.stop_price, quote)))
+            lines.append(t("Trigger: {price}", price=price(preview.stop_price, quote, market=preview.symbol)))
         if preview.trailing_percent is not None:
             lines.append(t("Trailing: {percent}", percent=percent(preview.trailing_percent)))
-        lines.append(t("Market now: {price}", price=price(preview.market_price, quote)))
+        lines.append(t("Market now: {price}", price=price(preview.market_price, quote, market=preview.symbol)))
     if preview.stop_loss is not None:
-        lines.append(t("Stop-loss: {price}", price=price(preview.stop_loss, quote)))
+        lines.append(t("Stop-loss: {price}", price=price(preview.stop_loss, quote, market=preview.symbol)))
     if preview.take_profit is not None:
-        lines.append(t("Take-profit: {price}", price=price(preview.take_profit, quote)))
+        lines.append(t("Take-profit: {price}", price=price(preview.take_profit, quote, market=preview.symbol)))
     cost = money(preview.estimated_cost, quote)
     lines.append(t("Estimated cost: {money}", money=cost) if preview.side is OrderSide.BUY
                  else t("Estimated proceeds: {money}", money=cost))
@@ -158,8 +158,8 @@ def price_moved(moved: PriceMoved, now: datetime) -> str:
     head = t(
         "⚠️ The price moved {percent} since the preview ({before} → {now}). "
         "Nothing was placed. Please check the new figures and confirm again.",
-        percent=percent(moved.moved_percent), before=price(moved.previous_price, quote),
-        now=price(moved.current_price, quote),
+        percent=percent(moved.moved_percent), before=price(moved.previous_price, quote, market=moved.preview.symbol),
+        now=price(moved.current_price, quote, market=moved.preview.symbol),
     )
     return head + "\n\n" + order_card(moved.preview, now)
 
@@ -173,7 +173,7 @@ def order_result(event: OrderEvent) -> str:
     base, quote = pair_assets(order.symbol)
     ref = short_ref(order.id)
     buy = order.side is OrderSide.BUY
-    filled, at = amount(order.filled_quantity, base), price(order.average_fill_price or ZERO, quote)
+    filled, at = amount(order.filled_quantity, base), price(order.average_fill_price or ZERO, quote, market=order.symbol)
     lines: list[str] = []
     if order.status is OrderStatus.FILLED:
         lines.append(t("✅ <b>Bought {amount}</b> at {price}", amount=filled, price=at) if buy
@@ -208,11 +208,11 @@ def position_line(position: Position) -> str:
     if position.quantity <= ZERO:
         return t("Position {symbol}: closed", symbol=escape(position.symbol))
     line = t("Position: {amount} @ {price}", amount=amount(position.quantity, base),
-             price=price(position.entry_price, quote))
+             price=price(position.entry_price, quote, market=position.symbol))
     if position.stop_loss is not None:
-        line += f" · SL {price(position.stop_loss, quote)}"
+        line += f" · SL {price(position.stop_loss, quote, market=position.symbol)}"
     if position.take_profit is not None:
-        line += f" · TP {price(position.take_profit, quote)}"
+        line += f" · TP {price(position.take_profit, quote, market=position.symbol)}"
     return line
 
 
@@ -222,9 +222,9 @@ def describe_order(order: Order) -> str:
     remaining = order.quantity - order.filled_quantity
     text = f"{type_label(order.order_type)} {_(SIDE_LABELS[order.side])} {amount(remaining, base)}"
     if order.price is not None:
-        text += " " + t("at {price}", price=price(order.price, quote))
+        text += " " + t("at {price}", price=price(order.price, quote, market=order.symbol))
     if order.stop_price is not None:
-        text += ", " + t("trigger {price}", price=price(order.stop_price, quote))
+        text += ", " + t("trigger {price}", price=price(order.stop_price, quote, market=order.symbol))
     if order.trailing_percent is not None:
         text += ", " + t("trailing {percent}", percent=percent(order.trailing_percent))
     return text
@@ -264,9 +264,9 @@ def protection_changed(change: ProtectionChange, symbol: str) -> str:
     for order in change.orders:
         parts = [order_line(order)]
         if order.stop_loss is not None:
-            parts.append(f"SL {price(order.stop_loss, quote)}")
+            parts.append(f"SL {price(order.stop_loss, quote, market=order.symbol)}")
         if order.take_profit is not None:
-            parts.append(f"TP {price(order.take_profit, quote)}")
+            parts.append(f"TP {price(order.take_profit, quote, market=order.symbol)}")
         lines.append("• " + " · ".join(parts))
     return "\n".join(lines)
 

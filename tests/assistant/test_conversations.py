@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select, text
 
 from db.models import AICommand, AIResponse, MarketAnalysis, Order, PriceAlert, TradingSignal
@@ -129,3 +131,23 @@ async def test_history_pages_keep_the_chosen_period(app, bot_api, session_factor
     second = await bot_api.wait_for(lambda: next((t for t in edits() if "page 2 of 2" in t), None))
     assert "(page 2 of 2, 11 trades)" in second and "7 days" in second, second
     assert second.count("BTC/USDT") == 1  # the week's eleventh trade, not the month-old ones
+
+
+async def test_no_reply_shows_more_digits_than_the_markets_tick(app, bot_api):
+    """BTC/USDT's tick is 0.01 and PEPE/USDT's 0.00000001 (the simulated market's listing): computed
+    figures (averages, indicator values, levels, DCA prices) are shown to the tick, never beyond."""
+    await accept_terms(bot_api, 215)
+    replies = {}
+    for typed in ("price of pepe", "analyze pepe 4h", "build me a dca plan for pepe, $100 a week",
+                  "should i accumulate pepe", "support and resistance for pepe", "price of btc", "analyze btc 4h",
+                  "should i accumulate btc", "build me a dca plan for btc, $100 a week", "support and resistance for btc"):
+        before = len(bot_api.texts_to(215))
+        await bot_api.wait_until_acknowledged(bot_api.send_text(215, typed), timeout=30)
+        replies[typed] = "\n".join(bot_api.texts_to(215)[before:])
+    for typed, reply in replies.items():
+        assert reply and "did not get that" not in reply, (typed, reply)
+        if "pepe" in typed:  # 0.00000612, never 0.0000061234
+            too_fine = re.findall(r"\b0\.\d{9,}", reply)
+        else:  # 90,123.46, never 90,123.4567
+            too_fine = re.findall(r"\b\d{1,3}(?:,\d{3})+\.\d{3,}", reply)
+        assert not too_fine, (typed, too_fine, reply)

@@ -53,3 +53,19 @@ def test_russian_separators(catalogs):
         assert money(D("9002.1838807"), "USDT") == "9\xa0002,18 USDT"
         assert price(D("0.00001234567")) == "0,0000123457"
         assert percent(D("-3.14159"), signed=True) == "-3,14%"
+
+
+def test_a_price_is_shown_to_its_markets_tick_as_the_market_data_lists_it(catalogs):
+    from domain.market_data.simulated import SimulatedMarketData
+
+    SimulatedMarketData()  # lists every market's tick, as the bot's market data does at start
+    # Figures the bot computes (an average cost, an indicator, a DCA level) carry more digits than the tick.
+    assert price(D("90123.456789"), "USDT", market="BTC/USDT") == "90,123.46 USDT"
+    assert price(D("0.0000061234567"), market="PEPE/USDT") == "0.00000612"  # PEPE's tick: 8 places, not 6 digits
+    assert price(D("0.0000061234567")) == "0.00000612346"  # a market nobody listed: six significant digits
+    assert price(D("137.123456"), market="SOL/USDT") == "137.12"
+    assert money(D("1234.5678"), "USD") == "1,234.57 USD"
+    with speaking(catalogs, "ru"):
+        assert price(D("90123.456789"), "USDT", market="BTC/USDT") == "90\xa0123,46 USDT"
+        assert price(D("0.0000061234567"), market="PEPE/USDT") == "0,00000612"
+        assert money(D("1234.5678"), "USD") == "1\xa0234,57 USD"

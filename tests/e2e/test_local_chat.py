@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from db.models import TelegramUser
 from domain.enums import TelegramUserStatus
+from tests.e2e.english import english_sentences
 from tests.conftest import redis_url_of_test_database
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -102,8 +103,13 @@ async def test_a_pasted_post_is_one_message_and_a_chart_is_saved_as_a_picture(da
 
 
 async def test_the_terminal_language_is_the_chat_language(database_url, redis_client):
-    code, out, err = await _main("chat", "/start\n1\n/help\n", database_url, LANG="ru_RU.UTF-8", LC_ALL="",
-                                 TELEGRAM_LOCAL_CHAT_USER_ID="779")
+    asked = ("should i accumulate eth", "what is a funding rate", "sentiment on btc", "how risky is my portfolio",
+             "build me a dca plan for sol, $100 a week", "buy 1 pepe at 0.0000001")
+    code, out, err = await _main("chat", "/start\n1\n/help\n" + "\n".join(asked) + "\n", database_url,
+                                 LANG="ru_RU.UTF-8", LC_ALL="", TELEGRAM_LOCAL_CHAT_USER_ID="779")
     assert code == 0, err
     assert "Локальный чат" in out and "Прежде чем начать" in out and "Пишите мне обычными словами" in out
     assert "купи 0.01 BTC по рынку" in out
+    answers = out.split("you> should i accumulate eth", 1)[1]
+    assert "Почему" in answers and "ставка финансирования" in answers.lower() and "Настроение" in answers
+    assert not english_sentences(answers), english_sentences(answers)
