@@ -28,6 +28,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from domain.market_data import ticks  # noqa: E402
 from domain.models import Candle  # noqa: E402
 from domain.services import indicators as ta  # noqa: E402
 from domain.services.technical_analysis import TechnicalAnalysis  # noqa: E402
@@ -64,6 +65,25 @@ UP, DOWN, GRID = THEMES["light"].up, THEMES["light"].down, THEMES["light"].grid 
 
 
 @dataclass(frozen=True, slots=True)
+class ChartWords:
+    """The words drawn on a chart, translated by the caller (drawing runs outside any locale):
+    bot/render/market.py's ``chart_words()``. Indicator names and tickers are drawn as they are."""
+
+    volume: str = "Volume"
+    last: str = "last {price}"
+    entry_zone: str = "entry zone"
+    stop: str = "stop"
+    bollinger: str = "Bollinger 20, 2σ"
+    vwap: str = "VWAP (UTC day)"
+    channels_title: str = "Signal channels"
+    channel_signals: str = "{n} signals"
+    entered: str = "Entered"
+    all_targets: str = "All targets"
+    stopped: str = "Stopped"
+    expired: str = "Expired"
+
+
+@dataclass(frozen=True, slots=True)
 class Signal:
     """What a technical call adds to its chart."""
 
@@ -91,6 +111,8 @@ class PriceChart:
     resistances: tuple[float, ...] = ()
     signal: Signal | None = None
     theme: str = DEFAULT_THEME
+    words: ChartWords = ChartWords()
+    price_places: int | None = None  # the market's tick, for the last price in the title
     ema_periods: tuple[int, ...] = field(default=(20, 50))
     # Candles drawn (the latest); the ones before only warm the indicators up.
     visible: int = 120
@@ -101,21 +123,23 @@ class PriceChart:
             raise ValueError("no candles to draw")
         columns = {name: tuple(float(getattr(c, name)) for c in candles)
                    for name in ("open", "high", "low", "close", "volume")}
+        options.setdefault("price_places", ticks.price_places(symbol))
         return cls(symbol, timeframe, tuple(c.opened_at for c in candles), **columns, **options)  # type: ignore[arg-type]
 
     @classmethod
     def of_analysis(cls, analysis: TechnicalAnalysis, *, indicators: Sequence[str] = (), theme: str = DEFAULT_THEME,
-                    visible: int = 120) -> PriceChart:
+                    visible: int = 120, label: str | None = None, words: ChartWords = ChartWords()) -> PriceChart:
+        """``label``: the call as the title shows it ("BUY · confidence 62%"), translated by the caller."""
         setup = analysis.setup
         signal = None if setup is None else Signal(
-            f"{analysis.signal.value.replace('_', ' ').upper()} · confidence {float(analysis.confidence):.0%}",
+            label or f"{analysis.signal.value.replace('_', ' ').upper()} · confidence {float(analysis.confidence):.0%}",
             float(setup.entry_low), float(setup.entry_high), float(setup.stop_loss), tuple(float(t) for t in setup.targets))
         return cls.of(
             analysis.symbol, analysis.timeframe, analysis.candles, visible=visible,
             indicators=tuple(indicators) or ("bollinger", "rsi", "macd"),
             supports=tuple(float(lv.price) for lv in analysis.supports),
             resistances=tuple(float(lv.price) for lv in analysis.resistances),
-            signal=signal, theme=theme,
+            signal=signal, theme=theme, words=words,
         )
 
 
@@ -139,6 +163,10 @@ def _label(axes: Axes, text: str, theme: Theme) -> None:
 
 
 def draw_price_chart(chart: PriceChart) -> bytes:
+    return _png(price_figure(chart))
+
+
+def price_figure(chart: PriceChart) -> Figure:
     theme = THEMES.get(chart.theme, THEMES[DEFAULT_THEME])
     columns = (chart.open, chart.high, chart.low, chart.close, chart.volume)
     days = np.array([int(t.timestamp()) // 86_400 for t in chart.times], dtype=np.int64)
@@ -162,10 +190,11 @@ def draw_price_chart(chart: PriceChart) -> bytes:
     _overlays(prices, bars, chart, theme, start)
     axes[1].bar(xs, v, color=colors, width=0.65, alpha=0.7, linewidth=0)
     axes[1].yaxis.set_major_formatter(FuncFormatter(_compact))
-    _label(axes[1], "Volume", theme)
+    _label(axes[1], chart.words.volume, theme)
     for ax, name in zip(axes[2:], panels, strict=True):
         _PANEL_DRAWERS[name](ax, bars, theme, start)
-    title = f"{chart.symbol} · {chart.timeframe} · last {c[-1]:,.8g}"
+    last = f"{c[-1]:,.8g}" if chart.price_places is None else f"{c[-1]:,.{chart.price_places}f}"
+    title = f"{chart.symbol} · {chart.timeframe} · " + chart.words.last.format(price=last)
     if chart.signal is not None:
         title += f" · {chart.signal.label}"
     prices.set_title(title, fontsize=10, color=theme.text, loc="left")
@@ -186,7 +215,7 @@ def draw_price_chart(chart: PriceChart) -> bytes:
     axes[-1].set_xticklabels([t.strftime("%m-%d %H:%M") for t in chart.times[start:]][::step])
     for ax in axes[:-1]:
         ax.tick_params(labelbottom=False)
-    return _png(figure)
+    return figure
 
 
 def _overlays(ax: Axes, bars: ta.Bars, chart: PriceChart, theme: Theme, start: int) -> None:
@@ -200,11 +229,11 @@ def _overlays(ax: Axes, bars: ta.Bars, chart: PriceChart, theme: Theme, start: i
         ax.plot(xs, ta.sma(bars.close, 20)[start:], linewidth=1, color=next(colors), label="SMA 20")
     if "bollinger" in chart.indicators:
         middle, upper, lower = (band[start:] for band in ta.bollinger(bars.close, 20, 2.0))
-        ax.plot(xs, upper, linewidth=0.8, color=theme.lines[2], alpha=0.9, label="Bollinger 20, 2σ")
+        ax.plot(xs, upper, linewidth=0.8, color=theme.lines[2], alpha=0.9, label=chart.words.bollinger)
         ax.plot(xs, lower, linewidth=0.8, color=theme.lines[2], alpha=0.9)
         ax.fill_between(xs, lower, upper, color=theme.lines[2], alpha=0.07)
     if "vwap" in chart.indicators and len(np.unique(bars.day)) < len(bars):  # daily bars: each its own session
-        ax.plot(xs, ta.vwap(bars)[start:], linewidth=1, color=theme.lines[3], linestyle="--", label="VWAP (UTC day)")
+        ax.plot(xs, ta.vwap(bars)[start:], linewidth=1, color=theme.lines[3], linestyle="--", label=chart.words.vwap)
     if "ichimoku" in chart.indicators:
         cloud = ta.ichimoku(bars)
         span_a, span_b = cloud.span_a[start:], cloud.span_b[start:]
@@ -237,8 +266,8 @@ def _levels(ax: Axes, chart: PriceChart, theme: Theme, n: int, spacing: float) -
     signal = chart.signal
     if signal is not None:
         ax.axhspan(signal.entry_low, signal.entry_high, color=theme.entry, alpha=0.18)
-        labels.append(((signal.entry_low + signal.entry_high) / 2, " entry zone", theme.entry))
-        line(signal.stop, theme.stop, "stop", "-", 1.2)
+        labels.append(((signal.entry_low + signal.entry_high) / 2, " " + chart.words.entry_zone, theme.entry))
+        line(signal.stop, theme.stop, chart.words.stop, "-", 1.2)
         for i, target in enumerate(signal.targets, start=1):
             line(target, theme.target, f"TP{i}", "-.", 1.1)
     bottom, top = ax.get_ylim()
@@ -335,17 +364,17 @@ def draw_allocation(allocations: Sequence[tuple[str, float]], title: str = "Allo
     return _png(figure)
 
 
-def channel_chart(stats: Sequence[Any]) -> bytes:
+def channel_chart(stats: Sequence[Any], words: ChartWords = ChartWords()) -> bytes:
     """Per channel: entry, TP1, all-targets, stop and expiry rates side by side (``ChannelStats``)."""
     if not stats:
         raise ValueError("no channels to draw")
     shown = list(stats)[:8]
     series = [
-        ("Entered", "#42a5f5", lambda s: s.rate(s.entered)),
+        (words.entered, "#42a5f5", lambda s: s.rate(s.entered)),
         ("TP1", UP, lambda s: s.rate(s.tp1, s.entered)),
-        ("All targets", "#2e7d32", lambda s: s.rate(s.all_targets, s.entered)),
-        ("Stopped", DOWN, lambda s: s.rate(s.stopped, s.entered)),
-        ("Expired", "#9e9e9e", lambda s: s.rate(s.expired)),
+        (words.all_targets, "#2e7d32", lambda s: s.rate(s.all_targets, s.entered)),
+        (words.stopped, DOWN, lambda s: s.rate(s.stopped, s.entered)),
+        (words.expired, "#9e9e9e", lambda s: s.rate(s.expired)),
     ]
     figure = Figure(figsize=(8, 4.2))
     axes = figure.add_subplot(1, 1, 1)
@@ -354,12 +383,12 @@ def channel_chart(stats: Sequence[Any]) -> bytes:
         xs = [i + (offset - (len(series) - 1) / 2) * width for i in range(len(shown))]
         axes.bar(xs, [float(value(s)) for s in shown], width=width, color=color, label=label)
     axes.set_xticks(range(len(shown)))
-    axes.set_xticklabels([f"{s.source[:18]}\n{s.signals} signals" for s in shown], fontsize=8)
+    axes.set_xticklabels([f"{s.source[:18]}\n" + words.channel_signals.format(n=s.signals) for s in shown], fontsize=8)
     axes.set_ylabel("%")
     axes.set_ylim(0, 105)
     axes.grid(axis="y", color=GRID)
     axes.legend(fontsize=8, ncol=5, loc="upper center", bbox_to_anchor=(0.5, 1.12), frameon=False)
-    axes.set_title("Signal channels", pad=24)
+    axes.set_title(words.channels_title, pad=24)
     return _png(figure)
 
 

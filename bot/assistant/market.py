@@ -120,7 +120,8 @@ async def handle_chart(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     await ctx.uow.repo(AnalysisRecordRepository).add(analysis, user_id=ctx.message.user_id,
                                                      ai_command_id=ctx.ai_command_id)
     chart = PriceChart.of_analysis(analysis, indicators=tuple(parsed.entities.get("indicators") or ()),
-                                   theme=chart_theme(parsed.text))
+                                   theme=chart_theme(parsed.text), label=render.chart_label(analysis),
+                                   words=render.chart_words())
     text = render.render_technical_analysis(analysis)
     try:
         photo = await ctx.services.charts.price(chart)

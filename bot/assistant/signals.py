@@ -22,6 +22,7 @@ from bot.assistant_callbacks import SignalAction, SignalCallback, SignalListActi
 from bot.charts import channel_chart
 from bot.html import escape
 from bot.render import signals as render
+from bot.render.market import chart_words
 from bot.text_handler import TextReply
 from db.repositories.signals import SignalOwner
 from domain.futures import MarginMode
@@ -136,7 +137,7 @@ async def channel_stats(ctx: IntentContext, source: str | None = None) -> TextRe
     if source and not stats:
         return None
     settings = await service.settings(ctx.uow, owner.user_id)
-    photo = await asyncio.to_thread(channel_chart, stats) if stats else None
+    photo = await asyncio.to_thread(channel_chart, stats, chart_words()) if stats else None
     return TextReply(render.channel_stats(stats, settings), photo=photo)
 
 

@@ -14,6 +14,7 @@ from bot.html import escape
 from bot.i18n import N_, _, t, tn
 from bot.render.numbers import ZERO, compact, number, percent, price
 from bot.render.trading import pair_assets
+from bot.charts import ChartWords
 from domain.enums import SignalType
 from domain.models import Ticker
 from domain.services.market_analysis import IndicatorReading, IndicatorReport, Level, LevelsReport
@@ -23,6 +24,20 @@ from domain.services.technical_analysis import TechnicalAnalysis, Vote
 
 MAX_REPLY = 3500
 PERIOD_LABELS = {"24h": N_("24h"), "7d": N_("7 days"), "30d": N_("30 days")}
+
+
+def chart_words() -> ChartWords:
+    """The words a chart draws, in the reader's language (the drawing process has no locale)."""
+    return ChartWords(volume=_("Volume"), last=_("last {price}"), entry_zone=_("entry zone"), stop=_("stop"),
+                      bollinger=_("Bollinger 20, 2σ"), vwap=_("VWAP (UTC day)"), channels_title=_("Signal channels"),
+                      channel_signals=_("{n} signals"), entered=_("Entered"), all_targets=_("All targets"),
+                      stopped=_("Stopped"), expired=_("Expired"))
+
+
+def chart_label(analysis: TechnicalAnalysis) -> str:
+    """The call as the chart's title shows it: "BUY · confidence 62%"."""
+    return _(SIGNAL_TITLES[analysis.signal]) + " · " + t("confidence {confidence}",
+                                                         confidence=percent(analysis.confidence * 100, 0))
 
 
 def period_label(period: str) -> str:

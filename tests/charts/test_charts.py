@@ -78,3 +78,20 @@ async def test_the_renderer_draws_in_a_separate_process(analysis):
     finally:
         pool.shutdown()
     assert all(image.startswith(PNG_MAGIC) for image in (png, allocation, heat_map))
+
+
+def test_a_russian_reader_gets_a_chart_labelled_in_russian(analysis):
+    from matplotlib.text import Text
+
+    from bot.charts import price_figure
+    from bot.i18n import Catalogs, speaking
+    from bot.render.market import chart_label, chart_words
+    from tests.e2e.english import english_sentences
+
+    with speaking(Catalogs(), "ru"):
+        chart = PriceChart.of_analysis(analysis, indicators=("bollinger", "vwap", "rsi"), label=chart_label(analysis),
+                                       words=chart_words())
+    figure = price_figure(chart)
+    drawn = [text.get_text() for text in figure.findobj(Text) if text.get_text().strip()]
+    assert any("Объём" in text for text in drawn) and any("Боллинджер" in text for text in drawn)
+    assert not [text for text in drawn if english_sentences(text) or "entry zone" in text or "last " in text], drawn
