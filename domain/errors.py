@@ -12,7 +12,7 @@ from domain.phrases import Phrase
 class DomainError(Exception):
     """Base class; ``user_message`` never contains secrets, stack traces or internal ids."""
 
-    default_message = "Something went wrong with that request."
+    default_message = "Something went wrong with that request. Please try again; /help shows what I understand."
 
     def __init__(self, user_message: str | Phrase | None = None) -> None:
         # What the bot shows (translated; a Phrase carries its values), and its English for logs.
@@ -22,29 +22,29 @@ class DomainError(Exception):
 
 
 class InsufficientFunds(DomainError):
-    default_message = "Not enough balance for this order."
+    default_message = "Not enough balance for this order. /balance shows what you have: try a smaller amount."
 
 
 class InvalidOrder(DomainError):
-    default_message = "This order is not valid."
+    default_message = "This order is not valid. Check its amount and prices; /help shows examples."
 
 
 class InvalidRequest(DomainError):
     """A question that cannot be answered as asked (unknown timeframe, missing risk, ...)."""
 
-    default_message = "I cannot answer that as asked."
+    default_message = "I cannot answer that as asked. /help shows the questions I answer."
 
 
 class OrderNotFound(DomainError):
-    default_message = "I could not find that order."
+    default_message = "I could not find that order. /orders lists your open orders."
 
 
 class PositionNotFound(DomainError):
-    default_message = "You have no open position in that pair."
+    default_message = "You have no open position in that pair. /positions lists yours."
 
 
 class UnknownSymbol(DomainError):
-    default_message = "I do not know that trading pair."
+    default_message = "I do not know that trading pair. Try a pair like BTC/USDT or a coin like ETH."
 
 
 class RateLimited(DomainError):
@@ -72,11 +72,11 @@ class ConfirmationNotYours(DomainError):
 
 
 class AlreadyConfirmed(DomainError):
-    default_message = "This order was already confirmed."
+    default_message = "This order was already confirmed; nothing more was placed. /orders and /history show it."
 
 
 class ConfigurationError(DomainError):
-    default_message = "The bot is not configured for this action."
+    default_message = "The bot is not configured for this action; the operator can enable it. /help shows what works now."
 
 
 class WithdrawalKeyRefused(DomainError):
@@ -89,7 +89,7 @@ class WithdrawalKeyRefused(DomainError):
 class LiveLimitExceeded(DomainError):
     """A live order refused by the user's own limits (order value, leverage, daily loss)."""
 
-    default_message = "This live order is beyond your limits."
+    default_message = "This live order is beyond your limits. Make it smaller, or change the limits with /limits."
 
 
 class OrderOutcomeUnknown(DomainError):

@@ -94,7 +94,7 @@ async def choose(
         return
     exchange, market = callback_data.exchange, callback_data.market
     if exchange not in SUPPORTED_EXCHANGES or market not in MARKET_TYPES:
-        await callback.answer(_("Unknown choice."), show_alert=True)
+        await callback.answer(_("Unknown choice. Send /connect to start again."), show_alert=True)
         return
     await callback.answer()
     if callback_data.testnet < 0:

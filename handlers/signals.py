@@ -79,7 +79,7 @@ async def list_button(callback: CallbackQuery, callback_data: SignalListCallback
     try:
         signal_id = uuid.UUID(hex=callback_data.ref)
     except ValueError:
-        await callback.answer(_("That button is not valid any more."), show_alert=True)
+        await callback.answer(_("That button is not valid any more. /signals shows your signals."), show_alert=True)
         return
     owner = SignalOwner(current_user.id, current_user.user_id)
     try:

@@ -131,7 +131,7 @@ def live_result(event: OrderEvent, account: str) -> str:
     return f"{venue_banner(account)}\n{order_result(event)}"
 
 
-LIVE_ORDER_GONE = N_("That order is no longer open.")
+LIVE_ORDER_GONE = N_("That order is no longer open. /orders lists the open ones.")
 LIVE_CHANGE_PROMPT = N_(
     "Send the new limit price (e.g. <code>at 61000</code>) or the new total size (e.g. <code>0.02</code>). "
     "The order is cancelled and placed again on the exchange. /cancel to stop."

@@ -207,7 +207,7 @@ class SimulatedMarketData:
     def _split(self, symbol: str) -> tuple[str, str]:
         base, _, quote = symbol.upper().partition("/")
         if base not in COINS or not (quote in STABLE_QUOTES or quote in COINS) or base == quote:
-            raise UnknownSymbol(phrase("I don't know the pair {symbol}.", symbol=symbol))
+            raise UnknownSymbol(phrase("I don't know the pair {symbol}. Try one like BTC/USDT.", symbol=symbol))
         return base, quote
 
     @staticmethod

@@ -53,7 +53,7 @@ class AlertLimitReached(DomainError):
 
 
 class InvalidAlert(DomainError):
-    default_message = "That alert is not valid."
+    default_message = "That alert is not valid. Try e.g. 'alert me when BTC goes above 70k'."
 
 
 class AlertNotFound(DomainError):
@@ -315,7 +315,7 @@ class AlertService:
                           series: Sequence[tuple[Indicator, int]]) -> dict[tuple[Indicator, int], SeriesReading]:
         """Several indicators of one (symbol, timeframe) from one fetch of its candles."""
         if self._candles is None:
-            raise InvalidAlert("Indicator alerts need candle data, which this bot does not have.")
+            raise InvalidAlert("Indicator alerts need candle data, which this bot does not have. Price alerts work: e.g. 'alert me when BTC goes above 70k'.")
         if not series:
             return {}
         limit = max(candles_needed(indicator, period) for indicator, period in series)
@@ -372,7 +372,7 @@ def _check_repetition(repetition: Repetition, now: datetime) -> None:
     if repetition.hysteresis_percent is not None and not 0 <= repetition.hysteresis_percent <= MAX_HYSTERESIS_PERCENT:
         raise InvalidAlert("The re-arm margin must be between 0% and 50%.")
     if repetition.expires_at is not None and repetition.expires_at <= now:
-        raise InvalidAlert("That expiry is already past.")
+        raise InvalidAlert("That expiry is already past: choose a later time.")
 
 
 def _match_reference(alerts: list[Alert], ref: str) -> list[Alert]:

@@ -244,7 +244,7 @@ class LiveVenue:
         every order type): the unfilled rest goes back at the new price, or the new total size
         less what already filled. No new order when the cancel found it filled meanwhile."""
         if order.price is None and price is not None:
-            raise InvalidOrder("Only limit orders have a price to change.")
+            raise InvalidOrder("Only limit orders have a price to change. Cancel this one and place a new order instead.")
         cancelled = await self.cancel(uow, portfolio, order)
         rest = (quantity or order.quantity) - cancelled.order.filled_quantity
         if cancelled.order.status is not OrderStatus.CANCELLED or rest <= ZERO:

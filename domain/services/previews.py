@@ -85,7 +85,7 @@ def check_shape(request: OrderRequest) -> None:
     if sum(size is not None for size in sizes) != 1:
         raise InvalidOrder("Tell me how much: an amount (0.1 BTC), a value (200 USDT) or a share of your balance (25%).")
     if any(size is not None and size <= 0 for size in sizes):
-        raise InvalidOrder("The order size must be positive.")
+        raise InvalidOrder("The order size must be positive, e.g. 0.01 BTC or 50 USDT.")
     if request.percent_of_balance is not None and request.percent_of_balance > HUNDRED:
         raise InvalidOrder("You cannot use more than 100% of your balance.")
     needs = {

@@ -37,7 +37,7 @@ PLAN_BUYS = 10
 
 
 class InvalidPlan(DomainError):
-    default_message = "A DCA plan needs a positive amount per buy and at least one buy."
+    default_message = "A DCA plan needs a positive amount per buy and at least one buy, e.g. 'dca plan for btc, $100 a week'."
 
 
 class Stance(StrEnum):

@@ -160,7 +160,7 @@ def size_position(
         raise InvalidRequest("The stop-loss must differ from the entry price.")
     budget = risk_amount if risk_amount is not None else portfolio_value * risk_percent / HUNDRED  # type: ignore[operator]
     if budget <= 0:
-        raise InvalidRequest("The risk must be positive.")
+        raise InvalidRequest("The risk must be positive, e.g. risk 1% or risk $50.")
     loss_per_unit = abs(entry - stop_loss) + (entry + stop_loss) * market.taker_fee
     quantity = market.round_amount(budget / loss_per_unit)
     capped = None

@@ -52,7 +52,7 @@ class SignalNotFound(DomainError):
 
 
 class InvalidSignal(DomainError):
-    default_message = "That post does not read as a complete signal (it needs a pair and a direction)."
+    default_message = "That post does not read as a complete signal (it needs a pair and a direction), e.g. 'BTC/USDT LONG Entry 61000 TP 63000 SL 59000'."
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +334,7 @@ class SignalService:
         if update == "move_sl":
             new_stop = track.entry_price or signal.near_edge if entities.get("to_breakeven") else _decimal(entities.get("stop_loss"))
             if new_stop is None:
-                raise InvalidSignal("The follow-up moves the stop but gives no price.")
+                raise InvalidSignal("The follow-up moves the stop but gives no price. Tell me the new stop, e.g. 'move my btc stop to 61,500'.")
             track.stop = new_stop
             changes = await self._apply_to_trade(uow, followed, lambda t, w, p: _move_stop(t, new_stop))
             message = phrase("Stop on {symbol} moved to {price}.", symbol=symbol, price=Price(new_stop, symbol))
@@ -356,7 +356,7 @@ class SignalService:
                              "{state}.", what=what, symbol=symbol, state=_state_label(track, signal))
             changes = ()
         else:
-            raise InvalidSignal("I could not tell what this follow-up changes.")
+            raise InvalidSignal("I could not tell what this follow-up changes. /signals shows the signals you follow; you can close one there.")
         await self._save_track(uow, followed, track)
         await uow.commit()
         return SignalUpdateResult(followed, update, message, tuple(changes))
@@ -365,7 +365,7 @@ class SignalService:
         """The user's close: an executed trade is closed at market; a tracked one stops being followed."""
         followed = await uow.signals.get(owner.user_id, signal_id, for_update=True)
         if followed is None or not followed.is_active:
-            raise SignalNotFound("That signal is no longer active.")
+            raise SignalNotFound("That signal is no longer active. /signals shows the ones you follow.")
         track, now = followed.track, self._clock()
         price = (await self._market_data.ticker(followed.signal.symbol)).last
         entered = track.entry_price is not None
