@@ -24,7 +24,7 @@ from domain.enums import OrderSide, OrderStatus, OrderType
 from domain.errors import InsufficientFunds
 from domain.models import Fill, Market, Order, Wallet
 from domain.numbers import HUNDRED, STORED_PLACES, ZERO, apply_percent, money, round_up
-from domain.phrases import phrase
+from domain.phrases import N_, phrase
 
 STOP_TYPES = frozenset({OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP})
 LIMIT_PRICED_TYPES = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT})
@@ -131,7 +131,7 @@ class PaperEngine:
         fills = [self._fill(order, market, wallet, affordable, fill_price, False, at)] if affordable > ZERO else []
         if affordable < quantity:
             # The market gapped past what the locked funds cover: like an exchange, give up the rest.
-            reason = "Not enough balance when the stop triggered."
+            reason = N_("Not enough balance when the stop triggered.")  # stored, translated when shown
             self.cancel(order, market, wallet, at, status=OrderStatus.EXPIRED, reason=reason)
         return fills
 

@@ -19,6 +19,7 @@ from domain.exchanges.paper import PaperEngine
 from domain.models import AuditEntry, Fill, Market, Order, Position, Wallet
 from domain.numbers import ZERO
 from domain.ports import TradingUnitOfWork
+from domain.phrases import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,7 @@ class PaperBroker:
         Returns ``None`` when nothing worth telling the user happened."""
         before = order_snapshot(order)
         if order.expires_at is not None and order.expires_at <= at:
-            self.engine.cancel(order, market, wallet, at, status=OrderStatus.EXPIRED, reason="The order expired.")
+            self.engine.cancel(order, market, wallet, at, status=OrderStatus.EXPIRED, reason=N_("The order expired."))
             fills = []
         else:
             fills = self.engine.on_price(order, market, wallet, price, at, liquidity)
