@@ -116,7 +116,8 @@ async def handle_news(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
 
 
 async def handle_explain(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
-    return _reply(ctx, render.render_glossary(ctx.services.glossary.lookup(parsed.text)))
+    glossary = ctx.services.glossary
+    return _reply(ctx, render.render_glossary(glossary.lookup(parsed.text, render.glossary_names(glossary.terms))))
 
 
 # -- trades and risk -------------------------------------------------------------------------------------

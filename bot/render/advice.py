@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.html import escape
-from bot.i18n import N_, _, pgettext, t, tn
+from bot.i18n import DEFAULT_LOCALE, N_, _, current_locale, pgettext, t, tn
 from bot.render.market import clip, period_label, table, trend_word
 from bot.render.phrases import say
 from bot.render.numbers import ZERO, amount, compact, day, money, number, percent, price
@@ -286,6 +286,13 @@ def render_glossary(answer: GlossaryAnswer) -> str:
     if entry.related:
         lines.append("<i>" + t("See also: {terms}", terms=escape(", ".join(_term(term) for term in entry.related))) + "</i>")
     return "\n".join(lines)
+
+
+def glossary_names(terms: Sequence[str]) -> dict[str, str]:
+    """The glossary's terms as the reader names them ({"ставка финансирования": "funding rate"}): empty in English."""
+    if current_locale() == DEFAULT_LOCALE:
+        return {}
+    return {_term(term): term for term in terms}
 
 
 def _term(name: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.phrases import N_, NP_
@@ -16,7 +17,8 @@ from domain.phrases import N_, NP_
 # Question words around the term; removing them leaves the phrase to fuzzy-match.
 _FILLER = re.compile(
     r"\b(what|whats|is|are|does|do|a|an|the|explain|mean|means|meaning|of|how|work|works|define|"
-    r"definition|tell|me|about|please|pls|can|you|in|trading|crypto)\b"
+    r"definition|tell|me|about|please|pls|can|you|in|trading|crypto|"
+    r"что|такое|это|объясни|объяснить|расскажи|про|о|об|значит|означает|как|работает|в|трейдинге|пожалуйста)\b"
 )
 _FUZZY_CUTOFF = 0.75
 # The translation context of a term's name (NP_ takes it as written, for extraction): "spot" the market,
@@ -44,7 +46,7 @@ class GlossaryAnswer:
 
 def normalise(text: str) -> str:
     """Lower case, hyphens and punctuation as spaces, single spaces: "Stop-Limit" -> "stop limit"."""
-    return " ".join(re.sub(r"[^a-z0-9:/]+", " ", text.lower()).split())
+    return " ".join(re.sub(r"[^\w:/]+|_", " ", text.lower()).split())
 
 
 ENTRIES: tuple[GlossaryEntry, ...] = (
@@ -410,6 +412,7 @@ class Glossary:
     def __init__(self, entries: tuple[GlossaryEntry, ...] = ENTRIES) -> None:
         self._entries = entries
         self._by_name: dict[str, GlossaryEntry] = {}
+        self._by_term = {entry.term: entry for entry in entries}
         for entry in entries:
             for name in (entry.term, *entry.aliases):
                 self._by_name[normalise(name)] = entry
@@ -420,19 +423,24 @@ class Glossary:
     def terms(self) -> tuple[str, ...]:
         return tuple(entry.term for entry in self._entries)
 
-    def lookup(self, question: str) -> GlossaryAnswer:
+    def lookup(self, question: str, names: Mapping[str, str] | None = None) -> GlossaryAnswer:
+        """``names``: the terms in the asker's language ({"ставка финансирования": "funding rate"})."""
+        by_name = self._by_name
+        if names:
+            by_name = {**{normalise(name): self._by_term[term] for name, term in names.items() if term in self._by_term},
+                       **by_name}
         text = normalise(question)
         padded = f" {text} "
-        for name in self._names_longest_first:
+        for name in sorted(by_name, key=len, reverse=True) if names else self._names_longest_first:
             if f" {name} " in padded:
-                return GlossaryAnswer(question, self._by_name[name])
+                return GlossaryAnswer(question, by_name[name])
         phrase = " ".join(_FILLER.sub(" ", text).split())
-        close = difflib.get_close_matches(phrase, self._by_name, n=1, cutoff=_FUZZY_CUTOFF)
+        close = difflib.get_close_matches(phrase, by_name, n=1, cutoff=_FUZZY_CUTOFF)
         if close:
-            return GlossaryAnswer(question, self._by_name[close[0]])
-        return GlossaryAnswer(question, None, self._suggestions(phrase or text))
+            return GlossaryAnswer(question, by_name[close[0]])
+        return GlossaryAnswer(question, None, self._suggestions(phrase or text, by_name))
 
-    def _suggestions(self, phrase: str) -> tuple[str, ...]:
-        names = difflib.get_close_matches(phrase, self._by_name, n=_SUGGESTIONS * 3, cutoff=0.4)
-        terms = dict.fromkeys(self._by_name[name].term for name in names)
+    def _suggestions(self, phrase: str, by_name: Mapping[str, GlossaryEntry]) -> tuple[str, ...]:
+        names = difflib.get_close_matches(phrase, by_name, n=_SUGGESTIONS * 3, cutoff=0.4)
+        terms = dict.fromkeys(by_name[name].term for name in names)
         return tuple(terms)[:_SUGGESTIONS]

@@ -64,3 +64,23 @@ def test_related_terms_exist_in_the_glossary(glossary):
     for entry in ENTRIES:
         for related in entry.related:
             assert normalise(related) in known, f"{entry.term} -> {related}"
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("что такое ставка финансирования", "funding rate"),
+        ("объясни изолированную маржу", "isolated margin"),
+        ("что такое плечо", "leverage"),
+        ("что такое стоп лосс", "stop loss"),
+        ("what is a funding rate", "funding rate"),  # English still works for a Russian reader
+    ],
+)
+def test_a_russian_question_finds_the_term_by_its_russian_name(glossary, question, term):
+    from bot.i18n import Catalogs, speaking
+    from bot.render.advice import glossary_names
+
+    with speaking(Catalogs(), "ru"):
+        names = glossary_names(glossary.terms)
+    answer = glossary.lookup(question, names)
+    assert answer.entry is not None and answer.entry.term == term, answer

@@ -165,7 +165,8 @@ README_REQUESTS = (  # one user each: the rate limiter allows 20 messages a minu
      "/panic", "/balance", "/positions"),
     ("should i accumulate eth", "should i switch from eth to sol", "screen the majors", "strategy ideas for btc with $1000",
      "build me a dca plan for sol, $100 a week", "sentiment on btc", "market sentiment", "news on solana",
-     "what is a funding rate", "explain isolated margin", "what is a liquidaton price", "what is a frobnicator",
+     "what is a funding rate", "что такое ставка финансирования", "explain isolated margin", "what is a liquidaton price",
+     "what is a frobnicator",
      "review my trade: long btc at 90000 stop 89900 target 90050 20x", "position size for btc risk 1% stop 85000"),
 )
 
