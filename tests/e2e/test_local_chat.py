@@ -110,6 +110,7 @@ async def test_the_terminal_language_is_the_chat_language(database_url, redis_cl
     assert code == 0, err
     assert "Локальный чат" in out and "Прежде чем начать" in out and "Пишите мне обычными словами" in out
     assert "купи 0.01 BTC по рынку" in out
-    answers = out.split("you> should i accumulate eth", 1)[1]
+    answers = "\n".join(line for line in out.split("you> should i accumulate eth", 1)[1].splitlines()
+                        if not line.startswith("you> "))  # the bot's lines, not what was typed
     assert "Почему" in answers and "ставка финансирования" in answers.lower() and "Настроение" in answers
     assert not english_sentences(answers), english_sentences(answers)
