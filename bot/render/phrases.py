@@ -7,7 +7,7 @@ as they are. Everything is HTML-escaped here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from decimal import Decimal
 
 from bot.html import escape
@@ -27,7 +27,7 @@ def say(message: Phrase | str, *, html: bool = True) -> str:
     return shown(_(message.template)).format(**{name: _value(value, shown) for name, value in message.values})
 
 
-def _value(value: object, shown=escape) -> str:  # type: ignore[no-untyped-def]
+def _value(value: object, shown: Callable[[str], str] = escape) -> str:
     if isinstance(value, Phrase):
         return say(value, html=shown is escape)
     if isinstance(value, Price):
@@ -39,7 +39,3 @@ def _value(value: object, shown=escape) -> str:  # type: ignore[no-untyped-def]
     if isinstance(value, (tuple, list)):
         return ", ".join(_value(item, shown) for item in value)
     return shown(str(value))
-
-
-def says(messages: Sequence[Phrase | str]) -> list[str]:
-    return [say(message) for message in messages]

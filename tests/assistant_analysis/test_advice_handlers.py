@@ -27,7 +27,7 @@ async def test_sentiment_on_btc_shows_score_components_and_basis(ask):
     assert parsed.intent == "sentiment"
     score = re.search(r"<b>(\d+)/100 · (Extreme fear|Fear|Neutral|Greed|Extreme greed)</b>", reply.text)
     assert score and 0 <= int(score.group(1)) <= 100
-    assert "BTC/USDT" in reply.text and "momentum" in reply.text and "rsi" in reply.text
+    assert "BTC/USDT" in reply.text and "momentum" in reply.text and "RSI" in reply.text
     assert BASIS.split(";")[0] in reply.text
 
 

@@ -89,7 +89,7 @@ def test_sentiment_reading():
     reading = SentimentReading("BTC/USDT", 62, Mood.GREED, (MoodComponent("rsi", D("61.5"), "", 62, "…"),),
                                ("BTC/USDT",))
     text = advice.render_sentiment(reading)
-    assert "<b>62/100 · Greed</b>" in text and "rsi         61.5     62" in text and "no social media" in text
+    assert "<b>62/100 · Greed</b>" in text and "RSI         61.5     62" in text and "no social media" in text
 
 
 def test_news_escapes_titles_and_links():
