@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.errors import AuthenticationFailed, InvalidOrder, WithdrawalKeyRefused
 from domain.models import ApiCredentials, Balance, CredentialInfo, Portfolio
+from domain.phrases import phrase
 from domain.ports import CredentialVault, ExchangePort
 
 # Builds an exchange adapter: (exchange id, credentials, testnet, market type) -> ExchangePort.
@@ -74,9 +75,10 @@ class ExchangeAccountService:
         """Delete the key. Refused while the account has open orders (the bot could no longer follow them)."""
         for portfolio, orders in await uow.live.open_orders_by_portfolio(user_id):
             if portfolio.credential_id == credential_id and orders:
-                raise InvalidOrder(
-                    f"{portfolio.name} still has {len(orders)} open order(s). Cancel them first (/panic cancels all)."
-                )
+                raise InvalidOrder(phrase(
+                    "{account} still has open orders: {n}. Cancel them first (/panic cancels all).",
+                    account=portfolio.name, n=len(orders),
+                ))
         removed = await self._vault.delete(uow, user_id, credential_id)
         await uow.commit()
         return removed

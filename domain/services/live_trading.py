@@ -84,10 +84,11 @@ class LiveVenue:
             ))
         lost = -await uow.live.realized_since(user_id, start_of_day(self._clock()))
         if lost >= limits.daily_loss_limit:
-            raise LiveLimitExceeded(
-                f"Today's realized loss on your live accounts ({money(lost)}) reached your daily limit of "
-                f"{limits.daily_loss_limit}: no new live orders until 00:00 UTC."
-            )
+            raise LiveLimitExceeded(phrase(
+                "Today's realized loss on your live accounts ({lost}) reached your daily limit of {limit}: "
+                "no new live orders until 00:00 UTC. /limits shows the limit.", lost=money(lost),
+                limit=limits.daily_loss_limit,
+            ))
         return LiveCheck(value, limits, value > limits.confirm_above_value)
 
     # -- placing ----------------------------------------------------------------------------
