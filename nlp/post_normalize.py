@@ -28,13 +28,14 @@ _MARKDOWN_EMPHASIS_RE = re.compile(r"\*\*|__|~~|`")
 _ARABIC_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
 # A label glued to what precedes it: "5xEntry", "LONGLeverage", "BINANCEPair", "1.2Stop".
 _GLUED_LABEL_RE = re.compile(
-    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2}))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop|Pair|Exchange|Margin|Coin)\b"
+    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2}))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop(?:[\s-]?[Ll]oss)?|Pair|Exchange|Margin|Coin)\b"
     r"|(?:TP|SL)(?:\s?\d{1,2})?(?=\s*[:\-]|\s+\d)|(?:ENTRY|LEVERAGE|TARGETS?|STOP)\b)"
 )
 # A post copied without its line breaks: "… LONG Leverage 25 Entry: 2.74 🎯 Targets: 2.80 2.85 Stop-loss - 2.60".
-# Each capitalised label (with the emoji before it) starts a line again, when a line holds several.
+# Each capitalised label (with the emoji before it) starts a line again, when a line holds several; a label
+# word after another ("Take-Profit Targets", "Entry Targets", "Stop Targets") belongs to it.
 _LOST_BREAK_RE = re.compile(
-    r"(?<=[\w.,%)\]$])[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
+    r"(?<=[\w.,%)\]$])(?<!Entry)(?<!ENTRY)(?<!Take)(?<!TAKE)(?<!Profit)(?<!PROFIT)(?<!Stop)(?<!STOP)[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
     r"Take[\s-]?Profit|TAKE[\s-]?PROFIT|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
     r"DCA|Capital|Use|USE)(?![a-z]))")
 _LOST_BREAKS_MIN_LABELS = 3

@@ -192,6 +192,11 @@ def _read_levels(text: str) -> _Levels:
                 side = _side_of(match.group("side"))
                 if values and levels.labelled_sides and _side_of(levels.labelled_sides[0]) != side:
                     _store(levels, "tp", values)  # "buy 1.2 … sell 1.4 1.6": the closing side lists the targets
+                elif values and match.group("side").lower() in ("sell", "selling") and not levels.labelled_sides \
+                        and levels.entries and min(values) > max(levels.entries):
+                    # "Buy at: 0.71 … Sell at: 0.75 / 0.78": selling above the entry takes profit ("short 0.56"
+                    # above a short's first entry adds to it).
+                    _store(levels, "tp", values)
                 elif values:
                     levels.labelled_sides.append(match.group("side").lower())
                     _store(levels, "entry", values)
