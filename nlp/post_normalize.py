@@ -26,9 +26,9 @@ _MARKDOWN_LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\((?:https?|tg)://[^)\s]*\)")
 _MARKDOWN_EMPHASIS_RE = re.compile(r"\*\*|__|~~|`")
 # Arabic harakat and the tatweel stretch letters without changing the word.
 _ARABIC_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
-# A label glued to what precedes it: "5xEntry", "LONGLeverage", "BINANCEPair", "1.2Stop".
+# A label glued to what precedes it: "5xEntry", "100XEntry", "LONGLeverage", "BINANCEPair", "1.2Stop".
 _GLUED_LABEL_RE = re.compile(
-    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2}))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop(?:[\s-]?[Ll]oss)?|Pair|Exchange|Margin|Coin)\b"
+    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2})|(?<=\d[xX]))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop(?:[\s-]?[Ll]oss)?|Pair|Exchange|Margin|Coin)\b"
     r"|(?:TP|SL)(?:\s?\d{1,2})?(?=\s*[:\-]|\s+\d)|(?:ENTRY|LEVERAGE|TARGETS?|STOP)\b)"
 )
 # A post copied without its line breaks: "… LONG Leverage 25 Entry: 2.74 🎯 Targets: 2.80 2.85 Stop-loss - 2.60".
@@ -37,11 +37,16 @@ _GLUED_LABEL_RE = re.compile(
 _LOST_BREAK_RE = re.compile(
     r"(?<=[\w.,%)\]$])(?<!Entry)(?<!ENTRY)(?<!Take)(?<!TAKE)(?<!Profit)(?<!PROFIT)(?<!Stop)(?<!STOP)[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
     r"Take[\s-]?Profit|TAKE[\s-]?PROFIT|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
-    r"DCA|Capital|Use|USE)(?![a-z]))")
+    r"DCA|Capital|Use|USE|Tg\s?\d|T\s?\d(?=\s*:)|Stop\s?ls|Invalidation|INVALIDATION|(?:Buy|BUY|Short|SHORT)\s(?:zone|around|@)|"
+    r"(?:Sell|SELL)\s(?:targets?|zone)|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
 _LOST_BREAKS_MIN_LABELS = 3
+# In a post that visibly lost its breaks (written on a few lines, with this many glued or run-in labels in all),
+# any line holding two labels is split too.
+_LOST_BREAKS_POST_LABELS = 4
+_LOST_BREAKS_MAX_LINES = 3
 # "Long 5.12 → 5.35 ⛔ 4.95": a stop or target mark before a level, inside a line, starts the line it labels.
 _MID_LINE_MARK_RE = re.compile("(?<=[\\w.,%)])[ \\t]+(?=[\u26d4\U0001f6d1\U0001f3af]\ufe0f?\\s?\\$?\\d)")
-_LOST_BREAKS_MIN_CHARS = 60
+_LOST_BREAKS_MIN_CHARS = 40
 # "KAVALONG", "#DOTSHORT": a ticker with the side glued on.
 _GLUED_SIDE_RE = re.compile(r"(?<![A-Za-z])([#$]?[A-Z0-9]{2,12}?)(LONG|SHORT)(?=\b|[A-Z][a-z])")
 # "TP41.31": the index and the value of a target with nothing between them.
@@ -68,6 +73,7 @@ _SPACE_GROUPED_ANY_RE = re.compile("(?<![\\d.,])(\\d{1,3})[ \u00a0\u202f\u2009](
 @lru_cache(maxsize=64)  # the parser asks for one post's form several times while routing it
 def normalize_post(text: str) -> str:
     """A channel post in the plain, one-label-per-line English form the section reader expects."""
+    written_lines = text.strip().count("\n") + 1
     if _SPACE_GROUPED_RE.search(text):
         # A post that groups one price by a space groups them all: "65 000 - 65 500" is one zone.
         text = _SPACE_GROUPED_ANY_RE.sub(r"\1\2", text)
@@ -80,18 +86,17 @@ def normalize_post(text: str) -> str:
     text = normalize_text(text)
     text = _MULTIPLY_SIGN_RE.sub("x", text)
     text = _GLUED_SIDE_RE.sub(r"\1 \2", text)
-    text = _GLUED_LABEL_RE.sub("\n", text)
+    text, glued = _GLUED_LABEL_RE.subn("\n", text)
     text = _MID_LINE_MARK_RE.sub("\n", text)
-    text = "\n".join(_restore_line_breaks(line) for line in text.split("\n"))
+    lines = text.split("\n")
+    counts = [len(_LOST_BREAK_RE.findall(line)) for line in lines]
+    lost_breaks = written_lines <= _LOST_BREAKS_MAX_LINES and glued + sum(counts) >= _LOST_BREAKS_POST_LABELS
+    least = 1 if lost_breaks else _LOST_BREAKS_MIN_LABELS
+    text = "\n".join(_LOST_BREAK_RE.sub("\n", line) if len(line) >= _LOST_BREAKS_MIN_CHARS and count >= least else line
+                     for line, count in zip(lines, counts))
     text = _split_glued_targets(text)
     text = _VALUE_THEN_STOP_RE.sub(lambda m: f"\nStop loss: {m.group('value')}\n", text)
     return rewrite_line_labels(text)
-
-
-def _restore_line_breaks(line: str) -> str:
-    if len(line) < _LOST_BREAKS_MIN_CHARS or len(_LOST_BREAK_RE.findall(line)) < _LOST_BREAKS_MIN_LABELS:
-        return line
-    return _LOST_BREAK_RE.sub("\n", line)
 
 
 def _list_markers(text: str) -> str:

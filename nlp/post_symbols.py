@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.symbols import DEFAULT_QUOTE, SymbolUniverse
+from nlp.symbols import DEFAULT_QUOTE, QUOTES, SymbolUniverse
 from nlp.venues import exchange_id
 
 _SATS_RE = re.compile(r"\b(?:sats?|satoshis?)\b", re.IGNORECASE)
@@ -41,6 +41,24 @@ _POST_JARGON = frozenset({
 def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leading: bool = True) -> str | None:
     """The traded pair of a post: explicit pairs first, then $/# tickers, known names, and
     finally an unknown capitalised word opening the post ("PNUT short entry …")."""
+    symbol = _find_post_symbol(text, universe, allow_unknown_leading)
+    return _known_base_split(symbol, text, universe) if symbol else None
+
+
+def _known_base_split(symbol: str, text: str, universe: SymbolUniverse) -> str:
+    """A run-together pair split where its base is a known coin: "ARBUSD" is ARB/USD, not AR/BUSD;
+    "FETUSD" FET/USD, not FE/TUSD (the shortest base is tried first when the pair is resolved)."""
+    base, quote = symbol.split("/")
+    if not re.search(rf"(?<![A-Za-z0-9]){re.escape(base + quote)}", text, re.IGNORECASE):
+        return symbol  # written with a separator: the split is the post's own
+    for cut in range(1, len(quote)):
+        longer, rest = base + quote[:cut], quote[cut:]
+        if rest in QUOTES and universe.is_known(longer) and (not universe.is_known(base) or len(rest) >= 3):
+            return f"{longer}/{rest}"
+    return symbol
+
+
+def _find_post_symbol(text: str, universe: SymbolUniverse, allow_unknown_leading: bool) -> str | None:
     quote_hint = _quote_hint(text)
     named = _NAME_WITH_TICKER_RE.search(text)
     if named and universe.name_to_base(named.group(1)):
@@ -90,7 +108,18 @@ def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leadi
                            r"([A-Z][A-Z0-9]{1,11})\b", text)
         if leading and leading.group(1) not in _POST_JARGON and not _names_venue(leading.group(1), universe):
             return _apply_quote_hint(f"{leading.group(1)}/{DEFAULT_QUOTE}", quote_hint)
+    # "Close QWIX", "Closing dot at entry": right after the closing verb, a coin's name in any case is the coin.
+    after_verb = _AFTER_CLOSING_VERB_RE.match(text)
+    if after_verb:
+        word = after_verb.group(1)
+        if (universe.is_known(word) or (allow_unknown_leading and word.isupper())) and word.upper() not in _POST_JARGON \
+                and not _names_venue(word, universe):
+            return _apply_quote_hint(f"{word.upper()}/{DEFAULT_QUOTE}", quote_hint)
     return None
+
+
+_AFTER_CLOSING_VERB_RE = re.compile(r"^\W*(?i:close|closed|closing|cancel|cancell?ed|cancell?ing|exit|exited|exiting)\s+"
+                                    r"(?i:half\s+of\s+|all\s+)?[#$]?([A-Za-z][A-Za-z0-9]{1,11})\b")
 
 
 def _side_ticker(text: str, universe: SymbolUniverse) -> tuple[int, str] | None:

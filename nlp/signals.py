@@ -351,8 +351,9 @@ def _store_percents(levels: _Levels, kind: str, percents: list[Decimal]) -> None
         levels.take_profit_percents.extend(percents)
 
 
-# Percentages, list indexes, leverage, R multiples, durations and ratios are not price levels.
-_NOT_A_PRICE_AFTER_RE = re.compile(r"\s*(?:%|\)|[x×]\b|[x×]\d|R\b(?!:)|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|w\b|:\s*\d|/\d)",
+# Percentages, list indexes, leverage (and a leverage range's low end, "20-40x"), R multiples, durations and
+# ratios are not price levels.
+_NOT_A_PRICE_AFTER_RE = re.compile(r"\s*(?:%|\)|[x×]\b|[x×]\d|[-–~]\s*\d{1,3}\s?[x×](?![^\W\d_])|R\b(?!:)|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|w\b|:\s*\d|/\d)",
                                    re.IGNORECASE)
 _NOT_A_PRICE_BEFORE_RE = re.compile(r"(?:\d\s*:\s*|\d/|[x×]|#|[A-Za-z])$")
 _ALNUM_RE = re.compile(r"[^\W_]")

@@ -21,6 +21,7 @@ Case = tuple[str, dict[str, Any]]  # (post, {"intent": ..., "entities": {...}})
 
 TICKERS = ["SOL", "AVAX", "LINK", "DOT", "NEAR", "ARB", "OP", "INJ", "SUI", "APT", "TIA", "SEI", "FET", "RNDR",
            "WLD", "ORDI", "JUP", "PYTH", "ENA", "ONDO", "GALA", "SAND", "ATOM", "FIL", "LDO", "DYDX", "ZORKA", "QWIX"]
+_INVENTED = {"ZORKA", "QWIX"}  # unknown to the parser: only their capitals or a # say they are coins
 _MAGNITUDES = [Decimal("0.0123"), Decimal("0.5"), Decimal("2.35"), Decimal("45.6"), Decimal("312"), Decimal("27450")]
 
 
@@ -275,6 +276,156 @@ def _prose_call(s: _Signal, rng: random.Random) -> str:
     ])
 
 
+# --- the harder layouts of issue 8: glued and lost line breaks, lists under headers, label synonyms,
+# leverage and allocation forms, venues, other quotes, label-named coins --------------------------------
+
+def _hard_header(s: _Signal, rng: random.Random) -> tuple[str, str, dict[str, Any]]:
+    """A title naming the coin (sometimes a venue or another quote), the symbol it reads to, extra entities."""
+    t, side = s.ticker, s.side_word
+    form = rng.randrange(10)
+    if form == 0:
+        return f"Coin Name-> {t}\nType-> {side}", f"{t}/USDT", {}
+    if form == 1:
+        return f"Instrument: {t}USDT\nSide: {side.title()}", f"{t}/USDT", {}
+    if form == 2:
+        return f"#BINANCE #BYBIT\n#{t}/USDT {side}", f"{t}/USDT", {"exchanges": ["binance", "bybit"]}
+    if form == 3:
+        return f"Pair: {t}/USDT\nExchange: XT, BITGET\nDirection: {side.title()}", f"{t}/USDT", {"exchanges": ["xt", "bitget"]}
+    if form == 4:
+        return f"BYBIT/USDT\n#{t} {side}", f"{t}/USDT", {"exchange": "bybit"}
+    if form == 5:
+        return f"Binance Future\n#{t}/USDT {side} {'🟢' if s.buy else '🔴'}", f"{t}/USDT", \
+            {"exchange": "binance", "market_type": "futures"}
+    if form == 6:
+        return f"BINANCE\n{side} ${t}", f"{t}/USDT", {"exchange": "binance"}
+    if form == 7:
+        return f"{'📈' if s.buy else '📉'} #{t}/USDT ({side.title()})", f"{t}/USDT", {}
+    if form == 8:
+        return f"{t}USDT.P {side}", f"{t}/USDT", {}
+    return f"#{t} {side}", f"{t}/USDT", {}
+
+
+def _hard_leverage(s: _Signal, rng: random.Random) -> str | None:
+    low, high = s.leverage, s.leverage_max
+    if not low:
+        return None
+    if high:
+        return rng.choice([f"Leverage: {low}x-{high}x", f"Leverage: {low}- {high}X", f"Плечо: {low}-{high}х",
+                           f"Lev {low}x–{high}x", f"{low}-{high}x", f"Leverage: x{low} - x{high}"])
+    return rng.choice([f"Leverage: ×{low}", f"Плечо: {low}х", f"Lev x{low}", f"Leverage: Cross ({low}x)",
+                       f"Leverage {low}X", f"{low}x"])
+
+
+def _hard_entry(s: _Signal, rng: random.Random) -> str:
+    e = [_fmt(v) for v in s.entries]
+    if len(e) == 1:
+        above, below = ("Long above", "Below") if s.buy else ("Short below", "Above")
+        return rng.choice([f"Buy around {e[0]}" if s.buy else f"Short around {e[0]}", f"Now: {e[0]}",
+                           f"{above} {e[0]}", f"Entry: {e[0]}", f"ENTRY - {e[0]}", f"Entry 1: {e[0]}",
+                           f"{'Buy' if s.buy else 'Short'} @ {e[0]}"])
+    low, high = e
+    return rng.choice([f"Buy zone: {low} - {high}" if s.buy else f"Short zone: {low} - {high}", f"Buy around {low} - {high}" if s.buy
+                       else f"Short around {low} - {high}", f"Entry Zone: {high} - {low}", f"Entries:\n{low}\n{high}",
+                       f"Entry:\n1️⃣ {low}\n2️⃣ {high}", f"Entry 1: {low}\nEntry 2 (DCA): {high}", f"Entry: {low} — {high}"])
+
+
+def _hard_targets(s: _Signal, rng: random.Random) -> str:
+    t = [_fmt(v) for v in s.targets]
+    style = rng.randrange(12)
+    if style == 0:
+        return "Targets:\n" + "\n".join(f"{i}) {v}" for i, v in enumerate(t, 1))
+    if style == 1:
+        keycaps = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣"]
+        return "Targets:\n" + "\n".join(f"{keycaps[i]} {v}" for i, v in enumerate(t))
+    if style == 2:
+        return "\n".join(f"🎯 {v}" for v in t)
+    if style == 3:
+        return "Targets:\n" + "\n".join(t)
+    if style == 4:
+        return "\n".join(f"Target {i} : {v}" for i, v in enumerate(t, 1))
+    if style == 5:
+        return "\n".join(f"T {i}: {v}" for i, v in enumerate(t, 1))
+    if style == 6:
+        return "\n".join(f"Tg{i} {v}" for i, v in enumerate(t, 1))
+    if style == 7:
+        return rng.choice(["Close: ", "Exit: ", "Sell targets: " if s.buy else "Targets: ", "Sell zone: " if s.buy
+                           else "Take profit: "]) + rng.choice([" / ", ", ", " - "]).join(t)
+    if style == 8:
+        return "Targets:\n" + "\n".join(f"{i}. {v}" for i, v in enumerate(t, 1))
+    if style == 9:
+        dingbats = "➊➋➌➍➎"
+        return "Targets:\n" + "\n".join(f"{dingbats[i]} {v}" for i, v in enumerate(t))
+    if style == 10:
+        return " ".join(f"TP{i}: {v}" for i, v in enumerate(t, 1))
+    return "Targets: " + " → ".join(t)
+
+
+def _hard_stop(s: _Signal, rng: random.Random) -> str:
+    v = _fmt(s.stop)
+    beyond = "bellow" if s.buy else "above"
+    under = "under" if s.buy else "over"
+    return rng.choice([f"Stopls {v}", f"{v} can be stop", f"Stop {beyond} {v}", f"1H candle close {under} {v}",
+                       f"Stoploss: {v}", f"SL - {v}", f"⛔️ {v}", f"Invalidation: {v}"])
+
+
+def _hard_allocation(rng: random.Random) -> tuple[str, dict[str, Any]]:
+    pct = rng.choice([1, 2, 3, 5])
+    return rng.choice([f"Capital invested: {pct}%", f"USE {pct}% FUND", f"Use {pct}-{pct + 1}% balance",
+                       f"{pct}% balans max", f"Use only {pct}% of your capital", f"Amount per trade: {pct}%"]), \
+        {"percent_of_balance": pct}
+
+
+def _other_quote(s: _Signal, rng: random.Random) -> Case:
+    """A pair quoted in BTC (prices in satoshis) or in USD."""
+    sign = 1 if s.buy else -1
+    if rng.random() < 0.5:
+        base = Decimal(rng.choice(["0.0000265", "0.000218", "0.00071"])) * Decimal(str(round(rng.uniform(0.8, 1.2), 2)))
+        quote, title = "BTC", rng.choice([f"#{s.ticker}/BTC", f"{s.ticker}BTC", f"${s.ticker} (sats)"])
+    else:
+        base = Decimal(rng.choice(["67850", "3412", "145.2"])) * Decimal(str(round(rng.uniform(0.9, 1.1), 2)))
+        quote, title = "USD", rng.choice([f"{s.ticker}USD", f"#{s.ticker}/USD"])
+    s.entries = [_level(base, 1.0)]
+    s.targets = [_level(base, 1 + sign * 0.03 * (i + 1)) for i in range(3)]
+    s.stop = _level(base, 1 - sign * 0.05)
+    s.leverage = s.leverage_max = None
+    text = (f"{title} {s.side_word}\nEntry: {_fmt(s.entries[0])}\nTargets: " + " - ".join(_fmt(v) for v in s.targets)
+            + f"\nStop: {_fmt(s.stop)}")
+    expected = s.expected()
+    expected["entities"]["symbol"] = f"{s.ticker}/{quote}"
+    return text, {**expected, "lenient": ["margin_mode"]}
+
+
+def _glue(text: str, rng: random.Random) -> str:
+    """The post as copied without its line breaks: joined by spaces, or labels glued to what precedes them."""
+    if rng.random() < 0.5:
+        return re.sub(r"\s*\n+\s*", " ", text)
+    return re.sub(r"\s*\n+\s*(?=(?:Leverage|Entry|Entries|Targets|Stop|Pair|Exchange)\b)", "", text).replace("\n", " ")
+
+
+def _hard_signal_post(rng: random.Random) -> Case:
+    s = _Signal(rng)
+    if rng.random() < 0.12:
+        return _other_quote(s, rng)
+    header, symbol, extra = _hard_header(s, rng)
+    parts = [header]
+    lev = _hard_leverage(s, rng)
+    if lev:
+        parts.append(lev)
+    parts += [_hard_entry(s, rng), _hard_targets(s, rng), _hard_stop(s, rng)]
+    if rng.random() < 0.25:
+        allocation, found = _hard_allocation(rng)
+        parts.append(allocation)
+        extra = {**extra, **found}
+    text = "\n".join(parts)
+    # Only layouts whose labels survive lose their line breaks (a bare list needs its lines).
+    if rng.random() < 0.2 and not re.search(r"\n(?:[\d➊-➎🎯⛔]|\S+\s*$)|can be stop|candle|Now:|Below|Above|Close:|Exit:|"
+                                            r"Sell zone|Coin Name|Instrument|balans|^\d", text, re.M):
+        text = _glue(text, rng)
+    expected = s.expected(**extra)
+    expected["entities"]["symbol"] = symbol
+    return text, {**expected, "lenient": ["margin_mode", "entry_at_market"]}
+
+
 def _signal_post(rng: random.Random) -> Case:
     s = _Signal(rng)
     style = rng.random()
@@ -410,10 +561,65 @@ def _followup(rng: random.Random) -> Case:
     return rng.choice(builders)()
 
 
-def synthetic_posts(count: int = 400, seed: int = 8) -> list[Case]:
-    """``count`` invented posts, about two signals to every follow-up; the same for the same seed."""
+def _reposted_with_ticks(rng: random.Random) -> Case:
+    """A signal posted again with its reached targets ticked: the last ticked one is the target hit."""
+    s = _Signal(rng)
+    s.targets = s.targets + [_level(s.targets[-1], 1.02 if s.buy else 0.98)] if len(s.targets) < 3 else s.targets
+    hit = rng.randint(1, len(s.targets) - 1)
+    tick = rng.choice(["✅", "✅✅", "☑️", "✔️"])
+    lines = [f"#{s.ticker}/USDT {s.side_word}", f"Entry: {_fmt(s.entries[0])}", "Targets:"]
+    lines += [f"{i}) {_fmt(v)}{' ' + tick if i <= hit else ''}" for i, v in enumerate(s.targets, 1)]
+    lines.append(f"SL: {_fmt(s.stop)}")
+    return "\n".join(lines), _update(s.ticker, "tp_hit", target_index=hit)
+
+
+def _hard_followup(rng: random.Random) -> Case:
+    t = rng.choice(TICKERS)
+    n = rng.randint(1, 4)
+    pct = rng.choice(["12.5", "45", "63", "120"])
+    side = rng.choice(["LONG", "SHORT"])
+    builders: list[Callable[[], Case]] = [
+        lambda: _reposted_with_ticks(rng),
+        lambda: (rng.choice([f"Close #{t} now ✅", f"Close {t} 🔥 +{pct}%", f"#{t}\nClose {t} here, take the profit"]), _update(t, "close")),
+        lambda: (rng.choice([f"Closing {t.lower() if t not in _INVENTED else t} at entry", f"Closing {t} here, market looks weak", f"Closing #{t} in profit"]),
+                 _update(t, "close")),
+        lambda: (rng.choice(["Closing all positions ⚠️", "Closing all positions now, market too volatile"]),
+                 {"intent": "signal_update", "entities": {"update": "close"}}),
+        lambda: (f"[In reply to {t} {side} 📈]\nTarget {n} ✅ +{pct}%", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"[In reply to #{t}/USDT {side}]\n" + rng.choice(["Stop loss hit ❌", "Cancelled, entry never reached ❌",
+                                                                   "Move SL to entry ✅"]),
+                 None),
+        lambda: (rng.choice([f"#{t} +{pct}% 🚀🚀", f"${t} {pct}% profit 💰🔥", f"#{t}/USDT +{pct}% in 2 hours 🚀"]),
+                 _update(t, "tp_hit")),
+        lambda: (rng.choice([f"#{t} TP{n} alındı ✅", f"#{t} hedef {n} gerçekleşti 🎯", f"#{t} тейк {n} взят ✅",
+                             f"#{t} objetivo {n} alcanzado ✅"]), _update(t, "tp_hit", target_index=n)),
+        lambda: (rng.choice([f"#{t} стоп переносим на {pct}", f"#{t} move stop to {pct} ✅", f"#{t} mover stop a {pct}"]),
+                 _update(t, "move_sl", stop_loss=float(pct) if "." in pct else int(pct))),
+        lambda: (rng.choice([f"#{t} закрываем позицию, +{pct}%", f"#{t} cerrar operación ahora 💰", f"#{t} pozisyon kapatıldı ✅"]),
+                 _update(t, "close")),
+        lambda: (f"#{t}/USDT Take-Profit target {n} ✅ Profit: {pct}% 📈 Period: 3 Hours ⏰", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"#{t} Target 1 ✅✅ Target 2 ✅✅" + (" Target 3 ✅✅" if n > 2 else ""),
+                 _update(t, "tp_hit", target_index=3 if n > 2 else 2)),
+    ]
+    text, expected = rng.choice(builders)()
+    if expected is None:  # a reply line above the update: the coin comes from the replied-to post
+        kind = "sl_hit" if "Stop loss" in text else "cancel" if "Cancelled" in text else "move_sl"
+        expected = _update(t, kind, **({"to_breakeven": True} if kind == "move_sl" else {}))
+    return text, expected
+
+
+def synthetic_posts(count: int = 400, seed: int = 8, *, hard: bool = True) -> list[Case]:
+    """``count`` invented posts, about two signals to every follow-up; the same for the same seed.
+    With ``hard``, a third of them take issue 8's harder layouts (see ``_hard_signal_post``)."""
     rng = random.Random(seed)
-    return [_signal_post(rng) if rng.random() < 0.65 else _followup(rng) for _ in range(count)]
+    cases = []
+    for _ in range(count):
+        harder = hard and rng.random() < 0.35
+        if rng.random() < 0.65:
+            cases.append(_hard_signal_post(rng) if harder else _signal_post(rng))
+        else:
+            cases.append(_hard_followup(rng) if harder else _followup(rng))
+    return cases
 
 
 def reading_errors(case: Case, parse: Callable[[str], dict[str, Any]]) -> list[str]:
