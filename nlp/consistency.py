@@ -14,7 +14,7 @@ from nlp.normalize import parse_digits
 # A level ten times away from the entries is another kind of number (a leverage, an index, a date).
 _FAR = Decimal(10)
 # "1H candle close under 300", "invalid on a daily close below 0.95": the level is the stop.
-_CANDLE_CLOSE_RE = re.compile(
+CANDLE_CLOSE_RE = re.compile(
     r"\b(?:candle\s+)?clos(?:e|es|ing)\s+(?:\w+\s+){0,2}?(?P<direction>below|under|beneath|above|over)\s+\$?(?P<value>\d[\d.,]*)",
     re.IGNORECASE)
 
@@ -59,7 +59,7 @@ def leftover_entries(leftovers: list[Decimal], side: str | None, targets: list[D
 
 def candle_close_stop(text: str, side: str | None) -> Decimal | None:
     """A stop given as a close beyond a level: below it for a long, above it for a short."""
-    for match in _CANDLE_CLOSE_RE.finditer(text):
+    for match in CANDLE_CLOSE_RE.finditer(text):
         below = match.group("direction").lower() in ("below", "under", "beneath")
         if side is None or below == (side == "buy"):
             return parse_digits(match.group("value").rstrip(".,"))

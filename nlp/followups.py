@@ -46,7 +46,7 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "move_sl": (
         re.compile(rf"\b(?:move|moved|moving|edit|edited|set|shift|adjust|raise|raised|trail|change|update)\w*\s+"
                    rf"(?:the\s+|your\s+|our\s+)?{_STOP}\b", re.I),
-        re.compile(rf"\b(?:breakeven|break[\s-]?even|be)\s+{_STOP}\b|\b(?:breakeven|break[\s-]even)\s+(?:now|✅|🔒)|"
+        re.compile(rf"\b(?:breakeven|break[\s-]?even|be)\s+{_STOP}\b(?!\s+(?:was\s+|got\s+|has\s+been\s+)?(?:hit|triggered|taken|touched))|\b(?:breakeven|break[\s-]even)\s+(?:now|✅|🔒)|"
                    rf"\b{_STOP}\s+(?:should|must|will)\s+be\s+(?:at|on|in)\s+(?:the\s+)?(?:entry|breakeven|break[\s-]?even|be\b|cost)", re.I),
         re.compile(rf"\bnew\s+{_STOP}\b|\b{_STOP}\s*(?:=|→|->|=>)\s*(?:entry|breakeven|be\b|break[\s-]?even|cost|\$?\d)", re.I),
         re.compile(rf"\b{_STOP}\s+(?:moved|now|updated|changed)\b|\b{_STOP}\s+(?:to|at)\s+(?:entry|breakeven|be\b|break[\s-]?even|cost)"
@@ -55,7 +55,8 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "cancel": (re.compile(r"\bcancel(?:l?ed|ling)?\b|\binvalid(?:ated)?\b|\bnot\s+(?:triggered|activated)\b|"
                           r"\b(?:don'?t|do\s+not)\s+(?:enter|open)\b|\bavoid\s+(?:this|it)\b|"
                           r"\b(?:remove|delete)\s+(?:the\s+|your\s+|all\s+)?(?:limit\s+|pending\s+|entry\s+)?orders?\b", re.I),),
-    "close": (re.compile(r"\bclos(?:e|ed|ing)\b|\bexit(?:ed)?\b|\btake\s+(?:the\s+)?profits?\s+now\b", re.I),),
+    # "1H candle close under 300" states a stop, not a close.
+    "close": (re.compile(r"\bclos(?:e|ed|ing)\b(?!\s+(?:\w+\s+)?(?:below|above|under|over|beneath)\b)|\bexit(?:ed)?\b|\btake\s+(?:the\s+)?profits?\s+now\b", re.I),),
     # Booking part of a position goes with another action ("part closed, stop to breakeven"), which leads.
     "partial_close": (re.compile(r"\bpartially\s+clos\w*|\bclos\w*\s+(?:half|part|some|\d+\s*%)|"
                                  r"\btak(?:e|ing)\s+(?:some|partial|half|\d+\s*%)\s+(?:of\s+)?(?:the\s+)?profits?\b", re.I),),
@@ -86,19 +87,21 @@ _NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?(?:\bto\s+|[:=→]\s*|->\s
 # Signs that a message is a channel's report rather than the user's own instruction.
 _MARKER_RES = (
     re.compile(r"#[0-9]*[A-Za-z]{2,}[A-Za-z0-9]*\b(?!-)|\$[A-Z]{2,}[A-Z0-9]*\b"),  # #1000PEPE, $ARB; not #A77-19
-    re.compile("[✅🎯❌⛔🚫📈📉🔥💰🚀💸🏆✔☑🟢🔴📬📩]"),
+    re.compile("[✅🎯❌⛔🚫📈📉🔥💰🚀💸🏆✔☑🟢🔴📬📩🥳🎉🤑]"),
     re.compile(r"[+-]\s?\d+(?:[.,]\d+)?\s?(?:%|R\b)|\d+(?:[.,]\d+)?\s?%\s*(?:profit|loss|gain)|"
                r"\b(?:profit|loss|gain)\s*:?\s*[+-]?\d", re.I),
     re.compile(r"\b(?:signal|channel|vip|fwd|forwarded|everyone|guys|members|premium|wait\s+(?:to|for)|report|"
                r"update|from\s+the\s+group)\b", re.I),
-    re.compile(rf"\bhit\s+{_TARGET}\s*\d|\b{_TARGET}\s*\d\s+(?:hit|reached|done|achieved)|\bclosed\s+at\s+the\s+entr", re.I),
+    # "hit TP2", "TP2 reached", "all take profits reached": a target reported, which an own command never does.
+    re.compile(rf"\bhit\s+{_TARGET}\s*\d|\b{_TARGET}s?\s*\d{{0,2}}\s+(?:was\s+|were\s+|(?:has|have)\s+been\s+)?"
+               rf"(?:hit|reached|done|achieved|smashed|completed)\b|\bclosed\s+at\s+the\s+entr", re.I),
     # A report in the progressive ("Closing ETH at entry", "Closing all positions"), where an own command is imperative.
     re.compile(r"^\W*(?:closing|cancell?ing|booking|moving\s+(?:the\s+)?(?:sl|stop))\b|^\s*\[?in\s+reply\s+to\b", re.I | re.M),
     # A report in the past ("Closed LINK in profit", "ETH short closed", "BTC stop loss hit", "order cancelled"),
     # where an own command is imperative ("close LINK") or asks about closed trades ("closed trades this month").
     re.compile(r"^\W*(?i:closed|cancell?ed|stopped\s+out|exited)\s+(?:(?i:half\s+(?:of\s+)?)?[#$]?[A-Z][A-Z0-9]{1,11}\b"
                r"(?!\s+(?i:trades|positions|orders))|(?i:all\s+(?:the\s+)?(?:trades|positions|longs|shorts)\b))"
-               r"|\b(?i:long|short|position|positions|trade|trades|order|stop[\s-]?loss|sl|target|tp\d?|profit)\s*"
+               r"|\b(?i:long|short|position|positions|trade|trades|order|stop[\s-]?loss|stop|sl|target|tp\d?|profit)\s*"
                r"(?i:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?i:closed|cancell?ed|stopped\s+out|hit|triggered|activated|taken)\b",
                re.M),
 )

@@ -113,8 +113,17 @@ def rewrite_line_labels(text: str) -> str:
             text = rewrite.pattern.sub(lambda m, english=rewrite.english: _label_with_index(m, english), text)
     for rewrite in _mark_rewrites():
         if rewrite.probe.search(text):
-            text = rewrite.pattern.sub(lambda m, english=rewrite.english: f"{m.group('lead')}{english} ", text)
+            text = rewrite.pattern.sub(lambda m, english=rewrite.english: _mark_label(m, english), text)
     return _LABEL_WORD_RE.sub(_fuzzy_label, text)
+
+
+_LIST_INDEX_AHEAD_RE = re.compile(r"\s*\d{1,2}\s*[).:\-]\s*\$?\.?\d")
+
+
+def _mark_label(match: re.Match[str], english: str) -> str:
+    """"🎯 52" is a target at 52 ("Targets: 52", never target number 52); "🎯 2) 1.25" keeps its index."""
+    numbered = _LIST_INDEX_AHEAD_RE.match(match.string, match.end())
+    return f"{match.group('lead')}{english}{' ' if numbered else ': '}"
 
 
 # After a line-start label only levels may follow (plus a currency or a bracketed note): "Below $194 → bearish

@@ -38,11 +38,11 @@ _LOST_BREAK_RE = re.compile(
     r"(?<=[\w.,%)\]$])(?<!Entry)(?<!ENTRY)(?<!Take)(?<!TAKE)(?<!Profit)(?<!PROFIT)(?<!Stop)(?<!STOP)[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
     r"Take[\s-]?Profit|TAKE[\s-]?PROFIT|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
     r"DCA|Capital|Use|USE|Tg\s?\d|T\s?\d(?=\s*:)|Stop\s?ls|Invalidation|INVALIDATION|(?:Buy|BUY|Short|SHORT)\s(?:zone|around|@)|"
-    r"(?:Sell|SELL)\s(?:targets?|zone)|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
+    r"(?:Sell|SELL)\s(?:targets?|zone)|(?:Take|TAKE)(?=\s*:)|Market\sprice|MARKET|CMP|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
 _LOST_BREAKS_MIN_LABELS = 3
 # In a post that visibly lost its breaks (written on a few lines, with this many glued or run-in labels in all),
 # any line holding two labels is split too.
-_LOST_BREAKS_POST_LABELS = 4
+_LOST_BREAKS_POST_LABELS = 3
 _LOST_BREAKS_MAX_LINES = 3
 # "Long 5.12 → 5.35 ⛔ 4.95": a stop or target mark before a level, inside a line, starts the line it labels.
 _MID_LINE_MARK_RE = re.compile("(?<=[\\w.,%)])[ \\t]+(?=[\u26d4\U0001f6d1\U0001f3af]\ufe0f?\\s?\\$?\\d)")

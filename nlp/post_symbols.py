@@ -72,6 +72,13 @@ def _find_post_symbol(text: str, universe: SymbolUniverse, allow_unknown_leading
         symbol = universe.resolve_pair(f"{match.group(1)}/{match.group(2)}", explicit=True)
         if symbol and not match.group(1).isdigit() and not _names_venue(match.group(1), universe):
             return symbol
+    # "Close QWIX", "Closing dot at entry": right after the closing verb, a coin's name in any case is the coin.
+    after_verb = _AFTER_CLOSING_VERB_RE.match(text)
+    if after_verb:
+        word = after_verb.group(1)
+        if (universe.is_known(word) or (allow_unknown_leading and word.isupper())) and word.upper() not in _POST_JARGON \
+                and not _names_venue(word, universe):
+            return _apply_quote_hint(f"{word.upper()}/{DEFAULT_QUOTE}", quote_hint)
     candidates: list[tuple[int, str]] = []
     for match in _MARKED_TICKER_RE.finditer(text):
         symbol = universe.resolve(match.group(1), explicit=True)
@@ -108,13 +115,7 @@ def _find_post_symbol(text: str, universe: SymbolUniverse, allow_unknown_leading
                            r"([A-Z][A-Z0-9]{1,11})\b", text)
         if leading and leading.group(1) not in _POST_JARGON and not _names_venue(leading.group(1), universe):
             return _apply_quote_hint(f"{leading.group(1)}/{DEFAULT_QUOTE}", quote_hint)
-    # "Close QWIX", "Closing dot at entry": right after the closing verb, a coin's name in any case is the coin.
-    after_verb = _AFTER_CLOSING_VERB_RE.match(text)
-    if after_verb:
-        word = after_verb.group(1)
-        if (universe.is_known(word) or (allow_unknown_leading and word.isupper())) and word.upper() not in _POST_JARGON \
-                and not _names_venue(word, universe):
-            return _apply_quote_hint(f"{word.upper()}/{DEFAULT_QUOTE}", quote_hint)
+
     return None
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from nlp.consistency import CANDLE_CLOSE_RE as _CANDLE_CLOSE_RE
 from nlp.consistency import candle_close_stop, consistency_problems, leftover_entries, reconcile
 from nlp.normalize import NUMBER_RE, number_from_match
 from nlp.post_normalize import normalize_post
@@ -61,7 +62,7 @@ _LIST_ITEM_RE = re.compile(r"^\W*?(?P<index>\d{1,2})\s*(?:\)|\.\s|-\s|:\s)")
 # What follows an arrow or an equals sign is commentary or arithmetic, not a level.
 _COMMENTARY_CUT_RE = re.compile(r"→|=>|=|;|\|(?=\s*[A-Za-z])|\s-\s(?=[A-Za-z]{3,})")
 # A sentence after a level ("SL: -10% Price swept the liquidity near 1.76 …"): its figures are not the label's.
-_SENTENCE_AFTER_VALUE_RE = re.compile(r"(?<=[\d%$])\s+(?=[A-Za-z]{3,}\s+[A-Za-z]{3,}\s+[A-Za-z]{2,})")
+_SENTENCE_AFTER_VALUE_RE = re.compile(r"(?<=[\d%$])\s+(?=[^\W\d_]{3,}\s+[^\W\d_]{3,}\s+[^\W\d_]{2,})")
 # An arrow right after a label introduces its value ("Take-profit 1 → 2.26").
 _LEADING_SEPARATOR_RE = re.compile(r"^(?:\s|[:\-=~]|→|=>)+")
 _MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?(?:\s+price)?|immediately|instant|asap)\b", re.IGNORECASE)
@@ -70,6 +71,10 @@ _MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?marke
 
 # --- sides, leverage, extras ------------------------------------------------------------------
 
+# A line that only says the entry is at the market: "MARKET", "Market price", "CMP", "Entry at market".
+_MARKET_LINE_RE = re.compile(r"^[^\w\n]*(?:(?:buy|sell|enter|entry)\s+)?(?:at\s+)?(?:market(?:\s+price)?|cmp|current\s+price)[^\w\n]*$",
+                             re.IGNORECASE)
+_SELL_LABEL_RE = re.compile(r"sell(?:ing)?\s*:", re.IGNORECASE)
 _SIDE_WORD_RE = re.compile(r"\b(long|short|buy|sell)\b", re.IGNORECASE)
 _DIRECTION_RE = re.compile(r"\b(?:direction|side|position|type|trade)\s*[:\-|]\s*(?:[a-z]+\W+)?\W*(long|short|buy|sell)\b",
                            re.IGNORECASE)
@@ -96,6 +101,7 @@ class _Levels:
     labelled_sides: list[str] = field(default_factory=list)
     tp_indexes: set[int] = field(default_factory=set)
     leftovers: list[Decimal] = field(default_factory=list)  # figures outside any label or section
+    sold: list[Decimal] = field(default_factory=list)  # the levels of a "Sell:" line, read as targets
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
     side = _post_side(normalized, levels)
     if side:
         entities["side"] = side
+    _sell_line_as_entry(levels, side)
     levels.entries, levels.take_profits, levels.stop_loss = reconcile(
         levels.entries, levels.take_profits, levels.stop_loss, side)
     if levels.stop_loss is None and levels.stop_loss_percent is None:
@@ -144,6 +151,16 @@ def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
     return SignalReading(entities, _confidence(entities, _structure_score(levels, symbol)))
 
 
+def _sell_line_as_entry(levels: _Levels, side: str | None) -> None:
+    """In a short with no entry label, the "Sell:" line above lower targets is where it enters
+    ("SHORT … Sell: 25.40-25.80 … Targets: 24.90 24.30"); in a long it lists the targets."""
+    if side != "sell" or levels.entries or not levels.sold:
+        return
+    rest = [value for value in levels.take_profits if value not in levels.sold]
+    if rest and max(rest) < min(levels.sold):
+        levels.entries, levels.take_profits = list(levels.sold), rest
+
+
 def _read_levels(text: str) -> _Levels:
     levels = _Levels()
     section = _Section()
@@ -155,6 +172,8 @@ def _read_levels(text: str) -> _Levels:
         line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", line))
         labels = list(_LABEL_RE.finditer(line))
         if not labels:
+            if _MARKET_LINE_RE.match(line):
+                levels.entry_at_market = True  # "MARKET" alone on its line between the side and the exits
             if section.kind is None and not _WORDY_RE.search(_WORD_TICKER_RE.sub(" ", line)):
                 levels.leftovers.extend(_prices(line))  # a bare figure no label claims
             section.feed(line, levels)
@@ -219,6 +238,8 @@ def _read_levels(text: str) -> _Levels:
             percents = _percents(value_text)
             if values:
                 _store(levels, kind, values, index=_label_index(match))
+                if kind == "tp" and _SELL_LABEL_RE.match(match.group(0)):
+                    levels.sold.extend(values)
             elif percents:
                 _store_percents(levels, kind, percents)
             elif _is_header(line, match, value_text) and number + 1 == len(labels):
@@ -255,6 +276,9 @@ class _Section:
         item = _LIST_ITEM_RE.match(line)
         if self.filled and self.numbered and not item:
             self.close()  # a numbered list ended; a stray figure after it is not a target
+            return
+        if _CANDLE_CLOSE_RE.search(line):
+            self.close()  # "1H candle close under 300" below a list of targets is the stop, not another target
             return
         body = line[item.end():] if item else line
         values = _prices(body) if "=" not in line else []

@@ -411,7 +411,19 @@ def _hard_signal_post(rng: random.Random) -> Case:
     lev = _hard_leverage(s, rng)
     if lev:
         parts.append(lev)
-    parts += [_hard_entry(s, rng), _hard_targets(s, rng), _hard_stop(s, rng)]
+    lenient = ["margin_mode", "entry_at_market"]
+    entry_form = rng.random()
+    if entry_form < 0.08:  # the entry is the market, said on a line of its own
+        entry = rng.choice(["MARKET", "Market price", "CMP", "Entry at market", "MARKET PRICE"])
+        s.entries = []
+        extra = {**extra, "entry_at_market": True}
+        lenient = ["margin_mode"]
+    elif entry_form < 0.14 and not s.buy:  # a short's "Sell:" line enters, its targets sit below
+        entry = "Sell: " + " - ".join(_fmt(v) for v in s.entries)
+    else:
+        entry = _hard_entry(s, rng)
+    targets = _hard_targets(s, rng) if rng.random() < 0.9 else "Take: " + ", ".join(_fmt(v) for v in s.targets)
+    parts += [entry, targets, _hard_stop(s, rng)]
     if rng.random() < 0.25:
         allocation, found = _hard_allocation(rng)
         parts.append(allocation)
@@ -423,7 +435,7 @@ def _hard_signal_post(rng: random.Random) -> Case:
         text = _glue(text, rng)
     expected = s.expected(**extra)
     expected["entities"]["symbol"] = symbol
-    return text, {**expected, "lenient": ["margin_mode", "entry_at_market"]}
+    return text, {**expected, "lenient": lenient}
 
 
 def _signal_post(rng: random.Random) -> Case:
@@ -598,6 +610,11 @@ def _hard_followup(rng: random.Random) -> Case:
         lambda: (rng.choice([f"#{t} закрываем позицию, +{pct}%", f"#{t} cerrar operación ahora 💰", f"#{t} pozisyon kapatıldı ✅"]),
                  _update(t, "close")),
         lambda: (f"#{t}/USDT Take-Profit target {n} ✅ Profit: {pct}% 📈 Period: 3 Hours ⏰", _update(t, "tp_hit", target_index=n)),
+        lambda: (rng.choice([f"{t} - all take profits reached 🥳", f"{t}/USDT all targets done 🎉"]),
+                 _update(t, "tp_hit", all_targets=True)),
+        lambda: (rng.choice([f"{t} {side.lower()} stop hit 😔", f"{t} breakeven stop hit", f"{t}/USDT stop loss triggered, -{pct}% loss"]),
+                 _update(t, "sl_hit")),
+        lambda: (f"{t}/USDT\nTake profit {n} ✅", _update(t, "tp_hit", target_index=n)),
         lambda: (f"#{t} Target 1 ✅✅ Target 2 ✅✅" + (" Target 3 ✅✅" if n > 2 else ""),
                  _update(t, "tp_hit", target_index=3 if n > 2 else 2)),
     ]
