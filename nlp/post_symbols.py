@@ -84,17 +84,24 @@ def _find_post_symbol(text: str, universe: SymbolUniverse, allow_unknown_leading
         symbol = universe.resolve(match.group(1), explicit=True)
         base = match.group(1).upper()
         coin = base.split("/")[0]
+        if _MONEY_RE.fullmatch(coin):
+            continue  # "$241M", "$3.5B": an amount of money, not a ticker
         if symbol and not _names_venue(coin, universe) and (universe.is_known(coin) or universe.resolve_pair(base, explicit=True)
                        or (base not in _POST_JARGON and not base.startswith("ID") and len(base) <= 12)):
             candidates.append((match.start(), symbol))
+    in_passing: tuple[int, str] | None = None
     for match in _WORD_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
         word = match.group(1)
         if word.upper() in _POST_JARGON or _names_venue(re.split(r"[/_\-]", word)[0], universe):
             continue
         symbol = _word_symbol(word, universe)
-        if symbol:
+        if symbol and _in_prose(text, match.start()):
+            in_passing = in_passing or (match.start(), symbol)  # named in passing in prose: the last resort
+        elif symbol:
             candidates.append((match.start(), symbol))
             break
+    if in_passing and not candidates and not _unknown_pair_line(text):
+        candidates.append(in_passing)
     side_ticker = _side_ticker(text, universe) if allow_unknown_leading else None
     if side_ticker and (not candidates or side_ticker[0] < min(candidates)[0]):
         # "ZORKA SHORT SIGNAL" above prose naming Bitcoin: the coin beside the side word comes first.
@@ -121,6 +128,23 @@ def _find_post_symbol(text: str, universe: SymbolUniverse, allow_unknown_leading
 
 _AFTER_CLOSING_VERB_RE = re.compile(r"^\W*(?i:close|closed|closing|cancel|cancell?ed|cancell?ing|exit|exited|exiting)\s+"
                                     r"(?i:half\s+of\s+|all\s+)?[#$]?([A-Za-z][A-Za-z0-9]{1,11})\b")
+
+
+_PROSE_WORDS = 6
+_MONEY_RE = re.compile(r"\d+(?:[.,]\d+)?[KMBT]N?", re.IGNORECASE)
+# A line opening with an unknown coin's pair or ticker and a side: "ZORKAUSDT.P SHORT", "NEWCOIN LONG".
+_UNKNOWN_PAIR_LINE_RE = re.compile(r"(?m)^[^\w\n]*([A-Z][A-Z0-9]{1,14})(?:[/_\-]?(?:USDT|USDC|USD|BTC)(?:\.P)?)?\s+(?i:long|short)\b")
+
+
+def _unknown_pair_line(text: str) -> bool:
+    return _UNKNOWN_PAIR_LINE_RE.search(text, 0, _SYMBOL_SCAN_CHARS) is not None
+
+
+def _in_prose(text: str, position: int) -> bool:
+    """Whether ``position`` sits in a line of prose (many words), not a title or a label line."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return len(re.findall(r"[^\W\d_]{2,}", text[start:end if end >= 0 else len(text)])) >= _PROSE_WORDS
 
 
 def _side_ticker(text: str, universe: SymbolUniverse) -> tuple[int, str] | None:

@@ -428,9 +428,15 @@ def _hard_signal_post(rng: random.Random) -> Case:
         allocation, found = _hard_allocation(rng)
         parts.append(allocation)
         extra = {**extra, **found}
+    hook = rng.random() < 0.1 and not header.startswith(("Coin Name", "Instrument", "BYBIT", "BINANCE\n"))
+    if hook:
+        # A hook or market talk above the call, naming other coins in passing.
+        parts.insert(0, rng.choice(["📊 Analysis: BTC is consolidating below resistance, a good time to look at alts.",
+                                    "Who is ready for the next pump? 🚀🚀", "ETH and SOL lead today, this one follows next:",
+                                    f"Should you buy ${s.ticker} now? Here's the plan 👇" if s.buy else "Market looks heavy 👇"]))
     text = "\n".join(parts)
     # Only layouts whose labels survive lose their line breaks (a bare list needs its lines).
-    if rng.random() < 0.2 and not re.search(r"\n(?:[\d➊-➎🎯⛔]|\S+\s*$)|can be stop|candle|Now:|Below|Above|Close:|Exit:|"
+    if rng.random() < 0.2 and not hook and not re.search(r"\n(?:[\d➊-➎🎯⛔]|\S+\s*$)|can be stop|candle|Now:|Below|Above|Close:|Exit:|"
                                             r"Sell zone|Coin Name|Instrument|balans|^\d", text, re.M):
         text = _glue(text, rng)
     expected = s.expected(**extra)
