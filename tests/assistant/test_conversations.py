@@ -69,6 +69,23 @@ async def test_a_forwarded_signal_is_checked_and_tracked(app, bot_api, session_f
     assert signal.source.value == "forwarded_post" and signal.take_profit_levels == ["150", "160", "175"]
 
 
+# Copied without its line breaks, with a leverage range and the synonyms channels use for the labels.
+FLATTENED_POST = "#SOL/USDT LONG Leverage: 5x-10x Buy zone: 140 - 145 Sell targets: 150 160 175 Stopls 130"
+
+
+async def test_a_forwarded_post_that_lost_its_line_breaks_gives_the_same_card(app, bot_api, session_factory):
+    await accept_terms(bot_api, USER)
+    bot_api.send_text(USER, FLATTENED_POST, forward_from_channel="AlphaCalls")
+    card = await bot_api.wait_for_text(USER, "Signal read")
+    assert "SOL/USDT" in card and "TP1 150" in card and "TP3 175" in card and "130" in card and "5x" in card
+    bot_api.tap(USER, "Track only")
+    await bot_api.wait_for_text(USER, "Tracking SOL/USDT")
+    async with session_factory() as session:
+        signal = await session.scalar(select(TradingSignal))
+    assert signal.take_profit_levels == ["150", "160", "175"] and signal.stop_loss_price == 130
+    assert (signal.entry_low, signal.entry_high, signal.leverage) == (140, 145, 5)
+
+
 async def test_alerts_are_set_listed_and_deleted_with_a_button(app, bot_api, session_factory):
     await accept_terms(bot_api, USER)
     bot_api.send_text(USER, "alert me when btc goes above 150k")
