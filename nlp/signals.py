@@ -31,7 +31,7 @@ _LABEL_RE = re.compile(
     r"(?P<entry>"
     r"\b(?:(?:limit|market)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
     + _INDEX.format(name="entry_index")
-    + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|(?-i:near|Near))\b|\bbuy\s*:"
+    + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|(?-i:near|Near))\b|\bbuy\s*(?:\d{1,2}\s*)?:"
     r"|\benter(?:ing|ed)?(?:\s+(?:at|around|between|zone|below|above))?\b|\bzone\s*(?=:)|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?\b"
     r"|\badd(?:\s+more)?\s+(?:at|on|around|near|below)\b|\baverage\s+(?:down\s+)?(?:at|around)\b"
     r"|\baccumulat\w*\s+(?:zone|area|between|range)\b"
@@ -39,7 +39,7 @@ _LABEL_RE = re.compile(
     r"|\bopen\s+(?:a\s+)?position\s+(?:at|from|around|between)\b|\b(?:add|purchase(?:\s+(?:price|zone))?)\s*:"
     r")"
     r"|(?P<tp>"
-    r"\bsell(?:ing)?\s+(?:targets?|prices?|zones?|areas?|range)\b|\bsell\s*:"
+    r"\bsell(?:ing)?\s+(?:targets?|prices?|zones?|areas?|range)\b|\bsell\s*(?:\d{1,2}\s*)?:"
     r"|\b(?:primary|extended|final|first|second|third|next|profit|short[\s-]term|mid[\s-]term|long[\s-]term)\s+targets?\b"
     r"|\b(?:short|mid|long)[\s-]?term\s*(?:targets?|tps?)?\s*(?=:)"
     r"|\b(?:take[\s-]?profits?(?:\s+targets?)?|tps?|targets?)(?:\s*(?:targets?|levels?|zones?|orders?))?"
@@ -74,14 +74,14 @@ _MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?marke
 # A line that only says the entry is at the market: "MARKET", "Market price", "CMP", "Entry at market".
 _MARKET_LINE_RE = re.compile(r"^[^\w\n]*(?:(?:buy|sell|enter|entry)\s+)?(?:at\s+)?(?:market(?:\s+price)?|cmp|current\s+price)[^\w\n]*$",
                              re.IGNORECASE)
-_SELL_LABEL_RE = re.compile(r"sell(?:ing)?\s*:", re.IGNORECASE)
+_SELL_LABEL_RE = re.compile(r"sell(?:ing)?\s*(?:\d{1,2}\s*)?:", re.IGNORECASE)
 _SIDE_WORD_RE = re.compile(r"\b(long|short|buy|sell)\b", re.IGNORECASE)
 _DIRECTION_RE = re.compile(r"\b(?:direction|side|position|type|trade)\s*[:\-|]\s*(?:[a-z]+\W+)?\W*(long|short|buy|sell)\b",
                            re.IGNORECASE)
 # Side words that describe the market, not this post's trade.
 _NOT_A_SIDE_RE = re.compile(
     r"\b(?:short\s+(?:squeeze|positions?|liquidations?|sellers?|term|interest)|long\s+(?:liquidations?|trap|term|"
-    r"positions?\s+being|squeeze)|(?:longs|shorts)\s*:|sell(?:ing)?\s+(?:targets?|prices?|zones?|areas?|range)|sell\s*:|sell[\s-]side|buy[\s-]side|"
+    r"positions?\s+being|squeeze)|(?:longs|shorts)\s*:|sell(?:ing)?\s+(?:targets?|prices?|zones?|areas?|range)|sell\s*(?:\d{1,2}\s*)?:|sell[\s-]side|buy[\s-]side|"
     r"buy\s+the\s+top|(?:mid|long|short)[\s-]term)",
     re.IGNORECASE,
 )

@@ -326,7 +326,9 @@ def _hard_entry(s: _Signal, rng: random.Random) -> str:
     low, high = e
     return rng.choice([f"Buy zone: {low} - {high}" if s.buy else f"Short zone: {low} - {high}", f"Buy around {low} - {high}" if s.buy
                        else f"Short around {low} - {high}", f"Entry Zone: {high} - {low}", f"Entries:\n{low}\n{high}",
-                       f"Entry:\n1️⃣ {low}\n2️⃣ {high}", f"Entry 1: {low}\nEntry 2 (DCA): {high}", f"Entry: {low} — {high}"])
+                       f"Entry:\n1️⃣ {low}\n2️⃣ {high}", f"Entry 1: {low}\nEntry 2 (DCA): {high}", f"Entry: {low} — {high}",
+                       f"Buy 1: {high}\nBuy 2: {low}" if s.buy else f"Short entry 1: {low}\nShort entry 2: {high}",
+                       f"Entry zone\n{low} - {high}", f"Entries ➡️ {high} / {low}"])
 
 
 def _hard_targets(s: _Signal, rng: random.Random) -> str:
@@ -356,7 +358,8 @@ def _hard_targets(s: _Signal, rng: random.Random) -> str:
         dingbats = "➊➋➌➍➎"
         return "Targets:\n" + "\n".join(f"{dingbats[i]} {v}" for i, v in enumerate(t))
     if style == 10:
-        return " ".join(f"TP{i}: {v}" for i, v in enumerate(t, 1))
+        return rng.choice([" ".join(f"TP{i}: {v}" for i, v in enumerate(t, 1)),
+                           "\n".join(f"Sell {i}: {v}" for i, v in enumerate(t, 1)) if s.buy else "TP: " + " • ".join(t)])
     return "Targets: " + " → ".join(t)
 
 
