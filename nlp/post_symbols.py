@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.lexicon import english_words
 from nlp.symbols import DEFAULT_QUOTE, QUOTES, SymbolUniverse
 from nlp.venues import exchange_id
 
@@ -131,6 +132,8 @@ _AFTER_CLOSING_VERB_RE = re.compile(r"^\W*(?i:close|closed|closing|cancel|cancel
 
 
 _PROSE_WORDS = 6
+# A known ticker written in lower case at least this long and found in the dictionary is the word ("looks", "magic").
+_LONG_WORD = 5
 _MONEY_RE = re.compile(r"\d+(?:[.,]\d+)?[KMBT]N?", re.IGNORECASE)
 # A line opening with an unknown coin's pair or ticker and a side: "ZORKAUSDT.P SHORT", "NEWCOIN LONG".
 _UNKNOWN_PAIR_LINE_RE = re.compile(r"(?m)^[^\w\n]*([A-Z][A-Z0-9]{1,14})(?:[/_\-]?(?:USDT|USDC|USD|BTC)(?:\.P)?)?\s+(?i:long|short)\b")
@@ -168,8 +171,9 @@ def _word_symbol(word: str, universe: SymbolUniverse) -> str | None:
         named = universe.name_to_base(word)
         if named:
             return f"{named}/{DEFAULT_QUOTE}"
-        if universe.is_known(word) and not universe.is_ambiguous(word) and not universe.is_word_ticker(word):
-            return universe.resolve(word)
+        if universe.is_known(word) and not universe.is_ambiguous(word) and not universe.is_word_ticker(word) \
+                and not (len(word) >= _LONG_WORD and word.lower() in english_words()):
+            return universe.resolve(word)  # "sol" is the coin; "looks" in "market looks heavy" is a word
         return None
     if not re.search(r"[A-Z]", word):
         return None

@@ -53,10 +53,15 @@ def read_leverage(text: str) -> dict[str, Any]:
             low = match.groupdict().get("low") or match.groupdict().get("low2")
             if not low or int(low) == 0 or int(low) > 200:
                 continue
-            result["leverage"] = Decimal(low)
             high = match.groupdict().get("high")
-            if high and int(high) > int(low):
-                result["leverage_max"] = Decimal(high)
+            if high and re.match(r"[.,]0*[1-9]", match.string[match.end("high"):]):
+                high = None  # "20x - 1.25": a price after the leverage, not a range's other end
+            # "50x-20x" is the same range written high first; "10x-15x-20x" spans its lowest to its highest.
+            bounds = [int(low)] + ([int(high)] if high else []) + _more_steps(match.string, match.end())
+            bounds = [value for value in bounds if 0 < value <= 200]
+            result["leverage"] = Decimal(min(bounds))
+            if max(bounds) > min(bounds):
+                result["leverage_max"] = Decimal(max(bounds))
             mode = match.groupdict().get("mode") or _margin_mode(line)
             if mode:
                 result["margin_mode"] = mode.lower()
@@ -65,6 +70,15 @@ def read_leverage(text: str) -> dict[str, Any]:
     if mode:
         result["margin_mode"] = mode
     return result
+
+
+_MORE_STEPS_RE = re.compile(r"(?:[ \t]*[-/~,][ \t]*[x×]?[ \t]?\d{1,3}(?![\d.,%])[ \t]?[x×]?)+")
+
+
+def _more_steps(line: str, end: int) -> list[int]:
+    """Further values of a leverage range written as steps ("10x-15x-20x"), after the matched pair."""
+    steps = _MORE_STEPS_RE.match(line, end)
+    return [int(value) for value in re.findall(r"\d{1,3}", steps.group(0))] if steps else []
 
 
 def _without_percent_context(line: str) -> str:

@@ -311,7 +311,8 @@ def _hard_leverage(s: _Signal, rng: random.Random) -> str | None:
         return None
     if high:
         return rng.choice([f"Leverage: {low}x-{high}x", f"Leverage: {low}- {high}X", f"Плечо: {low}-{high}х",
-                           f"Lev {low}x–{high}x", f"{low}-{high}x", f"Leverage: x{low} - x{high}"])
+                           f"Lev {low}x–{high}x", f"{low}-{high}x", f"Leverage: x{low} - x{high}", f"Leverage {high}x-{low}x",
+                           f"Leverage: {low}x (max {high}x)", f"Leverage {low}x-{(low + high) // 2}x-{high}x"])
     return rng.choice([f"Leverage: ×{low}", f"Плечо: {low}х", f"Lev x{low}", f"Leverage: Cross ({low}x)",
                        f"Leverage {low}X", f"{low}x"])
 
