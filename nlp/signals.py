@@ -151,6 +151,23 @@ def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
     return SignalReading(entities, _confidence(entities, _structure_score(levels, symbol)))
 
 
+# "Target 30" alone on its line: the number after the label, with nothing after it.
+_LABEL_THEN_NUMBER_RE = re.compile(r"^(?P<label>\W*(?:targets?|tps?|take[\s-]?profits?|entry))\s+(?P<number>\d{1,2})\s*$",
+                                   re.IGNORECASE)
+
+
+def _lone_number_as_value(line: str, levels: _Levels) -> str:
+    """"Target 30" is a target at 30 unless 30 is the next target's number ("TP 2" above its value);
+    likewise "Entry 12"."""
+    match = _LABEL_THEN_NUMBER_RE.match(line)
+    if not match:
+        return line
+    number = int(match.group("number"))
+    is_entry = match.group("label").strip(" \t").lower().endswith("entry")
+    expected = {len(levels.entries) + 1} if is_entry else {len(levels.tp_indexes) + 1, len(levels.take_profits) + 1}
+    return line if number in expected else f"{match.group('label')}: {number}"
+
+
 def _sell_line_as_entry(levels: _Levels, side: str | None) -> None:
     """In a short with no entry label, the "Sell:" line above lower targets is where it enters
     ("SHORT … Sell: 25.40-25.80 … Targets: 24.90 24.30"); in a long it lists the targets."""
@@ -169,6 +186,7 @@ def _read_levels(text: str) -> _Levels:
             section.close()  # prose: no levels, and too long to be a section header
             continue
         line = _MARKET_IN_PARENTHESES_RE.sub(r" \1 ", _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line))
+        line = _lone_number_as_value(line, levels)
         line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", line))
         labels = list(_LABEL_RE.finditer(line))
         if not labels:

@@ -399,6 +399,21 @@ def _other_quote(s: _Signal, rng: random.Random) -> Case:
     return text, {**expected, "lenient": ["margin_mode"]}
 
 
+def _whole_numbers(s: _Signal, rng: random.Random) -> Case:
+    """Two-digit whole prices after bare labels: "Target 30" is a target at 30, not target number 30."""
+    base = rng.randint(12, 80)
+    sign = 1 if s.buy else -1
+    s.entries = [Decimal(base)]
+    s.targets = [Decimal(base + sign * step) for step in (2, 4, 7)]
+    s.stop = Decimal(base - sign * 3)
+    s.leverage = s.leverage_max = None
+    lines = [f"#{s.ticker} {s.side_word.title()}", f"Entry {base}"]
+    lines += [f"Target {v}" for v in s.targets] if rng.random() < 0.5 else \
+        [f"Hold for {' / '.join(str(v) for v in s.targets)}" if s.buy else "Targets " + " / ".join(str(v) for v in s.targets)]
+    lines.append(f"SL {s.stop}")
+    return "\n".join(lines), {**s.expected(), "lenient": ["margin_mode"]}
+
+
 def _glue(text: str, rng: random.Random) -> str:
     """The post as copied without its line breaks: joined by spaces, or labels glued to what precedes them."""
     if rng.random() < 0.5:
@@ -410,6 +425,8 @@ def _hard_signal_post(rng: random.Random) -> Case:
     s = _Signal(rng)
     if rng.random() < 0.12:
         return _other_quote(s, rng)
+    if rng.random() < 0.05:
+        return _whole_numbers(s, rng)
     header, symbol, extra = _hard_header(s, rng)
     parts = [header]
     lev = _hard_leverage(s, rng)
