@@ -21,7 +21,8 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "sl_hit": (
         re.compile(rf"\b(?:hit|hits|hitting|reached|reaching|touched|triggered|got|taken\s+out\s+at|closed\s+(?:at|by|on))\s+"
                    rf"(?:the\s+|our\s+|my\s+)?{_STOP}\b|\bgot\s+stopped\b", re.I),
-        re.compile(rf"\b{_STOP}(?:\s+target)?\s*(?:was\s+|got\s+|has\s+been\s+|is\s+)?(?:hit|reached|triggered|taken|touched)",
+        re.compile(rf"\b{_STOP}(?:\s+target)?\s*(?:\(?\$?\d[\d.,]*\)?\s*)?(?:was\s+|got\s+|has\s+been\s+|is\s+)?"
+                   rf"(?:hit|reached|triggered|taken|touched)",
                    re.I),
         re.compile(r"\bstopped\s+(?:out|at|on|in)\b|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated|\bclosed\s+(?:in|with\s+a)\s+loss\b",
                    re.I),
@@ -49,7 +50,8 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(rf"\b(?:breakeven|break[\s-]?even|be)\s+{_STOP}\b(?!\s+(?:was\s+|got\s+|has\s+been\s+)?(?:hit|triggered|taken|touched))|\b(?:breakeven|break[\s-]even)\s+(?:now|✅|🔒)|"
                    rf"\b{_STOP}\s+(?:should|must|will)\s+be\s+(?:at|on|in)\s+(?:the\s+)?(?:entry|breakeven|break[\s-]?even|be\b|cost)", re.I),
         re.compile(rf"\bnew\s+{_STOP}\b|\b{_STOP}\s*(?:=|→|->|=>)\s*(?:entry|breakeven|be\b|break[\s-]?even|cost|\$?\d)", re.I),
-        re.compile(rf"\b{_STOP}\s+(?:moved|now|updated|changed)\b|\b{_STOP}\s+(?:to|at)\s+(?:entry|breakeven|be\b|break[\s-]?even|cost)"
+        re.compile(rf"\b{_STOP}\s+(?:is\s+)?now\s+(?:at\s+)?\$?\d|\b{_STOP}\s+(?:at|@)\s+\$?\d[\d.,]*\s+now\b|"
+                   rf"\b{_STOP}\s+(?:moved|now|updated|changed)\b|\b{_STOP}\s+(?:to|at)\s+(?:entry|breakeven|be\b|break[\s-]?even|cost)"
                    r"|\b(?:make|made|making|go|going|now)\s+(?:it\s+|the\s+trade\s+|trades?\s+)?risk[\s-]?free\b", re.I),
     ),
     "cancel": (re.compile(r"\bcancel(?:l?ed|ling)?\b|\binvalid(?:ated)?\b|\bnot\s+(?:triggered|activated)\b|"
@@ -82,7 +84,9 @@ _ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3
              "fifth": 5, "five": 5, "sixth": 6, "six": 6}
 _ORDINAL_TARGET_RE = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+{_TARGET}s?\b", re.I)
 _BREAKEVEN_RE = re.compile(r"\b(?:entry|entrance|buy(?:ing)?\s+price|breakeven|break[\s-]even|be|entry\s+price|open\s+price|cost|risk[\s-]?free)\b", re.I)
-_NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?(?:\bto\s+|[:=→]\s*|->\s*)(?P<value>\$?\d[\d.,]*)", re.I)
+# "SL moved to 1.85", "SL moved to TP1 (22.40)", "stop at 2.05 now".
+_NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?(?:\bto\s+(?:(?:tp|target)\s?\d{{1,2}}\s*[(\-:@]?\s*)?|\bat\s+(?=\$?\d)|[:=→]\s*|->\s*)"
+                          rf"(?P<value>\$?\d[\d.,]*)", re.I)
 
 # Signs that a message is a channel's report rather than the user's own instruction.
 _MARKER_RES = (
@@ -130,16 +134,22 @@ def update_kind(text: str, *, brag: bool = False) -> str | None:
     post that only boasts a profit ("+45% profit 🚀") reads as a target reached."""
     found: list[tuple[int, int, str]] = []
     lowered = text.lower()
+    entry_end = None
     for priority, (kind, patterns) in enumerate(_LOWERCASE_UPDATE_PATTERNS.items()):
         for pattern in patterns:
             match = pattern.search(lowered)
             if match:
                 found.append((match.start(), priority, kind))
+                if kind == "entry_filled":
+                    entry_end = min(entry_end or match.end(), match.end())
     if not found and brag and _PROFIT_BRAG_RE.search(text):
         return "tp_hit"  # "#INJ +45% profit 🚀": a channel counts its wins as targets reached
     main = [item for item in found if item[2] != "partial_close"] or found
     if len(main) < len(found):
         main = [item for item in main if item[2] != "close"] or main  # "part closed" found "closed" too
+    # "Entry ✅ TP1 ✅ TP2 ✅": a filled entry is the start of the story; what happened since leads.
+    if entry_end is not None and any(item[0] >= entry_end for item in main if item[2] != "entry_filled"):
+        main = [item for item in main if item[2] != "entry_filled"]
     kind = min(main)[2] if main else None
     return "close" if kind == "partial_close" else kind
 

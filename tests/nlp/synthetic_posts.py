@@ -648,6 +648,11 @@ def _hard_followup(rng: random.Random) -> Case:
         lambda: (rng.choice([f"{t} {side.lower()} stop hit 😔", f"{t} breakeven stop hit", f"{t}/USDT stop loss triggered, -{pct}% loss"]),
                  _update(t, "sl_hit")),
         lambda: (f"{t}/USDT\nTake profit {n} ✅", _update(t, "tp_hit", target_index=n)),
+        lambda: (f"#{t} {side.title()}\nEntry ✅\n" + "\n".join(f"TP{i} ✅" for i in range(1, n + 1)),
+                 _update(t, "tp_hit", target_index=n)),
+        lambda: (rng.choice([f"#{t} SL moved to TP1 ({pct}) 🔒", f"#{t} update: still holding, stop at {pct} now"]),
+                 _update(t, "move_sl", stop_loss=float(pct) if "." in pct else int(pct))),
+        lambda: (f"⛔ #{t} stop loss {pct} triggered", _update(t, "sl_hit")),
         lambda: (f"#{t} Target 1 ✅✅ Target 2 ✅✅" + (" Target 3 ✅✅" if n > 2 else ""),
                  _update(t, "tp_hit", target_index=3 if n > 2 else 2)),
     ]
