@@ -186,8 +186,20 @@ def _is_short(text: str) -> bool:
     return len(text) <= SHORT_POST_CHARS
 
 
+# "TP: 25.20 ✅ - 26.00 ✅ - 27.10": targets listed on one line, the reached ones ticked.
+_TARGET_LINE_RE = re.compile(rf"(?m)^\W*(?:{_TARGET}s?)\s*[:\-]?(?P<levels>[^\n]*[✅✔☑][^\n]*)$", re.I)
+_LEVEL_RE = re.compile(r"\$?(?:\d+[.,]\d+|\d{3,})(?![\d.,]*\s*%)")  # prices, not an index or a percentage
+_TICK_AFTER_RE = re.compile(r"\s*[✅✔☑]")
+
+
 def _ticked_targets(text: str) -> list[int]:
-    return [int(m.group("index")) for m in _TICKED_TARGET_RE.finditer(text)]
+    ticked = [int(m.group("index")) for m in _TICKED_TARGET_RE.finditer(text)]
+    for line in _TARGET_LINE_RE.finditer(text):
+        levels = list(_LEVEL_RE.finditer(line.group("levels")))
+        if len(levels) > 1:
+            ticked += [number for number, level in enumerate(levels, 1)
+                       if _TICK_AFTER_RE.match(line.group("levels"), level.end())]
+    return ticked
 
 
 def channel_marker_count(text: str) -> int:

@@ -38,7 +38,7 @@ _LOST_BREAK_RE = re.compile(
     r"(?<=[\w.,%)\]$])(?<!Entry)(?<!ENTRY)(?<!Take)(?<!TAKE)(?<!Profit)(?<!PROFIT)(?<!Stop)(?<!STOP)[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
     r"Take[\s-]?[Pp]rofit|TAKE[\s-]?PROFIT|(?:Long|LONG)\sabove|(?:Short|SHORT)\sbelow|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
     r"DCA|Capital|Use|USE|Tg\s?\d|T\s?\d(?=\s*:)|Stop\s?ls|Invalidation|INVALIDATION|(?:Buy|BUY|Short|SHORT)\s(?:zone|around|@)|"
-    r"(?:Sell|SELL)\s(?:targets?|zone)|(?:Take|TAKE)(?=\s*:)|Market\sprice|MARKET|CMP|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
+    r"(?:Sell|SELL)\s(?:targets?|zone)|(?:Take|TAKE|Now|NOW)(?=\s*:)|Market\sprice|MARKET|CMP|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
 _LOST_BREAKS_MIN_LABELS = 3
 # In a post that visibly lost its breaks (written on a few lines, with this many glued or run-in labels in all),
 # any line holding two labels is split too.
@@ -92,8 +92,8 @@ def normalize_post(text: str) -> str:
     counts = [len(_LOST_BREAK_RE.findall(line)) for line in lines]
     lost_breaks = written_lines <= _LOST_BREAKS_MAX_LINES and glued + sum(counts) >= _LOST_BREAKS_POST_LABELS
     least = 1 if lost_breaks else _LOST_BREAKS_MIN_LABELS
-    text = "\n".join(_LOST_BREAK_RE.sub("\n", line) if len(line) >= _LOST_BREAKS_MIN_CHARS and count >= least else line
-                     for line, count in zip(lines, counts))
+    text = "\n".join(_LOST_BREAK_RE.sub("\n", line) if (lost_breaks or len(line) >= _LOST_BREAKS_MIN_CHARS)
+                     and count >= least else line for line, count in zip(lines, counts))
     text = _split_glued_targets(text)
     text = _VALUE_THEN_STOP_RE.sub(lambda m: f"\nStop loss: {m.group('value')}\n", text)
     return rewrite_line_labels(text)

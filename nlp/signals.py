@@ -260,8 +260,12 @@ def _read_levels(text: str) -> _Levels:
                     levels.sold.extend(values)
             elif percents:
                 _store_percents(levels, kind, percents)
-            elif _is_header(line, match, value_text) and number + 1 == len(labels):
+            elif number + 1 == len(labels) and _is_header(line, match, value_text):
                 section.open(kind)
+            elif number + 1 == len(labels) and kind != "side" and not _ALNUM_RE.search(value_text):
+                # "… Entry 2.185 Targets" over "1) 2.150": a line that ends on a label heads the next lines,
+                # which must be plain levels.
+                section.open(kind, bare=True)
     return levels
 
 
@@ -288,15 +292,19 @@ class _Section:
         if not line.strip():
             self.gap = self.filled  # spaced-out lists go on; after a gap only plain levels belong
             return
+        candle = _CANDLE_CLOSE_RE.search(line)
+        if candle:
+            # "1H candle close under 300" after a list of targets is the stop, not another target.
+            if _DIGIT_RE.search(line[:candle.start()]):
+                self.feed(line[:candle.start()], levels)
+            self.close()
+            return
         if (self.bare or self.gap) and _WORDY_RE.search(line):
             self.close()
             return
         item = _LIST_ITEM_RE.match(line)
         if self.filled and self.numbered and not item:
             self.close()  # a numbered list ended; a stray figure after it is not a target
-            return
-        if _CANDLE_CLOSE_RE.search(line):
-            self.close()  # "1H candle close under 300" below a list of targets is the stop, not another target
             return
         body = line[item.end():] if item else line
         values = _prices(body) if "=" not in line else []

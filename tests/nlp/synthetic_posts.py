@@ -457,7 +457,10 @@ def _hard_signal_post(rng: random.Random) -> Case:
                                     f"Should you buy ${s.ticker} now? Here's the plan 👇" if s.buy else "Market looks heavy 👇"]))
     text = "\n".join(parts)
     # Only layouts whose labels survive lose their line breaks (a bare list needs its lines).
-    if rng.random() < 0.2 and not hook and not re.search(r"\n(?:[\d➊-➎🎯⛔]|\S+\s*$)|can be stop|candle|Now:|Below|Above|Close:|Exit:|"
+    keycap_list = "Targets:\n1️⃣" in text
+    if keycap_list and rng.random() < 0.3:  # a keycap list copied flat: "Targets 1️⃣ 2.150 2️⃣ 2.110 …"
+        text = _glue(text, rng)
+    elif rng.random() < 0.2 and not hook and not re.search(r"\n(?:[\d➊-➎🎯⛔]|\S+\s*$)|can be stop|candle|Now:|Below|Above|Close:|Exit:|"
                                             r"Sell zone|Coin Name|Instrument|balans|^\d", text, re.M):
         text = _glue(text, rng)
     expected = s.expected(**extra)
@@ -606,8 +609,11 @@ def _reposted_with_ticks(rng: random.Random) -> Case:
     s.targets = s.targets + [_level(s.targets[-1], 1.02 if s.buy else 0.98)] if len(s.targets) < 3 else s.targets
     hit = rng.randint(1, len(s.targets) - 1)
     tick = rng.choice(["✅", "✅✅", "☑️", "✔️"])
-    lines = [f"#{s.ticker}/USDT {s.side_word}", f"Entry: {_fmt(s.entries[0])}", "Targets:"]
-    lines += [f"{i}) {_fmt(v)}{' ' + tick if i <= hit else ''}" for i, v in enumerate(s.targets, 1)]
+    lines = [f"#{s.ticker}/USDT {s.side_word}", f"Entry: {_fmt(s.entries[0])}"]
+    if rng.random() < 0.3:  # the targets on one line, the reached ones ticked
+        lines.append("TP: " + " - ".join(f"{_fmt(v)}{' ' + tick if i <= hit else ''}" for i, v in enumerate(s.targets, 1)))
+    else:
+        lines += ["Targets:"] + [f"{i}) {_fmt(v)}{' ' + tick if i <= hit else ''}" for i, v in enumerate(s.targets, 1)]
     lines.append(f"SL: {_fmt(s.stop)}")
     return "\n".join(lines), _update(s.ticker, "tp_hit", target_index=hit)
 
