@@ -157,7 +157,9 @@ def update_kind(text: str, *, brag: bool = False) -> str | None:
 SHORT_POST_CHARS = 400
 _HEADLINE_CHARS = 120
 _PROFIT_BRAG_RE = re.compile(r"\+\s?\d+(?:[.,]\d+)?\s?%|\b(?:pumped|gained|rallied|mooned|flew|up)\s+(?:by\s+)?\d+(?:[.,]\d+)?\s?%|\b\d+(?:[.,]\d+)?\s?%\s*(?:profit|gain|roi|[✅🚀🔥💰💸])|"
-                             r"\b(?:profit|gain|roi)\s*(?:of\s*)?:?\s*\+?\d", re.I)
+                             r"\b(?:profit|gain|roi)\s*(?:of\s*)?:?\s*\+?\d|"
+                             r"\b(?:pumped|flew|mooned|rallied|exploded|smashed|skyrocketed)\b[^\n]{0,20}?\bfrom\s+\$?\d[\d.,]*\s+to\s+\$?\d",
+                             re.I)
 # A target line of a re-posted signal with a tick: "2) 0.2754 | +7.4% ✅", "Target 3: 1.2 ✅".
 _TICKED_TARGET_RE = re.compile(rf"^\W*(?:{_TARGET}s?\s*)?#?(?P<index>\d{{1,2}})\s*[):.\-]?\s*[:=]?\s*\$?\d[^\n]*[✅✔☑]",
                                re.I | re.M)
