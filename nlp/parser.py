@@ -57,6 +57,8 @@ _ORDER_START_RE = re.compile(
 _POST_STYLE_RE = re.compile(r"[#$][A-Za-z]|\||\b(?:LONG|SHORT|BUY|SELL)\b")
 # A side in capitals ("BUY QWIXUSDT 0.52 TP 0.55 SL 0.48") is how posts, not people, write it.
 _SHOUTED_SIDE_RE = re.compile(r"\b(?:LONG|SHORT|BUY|SELL)\b")
+# A channel's decoration beside a $/# ticker ("Buy #OP 1.72 Target 1.85 Stop 1.64 🚀") marks a post too.
+_POST_DECORATION_RE = re.compile("[🚀📈📉🔥✅🎯💎⚡🟢🔴]")
 _ENTRY_LABEL_RE = re.compile(r"\bentr(?:y|ies)\b", re.IGNORECASE)
 _SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s-]?profit|buy\s+(?:zone|around))\b"
                              r"|\d\s*→\s*\$?\d|[🎯⛔🛑]", re.IGNORECASE)
@@ -150,8 +152,8 @@ class RuleParser:
         # A range of leverage ("lev 5-10x") is a channel's advice; an own order names the one it uses.
         several_levels = len(found.get("entries", [])) > 1 or len(found.get("take_profits", [])) > 1 \
             or "leverage_max" in found
-        labelled = bool((_ENTRY_LABEL_RE.search(normalized) or _SHOUTED_SIDE_RE.search(normalized))
-                        and _POST_STYLE_RE.search(normalized)) \
+        labelled = bool((_ENTRY_LABEL_RE.search(normalized) or _SHOUTED_SIDE_RE.search(normalized)
+                         or _POST_DECORATION_RE.search(normalized)) and _POST_STYLE_RE.search(normalized)) \
             and "stop_loss" in found and ("take_profits" in found or "take_profit_percents" in found)
         return several_levels or labelled or not _ORDER_START_RE.match(normalized)
 

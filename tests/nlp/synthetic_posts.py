@@ -218,7 +218,8 @@ def _one_liner(s: _Signal, rng: random.Random) -> str:
         s.leverage = s.leverage_max = None
     return rng.choice([f"#{s.ticker} {s.side_word}{lev} Entry {e} TP {t} SL {_fmt(s.stop)}",
                        f"${s.ticker} {s.side_word.lower()}{lev} | entry {e} | targets {t} | stop {_fmt(s.stop)}",
-                       f"{s.ticker}USDT {s.side_word}{lev} entry: {e} tp: {t} sl: {_fmt(s.stop)}"])
+                       f"{s.ticker}USDT {s.side_word}{lev} entry: {e} tp: {t} sl: {_fmt(s.stop)}",
+                       f"{'Buy' if s.buy else 'Short'} #{s.ticker}{lev} {e} Target {t} Stop {_fmt(s.stop)} 🚀"])
 
 
 def _prose(s: _Signal, rng: random.Random) -> str:
