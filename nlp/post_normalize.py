@@ -67,6 +67,7 @@ _HAS_ALNUM_RE = re.compile(r"[^\W_]")
 # Thousands grouped by a space, as Russian and French posts print prices: "65\u202f000", "66\u00a0800", "65 000".
 # A (no-break) thin space always groups; a plain space only before "000", which is never a level by itself.
 _SPACE_GROUPED_RE = re.compile("(?<![\\d.,])(\\d{1,3})(?:[\u00a0\u202f\u2009](\\d{3})|[ ](000))(?![\\d]|[.,]\\d)")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 _SPACE_GROUPED_ANY_RE = re.compile("(?<![\\d.,])(\\d{1,3})[ \u00a0\u202f\u2009](\\d{3})(?![\\d]|[.,]\\d)")
 
 
@@ -74,7 +75,8 @@ _SPACE_GROUPED_ANY_RE = re.compile("(?<![\\d.,])(\\d{1,3})[ \u00a0\u202f\u2009](
 def normalize_post(text: str) -> str:
     """A channel post in the plain, one-label-per-line English form the section reader expects."""
     written_lines = text.strip().count("\n") + 1
-    if _SPACE_GROUPED_RE.search(text):
+    if _SPACE_GROUPED_RE.search(text) or (_CYRILLIC_RE.search(text) and len(_SPACE_GROUPED_ANY_RE.findall(text)) >= 2):
+        # Russian posts group thousands by a plain space too: "Вход: 64 200 - 64 800".
         # A post that groups one price by a space groups them all: "65 000 - 65 500" is one zone.
         text = _SPACE_GROUPED_ANY_RE.sub(r"\1\2", text)
     text = unicodedata.normalize("NFKC", _list_markers(text)).translate(_DIGITS)

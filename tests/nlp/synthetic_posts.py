@@ -200,7 +200,15 @@ _FOREIGN = {
 
 
 def _foreign_post(s: _Signal, rng: random.Random) -> str:
-    entry, targets, stop, leverage, long_word, short_word, x = _FOREIGN[rng.choice(list(_FOREIGN))]
+    language = rng.choice(list(_FOREIGN))
+    text = _foreign_lines(s, rng, language)
+    if language in ("ru", "ru2", "uk") and rng.random() < 0.5:  # Russian posts group thousands by a plain space
+        text = re.sub(r"(?<![\d.,])(\d{1,3})(\d{3})(?![\d.,x%х])", r"\1 \2", text)
+    return text
+
+
+def _foreign_lines(s: _Signal, rng: random.Random, language: str) -> str:
+    entry, targets, stop, leverage, long_word, short_word, x = _FOREIGN[language]
     lines = [f"#{s.ticker}/USDT {long_word if s.buy else short_word}"]
     if s.leverage:
         lines.append(f"{leverage}: {s.leverage}{x}" + (f"-{s.leverage_max}{x}" if s.leverage_max else ""))
@@ -645,8 +653,9 @@ def _hard_followup(rng: random.Random) -> Case:
         lambda: (rng.choice([f"#{t} закрываем позицию, +{pct}%", f"#{t} cerrar operación ahora 💰", f"#{t} pozisyon kapatıldı ✅"]),
                  _update(t, "close")),
         lambda: (rng.choice([f"#{t} — закрыл по стопу, -3%", f"#{t} işlemi stop oldu ❌", f"#{t}/USDT\nضرب الستوب ❌",
-                             f"#{t} stop tocado ❌"]), _update(t, "sl_hit")),
-        lambda: (rng.choice([f"#{t} ордер сработал ✅", f"#{t} emir gerçekleşti ✅", f"#{t} orden ejecutada ✅"]),
+                             f"#{t} stop tocado ❌", f"#{t} SL alcanzado ❌ -10%"]), _update(t, "sl_hit")),
+        lambda: (rng.choice([f"#{t} ордер сработал ✅", f"#{t} emir gerçekleşti ✅", f"#{t} orden ejecutada ✅",
+                             f"#{t} вошли в позицию по 1.72 ✅"]),
                  _update(t, "entry_filled")),
         lambda: (rng.choice([f"#{t} первая цель ✅", f"#{t} تحقق الهدف الأول ✅", f"#{t}/USDT\n🎯 Hedef 1 ✅"]),
                  _update(t, "tp_hit", target_index=1)),
