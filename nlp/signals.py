@@ -67,6 +67,8 @@ _SENTENCE_AFTER_VALUE_RE = re.compile(r"(?<=[\d%$])\s+(?=[^\W\d_]{3,}\s+[^\W\d_]
 _LEADING_SEPARATOR_RE = re.compile(r"^(?:\s|[:\-=~]|→|=>)+")
 _MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?(?:\s+price)?|immediately|instant|asap)\b", re.IGNORECASE)
 # "Entry: 5.12 (CMP)": the bracketed note that the level is the market price, kept when brackets are dropped.
+# "Entry - 1.20 (DCA 1.15)": an extra entry noted in brackets is an entry all the same.
+_DCA_IN_PARENTHESES_RE = re.compile(r"\(\s*(dca|re-?entry|add)\s*(?:at|@|:)?\s*(\$?\d[\d.,]*)\s*\)", re.IGNORECASE)
 _MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?market(?:\s+price)?|now|current\s+price))\s*\)")
 
 # --- sides, leverage, extras ------------------------------------------------------------------
@@ -186,6 +188,7 @@ def _read_levels(text: str) -> _Levels:
             section.close()  # prose: no levels, and too long to be a section header
             continue
         line = _MARKET_IN_PARENTHESES_RE.sub(r" \1 ", _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line))
+        line = _DCA_IN_PARENTHESES_RE.sub(r" \1 \2 ", line)
         line = _lone_number_as_value(line, levels)
         line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", line))
         labels = list(_LABEL_RE.finditer(line))

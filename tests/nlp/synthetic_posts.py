@@ -332,13 +332,15 @@ def _hard_entry(s: _Signal, rng: random.Random) -> str:
         above, below = ("Long above", "Below") if s.buy else ("Short below", "Above")
         return rng.choice([f"Buy around {e[0]}" if s.buy else f"Short around {e[0]}", f"Now: {e[0]}",
                            f"{above} {e[0]}", f"Entry: {e[0]}", f"ENTRY - {e[0]}", f"Entry 1: {e[0]}",
-                           f"{'Buy' if s.buy else 'Short'} @ {e[0]}"])
+                           f"{'Buy' if s.buy else 'Short'} @ {e[0]}", f"E: {e[0]}", f"Position open: {e[0]}", f"Order: {e[0]}",
+                           f"Get in at {e[0]}", f"Limit: {e[0]}"])
     low, high = e
     return rng.choice([f"Buy zone: {low} - {high}" if s.buy else f"Short zone: {low} - {high}", f"Buy around {low} - {high}" if s.buy
                        else f"Short around {low} - {high}", f"Entry Zone: {high} - {low}", f"Entries:\n{low}\n{high}",
                        f"Entry:\n1️⃣ {low}\n2️⃣ {high}", f"Entry 1: {low}\nEntry 2 (DCA): {high}", f"Entry: {low} — {high}",
                        f"Buy 1: {high}\nBuy 2: {low}" if s.buy else f"Short entry 1: {low}\nShort entry 2: {high}",
-                       f"Entry zone\n{low} - {high}", f"Entries ➡️ {high} / {low}"])
+                       f"Entry zone\n{low} - {high}", f"Entries ➡️ {high} / {low}", f"E1: {low}\nE2: {high}",
+                       f"Entry - {high} (DCA {low})" if s.buy else f"Entry - {low} (DCA {high})"])
 
 
 def _hard_targets(s: _Signal, rng: random.Random) -> str:
