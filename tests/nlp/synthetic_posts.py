@@ -363,7 +363,8 @@ def _hard_targets(s: _Signal, rng: random.Random) -> str:
         return "\n".join(f"Tg{i} {v}" for i, v in enumerate(t, 1))
     if style == 7:
         return rng.choice(["Close: ", "Exit: ", "Sell targets: " if s.buy else "Targets: ", "Sell zone: " if s.buy
-                           else "Take profit: "]) + rng.choice([" / ", ", ", " - "]).join(t)
+                           else "Take profit: ", "Goals: ", "Objectives: ", "Sell levels: " if s.buy else "TP levels: "]) \
+            + rng.choice([" / ", ", ", " - "]).join(t)
     if style == 8:
         return "Targets:\n" + "\n".join(f"{i}. {v}" for i, v in enumerate(t, 1))
     if style == 9:
@@ -380,7 +381,8 @@ def _hard_stop(s: _Signal, rng: random.Random) -> str:
     beyond = "bellow" if s.buy else "above"
     under = "under" if s.buy else "over"
     return rng.choice([f"Stopls {v}", f"{v} can be stop", f"Stop {beyond} {v}", f"1H candle close {under} {v}",
-                       f"Stoploss: {v}", f"SL - {v}", f"⛔️ {v}", f"Invalidation: {v}"])
+                       f"Stoploss: {v}", f"SL - {v}", f"⛔️ {v}", f"Invalidation: {v}", f"Cut loss: {v}",
+                       f"Exit if {'below' if s.buy else 'above'} {v}", f"Stop Loss Target: {v}"])
 
 
 def _hard_allocation(rng: random.Random) -> tuple[str, dict[str, Any]]:
@@ -472,7 +474,7 @@ def _hard_signal_post(rng: random.Random) -> Case:
     if keycap_list and rng.random() < 0.3:  # a keycap list copied flat: "Targets 1️⃣ 2.150 2️⃣ 2.110 …"
         text = _glue(text, rng)
     elif rng.random() < 0.2 and not hook and not re.search(r"\n(?:[\d➊-➎🎯⛔]|\S+\s*$)|can be stop|candle|Now:|Below|Above|Close:|Exit:|"
-                                            r"Sell zone|Coin Name|Instrument|balans|^\d", text, re.M):
+                                            r"Sell zone|Coin Name|Instrument|balans|Goals|Objectives|levels:|Cut loss|Exit if|^\d", text, re.M):
         text = _glue(text, rng)
     expected = s.expected(**extra)
     expected["entities"]["symbol"] = symbol
