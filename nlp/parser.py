@@ -47,6 +47,12 @@ _ASKS_ABOUT_TRADE_RE = re.compile(rf"\b(?:{_ASKING_WORDS}|think)\b|\?", re.IGNOR
 # ("Are you ready? 🚀", "Next pump coin? 👀", "I think NEAR is ready to fly") asks nobody anything.
 _ASKS_ABOVE_POST_RE = re.compile(rf"\b(?:{_ASKING_WORDS}|(?:you|u)\s+think|is\s+(?:this|it)\s+(?:a\s+)?good)\b",
                                  re.IGNORECASE)
+# The user's own line above a pasted post asks someone: an imperative to the bot ("rate this", "review it"),
+# a question with a person in it ("what do you think?", "should I enter?"), or a short one ("worth it?").
+_ADDRESSES_READER_RE = re.compile(
+    r"^\W*(?:please\s+)?(?:rate|review|grade|evaluate|assess|check|analy[sz]e|size|tell|give|thoughts|opinion|"
+    r"should\s+i|is\s+(?:this|it)|can\s+you|could\s+you|would\s+you|how\s+(?:much|many|big)\s+should)\b"
+    r"|\b(?:i|me|my|you|u|we|us)\b[^\n]*\?|\?[^\n]*\b(?:i|me|my|you|u)\b|^\W*[^\n?]{0,12}\?", re.IGNORECASE)
 _PASTED_SIGNAL_RE = re.compile(r"\b(?:saw|channel|fwd|forwarded|copy|signal|vip|group|call|paste[d]?)\b", re.IGNORECASE)
 _ORDER_START_RE = re.compile(
     r"^\W*(?:please\s+)?(?:market\s+|limit\s+)?(?:buy|sell|long|short|go\s+(?:long|short)|stop[\s-]limit|"
@@ -143,6 +149,8 @@ class RuleParser:
         question_part = stripped.split("\n", 1)[0] if multi_line else stripped
         question_part = self._canonicalizer.canonical(question_part)  # "размер позиции …" asks too
         asks = (_ASKS_ABOVE_POST_RE if multi_line else _ASKS_ABOUT_TRADE_RE).search(question_part)
+        if asks and multi_line and not _ADDRESSES_READER_RE.search(question_part):
+            asks = None  # a channel's hook above its call ("Worth a shot 👇", "How much can it pump? 🤔")
         if asks and not (multi_line and _SIGNAL_HINT_RE.search(question_part)):
             return False
         if _PASTED_SIGNAL_RE.search(normalized) or multi_line:

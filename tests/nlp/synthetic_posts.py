@@ -467,6 +467,7 @@ def _hard_signal_post(rng: random.Random) -> Case:
         # A hook or market talk above the call, naming other coins in passing.
         parts.insert(0, rng.choice(["📊 Analysis: BTC is consolidating below resistance, a good time to look at alts.",
                                     "Who is ready for the next pump? 🚀🚀", "ETH and SOL lead today, this one follows next:",
+                                    "Worth a shot 👇", "How much can it pump? 🤔", "Decent R:R here", "Scalp idea 💡",
                                     f"Should you buy ${s.ticker} now? Here's the plan 👇" if s.buy else "Market looks heavy 👇"]))
     text = "\n".join(parts)
     # Only layouts whose labels survive lose their line breaks (a bare list needs its lines).
