@@ -26,9 +26,10 @@ _MARKDOWN_LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\((?:https?|tg)://[^)\s]*\)")
 _MARKDOWN_EMPHASIS_RE = re.compile(r"\*\*|__|~~|`")
 # Arabic harakat and the tatweel stretch letters without changing the word.
 _ARABIC_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
-# A label glued to what precedes it: "5xEntry", "100XEntry", "LONGLeverage", "BINANCEPair", "1.2Stop".
+# A label glued to what precedes it: "5xEntry", "100XEntry", "LONGLeverage", "BINANCEPair:", "1.2Stop"; the
+# naming labels only before their colon ("KuCoin Futures" is a venue, not "Ku" + "Coin").
 _GLUED_LABEL_RE = re.compile(
-    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2})|(?<=\d[xX]))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop(?:[\s-]?[Ll]oss)?|Pair|Exchange|Margin|Coin)\b"
+    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2})|(?<=\d[xX]))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop(?:[\s-]?[Ll]oss)?)\b|(?:Pair|Exchange|Margin|Coin|Direction)(?=\s*[:\-])"
     r"|(?:TP|SL)(?:\s?\d{1,2})?(?=\s*[:\-]|\s+\d)|(?:ENTRY|LEVERAGE|TARGETS?|STOP)\b)"
 )
 # A post copied without its line breaks: "… LONG Leverage 25 Entry: 2.74 🎯 Targets: 2.80 2.85 Stop-loss - 2.60".

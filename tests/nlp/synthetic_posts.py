@@ -291,7 +291,12 @@ def _prose_call(s: _Signal, rng: random.Random) -> str:
 def _hard_header(s: _Signal, rng: random.Random) -> tuple[str, str, dict[str, Any]]:
     """A title naming the coin (sometimes a venue or another quote), the symbol it reads to, extra entities."""
     t, side = s.ticker, s.side_word
-    form = rng.randrange(10)
+    form = rng.randrange(12)
+    if form == 10:
+        return f"#{t}/USDT {side}\nPlatform: KuCoin Futures", f"{t}/USDT", {"exchange": "kucoin", "market_type": "futures"}
+    if form == 11:
+        return f"${t} {side} 📍 Bybit USDT Perpetual\nExchanges: Bybit / OKX / Bitget", f"{t}/USDT", \
+            {"exchanges": ["bybit", "okx", "bitget"], "market_type": "futures"}
     if form == 0:
         return f"Coin Name-> {t}\nType-> {side}", f"{t}/USDT", {}
     if form == 1:
