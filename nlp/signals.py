@@ -29,7 +29,7 @@ _INDEX = (r"(?:(?<=[a-z])(?P<{name}>\d{{1,2}})(?![\d,]|\.\d)"
           r"|\s+(?P<{name}_spaced>\d{{1,2}}(?=\s*[:)\-=.\u2192]|\s*$)|\d(?=\s+\$?\d))(?![\d.,]))?")
 _LABEL_RE = re.compile(
     r"(?P<entry>"
-    r"\b(?:(?:limit|market)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
+    r"\b(?:(?:limit|market|instant|immediate)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
     + _INDEX.format(name="entry_index")
     + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|(?-i:near|Near))\b|\bbuy\s*(?:\d{1,2}\s*)?:"
     r"|\benter(?:ing|ed)?(?:\s+(?:at|around|between|zone|below|above))?\b|\bzone\s*(?=:)|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?\b"
@@ -69,12 +69,13 @@ _MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?(?:\s+p
 # "Entry: 5.12 (CMP)": the bracketed note that the level is the market price, kept when brackets are dropped.
 # "Entry - 1.20 (DCA 1.15)": an extra entry noted in brackets is an entry all the same.
 _DCA_IN_PARENTHESES_RE = re.compile(r"\(\s*(dca|re-?entry|add)\s*(?:at|@|:)?\s*(\$?\d[\d.,]*)\s*\)", re.IGNORECASE)
-_MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?market(?:\s+price)?|now|current\s+price))\s*\)")
+_MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?market(?:\s+price)?|now|current(?:\s+price)?))\s*\)")
 
 # --- sides, leverage, extras ------------------------------------------------------------------
 
 # A line that only says the entry is at the market: "MARKET", "Market price", "CMP", "Entry at market".
-_MARKET_LINE_RE = re.compile(r"^[^\w\n]*(?:(?:buy|sell|enter|entry)\s+)?(?:at\s+)?(?:market(?:\s+price)?|cmp|current\s+price)[^\w\n]*$",
+_MARKET_LINE_RE = re.compile(r"^[^\w\n]*(?:(?:buy|sell|enter|entry|long|short)\s+)?(?:at\s+)?(?:market(?:\s+price)?|cmp|current\s+price|instant)"
+                             r"(?:\s+(?:buy|sell|entry|order|long|short))?[^\w\n]*$",
                              re.IGNORECASE)
 _SELL_LABEL_RE = re.compile(r"sell(?:ing)?\s*(?:\d{1,2}\s*)?:", re.IGNORECASE)
 _SIDE_WORD_RE = re.compile(r"\b(long|short|buy|sell)\b", re.IGNORECASE)
@@ -243,7 +244,7 @@ def _read_levels(text: str) -> _Levels:
                     lead = value_text[:NUMBER_RE.search(value_text).start()] if NUMBER_RE.search(value_text) else ""
                     if _SIDE_MARKET_ENTRY_RE.search(lead):
                         levels.entry_at_market = True
-                elif _SIDE_AT_MARKET_RE.match(value_text):
+                elif _SIDE_AT_MARKET_RE.match(value_text) or _MARKET_BEFORE_RE.search(line[:match.start()]):
                     levels.labelled_sides.append(match.group("side").lower())
                     levels.entry_at_market = True  # "Buy QWIX at market", "Long now"
                 elif number + 1 == len(labels) and not levels.entries and not _ALNUM_RE.search(value_text):
@@ -344,6 +345,7 @@ _SIDE_VALUE_LEAD_RE = re.compile(
 _SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:at\s+|@\s*)?"
                                 r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+price)\b(?!\s+(?-i:[a-z])|\s*\?)",
                                 re.IGNORECASE)
+_MARKET_BEFORE_RE = re.compile(r"\bmarket\s*$", re.IGNORECASE)  # "Market buy", "MARKET LONG"
 _SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current\s+(?:market\s+)?price)\b", re.IGNORECASE)
 _STARTS_WITH_NUMBER_RE = re.compile(r"\$?\.?\d")
 _AMOUNT_OF_COIN_RE = re.compile(r"\$?[\d.,]+[kKmM]?\s+(?!and\b|to\b|or\b)[A-Za-z]{2,}")

@@ -453,7 +453,8 @@ def _hard_signal_post(rng: random.Random) -> Case:
     lenient = ["margin_mode", "entry_at_market"]
     entry_form = rng.random()
     if entry_form < 0.08:  # the entry is the market, said on a line of its own
-        entry = rng.choice(["MARKET", "Market price", "CMP", "Entry at market", "MARKET PRICE"])
+        entry = rng.choice(["MARKET", "Market price", "CMP", "Entry at market", "MARKET PRICE", "Instant entry",
+                            "Market buy" if s.buy else "Market sell", "Market order"])
         s.entries = []
         extra = {**extra, "entry_at_market": True}
         lenient = ["margin_mode"]
