@@ -23,6 +23,8 @@ _CIRCLED = {**{chr(0x2460 + i): i + 1 for i in range(20)}, **{chr(0x2776 + i): i
             **{chr(0x2780 + i): i + 1 for i in range(10)}, **{chr(0x278A + i): i + 1 for i in range(10)}}
 _CIRCLED_RE = re.compile(f"[{''.join(_CIRCLED)}]")
 _MARKDOWN_LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\((?:https?|tg)://[^)\s]*\)")
+# "~~Entry: 28.0~~ Entry: 27.6": struck-through text is a level the channel withdrew.
+_STRUCK_RE = re.compile(r"~~[^~\n]+~~")
 _MARKDOWN_EMPHASIS_RE = re.compile(r"\*\*|__|~~|`")
 # Arabic harakat and the tatweel stretch letters without changing the word.
 _ARABIC_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
@@ -83,7 +85,7 @@ def normalize_post(text: str) -> str:
     text = unicodedata.normalize("NFKC", _list_markers(text)).translate(_DIGITS)
     text = _PERCENT_FIRST_RE.sub(r"\1%", text)
     text = _MARKDOWN_LINK_RE.sub(r"\1", text)
-    text = _MARKDOWN_EMPHASIS_RE.sub("", text)
+    text = _MARKDOWN_EMPHASIS_RE.sub("", _STRUCK_RE.sub(" ", text))
     text = _ARABIC_MARKS_RE.sub("", text)
     text = rewrite_foreign_labels(text)
     text = normalize_text(text)
