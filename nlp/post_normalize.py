@@ -41,7 +41,7 @@ _LOST_BREAK_RE = re.compile(
     r"(?<=[\w.,%)\]$])(?<!Entry)(?<!ENTRY)(?<!Take)(?<!TAKE)(?<!Profit)(?<!PROFIT)(?<!Stop)(?<!STOP)(?<!Loss)(?<!LOSS)[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
     r"Take[\s-]?[Pp]rofit|TAKE[\s-]?PROFIT|(?:Long|LONG)\sabove|(?:Short|SHORT)\sbelow|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
     r"DCA|Capital|Use|USE|Tg\s?\d|T\s?\d(?=\s*:)|Stop\s?ls|Invalidation|INVALIDATION|(?:Buy|BUY|Short|SHORT)\s(?:zone|around|@)|"
-    r"(?:Sell|SELL)\s(?:targets?|zone)|(?:Take|TAKE|Now|NOW|E\d?|Order|ORDER|Limit|LIMIT)(?=\s*:)|Position\sopen|Get\sin|Cut\sloss|CUT\sLOSS|Market\sprice|MARKET|CMP|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
+    r"(?:Sell|SELL)\s(?:targets?|zone)|(?:Take|TAKE|Now|NOW|E\d?|Order|ORDER|Limit|LIMIT)(?=\s*:)|Position\sopen|Get\sin|Cut\sloss|CUT\sLOSS|Exit\sif|Market\sorder|Market\sprice|MARKET|CMP|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
 _LOST_BREAKS_MIN_LABELS = 3
 # In a post that visibly lost its breaks (written on a few lines, with this many glued or run-in labels in all),
 # any line holding two labels is split too.

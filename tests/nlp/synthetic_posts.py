@@ -478,7 +478,7 @@ def _hard_signal_post(rng: random.Random) -> Case:
     text = "\n".join(parts)
     # Only layouts whose labels survive lose their line breaks (a bare list needs its lines).
     keycap_list = "Targets:\n1️⃣" in text
-    if keycap_list and rng.random() < 0.3:  # a keycap list copied flat: "Targets 1️⃣ 2.150 2️⃣ 2.110 …"
+    if keycap_list and not hook and rng.random() < 0.3:  # a keycap list copied flat: "Targets 1️⃣ 2.150 2️⃣ 2.110 …"
         text = _glue(text, rng)
     elif rng.random() < 0.2 and not hook and not re.search(r"\n(?:[\d➊-➎🎯⛔]|\S+\s*$)|can be stop|candle|Now:|Below|Above|Close:|Exit:|"
                                             r"Sell zone|Coin Name|Instrument|balans|Goals|Objectives|levels:|Cut loss|Exit if|^\d", text, re.M):
@@ -530,7 +530,8 @@ def _signal_post(rng: random.Random) -> Case:
         extra.update(found)
     elif rng.random() < 0.15:
         parts.append(_risk_line(rng))
-    if rng.random() < 0.2:
+    prose = rng.random() < 0.2
+    if prose:
         parts.insert(rng.choice([1, len(parts)]), _prose(s, rng))
     parts = [_dollars(part, rng) if not part.startswith(("Lev", "⚖️", "Cross")) else part for part in parts]
     if rng.random() < 0.15:  # thousands grouped by a (thin) no-break space, as Russian and French posts print them
@@ -540,7 +541,7 @@ def _signal_post(rng: random.Random) -> Case:
         parts.append(rng.choice(_ADS[:3] + _ADS[4:]))
     glue = rng.random()
     text = ("\n\n" if glue < 0.3 else "\n").join(parts)
-    if glue >= 0.9:
+    if glue >= 0.9 and not prose:
         text = text.replace("\n", " ")  # copied without its line breaks
     expected = s.expected(**extra)
     if extra_exchange:
