@@ -368,7 +368,7 @@ def _hard_targets(s: _Signal, rng: random.Random) -> str:
         return "\n".join(f"Tg{i} {v}" for i, v in enumerate(t, 1))
     if style == 7:
         return rng.choice(["Close: ", "Exit: ", "Sell targets: " if s.buy else "Targets: ", "Sell zone: " if s.buy
-                           else "Take profit: ", "Goals: ", "Objectives: ", "Sell levels: " if s.buy else "TP levels: "]) \
+                           else "Take profit: ", "Goals: ", "Objectives: ", "Sell levels: " if s.buy else "Buy back: "]) \
             + rng.choice([" / ", ", ", " - "]).join(t)
     if style == 8:
         return "Targets:\n" + "\n".join(f"{i}. {v}" for i, v in enumerate(t, 1))
