@@ -33,10 +33,10 @@ _ANY_PARENTHESES_RE = re.compile(r"\([^)]*\)")
 _MARGIN_MODE_RE = re.compile(r"(?<!#)\b(cross|isolated)\b", re.IGNORECASE)
 # An allocation hint; of a range ("Use 5-6% balance") the lower bound, as for leverage.
 _ALLOCATION_RES = (
-    re.compile(r"(?P<value>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*%\s*(?:of\s+)?(?:your\s+|the\s+|my\s+|total\s+)*"
+    re.compile(r"(?P<value>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*%\s*(?:(?:of|от|de|del)\s+)?(?:your\s+|the\s+|my\s+|total\s+|tu\s+|su\s+)*"
                r"(?:deposit|balance|funds?|capital|portfolio|account|bank|wallet)", re.IGNORECASE),
     re.compile(r"\b(?:amount|allocation|allocate|invest(?:ed|ment)?|use|volume|position\s+size|capital(?:\s+invested)?|"
-               r"margin\s+(?:per\s+trade|size)|entry\s+size|balance|deposit|bank)\b(?:\s+per\s+trade)?\s*[:\-]?\s*"
+               r"margin\s+(?:per\s+trade|size)|entry\s+size|balance|deposit|bank)\b(?:\s+per\s+trade)?\s*[:\-]?\s*(?:only\s+|just\s+|max\s+)?"
                r"(?P<value>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*%", re.IGNORECASE),
 )
 

@@ -393,7 +393,8 @@ def _hard_stop(s: _Signal, rng: random.Random) -> str:
 def _hard_allocation(rng: random.Random) -> tuple[str, dict[str, Any]]:
     pct = rng.choice([1, 2, 3, 5])
     return rng.choice([f"Capital invested: {pct}%", f"USE {pct}% FUND", f"Use {pct}-{pct + 1}% balance",
-                       f"{pct}% balans max", f"Use only {pct}% of your capital", f"Amount per trade: {pct}%"]), \
+                       f"{pct}% balans max", f"Use only {pct}% of your capital", f"Amount per trade: {pct}%",
+                       f"Объем: {pct}% от депо", f"Usa el {pct}% de tu capital", f"Invest only {pct}%"]), \
         {"percent_of_balance": pct}
 
 
@@ -481,7 +482,7 @@ def _hard_signal_post(rng: random.Random) -> Case:
     if keycap_list and not hook and rng.random() < 0.3:  # a keycap list copied flat: "Targets 1️⃣ 2.150 2️⃣ 2.110 …"
         text = _glue(text, rng)
     elif rng.random() < 0.2 and not hook and not re.search(r"\n(?:[\d➊-➎🎯⛔]|\S+\s*$)|can be stop|candle|Now:|Below|Above|Close:|Exit:|"
-                                            r"Sell zone|Coin Name|Instrument|balans|Goals|Objectives|levels:|Cut loss|Exit if|^\d", text, re.M):
+                                            r"Sell zone|Coin Name|Instrument|balans|Объем|Usa el|Invest|Goals|Objectives|levels:|Cut loss|Exit if|^\d", text, re.M):
         text = _glue(text, rng)
     expected = s.expected(**extra)
     expected["entities"]["symbol"] = symbol
