@@ -107,12 +107,15 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:(?<!you\s)support|resistance|s/r|key\s+levels|levels|zones|pivots?|retracement|demand\s+zone|supply\s+zone|fib|fibs|fibo|fibonacci)\b", 5),
     ],
     "portfolio": [
-        (r"\b(?:portfolio|holdings|bags|account\s+value|net\s+worth|total\s+value|what\s+do\s+i\s+(?:own|hold)|"
+        (r"\b(?:portfolio|holdings|bags|account\s+value|net\s+worth|total\s+value|what\s+(?:do\s+)?i\s+(?:own|hold)|"
          r"my\s+assets|my\s+coins|allocation)\b", 4),
     ],
     "balance": [
         (r"\b(?:balance|balances|wallet|free\s+margin|available\s+margin|margin\s+available|buying\s+power|"
          r"how\s+much\s+\w+\s+do\s+i\s+(?:have|own|hold)|funds\s+available|available\s+funds|left\s+in)\b", 5),
+        # Affordability asks about the balance, whatever order it names ("do i have enough usdt to buy 1 eth").
+        (r"\b(?:do\s+i\s+have\s+enough|have\s+i\s+got\s+enough|can\s+i\s+afford|is\s+my\s+(?:balance|usdt|usdc|cash|margin)\s+"
+         r"enough)\b", 8),
     ],
     "positions": [
         (r"\b(?:positions?|open\s+(?:longs|shorts|trades)|(?:any|my)\s+(?:longs|shorts)|am\s+i\s+(?:long|short)|"

@@ -368,7 +368,7 @@ class CommandReader:
         return None
 
     def _read_cancel_order(self, found: dict[str, Any]) -> None:
-        order_id = self._identifier(("order", "id", "#", "no", "number"))
+        order_id = self._identifier(("order", "orders", "id", "#", "no", "number"))  # "отмени ордер 4471" -> "orders"
         if order_id:
             found["order_id"] = order_id
 

@@ -33,6 +33,14 @@ _BY_FOR_BUY_RE = re.compile(r"^(\W*)(?:by|bye)(?=\s+(?:\$?\d|[#$]?[a-z]{2,10}\s+
 _SUBJECT_BY_RE = re.compile(r"\b(i|to|gonna|wanna|should|and)\s+(?:by|bye)(?=\s+(?:\$?\d|[#$]?[a-z]{2,10}\b))", re.IGNORECASE)
 # Russian "на 50 долларов" is "for 50 dollars" (a sum to spend), while "на 3100" alone is a level.
 _RU_FOR_MONEY_RE = re.compile(r"(?<!\w)на(\s+\$?\d[\d.,]*[kк]?\s*(?:доллар\w*|бакс\w*|usdt|usdc|usd|\$))", re.IGNORECASE)
+# Russian thousands ("70к", "1.5к") and a spelled-out percent ("risk 2 percent", "3 процента"): the
+# number reader knows only "k" and "%".
+_CYRILLIC_K_RE = re.compile(r"(?<=\d)[кК](?![^\W\d_])")
+_PERCENT_WORD_RE = re.compile(r"(?<=\d)\s*(?:percent|per\s+cent|pct|prozent|por\s+ciento|процент\w*)(?![^\W\d_])",
+                              re.IGNORECASE)
+# "b 0.1 eth", "s 2 sol": a one-letter order verb, only when a size and a coin follow.
+_ONE_LETTER_VERB_RE = re.compile(r"^(\W*)([bs])(?=\s+\$?\d[\d.,]*[km]?\s+[#$]?[a-z]{2,10}\b)", re.IGNORECASE)
+_ONE_LETTER_VERBS = {"b": "buy", "s": "sell"}
 # A short first word and what follows it: a slipped order verb when a size or a coin comes next.
 _SHORT_OPENER_RE = re.compile(r"^(\W*)([a-z]{2,3})(\s+)([#$]?[\w.,]+)", re.IGNORECASE)
 
@@ -73,6 +81,9 @@ class Canonicalizer:
         text = _BY_FOR_BUY_RE.sub(r"\1buy", text)
         text = _SUBJECT_BY_RE.sub(r"\1 buy", text)
         text = _RU_FOR_MONEY_RE.sub(r"for\1", text)
+        text = _CYRILLIC_K_RE.sub("k", text)
+        text = _PERCENT_WORD_RE.sub("%", text)
+        text = _ONE_LETTER_VERB_RE.sub(lambda m: m.group(1) + _ONE_LETTER_VERBS[m.group(2).lower()], text)
         text = _SHORT_OPENER_RE.sub(self._verb_slot, text, count=1)
         foreign = bool(_NON_ASCII_LETTER_RE.search(text))
         tokens = [match.group(0).lower() for match in _WORD_RE.finditer(text)]

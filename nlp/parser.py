@@ -39,7 +39,7 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ASKING_WORDS = (
     r"review|grade|rate|evaluate|assess|thoughts?|opinion|should\s+i|good\s+idea|decent|worth|"
     r"risk[\s/-]*reward|r:r|rr|position\s+size|size\s+(?:my|for)|how\s+(?:much|many)|how\s+risky|what\s+size|risking|"
-    r"risk\s+\d+(?:\.\d+)?\s*%|legit|"
+    r"risk\s+\d+(?:\.\d+)?(?=\s*%)|\d+(?:\.\d+)?\s*%\s+risk|legit|check\s+(?:this|my)\s+(?:setup|trade|idea)|"
     r"any\s+good|safe\s+to|would\s+you|how\s+does\s+(?:this|it)|sanity\s+check"
 )
 _ASKS_ABOUT_TRADE_RE = re.compile(rf"\b(?:{_ASKING_WORDS}|think)\b|\?", re.IGNORECASE)

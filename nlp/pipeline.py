@@ -50,6 +50,9 @@ _COIN_SLOT_AFTER = frozenset({
     "resistance", "pnl", "looking", "trading", "performing", "goes", "drops", "falls", "hits", "reaches", "breaks", "pumps", "dumps", "moves",
     "crosses", "touches", "dips",
 })
+# "buying some link here", "sell all my near": a trade verb just before the quantifier names the coin.
+_TRADE_VERBS = frozenset({"buy", "sell", "long", "short", "buying", "selling", "longing", "shorting", "bought", "sold",
+                          "grab", "add", "adding", "dump", "dumping"})
 _NOT_A_COIN_AFTER = frozenset({
     "entry", "the", "future", "term", "support", "resistance", "a", "an", "breakeven", "by", "here", "there",
     "zero", "level", "levels", "me", "you", "it", "my", "your", "high", "low", "highs", "lows", "lol",
@@ -219,7 +222,9 @@ class TradingValues:
             after_is_value = _number(after) is not None or _TIMEFRAME_TOKEN_RE.match(after) is not None
             in_slot = (
                 (before in _COIN_SLOT_BEFORE or _number(before) is not None) and after not in _NOT_A_COIN_AFTER
-            ) or after in _COIN_SLOT_AFTER or after_is_value or (i == 0 and len(doc) == 1)
+            ) or after in _COIN_SLOT_AFTER or after_is_value or (i == 0 and len(doc) == 1) or (
+                i >= 2 and lowers[i - 2] in _TRADE_VERBS and before in ("some", "more", "my", "all", "the")) or (
+                after in ("order", "orders") and before not in ("the", "a", "an", "this", "that"))  # "my pending link order"
             # Right after a coin the word is the coin's verb or preposition ("pepe pump today", "eth near 4k");
             # "layer 2" is the blockchain term, not two LAYER.
             if not in_slot or (i > 0 and self._names_coin(doc[i - 1].text)) or (text == "layer" and after in ("1", "2", "3")):

@@ -49,7 +49,10 @@ _PREAMBLES = ["hope you're well, ", "hey bot hope you're doing well, ", "man wha
               "not sure if this is the right place to ask but ", "sorry to bother you again, ", "quick question before i sleep: ",
               "ok so i've been thinking about this for a while and ", "my friend told me to ask you: ", "thanks for earlier! ",
               "good morning! ", "ugh my coffee spilled everywhere, anyway ", "i'm new here, ", "honestly no idea what i'm doing, ",
-              "sorry for my english, ", "back from work, ", "weird question maybe but ", "ok last one i promise: "]
+              "sorry for my english, ", "back from work, ", "weird question maybe but ", "ok last one i promise: ",
+              # Other people's voices and non-native phrasing: who asks says nothing of what is asked.
+              "my brother keeps asking ", "asking for a friend: ", "my wife wants to know ", "someone in the group asked ",
+              "my colleague says ", "sorry my english not so good, ", "please help me, ", "i am beginner, "]
 _CLOSINGS = [" thanks", " thank you so much", " appreciate it", " cheers", " no rush", " if you can", " thanks in advance",
              " 🙏🙏", ", you're the best"]
 BOW_ONLY = {
