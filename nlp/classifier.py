@@ -214,11 +214,14 @@ class Classification:
 # How many cue points a model probability of 1.0 is worth. Chosen on dev-2's tune half with a
 # model trained without it (10-30 score within 0.01 of each other; 15 sits on that plateau).
 MODEL_WEIGHT = 15.0
+# Below the bot's usual threshold (0.6): a reading it offers with its alternatives instead of acting on.
+_SPLIT_MODEL_CONFIDENCE = 0.55
 # Typed commands are short; a longer text with no cue at all is chatter, whatever the model says.
 _LONGEST_COMMAND_WORDS = 40
 
 
-def classify(text: str, mentions: Sequence[Mention], model_scores: dict[str, float] | None = None) -> Classification:
+def classify(text: str, mentions: Sequence[Mention], model_scores: dict[str, float] | None = None, *,
+             members_agree: bool = True) -> Classification:
     """Score every intent's cues, add entity evidence and the model's probabilities, return the best reading."""
     lowered = text.lower().strip()
     labels = {mention.label for mention in mentions}
@@ -231,8 +234,13 @@ def classify(text: str, mentions: Sequence[Mention], model_scores: dict[str, flo
     indicators = {mention.value for mention in mentions if mention.label == "INDICATOR"}
     _add_entity_evidence(scores, lowered, labels, has_symbol, indicators)
     if model_scores:
-        return _combined(scores, model_scores, long_text=len(lowered.split()) > _LONGEST_COMMAND_WORDS,
-                         has_symbol=has_symbol)
+        reading = _combined(scores, model_scores, long_text=len(lowered.split()) > _LONGEST_COMMAND_WORDS,
+                            has_symbol=has_symbol)
+        cue_best = max(scores, key=scores.get) if scores else None
+        if not members_agree and cue_best != reading.intent and reading.confidence > _SPLIT_MODEL_CONFIDENCE:
+            # The model's members read it differently and no rule settles it: offer the readings, don't act on one.
+            return Classification(reading.command_type, reading.intent, _SPLIT_MODEL_CONFIDENCE, reading.alternatives)
+        return reading
     if not scores:
         if has_symbol:
             return Classification(CommandType.MARKET_ANALYSIS, "price", 0.55)

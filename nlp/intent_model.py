@@ -74,8 +74,16 @@ class IntentModel:
                    if token in _KINDS or (token.isalpha() and token not in _PLACEHOLDER_WORDS))
 
     def scores(self, view: list[str]) -> dict[str, float]:
+        return self.read(view)[0]
+
+    def read(self, view: list[str]) -> tuple[dict[str, float], bool]:
+        """The members' averaged probabilities, and whether every member picks the same intent: when
+        they split, the reading is a coin toss however high the average looks."""
         total: dict[str, float] = {}
+        picks = set()
         for member, textcat in zip(self._members, self._textcats):
-            for label, score in textcat(Doc(member.vocab, words=view)).cats.items():
+            cats = textcat(Doc(member.vocab, words=view)).cats
+            picks.add(max(cats, key=cats.get))
+            for label, score in cats.items():
                 total[label] = total.get(label, 0.0) + score / len(self._members)
-        return total
+        return total, len(picks) == 1

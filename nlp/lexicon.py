@@ -39,7 +39,7 @@ _CYRILLIC_K_RE = re.compile(r"(?<=\d)[кК](?![^\W\d_])")
 _PERCENT_WORD_RE = re.compile(r"(?<=\d)\s*(?:percent|per\s+cent|pct|prozent|por\s+ciento|процент\w*)(?![^\W\d_])",
                               re.IGNORECASE)
 # "b 0.1 eth", "s 2 sol": a one-letter order verb, only when a size and a coin follow.
-_ONE_LETTER_VERB_RE = re.compile(r"^(\W*)([bs])(?=\s+\$?\d[\d.,]*[km]?\s+[#$]?[a-z]{2,10}\b)", re.IGNORECASE)
+_ONE_LETTER_VERB_RE = re.compile(r"^(\W*)([bs])(?=\s+\$?\d[\d.,]*[km]?\s+([#$]?[a-z]{2,10})\b)", re.IGNORECASE)
 _ONE_LETTER_VERBS = {"b": "buy", "s": "sell"}
 # A short first word and what follows it: a slipped order verb when a size or a coin comes next.
 _SHORT_OPENER_RE = re.compile(r"^(\W*)([a-z]{2,3})(\s+)([#$]?[\w.,]+)", re.IGNORECASE)
@@ -83,7 +83,7 @@ class Canonicalizer:
         text = _RU_FOR_MONEY_RE.sub(r"for\1", text)
         text = _CYRILLIC_K_RE.sub("k", text)
         text = _PERCENT_WORD_RE.sub("%", text)
-        text = _ONE_LETTER_VERB_RE.sub(lambda m: m.group(1) + _ONE_LETTER_VERBS[m.group(2).lower()], text)
+        text = _ONE_LETTER_VERB_RE.sub(self._one_letter_verb, text, count=1)
         text = _SHORT_OPENER_RE.sub(self._verb_slot, text, count=1)
         foreign = bool(_NON_ASCII_LETTER_RE.search(text))
         tokens = [match.group(0).lower() for match in _WORD_RE.finditer(text)]
@@ -113,6 +113,13 @@ class Canonicalizer:
         if len(lower) < 4 or lower in self._english or self.universe.resolve(word) is not None:
             return word
         return self._corrected(lower) or word
+
+    def _one_letter_verb(self, match: re.Match[str]) -> str:
+        word = match.group(3)
+        symbol = self.universe.resolve(word)
+        if symbol is None or (word.islower() and self.universe.is_ambiguous(symbol.split("/", 1)[0])):
+            return match.group(0)  # "b 2 more coffees", "s 2 people": no coin follows
+        return match.group(1) + _ONE_LETTER_VERBS[match.group(2).lower()]
 
     def _verb_slot(self, match: re.Match[str]) -> str:
         """"biy 1 btc", "sll 2 eth": an unknown two- or three-letter opener one edit from an order verb."""

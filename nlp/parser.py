@@ -187,8 +187,8 @@ class RuleParser:
         found = mentions(doc)
         view = classifier_view(doc)
         model = self._intent_model if self._intent_model and self._intent_model.knows_any(view) else None
-        model_scores = model.scores(view) if model else None
-        reading = classify(normalized, found, model_scores)
+        model_scores, members_agree = model.read(view) if model else (None, True)
+        reading = classify(normalized, found, model_scores, members_agree=members_agree)
         entities = read_command_entities([token.text for token in doc], found, reading.intent)
         return ParsedCommand(text, reading.command_type, reading.intent, reading.confidence, entities,
                              alternatives=reading.alternatives)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from nlp.classifier import classify
 from nlp.evaluation import evaluate, load_items, values_equal
 from nlp.parser import RuleParser
 
@@ -64,6 +65,25 @@ CASES = [
     # Realising a profit closes a position; what a portfolio term means is a question about the term.
     ("book profits on half my link", "close_position", {"symbol": "LINK/USDT", "close_percent": 50}),
     ("what is unrealized pnl", "explain", {}),
+    # Russian thousands, a spelled-out percent, a one-letter verb, an id after Russian "ордер".
+    ("купи btc по 65к", "place_order", {"symbol": "BTC/USDT", "side": "buy", "order_type": "limit", "price": 65000}),
+    ("how much sol should i buy to risk 1.5 percent with stop 140", "position_size",
+     {"symbol": "SOL/USDT", "stop_loss": 140, "risk_percent": 1.5}),
+    ("s 3 avax", "place_order", {"symbol": "AVAX/USDT", "side": "sell", "amount": 3, "order_type": "market"}),
+    ("отмени ордер 7712", "cancel_order", {"order_id": "7712"}),
+    # An everyday-word coin after a trade verb and a quantifier, or before "order".
+    ("thinking of selling some dot here, thoughts?", "evaluate_trade", {"symbol": "DOT/USDT", "side": "sell"}),
+    ("cancel my open near order", "cancel_order", {"symbol": "NEAR/USDT"}),
+    # Portfolio words around other questions: affordability is the balance, a coin's own risk is its risk,
+    # rebalancing is advice.
+    ("do i have enough usdc for 2 sol", "balance", {"asset": "USDC"}),
+    ("is doge too risky to keep in my bag", "trade_risk", {"symbol": "DOGE/USDT"}),
+    ("how should i rebalance my holdings", "recommend", {}),
+    # A risk share or a review request around a setup asks about it; it is not a pasted signal.
+    ("2% risk eth short entry 3500 stop 3600", "position_size",
+     {"symbol": "ETH/USDT", "side": "sell", "price": 3500, "stop_loss": 3600, "risk_percent": 2}),
+    ("check my setup: short avax 31 sl 33 tp 27", "evaluate_trade",
+     {"symbol": "AVAX/USDT", "side": "sell", "target_price": 31, "stop_loss": 33, "take_profits": [27]}),
 ]
 
 
@@ -82,6 +102,19 @@ def test_small_talk_around_a_coin_is_a_request_offered_with_low_confidence(parse
     assert result.confidence <= 0.5 and result.alternatives  # the bot offers its readings instead of acting
 
 
+def test_a_one_letter_verb_needs_a_coin_after_the_size(parser: RuleParser) -> None:
+    assert "side" not in parser.parse("b 2 more coffees").to_dict()["entities"]
+
+
+def test_when_the_models_members_split_and_no_rule_decides_the_reading_is_offered_not_acted_on() -> None:
+    split = classify("zzz qqq", [], {"price": 0.9, "news": 0.1}, members_agree=False)
+    agreed = classify("zzz qqq", [], {"price": 0.9, "news": 0.1}, members_agree=True)
+    assert split.intent == agreed.intent == "price"
+    assert split.confidence < 0.6 <= agreed.confidence and split.alternatives == ("news",)
+    # A rule that settles it keeps the reading sure.
+    assert classify("price of btc", [], {"price": 0.9, "news": 0.1}, members_agree=False).confidence >= 0.6
+
+
 def test_words_that_are_tickers_stay_words_in_prose(parser: RuleParser) -> None:
     for text in ("layer 2 coins", "the red button on my keyboard is broken", "people keep asking me about crypto"):
         entities = parser.parse(text).to_dict()["entities"]
@@ -89,9 +122,12 @@ def test_words_that_are_tickers_stay_words_in_prose(parser: RuleParser) -> None:
 
 
 @pytest.mark.parametrize(("name", "command_type", "intent", "entity_f1"), [
-    # Written from the contract before tuning (the first) and mid-way, never tuned on (the second).
+    # Written from the contract before tuning (the first) and mid-way (the second).
     ("typed_fresh.jsonl", 0.97, 0.97, 0.97),
-    ("typed_fresh_2.jsonl", 0.94, 0.94, 0.96),
+    ("typed_fresh_2.jsonl", 0.97, 0.97, 0.97),  # its failures were looked at in round 2: no longer blind
+    # Written before round 2's tuning and fixed by class since (optimistic), and written after it, never looked at.
+    ("typed_fresh_3.jsonl", 0.97, 0.97, 0.98),
+    ("typed_fresh_4.jsonl", 0.92, 0.92, 0.97),
 ])
 def test_fresh_typed_sets_meet_their_floors(parser: RuleParser, name, command_type, intent, entity_f1) -> None:
     report = evaluate(load_items(DATA / name), lambda text: parser.parse(text).to_dict())
