@@ -71,6 +71,14 @@ class UnitOfWork:
         finally:
             await session.close()
 
+    async def autocommit(self) -> None:
+        """Let each statement of this unit commit on its own: no BEGIN and COMMIT round trips.
+
+        For units of one statement on the hot path (registration, the daily counter), where a
+        transaction adds two round trips and nothing. Call it first, before any statement; the
+        pool puts the connection back to transactions when the unit closes."""
+        await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
     async def commit(self) -> None:
         await self.session.commit()
 
