@@ -13,6 +13,7 @@ from aiogram import Dispatcher
 from bot.commands import register_commands
 from bot.fsm_storage import DialogStorage
 from bot.i18n import LocaleMiddleware
+from bot.inline_filters import run_sync_filters_inline
 from bot.middlewares.access import AccessMiddleware
 from bot.middlewares.deduplication import DeduplicationMiddleware
 from bot.middlewares.metrics import MetricsMiddleware
@@ -67,6 +68,7 @@ def build_dispatcher(services: BotServices) -> Dispatcher:
     dispatcher = BatchPollingDispatcher(storage=DialogStorage(services.redis), **services.as_workflow_data())
     _install_middlewares(dispatcher, services)
     dispatcher.include_routers(*(build_router() for build_router in FEATURE_ROUTERS))
+    run_sync_filters_inline(dispatcher)  # not one thread hand-off per filter checked
     dispatcher.startup.register(register_commands)
     return dispatcher
 
