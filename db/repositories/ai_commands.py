@@ -1,6 +1,10 @@
 """What the NLP layer made of each free-text message (ai_commands) and what the bot answered
 (ai_responses). Status moves pending -> processing -> completed | failed (the bot starts a command at
-processing: it reads it at once)."""
+processing: it reads it at once).
+
+Every update with free text writes here, so the statements are Core (the ORM's unit of work
+was the largest CPU cost of the bot under load, by py-spy): the objects handed back are plain
+records of what was written, not tracked by the session."""
 
 from __future__ import annotations
 
@@ -9,11 +13,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AICommand, AIResponse
 from domain.enums import CommandStatus, CommandType
+
+
+_COMMANDS = AICommand.__table__
+_RESPONSES = AIResponse.__table__
 
 
 def _now() -> datetime:
@@ -42,8 +50,7 @@ class AICommandRepository:
             created_at=now,
             started_at=now,
         )
-        self._session.add(command)
-        await self._session.flush()
+        await self._session.execute(insert(_COMMANDS), [_columns(command, _COMMAND_START)])
         return command
 
     async def complete(
@@ -66,7 +73,7 @@ class AICommandRepository:
         command.processing_time_ms = processing_time_ms
         command.model_version = model_version
         command.completed_at = _now()
-        await self._session.flush()
+        await self._update(command, _COMMAND_COMPLETE)
 
     async def fail(self, command: AICommand, *, error_code: str, error_message: str, processing_time_ms: int) -> None:
         command.status = CommandStatus.FAILED
@@ -74,7 +81,12 @@ class AICommandRepository:
         command.error_message = error_message[:2000]
         command.processing_time_ms = processing_time_ms
         command.completed_at = _now()
-        await self._session.flush()
+        await self._update(command, _COMMAND_FAIL)
+
+    async def _update(self, command: AICommand, fields: tuple[str, ...]) -> None:
+        await self._session.execute(
+            update(_COMMANDS).where(_COMMANDS.c.id == command.id).values(_columns(command, fields))
+        )
 
     async def add_response(
         self,
@@ -86,14 +98,14 @@ class AICommandRepository:
         model_version: str | None = None,
     ) -> AIResponse:
         response = AIResponse(
+            id=uuid.uuid4(),
             command_id=command_id,
             response_text=text,
             response_type=response_type,
             response_data=data or {},
             model_version=model_version,
         )
-        self._session.add(response)
-        await self._session.flush()
+        await self._session.execute(insert(_RESPONSES), [_columns(response, _RESPONSE_FIELDS)])
         return response
 
     async def get(self, command_id: uuid.UUID) -> AICommand | None:
@@ -104,3 +116,19 @@ class AICommandRepository:
             select(AIResponse).where(AIResponse.command_id == command_id).order_by(AIResponse.created_at)
         )
         return list(rows)
+
+
+_COMMAND_START = (
+    "id", "input_text", "telegram_user_id", "user_id", "command_type", "status", "processed_input",
+    "created_at", "started_at",
+)
+_COMMAND_COMPLETE = (
+    "status", "command_type", "detected_intent", "extracted_entities", "confidence_score",
+    "processing_time_ms", "model_version", "completed_at",
+)
+_COMMAND_FAIL = ("status", "error_code", "error_message", "processing_time_ms", "completed_at")
+_RESPONSE_FIELDS = ("id", "command_id", "response_text", "response_type", "response_data", "model_version")
+
+
+def _columns(record: AICommand | AIResponse, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in fields}

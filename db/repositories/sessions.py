@@ -15,13 +15,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, Uuid, column, func, select, update, values
+from sqlalchemy import DateTime, Uuid, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import User, UserSession
+from db.repositories.batch import arrays, unnest
 
 # A pause longer than this ends a session; the next message starts a new one.
 SESSION_IDLE = timedelta(minutes=30)
+
+
+# Built once, the batch bound as arrays (db/repositories/batch.py): they run for every batch of updates.
+_SESSIONS, _USERS_TABLE = UserSession.__table__, User.__table__
+_BATCH = unnest("batch", user_id=Uuid(), at=DateTime(timezone=True))
+_EXTEND_SESSIONS = (
+    update(_SESSIONS)
+    .where(_SESSIONS.c.user_id == _BATCH.c.user_id, _SESSIONS.c.expires_at > _BATCH.c.at, _SESSIONS.c.revoked_at.is_(None))
+    .values(last_used_at=_BATCH.c.at, expires_at=_BATCH.c.at + SESSION_IDLE)
+    .returning(_SESSIONS.c.user_id)
+)
+_USERS_ACTIVE = update(_USERS_TABLE).where(_USERS_TABLE.c.id == _BATCH.c.user_id).values(last_activity_at=_BATCH.c.at)
 
 
 @dataclass(frozen=True)
@@ -43,19 +56,8 @@ class UserSessionRepository:
         """:meth:`touch` for many users at once (one use per user), in three statements."""
         if not uses:
             return
-        batch = values(
-            column("user_id", Uuid), column("at", DateTime(timezone=True)), name="batch"
-        ).data([(use.user_id, use.at) for use in uses])
-        extended = set(await self._session.scalars(
-            update(UserSession)
-            .where(
-                UserSession.user_id == batch.c.user_id,
-                UserSession.expires_at > batch.c.at,
-                UserSession.revoked_at.is_(None),
-            )
-            .values(last_used_at=batch.c.at, expires_at=batch.c.at + SESSION_IDLE)
-            .returning(UserSession.user_id)
-        ))
+        batch = arrays("batch", ("user_id", "at"), ((use.user_id, use.at) for use in uses))
+        extended = set(await self._session.scalars(_EXTEND_SESSIONS, batch))
         self._session.add_all([
             UserSession(
                 user_id=use.user_id,
@@ -68,9 +70,7 @@ class UserSessionRepository:
             for use in uses
             if use.user_id not in extended
         ])
-        await self._session.execute(
-            update(User).where(User.id == batch.c.user_id).values(last_activity_at=batch.c.at)
-        )
+        await self._session.execute(_USERS_ACTIVE, batch)
         await self._session.flush()
 
     async def count(self, user_id: uuid.UUID) -> int:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, case, column, func, select, update, values
+from sqlalchemy import ARRAY, BigInteger, DateTime, Integer, any_, bindparam, case, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import TelegramMessage, TelegramUser
+from db.repositories.batch import arrays, unnest
 from domain.enums import MessageDirection, TelegramUserStatus
 
 
@@ -68,25 +69,19 @@ class TelegramUserRepository:
         One statement, so two first messages arriving together cannot create two rows. Writing
         to the bot also proves it is no longer blocked. ``language`` is the language a new account
         starts with (from Telegram's ``language_code``); afterwards only /settings changes it.
+        Runs for every update: a Core statement built once (see ``_UPSERT_PROFILE``).
         """
-        profile = {
-            "chat_id": chat_id,
-            "username": username,
-            "first_name": first_name,
-            "last_name": last_name,
-            "language_code": language_code,
-        }
-        statement = (
-            insert(TelegramUser)
-            .values(telegram_id=telegram_id, **profile, **({"language": language} if language else {}))
-            .on_conflict_do_update(
-                index_elements=[TelegramUser.telegram_id],
-                set_={**profile, "is_bot_blocked": False, "updated_at": func.now()},
+        row = (
+            await self._session.execute(
+                _UPSERT_PROFILE[language is not None],
+                {
+                    "telegram_id": telegram_id, "chat_id": chat_id, "username": username, "first_name": first_name,
+                    "last_name": last_name, "language_code": language_code,
+                    **({"language": language} if language is not None else {}),
+                },
             )
-            .returning(TelegramUser)
-        )
-        result = await self._session.scalars(statement, execution_options={"populate_existing": True})
-        return result.one()
+        ).one()
+        return TelegramUser(**row._mapping)  # a record of the row, not tracked by the session
 
     async def mark_blocked(self, chat_id: int) -> None:
         await self._session.execute(
@@ -100,9 +95,7 @@ class TelegramUserRepository:
         return bool(blocked)
 
     async def ids_for_chats(self, chat_ids: Iterable[int]) -> dict[int, uuid.UUID]:
-        rows = await self._session.execute(
-            select(TelegramUser.chat_id, TelegramUser.id).where(TelegramUser.chat_id.in_(set(chat_ids)))
-        )
+        rows = await self._session.execute(_IDS_FOR_CHATS, {"chat_ids": list(set(chat_ids))})
         return {chat_id: telegram_user_id for chat_id, telegram_user_id in rows}
 
     async def record_activity(self, counts: Sequence[ActivityCount]) -> dict[int, Activity]:
@@ -110,46 +103,16 @@ class TelegramUserRepository:
         accounts found, by Telegram id (unknown ones are left out)."""
         if not counts:
             return {}
-        batch = values(
-            column("telegram_id", BigInteger), column("messages", Integer), column("commands", Integer),
-            column("at", DateTime(timezone=True)), name="batch",
-        ).data([(c.telegram_id, c.messages, c.commands, c.at) for c in counts])
-        rows = await self._session.execute(
-            update(TelegramUser)
-            .where(TelegramUser.telegram_id == batch.c.telegram_id)
-            .values(
-                total_messages=TelegramUser.total_messages + batch.c.messages,
-                total_commands=TelegramUser.total_commands + batch.c.commands,
-                last_activity_at=batch.c.at,
-            )
-            .returning(TelegramUser.telegram_id, TelegramUser.id, TelegramUser.user_id)
-        )
+        batch = arrays("batch", _ACTIVITY, ((c.telegram_id, c.messages, c.commands, c.at) for c in counts))
+        rows = await self._session.execute(_RECORD_ACTIVITY, batch)
         return {telegram_id: Activity(id_, user_id) for telegram_id, id_, user_id in rows}
 
     async def count_daily_usage(
         self, telegram_user_id: uuid.UUID, *, is_command: bool, now: datetime, next_reset: datetime
     ) -> DailyUsage:
         """Add one message (or command) to today's counters, starting a new day once reset time passed."""
-        new_day = (TelegramUser.rate_limit_reset_at.is_(None)) | (TelegramUser.rate_limit_reset_at <= now)
-        command_step = 1 if is_command else 0
-        row = (
-            await self._session.execute(
-                update(TelegramUser)
-                .where(TelegramUser.id == telegram_user_id)
-                .values(
-                    daily_message_count=case((new_day, 1), else_=TelegramUser.daily_message_count + 1),
-                    daily_command_count=case(
-                        (new_day, command_step), else_=TelegramUser.daily_command_count + command_step
-                    ),
-                    rate_limit_reset_at=case((new_day, next_reset), else_=TelegramUser.rate_limit_reset_at),
-                )
-                .returning(
-                    TelegramUser.daily_message_count,
-                    TelegramUser.daily_command_count,
-                    TelegramUser.rate_limit_reset_at,
-                )
-            )
-        ).one()
+        parameters = {"account_id": telegram_user_id, "now": now, "step": int(is_command), "next_reset": next_reset}
+        row = (await self._session.execute(_COUNT_DAILY_USAGE, parameters)).one()
         return DailyUsage(messages=row[0], commands=row[1], resets_at=row[2])
 
     async def count_by_status(self) -> dict[TelegramUserStatus, int]:
@@ -164,6 +127,70 @@ class TelegramUserRepository:
         ) or 0
 
 
+# Statements of every update, built once: building and caching an ORM statement per call was a
+# large share of the bot's CPU under load (py-spy).
+_USERS = TelegramUser.__table__
+_PROFILE = ("chat_id", "username", "first_name", "last_name", "language_code")
+
+
+def _upsert_profile(with_language: bool) -> Any:
+    columns = ("telegram_id", *_PROFILE, *(("language",) if with_language else ()))
+    statement = insert(_USERS).values({name: bindparam(name) for name in columns})
+    return statement.on_conflict_do_update(
+        index_elements=[_USERS.c.telegram_id],
+        set_={**{name: statement.excluded[name] for name in _PROFILE}, "is_bot_blocked": False, "updated_at": func.now()},
+    ).returning(*_USERS.c)
+
+
+_MESSAGES = TelegramMessage.__table__
+_UPSERT_PROFILE = {False: _upsert_profile(False), True: _upsert_profile(True)}
+
+
+def _count_daily_usage() -> Any:
+    """One message (or command, ``step`` 1) more today; a new day once ``rate_limit_reset_at`` passed."""
+    now = bindparam("now", type_=DateTime(timezone=True))
+    step = bindparam("step", type_=Integer)
+    new_day = _USERS.c.rate_limit_reset_at.is_(None) | (_USERS.c.rate_limit_reset_at <= now)
+    return (
+        update(_USERS)
+        .where(_USERS.c.id == bindparam("account_id"))
+        .values(
+            daily_message_count=case((new_day, 1), else_=_USERS.c.daily_message_count + 1),
+            daily_command_count=case((new_day, step), else_=_USERS.c.daily_command_count + step),
+            rate_limit_reset_at=case(
+                (new_day, bindparam("next_reset", type_=DateTime(timezone=True))), else_=_USERS.c.rate_limit_reset_at
+            ),
+        )
+        .returning(_USERS.c.daily_message_count, _USERS.c.daily_command_count, _USERS.c.rate_limit_reset_at)
+    )
+
+
+_COUNT_DAILY_USAGE = _count_daily_usage()
+
+_IDS_FOR_CHATS = select(_USERS.c.chat_id, _USERS.c.id).where(
+    _USERS.c.chat_id == any_(cast(bindparam("chat_ids"), ARRAY(BigInteger)))
+)
+
+_ACTIVITY = ("telegram_id", "messages", "commands", "at")
+
+
+def _record_activity() -> Any:
+    batch = unnest("batch", telegram_id=BigInteger(), messages=Integer(), commands=Integer(), at=DateTime(timezone=True))
+    return (
+        update(_USERS)
+        .where(_USERS.c.telegram_id == batch.c.telegram_id)
+        .values(
+            total_messages=_USERS.c.total_messages + batch.c.messages,
+            total_commands=_USERS.c.total_commands + batch.c.commands,
+            last_activity_at=batch.c.at,
+        )
+        .returning(_USERS.c.telegram_id, _USERS.c.id, _USERS.c.user_id)
+    )
+
+
+_RECORD_ACTIVITY = _record_activity()
+
+
 class TelegramMessageRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -174,9 +201,11 @@ class TelegramMessageRepository:
         return message
 
     async def add_all(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Many rows in one multi-row INSERT."""
-        self._session.add_all([TelegramMessage(**row) for row in rows])
-        await self._session.flush()
+        """Many rows in one round trip: one Core statement, executed for each row (asyncpg
+        pipelines them); rows of one call have the same fields."""
+        rows = list(rows)
+        if rows:
+            await self._session.execute(insert(_MESSAGES), rows)
 
     async def record_edit(self, chat_id: int, message_id: int, text: str | None, at: datetime) -> bool:
         """Apply an edit to the stored outgoing message; False when that message is not in the log."""
