@@ -65,7 +65,11 @@ FEATURE_ROUTERS = (
 
 
 def build_dispatcher(services: BotServices) -> Dispatcher:
-    dispatcher = BatchPollingDispatcher(storage=DialogStorage(services.redis), **services.as_workflow_data())
+    dispatcher = BatchPollingDispatcher(
+        storage=DialogStorage(services.redis),
+        concurrent_updates=services.settings.telegram.concurrent_updates,
+        **services.as_workflow_data(),
+    )
     _install_middlewares(dispatcher, services)
     dispatcher.include_routers(*(build_router() for build_router in FEATURE_ROUTERS))
     run_sync_filters_inline(dispatcher)  # not one thread hand-off per filter checked

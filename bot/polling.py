@@ -7,6 +7,9 @@ third: each getUpdates batch is handled concurrently, one chat's updates in arri
 the next getUpdates confirms the batch only after all of it was handled. A stop mid-batch
 confirms nothing, so Telegram delivers the batch again; the update claims
 (bot/middlewares/deduplication.py) skip what was already handled.
+
+However updates arrive (a polled batch, webhook requests), at most ``concurrent_updates`` are
+handled at once: beyond the database pool, more at once only adds connection churn.
 """
 
 from __future__ import annotations
@@ -30,6 +33,16 @@ DEFAULT_BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter
 
 
 class BatchPollingDispatcher(Dispatcher):
+    def __init__(self, *args: Any, concurrent_updates: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._slots = asyncio.Semaphore(concurrent_updates) if concurrent_updates else None
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        if self._slots is None:
+            return await super().feed_update(bot, update, **kwargs)
+        async with self._slots:
+            return await super().feed_update(bot, update, **kwargs)
+
     async def _polling(  # aiogram's hook for one bot's polling loop (start_polling calls it)
         self,
         bot: Bot,

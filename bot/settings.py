@@ -60,6 +60,10 @@ class TelegramSettings(BaseSettings):
     daily_command_limit: int = 500
     # How long a worker's claim on an update lasts if it dies mid-update (then another takes it).
     update_claim_seconds: int = 60
+    # Updates one process handles at once; the rest wait their turn. Keep it below
+    # DATABASE_POOL_SIZE: past the pool, connections are opened and closed per update (each new
+    # one negotiates, then prepares every statement afresh), which costs more than the waiting.
+    concurrent_updates: int = 16
     # The Telegram user id the local terminal chat (`main.py chat`) speaks as; put it in ADMIN_IDS
     # to try the admin commands locally.
     local_chat_user_id: int = 1
