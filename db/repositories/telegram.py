@@ -73,11 +73,11 @@ class TelegramUserRepository:
         """
         row = (
             await self._session.execute(
-                _UPSERT_PROFILE[language is not None],
+                _UPSERT_PROFILE[bool(language)],
                 {
                     "telegram_id": telegram_id, "chat_id": chat_id, "username": username, "first_name": first_name,
                     "last_name": last_name, "language_code": language_code,
-                    **({"language": language} if language is not None else {}),
+                    **({"language": language} if language else {}),
                 },
             )
         ).one()
