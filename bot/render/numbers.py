@@ -14,7 +14,7 @@ No exponent notation, ever.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
@@ -24,6 +24,9 @@ from bot.i18n import current_locale
 from domain.market_data import ticks
 
 ZERO = Decimal(0)
+# Formatting rounds in a context of its own: ccxt's decimal_to_precision rewrites the ambient
+# context (rounding half-up, underflow trapped), which would otherwise change how 930.465 shows.
+_FORMAT_CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN)
 MAX_PLACES = 8  # stored precision of quantities and money (NUMERIC(20,8))
 CENT = Decimal("0.01")
 Number = Decimal | int | float
@@ -47,7 +50,8 @@ def number(value: Number | None, places: int | None = None, *, grouped: bool = T
 
 
 def _format(value: Decimal, pattern: str) -> str:
-    text = format_decimal(value, format=pattern, locale=current_locale())
+    with localcontext(_FORMAT_CONTEXT):
+        text = format_decimal(value, format=pattern, locale=current_locale())
     return text[1:] if text.startswith("-") and not any(ch in text for ch in "123456789") else text
 
 

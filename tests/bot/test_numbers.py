@@ -69,3 +69,13 @@ def test_a_price_is_shown_to_its_markets_tick_as_the_market_data_lists_it(catalo
         assert price(D("90123.456789"), "USDT", market="BTC/USDT") == "90\xa0123,46 USDT"
         assert price(D("0.0000061234567"), market="PEPE/USDT") == "0,00000612"
         assert money(D("1234.5678"), "USD") == "1\xa0234,57 USD"
+
+
+def test_money_rounds_half_even_whatever_the_ambient_decimal_context():
+    # ccxt's decimal_to_precision sets the ambient context to half-up; the formatter must not follow it.
+    import decimal
+
+    with decimal.localcontext() as ambient:
+        ambient.rounding = decimal.ROUND_HALF_UP
+        ambient.traps[decimal.Underflow] = True
+        assert money(D("930.4650"), "USD") == "930.46 USD"
