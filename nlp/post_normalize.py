@@ -31,9 +31,14 @@ _ARABIC_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
 # A label glued to what precedes it: "5xEntry", "100XEntry", "LONGLeverage", "BINANCEPair:", "1.2Stop"; the
 # naming labels only before their colon ("KuCoin Futures" is a venue, not "Ku" + "Coin").
 _GLUED_LABEL_RE = re.compile(
-    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2})|(?<=\d[xX]))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop(?:[\s-]?[Ll]oss)?)\b|(?:Pair|Exchange|Margin|Coin|Direction)(?=\s*[:\-])"
-    r"|(?:TP|SL)(?:\s?\d{1,2})?(?=\s*[:\-]|\s+\d)|(?:ENTRY|LEVERAGE|TARGETS?|STOP)\b)"
+    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2})|(?<=\d[xX]))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop(?:[\s-]?[Ll]oss)?)(?![a-z])|(?:Pair|Exchange|Margin|Coin|Direction)(?=\s*[:\-])"
+    r"|(?:TP|Tp|SL|Sl)(?:\s?\d{1,2})?(?=\s*[:\-]|\s*\d)|(?:ENTRY|LEVERAGE|TARGETS?|STOP)\b)"
 )
+# "ЛОНГВход: 6.85Цели: 7.05": a capitalised Cyrillic label before its colon, glued to a value or an upper-case word.
+_GLUED_CYRILLIC_LABEL_RE = re.compile("(?:(?<=[0-9\u0430-\u044f\u0451%)])|(?<=[\u0410-\u042f\u0401]{2}))"
+                                      "(?=[\u0410-\u042f\u0401][\u0430-\u044f\u0451]+(?:-[\u0430-\u044f\u0451]+)?(?:\s?\d)?\s*:)")
+# "#EGLD/USDTTP2 reached": a pair's quote glued to the label after it.
+_GLUED_AFTER_QUOTE_RE = re.compile(r"(?<=/USDT)(?=TP\d|SL\b|Entry|ENTRY|Target|TARGET|Stop|STOP)")
 # A post copied without its line breaks: "… LONG Leverage 25 Entry: 2.74 🎯 Targets: 2.80 2.85 Stop-loss - 2.60".
 # Each capitalised label (with the emoji before it) starts a line again, when a line holds several; a label
 # word after another ("Take-Profit Targets", "Entry Targets", "Stop Targets") belongs to it.
@@ -87,11 +92,16 @@ def normalize_post(text: str) -> str:
     text = _MARKDOWN_LINK_RE.sub(r"\1", text)
     text = _MARKDOWN_EMPHASIS_RE.sub("", _STRUCK_RE.sub(" ", text))
     text = _ARABIC_MARKS_RE.sub("", text)
+    cyrillic_glued = 0
+    if _CYRILLIC_RE.search(text):
+        text, cyrillic_glued = _GLUED_CYRILLIC_LABEL_RE.subn("\n", text)
     text = rewrite_foreign_labels(text)
     text = normalize_text(text)
     text = _MULTIPLY_SIGN_RE.sub("x", text)
     text = _GLUED_SIDE_RE.sub(r"\1 \2", text)
+    text = _GLUED_AFTER_QUOTE_RE.sub(" ", text)
     text, glued = _GLUED_LABEL_RE.subn("\n", text)
+    glued += cyrillic_glued
     text = _MID_LINE_MARK_RE.sub("\n", text)
     lines = text.split("\n")
     counts = [len(_LOST_BREAK_RE.findall(line)) for line in lines]

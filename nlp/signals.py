@@ -29,10 +29,10 @@ _INDEX = (r"(?:(?<=[a-z])(?P<{name}>\d{{1,2}})(?![\d,]|\.\d)"
           r"|\s+(?P<{name}_spaced>\d{{1,2}}(?=\s*[:)\-=.\u2192]|\s*$)|\d(?=\s+\$?\d))(?![\d.,]))?")
 _LABEL_RE = re.compile(
     r"(?P<entry>"
-    r"\b(?:(?:limit|market|instant|immediate)\s+)?entr(?:y|ies)\b(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
+    r"\b(?:(?:limit|market|instant|immediate)\s+)?entr(?:y|ies)(?![a-z])(?:\s*(?:zone|price|range|area|targets?|point|levels?|market|limit|now|at|cmp|orders?))*"
     + _INDEX.format(name="entry_index")
     + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|(?-i:near|Near))\b|\bbuy\s*(?:\d{1,2}\s*)?:"
-    r"|\benter(?:ing|ed)?(?:\s+(?:at|around|between|zone|below|above))?\b|\bzone\s*(?=:)|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?\b"
+    r"|\benter(?:ing|ed)?(?:\s+(?:at|around|between|zone|below|above))?\b|\bzone\s*(?=:)|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?(?:\s?\d{1,2}(?=\s*[:)\-=]))?\b"
     r"|\badd(?:\s+more)?\s+(?:at|on|around|near|below)\b|\baverage\s+(?:down\s+)?(?:at|around)\b"
     r"|\baccumulat\w*\s+(?:zone|area|between|range)\b"
     r"|\bopen\s+(?:long|short)\b(?:\s+for\s+the\s+price)?(?:\s+(?:between|at|from|around))?"
@@ -46,7 +46,7 @@ _LABEL_RE = re.compile(
     + _INDEX.format(name="tp_index")
     + r"(?![a-z])|\bt(?P<t_index>\d{1,2})\b"
     r")"
-    r"|(?P<sl>\b(?:stop[\s-]?loss(?:\s+(?:targets?|price|level))?|stoploss|sl|s/l|stop(?:\s+(?:at|targets?|price|level|orders?))?|invalidation(?:\s+(?:price|level))?)\b)"
+    r"|(?P<sl>\b(?:stop[\s-]?loss(?:\s+(?:targets?|price|level))?|stoploss|sl|s/l|stop(?:\s+(?:at|targets?|price|level|orders?))?|invalidation(?:\s+(?:price|level))?)(?![a-z]))"
     r"|(?P<side>\b(?:long|short|buy|sell|buying|selling|longing|shorting)\b)",
     re.IGNORECASE,
 )
@@ -407,8 +407,8 @@ def _store_percents(levels: _Levels, kind: str, percents: list[Decimal]) -> None
 
 
 # Percentages, list indexes, leverage (and a leverage range's low end, "20-40x"), R multiples, durations and
-# ratios are not price levels.
-_NOT_A_PRICE_AFTER_RE = re.compile(r"\s*(?:%|\)|[x×]\b|[x×]\d|[-–~]\s*\d{1,3}\s?[x×](?![^\W\d_])|R\b(?!:)|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|w\b|:\s*\d|/\d)",
+# ratios are not price levels. "SL 3035 x25": a level, then the leverage after a space.
+_NOT_A_PRICE_AFTER_RE = re.compile(r"\s?[x×]\b|[x×]\d|\s*(?:%|\)|[-–~]\s*\d{1,3}\s?[x×](?![^\W\d_])|R\b(?!:)|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|w\b|:\s*\d|/\d)",
                                    re.IGNORECASE)
 _NOT_A_PRICE_BEFORE_RE = re.compile(r"(?:\d\s*:\s*|\d/|[x×]|#|[A-Za-z])$")
 _ALNUM_RE = re.compile(r"[^\W_]")

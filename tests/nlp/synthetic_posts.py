@@ -345,7 +345,9 @@ def _hard_entry(s: _Signal, rng: random.Random) -> str:
                        f"Entry:\n1️⃣ {low}\n2️⃣ {high}", f"Entry 1: {low}\nEntry 2 (DCA): {high}", f"Entry: {low} — {high}",
                        f"Buy 1: {high}\nBuy 2: {low}" if s.buy else f"Short entry 1: {low}\nShort entry 2: {high}",
                        f"Entry zone\n{low} - {high}", f"Entries ➡️ {high} / {low}", f"E1: {low}\nE2: {high}",
-                       f"Entry - {high} (DCA {low})" if s.buy else f"Entry - {low} (DCA {high})"])
+                       f"Entry - {high} (DCA {low})" if s.buy else f"Entry - {low} (DCA {high})",
+                       f"Entry1 {high} (50%)\nEntry2 {low} (50%)" if s.buy else f"Entry1 {low} (50%)\nEntry2 {high} (50%)",
+                       f"Entry: {high}\nDCA 1: {low}" if s.buy else f"Entry: {low}\nDCA 1: {high}"])
 
 
 def _hard_targets(s: _Signal, rng: random.Random) -> str:
@@ -433,6 +435,27 @@ def _whole_numbers(s: _Signal, rng: random.Random) -> Case:
     return "\n".join(lines), {**s.expected(), "lenient": ["margin_mode"]}
 
 
+def _copied_from_web(s: _Signal, rng: random.Random) -> Case:
+    """A call copied from Telegram web: every line break lost with nothing in its place, so labels run into the
+    values before them ("LONGEntry0.98Tp11.02", "ЛОНГВход: 6.85Цели: …"), or a scalp written on one line."""
+    e = [_fmt(v) for v in s.entries]
+    t = [_fmt(v) for v in s.targets]
+    stop, t_, side = _fmt(s.stop), s.ticker, s.side_word
+    if s.leverage_max:
+        s.leverage = s.leverage_max = None
+    lev = s.leverage
+    russian = {"LONG": "ЛОНГ", "SHORT": "ШОРТ"}[side]
+    text = rng.choice([
+        f"#{t_}/USDT{side}Entry Price:{'-'.join(e)}Take Profit:{' '.join(t)}Stop Loss:{stop}" + (f"Leverage:{lev}x" if lev else ""),
+        f"${t_} {side}Entry{e[0]}" + "".join(f"Tp{i}{v}" for i, v in enumerate(t, 1)) + f"Sl{stop}",
+        f"#{t_} {russian}Вход: {' - '.join(e)}Цели: {' '.join(t)}Стоп: {stop}" + (f"Плечо: {lev}х" if lev else ""),
+        f"⚡ SCALP ⚡ #{t_} {side} {'-'.join(e)} TP {' / '.join(t)} SL {stop}" + (f" x{lev}" if lev else ""),
+    ])
+    if text.startswith("$"):  # one entry and no leverage in this form
+        s.entries, s.leverage = s.entries[:1], None
+    return text, {**s.expected(), "lenient": ["margin_mode"]}
+
+
 def _glue(text: str, rng: random.Random) -> str:
     """The post as copied without its line breaks: joined by spaces, or labels glued to what precedes them."""
     if rng.random() < 0.5:
@@ -446,6 +469,8 @@ def _hard_signal_post(rng: random.Random) -> Case:
         return _other_quote(s, rng)
     if rng.random() < 0.05:
         return _whole_numbers(s, rng)
+    if rng.random() < 0.06:
+        return _copied_from_web(s, rng)
     header, symbol, extra = _hard_header(s, rng)
     parts = [header]
     lev = _hard_leverage(s, rng)
