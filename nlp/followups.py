@@ -11,7 +11,7 @@ from typing import Any
 
 from nlp.normalize import NUMBER_RE, number_from_match
 from nlp.post_normalize import normalize_post
-from nlp.post_symbols import find_post_symbol
+from nlp.post_symbols import find_post_symbol, marked_post_symbols
 from nlp.symbols import SymbolUniverse
 
 _TARGET = r"(?:tp|take[\s-]?profit(?:\s+target)?|targets?|tgt|tg|t(?=\d\b))"
@@ -84,8 +84,8 @@ _ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3
              "fifth": 5, "five": 5, "sixth": 6, "six": 6}
 _ORDINAL_TARGET_RE = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+{_TARGET}s?\b", re.I)
 _BREAKEVEN_RE = re.compile(r"\b(?:entry|entrance|buy(?:ing)?\s+price|breakeven|break[\s-]even|be|entry\s+price|open\s+price|cost|risk[\s-]?free)\b", re.I)
-# "SL moved to 1.85", "SL moved to TP1 (22.40)", "stop at 2.05 now".
-_NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?(?:\bto\s+(?:(?:tp|target)\s?\d{{1,2}}\s*[(\-:@]?\s*)?|\bat\s+(?=\$?\d)|[:=→]\s*|->\s*)"
+# "SL moved to 1.85", "SL moved to TP1 (22.40)", "SL to TP1 ✅ (0.67)" (a tick between), "stop at 2.05 now".
+_NEW_STOP_RE = re.compile(rf"{_STOP}\b[^\n\d]{{0,25}}?(?:\bto\s+(?:(?:tp|target)\s?\d{{1,2}}[^\w\n(\-:@]{{0,4}}[(\-:@]?\s*)?|\bat\s+(?=\$?\d)|[:=→]\s*|->\s*)"
                           rf"(?P<value>\$?\d[\d.,]*)", re.I)
 
 # Signs that a message is a channel's report rather than the user's own instruction.
@@ -238,6 +238,9 @@ def read_update(text: str, universe: SymbolUniverse) -> UpdateReading:
     symbol = find_post_symbol(body, universe) or (find_post_symbol(replied_to, universe) if replied_to else None)
     if symbol:
         entities["symbol"] = symbol
+    coins = marked_post_symbols(body, universe)
+    if len(coins) > 1 and symbol in coins:
+        entities["symbols"] = coins  # one post about several calls, "✅ #BTC TP1 ✅ #ETH TP1": the first leads
     entities["update"] = kind
     if kind == "tp_hit":
         entities.update({"target_index": max(ticked)} if ticked else _target_details(body))

@@ -190,3 +190,20 @@ def _apply_quote_hint(symbol: str, quote_hint: str | None) -> str:
     if quote_hint and quote == DEFAULT_QUOTE and base != quote_hint:
         return f"{base}/{quote_hint}"
     return symbol
+
+
+def marked_post_symbols(text: str, universe: SymbolUniverse) -> list[str]:
+    """The coins a post marks with # or $, in order and once each ("Closed #ETH and #SOL"); venues
+    and channel words are not coins."""
+    found: list[str] = []
+    for match in _MARKED_TICKER_RE.finditer(text):
+        token = match.group(1)
+        known = universe.is_known(re.split(r"[/_\-]", token)[0].upper())
+        if token.upper() in _POST_JARGON or (exchange_id(token.split("/")[0]) and not known):
+            continue  # "#BINANCE" is the venue ("#DYDX" a coin first)
+        # Known coins, or tickers written in capitals ("#QWIX"; "#crypto" is a tag).
+        symbol = universe.resolve(token, explicit=True) if known or token.isupper() else None
+        if symbol and symbol not in found:
+            found.append(symbol)
+    return found
+

@@ -403,6 +403,19 @@ def _hard_allocation(rng: random.Random) -> tuple[str, dict[str, Any]]:
 def _other_quote(s: _Signal, rng: random.Random) -> Case:
     """A pair quoted in BTC (prices in satoshis) or in USD."""
     sign = 1 if s.buy else -1
+    if rng.random() < 0.15:  # whole satoshis, "Buy: 45 - 48 sats": the levels as written, quoted in BTC
+        sats = rng.randint(30, 900)
+        s.entries = [Decimal(sats)]
+        s.targets = [Decimal(sats + sign * step * max(1, sats // 20)) for step in (1, 2, 3)]
+        s.stop = Decimal(sats - sign * max(2, sats // 15))
+        s.leverage = s.leverage_max = None
+        title = rng.choice([f"#{s.ticker}/BTC", f"{s.ticker}BTC"])
+        text = (f"{title} {s.side_word}\nBuy: {sats} sats\nSell: " + " / ".join(f"{v}" for v in s.targets)
+                + f" sats\nStop: {s.stop} sats") if s.buy else (f"{title} {s.side_word}\nEntry: {sats} sats\nTargets: "
+                + " - ".join(f"{v}" for v in s.targets) + f" sats\nStop: {s.stop} sats")
+        expected = s.expected()
+        expected["entities"]["symbol"] = f"{s.ticker}/BTC"
+        return text, {**expected, "lenient": ["margin_mode"]}
     if rng.random() < 0.5:
         base = Decimal(rng.choice(["0.0000265", "0.000218", "0.00071"])) * Decimal(str(round(rng.uniform(0.8, 1.2), 2)))
         quote, title = "BTC", rng.choice([f"#{s.ticker}/BTC", f"{s.ticker}BTC", f"${s.ticker} (sats)"])
@@ -712,6 +725,12 @@ def _hard_followup(rng: random.Random) -> Case:
         lambda: (rng.choice([f"#{t} SL moved to TP1 ({pct}) 🔒", f"#{t} update: still holding, stop at {pct} now"]),
                  _update(t, "move_sl", stop_loss=float(pct) if "." in pct else int(pct))),
         lambda: (f"⛔ #{t} stop loss {pct} triggered", _update(t, "sl_hit")),
+        lambda: (rng.choice([f"#{t} {n}. hedef geldi ✅", f"#{t} target {n} tercapai ✅", f"#{t} {n}. hedef ulaşıldı 🎯"]),
+                 _update(t, "tp_hit", target_index=n)),
+        lambda: (rng.choice([f"#{t} все цели выполнены 🎯", f"#{t} semua target tercapai ✅"]),
+                 _update(t, "tp_hit", all_targets=True)),
+        lambda: (f"#{t} move SL to TP1 ✅ ({pct})", _update(t, "move_sl", stop_loss=float(pct) if "." in pct else int(pct))),
+        lambda: _several_coins(rng, n),
         lambda: (f"#{t} Target 1 ✅✅ Target 2 ✅✅" + (" Target 3 ✅✅" if n > 2 else ""),
                  _update(t, "tp_hit", target_index=3 if n > 2 else 2)),
     ]
@@ -719,6 +738,18 @@ def _hard_followup(rng: random.Random) -> Case:
     if expected is None:  # a reply line above the update: the coin comes from the replied-to post
         kind = "sl_hit" if "Stop loss" in text else "cancel" if "Cancelled" in text else "move_sl"
         expected = _update(t, kind, **({"to_breakeven": True} if kind == "move_sl" else {}))
+    return text, expected
+
+
+def _several_coins(rng: random.Random, n: int) -> Case:
+    """One follow-up about several calls: the first coin leads, all are listed."""
+    first, second = rng.sample([t for t in TICKERS if t not in _INVENTED], 2)
+    if rng.random() < 0.5:
+        text, kind, extra = f"✅ #{first} TP{n}\n✅ #{second} TP{n}\nBoth running nicely", "tp_hit", {"target_index": n}
+    else:
+        text, kind, extra = f"Closed #{first} and #{second} in profit ✅", "close", {}
+    expected = _update(first, kind, **extra)
+    expected["entities"]["symbols"] = [f"{first}/USDT", f"{second}/USDT"]
     return text, expected
 
 
