@@ -161,7 +161,7 @@ _PROFIT_BRAG_RE = re.compile(r"\+\s?\d+(?:[.,]\d+)?\s?%|\b(?:pumped|gained|ralli
                              r"\b(?:pumped|flew|mooned|rallied|exploded|smashed|skyrocketed)\b[^\n]{0,20}?\bfrom\s+\$?\d[\d.,]*\s+to\s+\$?\d",
                              re.I)
 # A target line of a re-posted signal with a tick: "2) 0.2754 | +7.4% ✅", "Target 3: 1.2 ✅".
-_TICKED_TARGET_RE = re.compile(rf"^\W*(?:{_TARGET}s?\s*)?#?(?P<index>\d{{1,2}})\s*[):.\-]?\s*[:=]?\s*\$?\d[^\n]*[✅✔☑]",
+_TICKED_TARGET_RE = re.compile(rf"^\W*(?:{_TARGET}s?\s*)?#?(?P<index>\d{{1,2}})(?![.,]?\d)\s*[):.\-]?\s*[:=]?\s*\$?\d[^\n]*[✅✔☑]",
                                re.I | re.M)
 _LEVEL_LINE_RE = re.compile(r"^\W*(?:entry|targets?|stop\s+loss|tp\d*|sl)\b[^\n]*\d", re.I)
 
@@ -194,8 +194,27 @@ _LEVEL_RE = re.compile(r"\$?(?:\d+[.,]\d+|\d{3,})(?![\d.,]*\s*%)")  # prices, no
 _TICK_AFTER_RE = re.compile(r"\s*[✅✔☑]")
 
 
+# "✅ 0.3610" / "0.3700 ✅" / "⏳ 0.3850": a bare level on its line, ticked when reached.
+_BARE_LEVEL_LINE_RE = re.compile(r"^[^\w\n]*\$?(?:\d+[.,]\d+|\d{2,})[^\w\n]*$")
+_TICK_RE = re.compile("[✅✔☑]")
+
+
+def _ticked_bare_levels(text: str) -> list[int]:
+    """Positions of the ticked levels in a run of bare level lines (a re-posted ladder of targets)."""
+    run: list[str] = []
+    ticked: list[int] = []
+    for line in text.splitlines() + [""]:
+        if _BARE_LEVEL_LINE_RE.match(line):
+            run.append(line)
+            continue
+        if len(run) >= 2:
+            ticked += [number for number, level in enumerate(run, 1) if _TICK_RE.search(level)]
+        run = []
+    return ticked
+
+
 def _ticked_targets(text: str) -> list[int]:
-    ticked = [int(m.group("index")) for m in _TICKED_TARGET_RE.finditer(text)]
+    ticked = [int(m.group("index")) for m in _TICKED_TARGET_RE.finditer(text)] or _ticked_bare_levels(text)
     for line in _TARGET_LINE_RE.finditer(text):
         levels = list(_LEVEL_RE.finditer(line.group("levels")))
         if len(levels) > 1:
@@ -215,8 +234,8 @@ def channel_marker_count(text: str) -> int:
 def reads_as_followup(text: str) -> bool:
     """A typed message is a channel follow-up only when it carries channel markers."""
     normalized = normalize_post(text)
-    if update_kind(normalized, brag=_is_short(normalized)) is None:
-        return False
+    if update_kind(normalized, brag=_is_short(normalized)) is None and not _ticked_targets(normalized):
+        return False  # no update named, and no ticked targets ("✅ 0.3610 ✅ 0.3700 ⏳ 0.3850")
     if _ORDER_ID_RE.search(normalized):
         return False  # "cancel order #A77-19" names the user's own order
     if _OWN_COMMAND_RE.search(normalized) and not _has_strong_marker(normalized) \

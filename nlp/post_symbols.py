@@ -37,6 +37,13 @@ _POST_JARGON = frozenset({
     "ZONE", "TRADING", "PUMP", "DUMP", "BREAKOUT", "SCALP", "SWING", "EXCHANGE", "MID", "TERM", "HIGH", "LOW",
     "PRICE", "POSITION", "IDEA", "CALL", "I", "A", "AN", "THE", "WE", "OK", "RUNNING", "DONE", "ALL", "AND", "OR", "AT", "TO", "IN", "ON",
 })
+# A label with its index ("TP2", "SL1", "T3", "E1") is never the coin.
+_INDEXED_LABEL_RE = re.compile(r"(?:TP|SL|TG|T|E|DCA)\d{1,2}", re.IGNORECASE)
+
+
+def _is_jargon(word: str) -> bool:
+    return word.upper() in _POST_JARGON or _INDEXED_LABEL_RE.fullmatch(word) is not None
+
 
 
 def find_post_symbol(text: str, universe: SymbolUniverse, *, allow_unknown_leading: bool = True) -> str | None:
@@ -65,7 +72,7 @@ def _find_post_symbol(text: str, universe: SymbolUniverse, allow_unknown_leading
     if named and universe.name_to_base(named.group(1)):
         return _apply_quote_hint(f"{named.group(2).upper()}/{DEFAULT_QUOTE}", quote_hint)
     labelled = _SYMBOL_LABEL_RE.search(text)
-    if labelled and not _names_venue(labelled.group(1), universe) and labelled.group(1).upper() not in _POST_JARGON:
+    if labelled and not _names_venue(labelled.group(1), universe) and not _is_jargon(labelled.group(1)):
         symbol = universe.resolve(labelled.group(1), explicit=True)
         if symbol:
             return _apply_quote_hint(symbol, quote_hint)
@@ -77,7 +84,7 @@ def _find_post_symbol(text: str, universe: SymbolUniverse, allow_unknown_leading
     after_verb = _AFTER_CLOSING_VERB_RE.match(text)
     if after_verb:
         word = after_verb.group(1)
-        if (universe.is_known(word) or (allow_unknown_leading and word.isupper())) and word.upper() not in _POST_JARGON \
+        if (universe.is_known(word) or (allow_unknown_leading and word.isupper())) and not _is_jargon(word) \
                 and not _names_venue(word, universe):
             return _apply_quote_hint(f"{word.upper()}/{DEFAULT_QUOTE}", quote_hint)
     candidates: list[tuple[int, str]] = []
@@ -88,12 +95,12 @@ def _find_post_symbol(text: str, universe: SymbolUniverse, allow_unknown_leading
         if _MONEY_RE.fullmatch(coin):
             continue  # "$241M", "$3.5B": an amount of money, not a ticker
         if symbol and not _names_venue(coin, universe) and (universe.is_known(coin) or universe.resolve_pair(base, explicit=True)
-                       or (base not in _POST_JARGON and not base.startswith("ID") and len(base) <= 12)):
+                       or (not _is_jargon(base) and not base.startswith("ID") and len(base) <= 12)):
             candidates.append((match.start(), symbol))
     in_passing: tuple[int, str] | None = None
     for match in _WORD_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
         word = match.group(1)
-        if word.upper() in _POST_JARGON or _names_venue(re.split(r"[/_\-]", word)[0], universe):
+        if _is_jargon(word) or _names_venue(re.split(r"[/_\-]", word)[0], universe):
             continue
         symbol = _word_symbol(word, universe)
         if symbol and _in_prose(text, match.start()):
@@ -116,12 +123,12 @@ def _find_post_symbol(text: str, universe: SymbolUniverse, allow_unknown_leading
         return _apply_quote_hint(chosen, quote_hint)
     if allow_unknown_leading:
         alone = _TICKER_LINE_RE.search(text, 0, _SYMBOL_SCAN_CHARS)
-        if alone and alone.group(1) not in _POST_JARGON and not _names_venue(alone.group(1), universe):
+        if alone and not _is_jargon(alone.group(1)) and not _names_venue(alone.group(1), universe):
             return _apply_quote_hint(f"{alone.group(1)}/{DEFAULT_QUOTE}", quote_hint)
         # "QWIX short closed", and after a reported action: "Cancelled QWIX", "Closed half of QWIX".
         leading = re.match(r"^\W*(?:(?i:closed|closing|cancell?ed|stopped\s+out|exited)\s+(?i:half\s+of\s+)?)?"
                            r"([A-Z][A-Z0-9]{1,11})\b", text)
-        if leading and leading.group(1) not in _POST_JARGON and not _names_venue(leading.group(1), universe):
+        if leading and not _is_jargon(leading.group(1)) and not _names_venue(leading.group(1), universe):
             return _apply_quote_hint(f"{leading.group(1)}/{DEFAULT_QUOTE}", quote_hint)
 
     return None
@@ -154,7 +161,7 @@ def _side_ticker(text: str, universe: SymbolUniverse) -> tuple[int, str] | None:
     """The first ticker-shaped word a side word stands next to ("ZORKA LONG", "Short ZORKA"), with its position."""
     for match in _SIDE_TICKER_RE.finditer(text, 0, _SYMBOL_SCAN_CHARS):
         word = match.group(1) or match.group(2)
-        if word not in _POST_JARGON and not _names_venue(word, universe) and not word.isdigit():
+        if not _is_jargon(word) and not _names_venue(word, universe) and not word.isdigit():
             return match.start(1) if match.group(1) else match.start(2), universe.resolve(word, explicit=True) or \
                 f"{word}/{DEFAULT_QUOTE}"
     return None
@@ -199,7 +206,7 @@ def marked_post_symbols(text: str, universe: SymbolUniverse) -> list[str]:
     for match in _MARKED_TICKER_RE.finditer(text):
         token = match.group(1)
         known = universe.is_known(re.split(r"[/_\-]", token)[0].upper())
-        if token.upper() in _POST_JARGON or (exchange_id(token.split("/")[0]) and not known):
+        if _is_jargon(token) or (exchange_id(token.split("/")[0]) and not known):
             continue  # "#BINANCE" is the venue ("#DYDX" a coin first)
         # Known coins, or tickers written in capitals ("#QWIX"; "#crypto" is a tag).
         symbol = universe.resolve(token, explicit=True) if known or token.isupper() else None

@@ -158,7 +158,8 @@ def _market_entry(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
     s.entries = s.entries[:1]
     return rng.choice([f"Entry: CMP and {e}", f"Entry: CMP - {e}", f"Entry 1: Market\nEntry 2: {e}",
                        f"Entry: Market price\nDCA: {e}", f"Entry: CMP / {e}", f"Entry: {e} (CMP)",
-                       f"Entry: {e} (market)", f"Вход: {e} (по рынку)"]), {"entry_at_market": True}
+                       f"Entry: {e} (market)", f"Вход: {e} (по рынку)",
+                       f"{'Buy' if s.buy else 'Sell'} at current price and {e}"]), {"entry_at_market": True}
 
 
 def _percent_stop(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
@@ -670,7 +671,14 @@ def _reposted_with_ticks(rng: random.Random) -> Case:
     hit = rng.randint(1, len(s.targets) - 1)
     tick = rng.choice(["✅", "✅✅", "☑️", "✔️"])
     lines = [f"#{s.ticker}/USDT {s.side_word}", f"Entry: {_fmt(s.entries[0])}"]
-    if rng.random() < 0.3:  # the targets on one line, the reached ones ticked
+    style = rng.random()
+    if style < 0.2:  # the bare ladder of targets, ticked as reached ("✅ 0.3610", "27.80 ✅", "⏳ 0.3850")
+        before = rng.random() < 0.5
+        lines = [f"#{s.ticker}"] if rng.random() < 0.5 else lines + ["Targets:"]
+        lines += [(f"{tick} {_fmt(v)}" if before else f"{_fmt(v)} {tick}") if i <= hit else
+                  (f"⏳ {_fmt(v)}" if before else _fmt(v)) for i, v in enumerate(s.targets, 1)]
+        return "\n".join(lines), _update(s.ticker, "tp_hit", target_index=hit)
+    if style < 0.45:  # the targets on one line, the reached ones ticked
         lines.append("TP: " + " - ".join(f"{_fmt(v)}{' ' + tick if i <= hit else ''}" for i, v in enumerate(s.targets, 1)))
     else:
         lines += ["Targets:"] + [f"{i}) {_fmt(v)}{' ' + tick if i <= hit else ''}" for i, v in enumerate(s.targets, 1)]
@@ -690,7 +698,8 @@ def _hard_followup(rng: random.Random) -> Case:
                  _update(t, "close")),
         lambda: (rng.choice(["Closing all positions ⚠️", "Closing all positions now, market too volatile"]),
                  {"intent": "signal_update", "entities": {"update": "close"}}),
-        lambda: (f"[In reply to {t} {side} 📈]\nTarget {n} ✅ +{pct}%", _update(t, "tp_hit", target_index=n)),
+        lambda: (rng.choice([f"[In reply to {t} {side} 📈]\nTarget {n} ✅ +{pct}%", f"[In reply to #{t} {side}]\nTP{n} ✅ +{pct}%"]),
+                 _update(t, "tp_hit", target_index=n)),
         lambda: (f"[In reply to #{t}/USDT {side}]\n" + rng.choice(["Stop loss hit ❌", "Cancelled, entry never reached ❌",
                                                                    "Move SL to entry ✅"]),
                  None),
