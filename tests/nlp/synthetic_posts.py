@@ -153,7 +153,8 @@ def _market_entry(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
         s.entries = []
         return rng.choice(["Entry: CMP", "Entry: Market price", "Entry: now", "📍 Entry: CMP 🔥", "Entry Zone: Market",
                            "Buy at market" if s.buy else "Short at market", "Open: market", "Entry - ASAP",
-                           "Buy immediately" if s.buy else "Short immediately", "Вход с рынка", "Entrada: mercado"]), \
+                           "Buy immediately" if s.buy else "Short immediately", "Вход с рынка", "Entrada: mercado",
+                           "الدخول: من السعر الحالي", "ورود: قیمت فعلی", "Giriş: güncel fiyat", "Entrada: precio actual"]), \
             {"entry_at_market": True}
     s.entries = s.entries[:1]
     return rng.choice([f"Entry: CMP and {e}", f"Entry: CMP - {e}", f"Entry 1: Market\nEntry 2: {e}",
@@ -327,7 +328,8 @@ def _hard_leverage(s: _Signal, rng: random.Random) -> str | None:
     if high:
         return rng.choice([f"Leverage: {low}x-{high}x", f"Leverage: {low}- {high}X", f"Плечо: {low}-{high}х",
                            f"Lev {low}x–{high}x", f"{low}-{high}x", f"Leverage: x{low} - x{high}", f"Leverage {high}x-{low}x",
-                           f"Leverage: {low}x (max {high}x)", f"Leverage {low}x-{(low + high) // 2}x-{high}x"])
+                           f"Leverage: {low}x (max {high}x)", f"Leverage {low}x-{(low + high) // 2}x-{high}x",
+                           f"الرافعة: {low} إلى {high}", f"Kaldıraç: {low}x ile {high}x arası", f"Leverage {low}X➡️{high}X"])
     return rng.choice([f"Leverage: ×{low}", f"Плечо: {low}х", f"Lev x{low}", f"Leverage: Cross ({low}x)",
                        f"Leverage {low}X", f"{low}x"])
 
@@ -714,7 +716,7 @@ def _hard_followup(rng: random.Random) -> Case:
                  _update(t, "close")),
         lambda: (rng.choice([f"#{t} — закрыл по стопу, -3%", f"#{t} işlemi stop oldu ❌", f"#{t}/USDT\nضرب الستوب ❌",
                              f"#{t} stop tocado ❌", f"#{t} SL alcanzado ❌ -10%"]), _update(t, "sl_hit")),
-        lambda: (rng.choice([f"#{t} ордер сработал ✅", f"#{t} emir gerçekleşti ✅", f"#{t} orden ejecutada ✅",
+        lambda: (rng.choice([f"#{t} ордер сработал ✅", f"#{t} emir gerçekleşti ✅", f"#{t} orden ejecutada ✅", f"#{t} вход выполнен ✅",
                              f"#{t} вошли в позицию по 1.72 ✅"]),
                  _update(t, "entry_filled")),
         lambda: (rng.choice([f"#{t} первая цель ✅", f"#{t} تحقق الهدف الأول ✅", f"#{t}/USDT\n🎯 Hedef 1 ✅"]),
