@@ -65,7 +65,7 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "entry_filled": (
         re.compile(r"\bentr(?:y|ies)\s*(?:targets?\s+|zone\s+|orders?\s+)?\d?\s*(?:filled|triggered|reached|hit|done|"
                    r"activated|achieved|✅)|(?<!not\s)(?<!never\s)(?<!n't\s)\b(?:filled|activated|entered)\b|\b(?:position|trade)\s+opened\b"
-                   r"|\b(?:order|long|short|trade|position)\s+(?:triggered|executed)\b"
+                   r"|\b(?:order|long|short|trade|position)\s+(?:triggered|executed)\b|\b(?:bought|longed|shorted)\s+[#$]"
                    r"|\b(?:buy|sell|entry)\s+(?:zone|area|range|price)\s+(?:reached|hit|touched|filled|activated)\b", re.I),
     ),
 }

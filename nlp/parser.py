@@ -162,7 +162,8 @@ class RuleParser:
             or "leverage_max" in found
         labelled = bool((_ENTRY_LABEL_RE.search(normalized) or _SHOUTED_SIDE_RE.search(normalized)
                          or _POST_DECORATION_RE.search(normalized)) and _POST_STYLE_RE.search(normalized)) \
-            and "stop_loss" in found and ("take_profits" in found or "take_profit_percents" in found)
+            and ("stop_loss" in found or _POST_DECORATION_RE.search(normalized) is not None) \
+            and ("take_profits" in found or "take_profit_percents" in found)  # "Buy #SOL now 🚀 target 160"
         return several_levels or labelled or not _ORDER_START_RE.match(normalized)
 
     def _read_post(self, text: str, readable: str) -> ParsedCommand:

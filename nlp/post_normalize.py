@@ -28,10 +28,10 @@ _STRUCK_RE = re.compile(r"~~[^~\n]+~~")
 _MARKDOWN_EMPHASIS_RE = re.compile(r"\*\*|__|~~|`")
 # Arabic harakat and the tatweel stretch letters without changing the word.
 _ARABIC_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
-# A label glued to what precedes it: "5xEntry", "100XEntry", "LONGLeverage", "BINANCEPair:", "1.2Stop"; the
+# A label glued to what precedes it: "5xEntry", "100XEntry", "LONGLeverage", "BINANCEPair:", "1.2Stop", "arasıEntry"; the
 # naming labels only before their colon ("KuCoin Futures" is a venue, not "Ku" + "Coin").
 _GLUED_LABEL_RE = re.compile(
-    r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2})|(?<=\d[xX]))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop(?:[\s-]?[Ll]oss)?)(?![a-z])|(?:Pair|Exchange|Margin|Coin|Direction)(?=\s*[:\-])"
+    r"(?:(?<=[^\W_A-Z])|(?<=[%)\]])|(?<=[A-Z]{2})|(?<=\d[xX]))(?=(?:Entry|Entries|Leverage|Targets?|Take|Stop(?:[\s-]?[Ll]oss)?)(?![a-z])|(?:Pair|Exchange|Margin|Coin|Direction)(?=\s*[:\-])"
     r"|(?:TP|Tp|SL|Sl)(?:\s?\d{1,2})?(?=\s*[:\-]|\s*\d)|(?:ENTRY|LEVERAGE|TARGETS?|STOP)\b)"
 )
 # "ЛОНГВход: 6.85Цели: 7.05": a capitalised Cyrillic label before its colon, glued to a value or an upper-case word.

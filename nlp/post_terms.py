@@ -9,7 +9,7 @@ from typing import Any
 
 _LEVERAGE_PATTERNS = (
     re.compile(r"\b(?:leverage|lev|mode|margin)\b\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:from\s+|от\s+|between\s+)?"
-               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:(?:\s*(?:->|→|➡\ufe0f?|-|to|till|until|up\s+to|and|&|/|max|~+|,|or|до|تا|إلى|الى|ile|a|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
+               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:(?:\s*(?:->|→|➡\ufe0f?|-|to|till|until|up\s+to|and|&|/|max|~+|,|or|до|تا|الی|إلى|الى|ile|a|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
                r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
     re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
                r"(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3})\s?[x×]?)?", re.IGNORECASE),

@@ -342,7 +342,7 @@ _SIDE_VALUE_LEAD_RE = re.compile(
     r"^\s*(?:[:@\-]|[^\w\s.$,]|\b[A-Z][A-Za-z0-9]{1,14}(?:/[A-Z]{3,5})?\b|[#$]\s?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\b"
     r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|on|the|and|"
     r"range|area|entry|cmp|market|price|current|opened|open|placed|set|order|spot)\b|\s)*")
-_SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:at\s+|@\s*)?"
+_SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:(?:now|here)\s+)?(?:at\s+|@\s*)?"
                                 r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+price)\b(?!\s+(?-i:[a-z])|\s*\?)",
                                 re.IGNORECASE)
 _MARKET_BEFORE_RE = re.compile(r"\bmarket\s*$", re.IGNORECASE)  # "Market buy", "MARKET LONG"

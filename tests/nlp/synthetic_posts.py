@@ -154,7 +154,8 @@ def _market_entry(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
         return rng.choice(["Entry: CMP", "Entry: Market price", "Entry: now", "📍 Entry: CMP 🔥", "Entry Zone: Market",
                            "Buy at market" if s.buy else "Short at market", "Open: market", "Entry - ASAP",
                            "Buy immediately" if s.buy else "Short immediately", "Вход с рынка", "Entrada: mercado",
-                           "الدخول: من السعر الحالي", "ورود: قیمت فعلی", "Giriş: güncel fiyat", "Entrada: precio actual"]), \
+                           "الدخول: من السعر الحالي", "ورود: قیمت فعلی", "Giriş: güncel fiyat", "Entrada: precio actual",
+                           f"{'Long' if s.buy else 'Short'} #{s.ticker} now at market"]), \
             {"entry_at_market": True}
     s.entries = s.entries[:1]
     return rng.choice([f"Entry: CMP and {e}", f"Entry: CMP - {e}", f"Entry 1: Market\nEntry 2: {e}",
@@ -451,6 +452,16 @@ def _whole_numbers(s: _Signal, rng: random.Random) -> Case:
     return "\n".join(lines), {**s.expected(), "lenient": ["margin_mode"]}
 
 
+def _market_call_without_stop(s: _Signal, rng: random.Random) -> Case:
+    """A one-line call at the market with targets and no stop: "Buy #SOL now 🚀 target 160"."""
+    s.entries, s.stop, s.leverage, s.leverage_max = [], None, None, None
+    targets = " / ".join(_fmt(v) for v in s.targets[:2])
+    s.targets = s.targets[:2]
+    text = rng.choice([f"{'Buy' if s.buy else 'Short'} #{s.ticker} now 🚀 target {targets}",
+                       f"{'Long' if s.buy else 'Short'} ${s.ticker} now 🔥 targets {targets}"])
+    return text, {**s.expected(entry_at_market=True), "lenient": ["margin_mode"]}
+
+
 def _copied_from_web(s: _Signal, rng: random.Random) -> Case:
     """A call copied from Telegram web: every line break lost with nothing in its place, so labels run into the
     values before them ("LONGEntry0.98Tp11.02", "ЛОНГВход: 6.85Цели: …"), or a scalp written on one line."""
@@ -487,6 +498,8 @@ def _hard_signal_post(rng: random.Random) -> Case:
         return _whole_numbers(s, rng)
     if rng.random() < 0.06:
         return _copied_from_web(s, rng)
+    if rng.random() < 0.02:
+        return _market_call_without_stop(s, rng)
     header, symbol, extra = _hard_header(s, rng)
     parts = [header]
     lev = _hard_leverage(s, rng)
@@ -716,7 +729,7 @@ def _hard_followup(rng: random.Random) -> Case:
                  _update(t, "close")),
         lambda: (rng.choice([f"#{t} — закрыл по стопу, -3%", f"#{t} işlemi stop oldu ❌", f"#{t}/USDT\nضرب الستوب ❌",
                              f"#{t} stop tocado ❌", f"#{t} SL alcanzado ❌ -10%"]), _update(t, "sl_hit")),
-        lambda: (rng.choice([f"#{t} ордер сработал ✅", f"#{t} emir gerçekleşti ✅", f"#{t} orden ejecutada ✅", f"#{t} вход выполнен ✅",
+        lambda: (rng.choice([f"#{t} ордер сработал ✅", f"#{t} emir gerçekleşti ✅", f"#{t} orden ejecutada ✅", f"#{t} вход выполнен ✅", f"Bought #{t} at {pct} ✅",
                              f"#{t} вошли в позицию по 1.72 ✅"]),
                  _update(t, "entry_filled")),
         lambda: (rng.choice([f"#{t} первая цель ✅", f"#{t} تحقق الهدف الأول ✅", f"#{t}/USDT\n🎯 Hedef 1 ✅"]),
