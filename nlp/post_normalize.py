@@ -36,7 +36,7 @@ _GLUED_LABEL_RE = re.compile(
 )
 # "ЛОНГВход: 6.85Цели: 7.05": a capitalised Cyrillic label before its colon, glued to a value or an upper-case word.
 _GLUED_CYRILLIC_LABEL_RE = re.compile("(?:(?<=[0-9\u0430-\u044f\u0451%)])|(?<=[\u0410-\u042f\u0401]{2}))"
-                                      "(?=[\u0410-\u042f\u0401][\u0430-\u044f\u0451]+(?:-[\u0430-\u044f\u0451]+)?(?:\s?\d)?\s*:)")
+                                      "(?=[\u0410-\u042f\u0401][\u0430-\u044f\u0451]+(?:-[\u0430-\u044f\u0451]+)?(?:\\s?\\d)?\\s*:)")
 # "#EGLD/USDTTP2 reached": a pair's quote glued to the label after it.
 _GLUED_AFTER_QUOTE_RE = re.compile(r"(?<=/USDT)(?=TP\d|SL\b|Entry|ENTRY|Target|TARGET|Stop|STOP)")
 # A post copied without its line breaks: "… LONG Leverage 25 Entry: 2.74 🎯 Targets: 2.80 2.85 Stop-loss - 2.60".

@@ -84,7 +84,16 @@ async def signal_update(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     owner = _owner(ctx)
     if owner is None:
         return TextReply(_(texts.NEEDS_ACCOUNT))
-    return await apply_update(ctx, owner, parsed, source=ctx.message.forwarded_from, confirmed=False)
+    source = ctx.message.forwarded_from
+    symbols = parsed.entities.get("symbols") or [parsed.entities["symbol"]]
+    if len(symbols) == 1:
+        return await apply_update(ctx, owner, parsed, source=source, confirmed=False)
+    # One post about several calls ("Closed #ETH and #SOL ✅") updates each of them, one reply for all.
+    replies = [await apply_update(ctx, owner, replace(parsed, entities={**parsed.entities, "symbol": symbol}),
+                                  source=source, confirmed=False) for symbol in symbols]
+    rows = [row for reply in replies if reply.reply_markup for row in reply.reply_markup.inline_keyboard]
+    return TextReply("\n\n".join(reply.text for reply in replies),
+                     InlineKeyboardMarkup(inline_keyboard=rows) if rows else None)
 
 
 async def apply_update(ctx: IntentContext, owner: SignalOwner, parsed: ParsedCommand, *, source: str | None,

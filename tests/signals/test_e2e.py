@@ -156,6 +156,22 @@ async def test_a_channel_close_follow_up_closes_the_position(app):
     assert not app.pushes("target 1/3")
 
 
+async def test_a_follow_up_about_two_calls_closes_both_positions(app):
+    await _execute(app, LONG_POST, "BTC/USDT")
+    app.api.send_text(USER, SHORT_POST, forward_from_channel="alphacalls")
+    await app.api.wait_for(lambda: sum("Signal read" in text for text in app.api.texts_to(USER)) == 2 or None)
+    app.api.tap(USER, "Execute")
+    await app.api.wait_for_text(USER, "Executed ETH/USDT")
+    await app.tick("BTC/USDT", "61400")
+    await app.tick("ETH/USDT", "3010")
+    reply = await _say(app, "Closed #BTC and #ETH in profit ✅", "closed by the channel", forward_from_channel="alphacalls")
+    assert "BTC" in reply and "ETH" in reply
+    async with app.session_factory() as session:  # type: ignore[operator]
+        positions = (await session.scalars(select(Position))).all()
+        open_orders = await session.scalar(select(func.count()).select_from(Order).where(Order.status == "open"))
+    assert sorted(p.status.value for p in positions) == ["closed", "closed"] and open_orders == 0
+
+
 async def test_a_stop_beyond_liquidation_is_warned_and_the_position_is_liquidated_where_the_maths_says(app):
     await _say(app, "/signalsettings amount 300 leverage 20", "Maximum leverage: 20x")
     app.market.move("BTC/USDT", "59500")
