@@ -46,7 +46,7 @@ _LABEL_RE = re.compile(
     + _INDEX.format(name="tp_index")
     + r"(?![a-z])|\bt(?P<t_index>\d{1,2})\b"
     r")"
-    r"|(?P<sl>\b(?:stop[\s-]?loss(?:\s+(?:targets?|price|level))?|stoploss|sl|s/l|stop(?:\s+(?:at|targets?|price|level|orders?))?|invalidation(?:\s+(?:price|level))?)(?![a-z]))"
+    r"|(?P<sl>\b(?:stop[\s-]?loss(?:\s+(?:targets?|price|level|orders?))?|stoploss|sl|s/l|stop(?:\s+(?:at|targets?|price|level|orders?))?|invalidation(?:\s+(?:price|level))?)(?![a-z]))"
     r"|(?P<side>\b(?:long|short|buy|sell|buying|selling|longing|shorting)\b)",
     re.IGNORECASE,
 )

@@ -393,7 +393,7 @@ def _hard_stop(s: _Signal, rng: random.Random) -> str:
     under = "under" if s.buy else "over"
     return rng.choice([f"Stopls {v}", f"{v} can be stop", f"Stop {beyond} {v}", f"1H candle close {under} {v}",
                        f"Stoploss: {v}", f"SL - {v}", f"⛔️ {v}", f"Invalidation: {v}", f"Cut loss: {v}",
-                       f"Exit if {'below' if s.buy else 'above'} {v}", f"Stop Loss Target: {v}"])
+                       f"Exit if {'below' if s.buy else 'above'} {v}", f"Stop Loss Target: {v}", f"Stop-loss Order:\n{v}"])
 
 
 def _hard_allocation(rng: random.Random) -> tuple[str, dict[str, Any]]:
