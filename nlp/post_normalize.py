@@ -43,7 +43,7 @@ _GLUED_AFTER_QUOTE_RE = re.compile(r"(?<=/USDT)(?=TP\d|SL\b|Entry|ENTRY|Target|T
 # Each capitalised label (with the emoji before it) starts a line again, when a line holds several; a label
 # word after another ("Take-Profit Targets", "Entry Targets", "Stop Targets") belongs to it.
 _LOST_BREAK_RE = re.compile(
-    r"(?<=[\w.,%)\]$])(?<!Entry)(?<!ENTRY)(?<!Take)(?<!TAKE)(?<!Profit)(?<!PROFIT)(?<!Stop)(?<!STOP)(?<!Loss)(?<!LOSS)[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
+    r"(?<=[\w.,%)\]$])(?<!Entry)(?<!ENTRY)(?<!Take)(?<!TAKE)(?<!Profit)(?<!PROFIT)(?<!Stop)(?<!STOP)(?<!Loss)(?<!LOSS)(?<!loss)(?<!profit)[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
     r"Take[\s-]?[Pp]rofit|TAKE[\s-]?PROFIT|(?:Long|LONG)\sabove|(?:Short|SHORT)\sbelow|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
     r"DCA|Capital|Use|USE|Tg\s?\d|T\s?\d(?=\s*:)|Stop\s?ls|Invalidation|INVALIDATION|(?:Buy|BUY|Short|SHORT)\s(?:zone|around|@)|"
     r"(?:Sell|SELL)\s(?:targets?|zone)|(?:Take|TAKE|Now|NOW|E\d?|Order|ORDER|Limit|LIMIT)(?=\s*:)|Position\sopen|Get\sin|Cut\sloss|CUT\sLOSS|Exit\sif|Market\sorder|Market\sprice|MARKET|CMP|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
