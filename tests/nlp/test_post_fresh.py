@@ -23,6 +23,8 @@ DATA = Path(__file__).resolve().parent / "data"
 FRESH = {
     "posts_fresh.jsonl": (80, 50, 0.97, 0.96, 0.99),
     "posts_fresh_2.jsonl": (100, 60, 0.97, 0.93, 0.99),
+    # Written after the fixes and scored only in aggregate (its failures were never read): floors under that.
+    "posts_fresh_2_late.jsonl": (15, 10, 0.8, 0.7, 0.95),
 }
 
 
