@@ -69,6 +69,7 @@ from db.timeseries import TimeSeries, build_time_series
 from db.trading_services import TradingServices, build_trading_services
 from domain.services.alerts import AlertService
 from domain.services.glossary import Glossary
+from domain.services.live_streams import OrderStreams
 from domain.services.live_trading import IN_FLIGHT, LiveVenue
 from domain.services.market_overview import MarketOverviewService
 from domain.services.news import NewsService
@@ -199,7 +200,8 @@ def build_assistant(
         trading=trading,
         alerts=AlertService(trading.analysis, candles=market),
         signals=signals or SignalService(market, trading.portfolios,
-                                         futures_starting_balance=settings.exchange.paper_starting_balance),
+                                         futures_starting_balance=settings.exchange.paper_starting_balance,
+                                         live=trading.live.signals if trading.live is not None else None),
         overview=MarketOverviewService(market),
         sentiment=SentimentService(market),
         recommendations=RecommendationService(market),
@@ -255,27 +257,34 @@ def build_jobs(
                 archive_messages_after=timedelta(days=scheduler.archive_messages_after_days),
                 prune_notifications_after=timedelta(days=scheduler.prune_notifications_after_days),
             ).run),
-            *live_sync_job(settings, uow_factory, services.trading.live),
+            *live_sync_job(settings, uow_factory, services.trading.live, services.trading.streams),
         ),
     )
 
 
 def live_sync_job(
-    settings: Settings, uow_factory: Callable[[], TradingUnitOfWork], venue: LiveVenue | None
+    settings: Settings, uow_factory: Callable[[], TradingUnitOfWork], venue: LiveVenue | None,
+    streams: OrderStreams | None = None,
 ) -> tuple[PeriodicJob, ...]:
     """Follows open orders on users' exchange accounts; none without a live venue (no ENCRYPTION_KEY)."""
     if venue is None:
         return ()
-    return (PeriodicJob("live_sync", settings.scheduler.live_sync_seconds / 60, partial(sync_live, uow_factory, venue)),)
+    run = partial(sync_live, uow_factory, venue, streams=streams)
+    return (PeriodicJob("live_sync", settings.scheduler.live_sync_seconds / 60, run),)
 
 
 async def sync_live(
-    uow_factory: Callable[[], TradingUnitOfWork], venue: LiveVenue, in_flight: timedelta = IN_FLIGHT
+    uow_factory: Callable[[], TradingUnitOfWork], venue: LiveVenue, in_flight: timedelta = IN_FLIGHT,
+    streams: OrderStreams | None = None,
 ) -> int:
     """One pass over open live orders; at start-up (``in_flight=0``) it also settles orders whose
-    answer a previous process never stored, by their client order id."""
+    answer a previous process never stored, by their client order id. Then the accounts with open
+    orders get an order stream (where their exchange has one), so fills arrive between passes."""
     async with uow_factory() as uow:
-        return len(await venue.sync(uow, in_flight=in_flight))
+        settled = len(await venue.sync(uow, in_flight=in_flight))
+    if streams is not None:
+        await streams.refresh()
+    return settled
 
 
 async def _serve(

@@ -21,11 +21,14 @@ class SignalAction(StrEnum):
     EDIT = "m"  # amount / leverage
     IGNORE = "x"
     APPLY = "a"  # apply a channel follow-up to the executed trade
+    LIVE = "l"  # execute on a connected exchange account
+    LIVE_CONFIRM = "k"  # the second tap of a live execution above the user's value
 
 
 class SignalCallback(CallbackData, prefix="sig"):
     action: SignalAction
-    token: str
+    account: int = 0  # LIVE: the user's n-th connected futures account (1-based)
+    token: str  # last: the opaque part, what a forged button would vary
 
 
 class AlertDeleteCallback(CallbackData, prefix="adel"):

@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
 from bot.i18n import _, t
-from domain.models import Order
+from domain.models import Order, Position
 from domain.services.order_changes import short_ref
 
 
@@ -68,6 +68,24 @@ class LiveOrderCallback(CallbackData, prefix="lo"):
 
     action: OpenOrderAction
     ref: str
+
+
+class LivePositionCallback(CallbackData, prefix="lp"):
+    """Close the open position ``ref`` (its short id) on a connected exchange account: shows the
+    close card, which needs its own confirmation."""
+
+    ref: str
+
+
+def live_positions_keyboard(positions: Sequence[Position]) -> InlineKeyboardMarkup | None:
+    if not positions:
+        return None
+    builder = InlineKeyboardBuilder()
+    for index, position in enumerate(positions, start=1):
+        builder.button(text=t("✋ Close LIVE {index}. {symbol}", index=index, symbol=position.symbol),
+                       callback_data=LivePositionCallback(ref=short_ref(position.id)))
+    builder.adjust(1)
+    return builder.as_markup()
 
 
 def confirmation_keyboard(token: str, *, live: bool = False) -> InlineKeyboardMarkup:

@@ -28,6 +28,7 @@ from domain.market_data.simulated import SimulatedMarketData
 from domain.models import ApiCredentials
 from domain.ports import ExchangePort, MarketDataPort
 from domain.services.exchange_accounts import ExchangeAccountService
+from domain.services.live_streams import OrderStreams
 from domain.services.live_trading import LiveVenue
 from domain.services.market_analysis import MarketAnalysisService
 from domain.services.order_changes import OrderChangeService
@@ -50,10 +51,13 @@ class TradingServices:
     risk: RiskService
     accounts: ExchangeAccountService | None  # None without ENCRYPTION_KEY: keys cannot be stored
     live: LiveVenue | None = None  # orders on connected accounts; None without ENCRYPTION_KEY
+    streams: OrderStreams | None = None  # the accounts' order streams (websockets), started by the live sync job
     _feed: CcxtMarketData | None = None
     _pool: AccountPool | None = None
 
     async def close(self) -> None:
+        if self.streams is not None:
+            await self.streams.close()
         if self._feed is not None:
             await self._feed.close()
         if self._pool is not None:
@@ -98,13 +102,14 @@ def build_trading_services(
     broker = PaperBroker(PaperEngine(slippage_percent=paper_slippage_percent))
     portfolios = PortfolioService(prices, quote_asset=paper_quote_asset, starting_balance=paper_starting_balance)
     policy = TradingPolicy(confirmation_ttl_seconds, price_tolerance_percent, max_position_percent)
-    accounts = venue = pool = None
+    accounts = venue = pool = streams = None
     if encryption_key:
         connect = exchange_connector(exchange_api_url)
         pool = AccountPool(connect)  # stored accounts reuse their client; a key being checked gets its own
         vault = CredentialVault(SecretBox(encryption_key), pool)
         accounts = ExchangeAccountService(vault, connect)
         venue = LiveVenue(vault, broker)
+        streams = OrderStreams(venue, lambda: TradingUnitOfWork(session_factory))
     return TradingServices(
         uow_factory=lambda: TradingUnitOfWork(session_factory),
         market_data=prices,
@@ -116,6 +121,7 @@ def build_trading_services(
         risk=RiskService(prices, portfolios, max_position_percent=max_position_percent, max_leverage=max_leverage),
         accounts=accounts,
         live=venue,
+        streams=streams,
         _feed=feed,
         _pool=pool,
     )

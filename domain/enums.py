@@ -13,6 +13,7 @@ class OrderType(StrEnum):
     STOP = "stop"
     STOP_LIMIT = "stop_limit"
     TRAILING_STOP = "trailing_stop"
+    TAKE_PROFIT = "take_profit"  # a market order the exchange triggers when the price reaches a target
 
 
 class OrderSide(StrEnum):

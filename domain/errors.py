@@ -99,3 +99,9 @@ class OrderOutcomeUnknown(DomainError):
         "The exchange did not answer in time, so I don't know yet whether the order was placed. "
         "I will check it by its id and tell you; do not place it again."
     )
+
+
+class OrderStreamUnsupported(DomainError):
+    """The exchange (or its adapter) pushes no order updates: the account is followed by polling."""
+
+    default_message = "This exchange sends no order updates over a stream here; I check its orders regularly instead."

@@ -229,7 +229,8 @@ class Order:
 
 @dataclass(slots=True)
 class Position:
-    """A spot holding built by buys and reduced by sells.
+    """A holding built by orders on its side and reduced by orders on the other: a spot holding
+    (or a long on perpetuals) is bought and sold, a short on perpetuals sold and bought back.
 
     Fees are realized when they are paid (entry fees make ``realized_pnl`` negative straight
     away), so ``realized_pnl + unrealized_pnl`` is always exactly what the position has changed
@@ -276,9 +277,14 @@ class Position:
         self.mark(fill.price)
         return realized
 
+    @property
+    def direction(self) -> int:
+        """1 for a long, -1 for a short (perpetuals): what a price rise is worth per unit held."""
+        return 1 if self.side is OrderSide.BUY else -1
+
     def mark(self, price: Decimal) -> None:
         self.current_price = price
-        self.unrealized_pnl = money((price - self.entry_price) * self.quantity)
+        self.unrealized_pnl = money((price - self.entry_price) * self.quantity * self.direction)
 
     def _add(self, fill: Fill) -> None:
         held_cost = self.entry_price * self.quantity
@@ -297,7 +303,7 @@ class Position:
             self.closed_at = fill.executed_at
         else:
             self.status = PositionStatus.PARTIALLY_CLOSED
-        return money((fill.price - self.entry_price) * fill.quantity - fill.fee)
+        return money((fill.price - self.entry_price) * fill.quantity * self.direction - fill.fee)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,10 +21,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain import futures
-from domain.enums import OrderSide
+from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType
 from domain.futures import MarginMode, MarketType
 from domain.errors import InvalidOrder
-from domain.models import Market, Wallet
+from domain.models import Market, Order, Wallet
 from domain.numbers import HUNDRED, ZERO, money
 from domain.signals import TradeSignal, reached, stopped
 from domain.phrases import phrase
@@ -110,7 +110,9 @@ class SignalTrade:
 
     @property
     def stop(self) -> Leg | None:
-        return next(iter(self.legs_of(LegKind.STOP)), None)
+        """The stop in force: a live stop that was moved is a new order (stop2...), the old one cancelled."""
+        stops = self.legs_of(LegKind.STOP)
+        return next((leg for leg in stops if leg.is_open), stops[-1] if stops else None)
 
     @property
     def is_futures(self) -> bool:
@@ -345,4 +347,45 @@ def plan_trade(signal: TradeSignal, settings: ExecutionSettings, market: Market,
         symbol=market.symbol, base=market.base, quote=market.quote, side=signal.side,
         market_type=MarketType.FUTURES if is_futures else MarketType.SPOT,
         margin_mode=mode, leverage=leverage, legs=legs, maker_fee=maker, taker_fee=taker,
+    )
+
+
+# --- the legs as orders --------------------------------------------------------------------
+
+
+def leg_client_id(token: str, name: str) -> str:
+    """The client order id of a leg: the card's token names every order it placed, so a repeated
+    tap (or a retried request) finds the id taken and places nothing."""
+    return f"sig-{token}-{name}"
+
+
+def leg_name(leg: Leg) -> str:
+    return f"{leg.kind.value}{leg.index}"
+
+
+def parse_leg_name(client_id: str) -> tuple[LegKind, int] | None:
+    name = client_id.rsplit("-", 1)[-1]
+    for kind in LegKind:
+        if name.startswith(kind.value) and name[len(kind.value):].isdigit():
+            return kind, int(name[len(kind.value):])
+    return None  # a close at market or a liquidation: history, not a leg
+
+
+def leg_order(trade: SignalTrade, leg: Leg, *, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,
+              token: str, at: datetime, live: bool = False) -> Order:
+    """The order of one leg. On paper a target is a resting limit; on an exchange (``live``) it is
+    the exchange's own take-profit-market order, reduce-only, triggered at the target."""
+    if leg.kind is LegKind.STOP:
+        order_type, price, stop_price = OrderType.STOP, None, leg.price
+    elif leg.kind is LegKind.TARGET and live:
+        order_type, price, stop_price = OrderType.TAKE_PROFIT, None, leg.price
+    else:
+        order_type = OrderType.MARKET if leg.price is None else OrderType.LIMIT
+        price, stop_price = leg.price, None
+    return Order(
+        id=leg.order_id, user_id=user_id, portfolio_id=portfolio_id, symbol=trade.symbol,
+        side=trade.side if leg.kind is LegKind.ENTRY else trade.exit_side, order_type=order_type,
+        quantity=leg.quantity, client_order_id=leg_client_id(token, leg_name(leg)), created_at=at,
+        status=OrderStatus.PENDING if live else OrderStatus.OPEN, price=price, stop_price=stop_price,
+        source=OrderSource.SIGNAL, reduce_only=leg.kind is not LegKind.ENTRY, signal_id=signal_id,
     )

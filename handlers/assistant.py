@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.assistant import texts
 from bot.assistant.alerts import alert_list_reply, alert_options, owner_of
+from bot.assistant.trading import trading_refusal
 from bot.assistant.context import IntentContext
 from bot.assistant import signals as signal_intents
 from bot.assistant.text_handler import AssistantTextHandler
@@ -30,13 +31,15 @@ from bot.assistant_callbacks import (
 from bot.current_user import CurrentUser
 from bot.flags import RATE_LIMIT_EXEMPT
 from bot.render import alerts as render_alerts
+from bot.render import live_signals as render_live
 from bot.message_log import UpdateTrace
 from bot.sender import Sender
 from bot.text_handler import IncomingText, TextReply
 from bot.i18n import _, t
 from bot.render.phrases import say
 from db.repositories.trading_uow import TradingUnitOfWork
-from domain.errors import DomainError
+from domain.errors import AlreadyConfirmed, DomainError
+from domain.services.live_signals import LiveEntryRefused, LiveNeedsSecondTap
 from handlers.free_text import answer_text
 
 
@@ -90,6 +93,9 @@ async def signal_button(callback: CallbackQuery, callback_data: SignalCallback, 
         reply = await signal_intents.signal_settings(ctx, "")
         await _send(sender, current_user.chat_id, reply)
         return
+    if callback_data.action in (SignalAction.LIVE, SignalAction.LIVE_CONFIRM):
+        await live_signal_button(callback, callback_data, current_user, ctx, uow, sender, text_handler)
+        return
     memory = text_handler.services.memory
     assert memory is not None
     parsed = await memory.choose(callback_data.token, current_user.id, 0)  # one decision per card, owner-checked
@@ -115,6 +121,46 @@ async def signal_button(callback: CallbackQuery, callback_data: SignalCallback, 
         await uow.rollback()
         reply = TextReply(texts.problem(error.phrase))
     await _send(sender, current_user.chat_id, reply)
+
+
+async def live_signal_button(callback: CallbackQuery, callback_data: SignalCallback, current_user: CurrentUser,
+                             ctx: IntentContext, uow: TradingUnitOfWork, sender: Sender,
+                             text_handler: AssistantTextHandler) -> None:
+    """Execute LIVE: the card stays usable until the orders are placed (a second tap above the
+    user's value, or a refusal to read and change); a repeated tap finds the orders' ids taken."""
+    if (refusal := trading_refusal(current_user.user_id, current_user.may_trade)) is not None:
+        await callback.answer(refusal, show_alert=True)
+        return
+    memory = text_handler.services.memory
+    assert memory is not None
+    parsed = await memory.peek(callback_data.token, current_user.id)
+    if parsed is None:  # used up by its placement, or expired
+        await callback.answer(_("This card is no longer active: this tap placed nothing."), show_alert=True)
+        return
+    try:
+        result = await signal_intents.execute_live(ctx, parsed, callback_data.token, callback_data.account,
+                                                   second_tap=callback_data.action is SignalAction.LIVE_CONFIRM)
+    except AlreadyConfirmed:
+        await uow.rollback()
+        await callback.answer(_("Already placed: a repeated tap places nothing."), show_alert=True)
+        return
+    except DomainError as error:  # limits, the exchange's refusal of the entry, no such account...
+        await uow.rollback()
+        if isinstance(error, LiveEntryRefused):  # the entry was tried (and is stored as refused)
+            await memory.choose(callback_data.token, current_user.id, 0)
+        await callback.answer(say(error.phrase, html=False)[:200], show_alert=True)
+        await sender.send(current_user.chat_id, texts.problem(error.phrase))
+        return
+    if isinstance(result, LiveNeedsSecondTap):
+        await callback.answer()
+        await sender.send(current_user.chat_id, render_live.second_tap(result),
+                          signal_intents.live_confirmation_markup(result))
+        return
+    await memory.choose(callback_data.token, current_user.id, 0)  # the card is used up
+    await callback.answer(_("Placed on the exchange."))
+    if callback.message is not None:
+        await callback.message.edit_reply_markup(reply_markup=None)
+    await sender.send(current_user.chat_id, render_live.executed(result))
 
 
 async def delete_alert_button(callback: CallbackQuery, callback_data: AlertDeleteCallback,

@@ -20,6 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from redis.asyncio import Redis
 
+from bot.assistant.portfolio import live_positions
 from bot.assistant.trading import (
     build_request,
     cancel_reply,
@@ -40,6 +41,7 @@ from bot.render.phrases import say
 from bot.trading_callbacks import (
     AccountPickCallback,
     LiveOrderCallback,
+    LivePositionCallback,
     OpenOrderAction,
     OpenOrderCallback,
     OrderAction,
@@ -101,6 +103,7 @@ def build_router() -> Router:
         cancel_live_order, LiveOrderCallback.filter(F.action == OpenOrderAction.CANCEL), flags=RATE_LIMIT_EXEMPT
     )
     router.callback_query.register(start_live_change, LiveOrderCallback.filter(F.action == OpenOrderAction.CHANGE))
+    router.callback_query.register(close_live_position, LivePositionCallback.filter())
     router.message.register(receive_live_change, OrderEditDialog.live_order, F.text)
     router.callback_query.register(drop, OrderCallback.filter(F.action == OrderAction.DROP), flags=RATE_LIMIT_EXEMPT)
     router.callback_query.register(start_edit, OrderCallback.filter(F.action == OrderAction.EDIT))
@@ -362,6 +365,31 @@ async def cancel_live_order(
         return
     await callback.answer("Cancelled." if event.order.status is OrderStatus.CANCELLED else "Done.")
     await show(callback, render.live_result(event, found[0].name))
+
+
+async def close_live_position(
+    callback: CallbackQuery, callback_data: LivePositionCallback, current_user: CurrentUser,
+    trading: TradingServices | None, sender: Sender, uow: UnitOfWork | None = None,
+) -> None:
+    """/positions' Close LIVE button: the close card for that account's position (Confirm LIVE places it)."""
+    if await _tap_refused(callback, current_user, trading):
+        return
+    assert current_user.user_id is not None and trading is not None
+    try:
+        async with trading_unit(uow, trading) as unit:
+            found = next(((p, position) for p, position in await live_positions(unit, current_user.user_id)
+                          if order_ref(position.id) == callback_data.ref), None)
+            if found is None:  # closed meanwhile, or not this user's
+                await callback.answer(_(render.LIVE_POSITION_GONE), show_alert=True)
+                return
+            portfolio, position = found
+            preview = await trading.orders.preview_close(unit, current_user.user_id, position.symbol,
+                                                         portfolio_id=portfolio.id)
+    except DomainError as error:
+        await callback.answer(say(error.phrase, html=False), show_alert=True)
+        return
+    await callback.answer()
+    await _send(sender, current_user.chat_id, card_reply(preview))
 
 
 async def _open_live_order(unit: Any, user_id: Any, ref: str) -> tuple[Any, Any] | None:

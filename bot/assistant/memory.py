@@ -110,6 +110,17 @@ class AssistantMemory:
         await keep_cancellation(self._redis.set(f"assistant:choice:{token}", payload, ex=CHOICES_TTL_SECONDS))
         return token
 
+    async def peek(self, token: str, telegram_user_id: uuid.UUID) -> ParsedCommand | None:
+        """The first reading offered under ``token`` if it is the user's, left in place (a live
+        execution asks for a second tap on the same card)."""
+        raw = await keep_cancellation(self._redis.get(f"assistant:choice:{token}"))
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        if data["owner"] != str(telegram_user_id) or not data["readings"]:
+            return None
+        return load_parsed(data["readings"][0])
+
     async def choose(self, token: str, telegram_user_id: uuid.UUID, index: int) -> ParsedCommand | None:
         """The reading picked, if the token is the user's and still known; one pick per offer."""
         key = f"assistant:choice:{token}"

@@ -11,10 +11,11 @@ from bot.assistant.context import IntentContext, IntentHandler
 from bot.charts import ChartRenderer
 from bot.render import portfolio as render
 from bot.text_handler import TextReply
-from bot.trading_callbacks import history_keyboard, open_orders_keyboard
+from bot.trading_callbacks import history_keyboard, live_positions_keyboard, open_orders_keyboard
 from bot.i18n import _, t
 from db.repositories.trading_uow import TradingUnitOfWork
 from db.trading_services import TradingServices
+from domain.models import Portfolio, Position
 from domain.ports import utc_now
 from domain.numbers import ZERO
 from domain.services.portfolio import PERIODS
@@ -68,7 +69,18 @@ async def balance_screen(
 
 
 async def positions_screen(trading: TradingServices, uow: TradingUnitOfWork, user_id: uuid.UUID) -> TextReply:
-    return TextReply(render.positions(await trading.portfolios.positions(uow, user_id)))
+    text = render.positions(await trading.portfolios.positions(uow, user_id))
+    live = await live_positions(uow, user_id)
+    if not live:
+        return TextReply(text)
+    text += "\n\n" + render.live_positions([(p.name, position) for p, position in live])
+    return TextReply(text, live_positions_keyboard([position for _, position in live]))
+
+
+async def live_positions(uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[tuple[Portfolio, Position]]:
+    """The user's open positions on connected exchange accounts, with their account."""
+    return [(portfolio, position) for portfolio in await uow.live.portfolios(user_id)
+            for position in await uow.positions.list_open(portfolio.id)]
 
 
 async def orders_screen(

@@ -21,11 +21,13 @@ from bot.assistant.context import IntentContext, IntentHandler
 from bot.assistant_callbacks import SignalAction, SignalCallback, SignalListAction, SignalListCallback
 from bot.charts import channel_chart
 from bot.html import escape
+from bot.render import live_signals as render_live
 from bot.render import signals as render
 from bot.render.market import chart_words
 from bot.text_handler import TextReply
 from db.repositories.signals import SignalOwner
 from domain.futures import MarginMode
+from domain.services.live_signals import LiveExecution, LiveNeedsSecondTap
 from domain.services.signals import SignalNotFound, UserSignalSettings
 from nlp.models import ParsedCommand
 
@@ -36,8 +38,16 @@ def _owner(ctx: IntentContext) -> SignalOwner | None:
     return None if ctx.user_id is None else SignalOwner(ctx.message.telegram_user_id, ctx.user_id)
 
 
-def _button(text: str, action: SignalAction, token: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=SignalCallback(action=action, token=token).pack())
+def _button(text: str, action: SignalAction, token: str, account: int = 0) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=SignalCallback(action=action, token=token,
+                                                                        account=account).pack())
+
+
+def live_confirmation_markup(result: LiveNeedsSecondTap) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_button(render_live.confirm_button(result), SignalAction.LIVE_CONFIRM, result.token, result.account_number)],
+        [_button(_("✖ Ignore"), SignalAction.IGNORE, result.token)],
+    ])
 
 
 async def signal(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
@@ -51,6 +61,11 @@ async def signal(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
         [_button(_("✏️ Amount / leverage"), SignalAction.EDIT, token), _button(_("✖ Ignore"), SignalAction.IGNORE, token)],
     ]
     text = render.card(check, confidence=parsed.confidence, source=ctx.message.forwarded_from)
+    accounts = await ctx.services.signals.live_accounts(ctx.uow, ctx.user_id) if ctx.message.may_trade else []
+    for number, account in enumerate(accounts, start=1):
+        buttons.insert(number, [_button(render_live.button(account), SignalAction.LIVE, token, number)])
+    if accounts:
+        text += "\n" + render_live.card_line(accounts)
     return TextReply(text, InlineKeyboardMarkup(inline_keyboard=buttons))
 
 
@@ -78,6 +93,18 @@ async def execute(ctx: IntentContext, parsed: ParsedCommand, token: str) -> Text
         source_name=parsed.entities.get(SOURCE_KEY), confidence=parsed.confidence, ai_command_id=ctx.ai_command_id,
     )
     return TextReply(render.executed(result))
+
+
+async def execute_live(ctx: IntentContext, parsed: ParsedCommand, token: str, account: int, *,
+                       second_tap: bool) -> LiveExecution | LiveNeedsSecondTap:
+    """Execute LIVE on the user's ``account``-th connected futures account (the caller checked
+    that the user may trade); orders named by the card's token, so placed once."""
+    owner = _owner(ctx)
+    assert owner is not None
+    return await ctx.services.signals.execute_live(
+        ctx.uow, owner, parsed.entities, token=token, account=account, second_tap=second_tap, raw_text=parsed.text,
+        source_name=parsed.entities.get(SOURCE_KEY), confidence=parsed.confidence, ai_command_id=ctx.ai_command_id,
+    )
 
 
 async def signal_update(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:

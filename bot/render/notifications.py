@@ -23,6 +23,10 @@ def order_fill(payload: Mapping[str, Any]) -> str:
             return t("⌛ Your {order} order on {symbol} expired: {reason}.", order=order, symbol=symbol,
                      reason=escape(_(str(payload["reason"])).rstrip(".")))
         return t("⌛ Your {order} order on {symbol} expired.", order=order, symbol=symbol)
+    if payload.get("status") == "rejected":
+        line = t("❌ Your {order} order on {symbol} was refused: {reason}.", order=order, symbol=symbol,
+                 reason=escape(_(str(payload.get("reason") or "")).rstrip(".")) or "?")
+        return f"🔴 LIVE · {escape(str(payload['live_account']))}\n{line}" if payload.get("live_account") else line
     filled = amount(Decimal(payload["filled_quantity"]), base) if payload.get("filled_quantity") else "?"
     at = price(Decimal(payload["average_fill_price"]), market=str(payload.get("symbol", ""))) if payload.get("average_fill_price") else "?"
     if payload.get("status") == "filled":

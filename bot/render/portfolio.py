@@ -108,6 +108,17 @@ def positions(items: Sequence[Position]) -> str:
     return "\n".join(lines)
 
 
+def live_positions(items: Sequence[tuple[str, Position]]) -> str:
+    """Open positions on connected exchange accounts (a short on perpetuals says so)."""
+    lines = [_("🔴 <b>LIVE positions</b>")]
+    for index, (account, p) in enumerate(items, start=1):
+        base, quote = pair_assets(p.symbol)
+        side = _("short") if p.side.value == "sell" else _("long")
+        lines.append(f"{index}. <b>{escape(p.symbol)}</b> {side} {amount(p.quantity, base)} @ "
+                     f"{price(p.entry_price, quote)} · {escape(account)}")
+    return "\n".join(lines)
+
+
 def open_orders(items: Sequence[Order]) -> str:
     if not items:
         return _("📝 <b>Open orders</b>") + "\n" + _("No open orders.")

@@ -129,13 +129,23 @@ def executed(result: Execution) -> str:
 
 def update_result(result: SignalUpdateResult) -> str:
     lines = [f"✅ {say(result.message)}"]
-    if result.changes:
+    if result.changes and _live_account(result) is not None:
+        lines.append(t("🔴 Your LIVE trade: {changes}.", changes="; ".join(say(c) for c in result.changes)))
+    elif result.changes:
         lines.append(t("Your paper trade: {changes}.", changes="; ".join(say(c) for c in result.changes)))
     return "\n".join(lines)
 
 
 def update_question(result: SignalUpdateResult) -> str:
+    account = _live_account(result)
+    if account is not None:
+        return f"❓ {say(result.message)}\n" + t("Apply it to your LIVE trade on {account}?", account=escape(account))
     return f"❓ {say(result.message)}\n" + _("Apply it to your paper trade?")
+
+
+def _live_account(result: SignalUpdateResult) -> str | None:
+    execution = result.followed.execution or {}
+    return str(execution["account"]) if execution.get("live") else None
 
 
 STATE_LABELS = {"all_targets": N_("🏁 all targets"), "sl_hit": N_("🛑 stopped"), "breakeven": N_("⚖️ stopped at entry"),

@@ -26,6 +26,7 @@ TYPE_LABELS = {
     OrderType.STOP: N_("stop"),
     OrderType.STOP_LIMIT: N_("stop-limit"),
     OrderType.TRAILING_STOP: N_("trailing stop"),
+    OrderType.TAKE_PROFIT: N_("take-profit"),
 }
 SIDE_LABELS = {OrderSide.BUY: N_("buy"), OrderSide.SELL: N_("sell")}
 STATUS_LABELS = {
@@ -132,6 +133,7 @@ def live_result(event: OrderEvent, account: str) -> str:
 
 
 LIVE_ORDER_GONE = N_("That order is no longer open. /orders lists the open ones.")
+LIVE_POSITION_GONE = N_("That position is no longer open. /positions lists the open ones.")
 LIVE_CHANGE_PROMPT = N_(
     "Send the new limit price (e.g. <code>at 61000</code>) or the new total size (e.g. <code>0.02</code>). "
     "The order is cancelled and placed again on the exchange. /cancel to stop."

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import LiveTradingLimits
+from db.models import ExchangeCredential, LiveTradingLimits
 from db.models import Order as OrderRow
 from db.models import Portfolio as PortfolioRow
 from db.models import Trade as TradeRow
@@ -38,17 +38,24 @@ class LiveTradingRepository:
         await self._session.refresh(row)
         return _portfolio(row)
 
-    async def portfolios(self, user_id: uuid.UUID) -> list[Portfolio]:
-        """The user's live portfolios whose account is still connected."""
-        rows = await self._session.scalars(
+    async def portfolios(self, user_id: uuid.UUID, market_type: str | None = None) -> list[Portfolio]:
+        """The user's live portfolios whose account is still connected (of ``market_type`` only:
+        "spot" or "swap", when given)."""
+        statement = (
             select(PortfolioRow)
             .where(PortfolioRow.user_id == user_id, ~PortfolioRow.is_paper, PortfolioRow.credential_id.is_not(None))
             .order_by(PortfolioRow.created_at)
         )
-        return [_portfolio(row) for row in rows]
+        if market_type is not None:
+            statement = statement.join(ExchangeCredential, ExchangeCredential.id == PortfolioRow.credential_id).where(
+                ExchangeCredential.market_type == market_type)
+        return [_portfolio(row) for row in await self._session.scalars(statement)]
 
-    async def open_orders_by_portfolio(self, user_id: uuid.UUID | None = None) -> list[tuple[Portfolio, list[Order]]]:
-        """Open (and not yet acknowledged) live orders, grouped by portfolio, oldest first; locked."""
+    async def open_orders_by_portfolio(
+        self, user_id: uuid.UUID | None = None, portfolio_id: uuid.UUID | None = None,
+    ) -> list[tuple[Portfolio, list[Order]]]:
+        """Open (and not yet acknowledged) live orders, grouped by portfolio, oldest first; locked.
+        Of one user's accounts, or of one account, when given."""
         statement = (
             select(OrderRow, TradingPair.symbol, PortfolioRow)
             .join(TradingPair, TradingPair.id == OrderRow.trading_pair_id)
@@ -60,6 +67,8 @@ class LiveTradingRepository:
         )
         if user_id is not None:
             statement = statement.where(OrderRow.user_id == user_id)
+        if portfolio_id is not None:
+            statement = statement.where(OrderRow.portfolio_id == portfolio_id)
         rows = (await self._session.execute(statement)).all()
         return [
             (_portfolio(group[0][2]), [_order(row, symbol) for row, symbol, _ in group])

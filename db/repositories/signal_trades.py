@@ -17,37 +17,34 @@ from db.models import Balance as BalanceRow
 from db.models import Order as OrderRow
 from db.models import Portfolio as PortfolioRow
 from db.models import Position as PositionRow
+from db.repositories.audit import AuditRepository
 from db.repositories.portfolios import PAPER_EXCHANGE, _portfolio
 from db.repositories.trading import OrderRepository, PairIds, TradeRepository
 from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType, PositionStatus
 from domain.futures import MarginMode, MarketType
-from domain.models import Fill, Order, Portfolio
+from domain.models import AuditEntry, Fill, Order, Portfolio
+from domain.services.paper_broker import order_snapshot
 from domain.numbers import ZERO
-from domain.signal_trade import FillKind, Leg, LegKind, LegStatus, SignalTrade, TradeFill
+from domain.signal_trade import (
+    FillKind,
+    Leg,
+    LegKind,
+    LegStatus,
+    SignalTrade,
+    TradeFill,
+    leg_client_id,
+    leg_order,
+    parse_leg_name,
+)
 
 FUTURES_PORTFOLIO = "Futures"
 LEG_STATUS = {OrderStatus.FILLED: LegStatus.FILLED, OrderStatus.OPEN: LegStatus.OPEN}
 
 
-def client_order_id(token: str, name: str) -> str:
-    return f"sig-{token}-{name}"
-
-
-def _leg_name(leg: Leg) -> str:
-    return f"{leg.kind.value}{leg.index}"
-
-
-def _parse_leg_name(client_id: str) -> tuple[LegKind, int] | None:
-    name = client_id.rsplit("-", 1)[-1]
-    for kind in LegKind:
-        if name.startswith(kind.value) and name[len(kind.value):].isdigit():
-            return kind, int(name[len(kind.value):])
-    return None  # a close at market or a liquidation: history, not a leg
-
-
 class SignalTradeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._audit = AuditRepository(session)
         self._orders = OrderRepository(session)
         self._trades = TradeRepository(session)
         self._pair_id = PairIds(session)
@@ -78,9 +75,12 @@ class SignalTradeRepository:
 
     async def add(self, trade: SignalTrade, *, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,
                   token: str, at: datetime) -> None:
-        """Insert every leg; raises ``AlreadyConfirmed`` if this card was executed already."""
+        """Insert every leg, each with its audit row; raises ``AlreadyConfirmed`` if this card was
+        executed already."""
         for leg in trade.legs:
-            await self._orders.add(self._order(trade, leg, signal_id, user_id, portfolio_id, token, at))
+            order = self._order(trade, leg, signal_id, user_id, portfolio_id, token, at)
+            await self._orders.add(order)
+            await self._record("order.created", order, None, "user")
 
     async def load(self, signal_id: uuid.UUID, execution: dict[str, Any]) -> SignalTrade:
         rows = await self._session.scalars(
@@ -92,11 +92,11 @@ class SignalTradeRepository:
             maker_fee=Decimal(execution["maker_fee"]), taker_fee=Decimal(execution["taker_fee"]),
         )
         for row in rows:
-            named = _parse_leg_name(row.client_order_id)
+            named = parse_leg_name(row.client_order_id)
             if named is None:
                 continue
             kind, index = named
-            price = row.stop_price if kind is LegKind.STOP else row.price
+            price = row.price if row.price is not None else row.stop_price  # a live target triggers at its stop price
             leg = Leg(kind, index, price, row.amount, order_id=row.id,
                       status=LEG_STATUS.get(row.status, LegStatus.CANCELLED),
                       filled_price=row.average_fill_price, fee=row.total_fee, filled_at=row.filled_at)
@@ -117,7 +117,10 @@ class SignalTradeRepository:
 
     async def save(self, trade: SignalTrade, fills: list[TradeFill], *, signal_id: uuid.UUID, user_id: uuid.UUID,
                    portfolio_id: uuid.UUID, token: str, at: datetime, mark_price: Decimal | None = None) -> None:
-        """Write the legs' new states, the position and one trades row per fill."""
+        """Write the legs' new states, the position and one trades row per fill, with an audit row
+        per order that filled or was cancelled."""
+        was = dict((await self._session.execute(
+            select(OrderRow.id, OrderRow.status).where(OrderRow.signal_id == signal_id))).all())
         position_id = await self._save_position(trade, signal_id, user_id, portfolio_id, at, mark_price)
         orders = {}
         for leg in trade.legs:
@@ -130,7 +133,7 @@ class SignalTradeRepository:
                 name = f"{'liquidation' if fill.kind is FillKind.LIQUIDATION else 'close'}{number}x{at.timestamp():.0f}"
                 order = Order(id=uuid.uuid4(), user_id=user_id, portfolio_id=portfolio_id, symbol=trade.symbol,
                               side=trade.exit_side, order_type=OrderType.MARKET, quantity=fill.quantity,
-                              client_order_id=client_order_id(token, name), created_at=at, status=OrderStatus.OPEN,
+                              client_order_id=leg_client_id(token, name), created_at=at, status=OrderStatus.OPEN,
                               source=OrderSource.SIGNAL, reduce_only=True, signal_id=signal_id)
                 await self._orders.add(order)
             else:
@@ -143,11 +146,24 @@ class SignalTradeRepository:
                 order.error_message = "Liquidated: the margin no longer covered the maintenance margin."
             await self._orders.save(order)
             await self._trades.add(domain_fill, order, position_id, fill.realized)
+            await self._record("order.filled" if order.status is OrderStatus.FILLED else "order.partially_filled",
+                               order, {"status": was.get(order.id, OrderStatus.OPEN)}, "scheduler",
+                               {"fills": [{"quantity": fill.quantity, "price": fill.price, "fee": fill.fee}]})
             orders.pop(order.id, None)
         for order in orders.values():
+            if order.status is OrderStatus.CANCELLED and was.get(order.id) is OrderStatus.OPEN:
+                await self._record("order.cancelled", order, {"status": OrderStatus.OPEN}, "scheduler")
             await self._session.execute(update(OrderRow).where(OrderRow.id == order.id).values(
                 status=order.status, amount=order.quantity, price=order.price, stop_price=order.stop_price,
                 cancelled_at=at if order.status is OrderStatus.CANCELLED else None))
+
+    async def _record(self, action: str, order: Order, before: dict[str, Any] | None, actor: str,
+                      details: dict[str, Any] | None = None) -> None:
+        """The audit row paper orders get from the broker, for a leg of a signal's paper trade."""
+        context = {"symbol": order.symbol, "side": order.side, "type": order.order_type, "source": order.source,
+                   "client_order_id": order.client_order_id, "signal_id": order.signal_id}
+        await self._audit.record(AuditEntry(action, "order", order.id, order.user_id, actor, before,
+                                            order_snapshot(order), context | (details or {})))
 
     async def _position_row(self, signal_id: uuid.UUID) -> PositionRow | None:
         return await self._session.scalar(select(PositionRow).where(PositionRow.signal_id == signal_id)
@@ -186,15 +202,4 @@ class SignalTradeRepository:
     @staticmethod
     def _order(trade: SignalTrade, leg: Leg, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,
                token: str, at: datetime) -> Order:
-        if leg.kind is LegKind.STOP:
-            order_type, price, stop_price = OrderType.STOP, None, leg.price
-        else:
-            order_type = OrderType.MARKET if leg.price is None else OrderType.LIMIT
-            price, stop_price = leg.price, None
-        return Order(
-            id=leg.order_id, user_id=user_id, portfolio_id=portfolio_id, symbol=trade.symbol,
-            side=trade.side if leg.kind is LegKind.ENTRY else trade.exit_side, order_type=order_type,
-            quantity=leg.quantity, client_order_id=client_order_id(token, _leg_name(leg)), created_at=at,
-            status=OrderStatus.OPEN, price=price, stop_price=stop_price, source=OrderSource.SIGNAL,
-            reduce_only=leg.kind is not LegKind.ENTRY, signal_id=signal_id,
-        )
+        return leg_order(trade, leg, signal_id=signal_id, user_id=user_id, portfolio_id=portfolio_id, token=token, at=at)

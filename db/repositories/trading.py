@@ -409,9 +409,11 @@ class PositionRepository:
         )
 
     async def open_for(self, portfolio_id: uuid.UUID, symbol: str, *, for_update: bool = False) -> Position | None:
-        # A signal's position belongs to its trade book (closed from /signals), not to manual orders.
+        # On paper a signal's position belongs to its trade book (closed from /signals), not to
+        # manual orders; on an exchange account there is one position per pair, whoever opened it.
+        live = select(PortfolioRow.id).where(PortfolioRow.id == portfolio_id, ~PortfolioRow.is_paper).exists()
         statement = self._select_open().where(PositionRow.portfolio_id == portfolio_id, TradingPair.symbol == symbol,
-                                              PositionRow.signal_id.is_(None))
+                                              or_(PositionRow.signal_id.is_(None), live))
         if for_update:
             statement = statement.with_for_update(of=PositionRow)
         row = (await self._session.execute(statement)).one_or_none()

@@ -1,7 +1,9 @@
-"""The ccxt adapter: live spot trading with a user's key, and the gateway the public feed uses.
+"""The ccxt adapter: live trading with a user's key, and the gateway the public feed uses.
 
 This is the only module that imports ccxt. It
-- builds async clients (spot markets only, rate limiting on, keys held only in memory),
+- builds async clients (spot or USDT-perpetual markets, rate limiting on, keys held only in memory),
+- sends stops and take-profits on perpetuals as the exchange's own conditional orders (Binance
+  USDⓈ-M algo orders, followed to the market order they trigger; Bybit v5 conditional orders),
 - rounds amounts and prices with the exchange's own precision (``amount_to_precision`` /
   ``price_to_precision``) and sends every order under our client order id,
 - retries transient failures (network, timeout, rate limit) with bounded exponential backoff;
@@ -22,6 +24,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import ccxt.async_support as ccxt
+import ccxt.pro as ccxt_streams
 
 from domain.enums import OrderSide, OrderStatus, OrderType
 from domain.errors import (
@@ -32,6 +35,7 @@ from domain.errors import (
     InsufficientFunds,
     InvalidOrder,
     OrderNotFound,
+    OrderStreamUnsupported,
     RateLimited,
     UnknownSymbol,
 )
@@ -62,8 +66,15 @@ TRANSLATIONS: tuple[tuple[type[Exception], Callable[[], DomainError]], ...] = (
     (ccxt.DDoSProtection, RateLimited),
     (ccxt.NetworkError, ExchangeUnavailable),
     (ccxt.BadRequest, lambda: InvalidOrder("The exchange refused the request as invalid.")),
+    # A definite refusal (e.g. too many stop orders open): nothing was placed, so not "unknown".
+    (ccxt.OperationRejected, lambda: InvalidOrder("The exchange refused the order (a limit of the account).")),
     (ccxt.BaseError, ExchangeUnavailable),
 )
+# Exchanges whose private order stream is followed (proven against a local server speaking its
+# websocket protocol); the others are followed by polling alone.
+ORDER_STREAMS = frozenset({"bybit"})
+# Orders the exchange holds until a trigger price is reached.
+CONDITIONAL = (OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TAKE_PROFIT)
 # Failures after which a request may or may not have been carried out.
 UNCERTAIN = (ccxt.RequestTimeout, ccxt.ExchangeNotAvailable)
 
@@ -110,7 +121,9 @@ def create_client(
         raise ConfigurationError(f"Unknown market type {market_type!r}.")
     _guard_ccxt_log()
     default_type, market_lists = MARKET_TYPES[market_type]
-    exchange_class = getattr(ccxt, exchange_id)
+    # An account's client is ccxt.pro's (REST as ccxt's, plus the exchange's websocket streams).
+    streams = getattr(ccxt_streams, exchange_id, None) if credentials is not None else None
+    exchange_class = streams or getattr(ccxt, exchange_id)
     config: dict[str, Any] = {
         "enableRateLimit": True,
         "timeout": timeout_ms,
@@ -149,7 +162,9 @@ def redirect(client: Any, base_url: str, host: str | None = None) -> Any:
             if isinstance(url, dict):
                 point(url)
             elif isinstance(url, str) and (host is None or urlsplit(url).netloc == host):
-                urls[name] = urlunsplit((local.scheme, local.netloc, urlsplit(url).path, "", ""))
+                websocket = urlsplit(url).scheme in ("ws", "wss")
+                scheme = ("wss" if local.scheme == "https" else "ws") if websocket else local.scheme
+                urls[name] = urlunsplit((scheme, local.netloc, urlsplit(url).path, "", ""))
 
     point(client.urls["api"])
     return client
@@ -336,7 +351,21 @@ class CcxtExchange:
     async def _lookup(self, order: Order) -> dict[str, Any]:
         if self._client.id == "bybit":
             return await self._bybit_lookup(order)
-        return await self._gateway.call(self._client.fetch_order, *self._order_ref(order))
+        raw = await self._gateway.call(self._client.fetch_order, *self._order_ref(order))
+        return await self._triggered(raw, order)
+
+    def _is_algo(self, order: Order) -> bool:
+        """Binance USDⓈ-M keeps conditional orders (stop-market, take-profit-market) apart, as algo orders."""
+        return self._client.id == "binance" and self.market_type == "swap" and order.order_type in CONDITIONAL
+
+    async def _triggered(self, raw: dict[str, Any], order: Order) -> dict[str, Any]:
+        """A Binance algo order that has triggered placed a market order of its own: its fills are
+        that order's, reported under the algo order's id (the one we follow)."""
+        actual = (raw.get("info") or {}).get("actualOrderId")
+        if not self._is_algo(order) or actual in (None, "", "0", 0):
+            return raw
+        placed = await self._gateway.call(self._client.fetch_order, str(actual), order.symbol, {})
+        return placed | {"id": raw["id"], "clientOrderId": raw.get("clientOrderId")}
 
     async def _bybit_lookup(self, order: Order) -> dict[str, Any]:
         """Bybit's order query, by order id or by our client id (``orderLinkId``); ccxt's
@@ -353,6 +382,20 @@ class CcxtExchange:
     async def close(self) -> None:
         await self._gateway.close()
 
+    async def watch_order_changes(self) -> list[str]:
+        """Wait for the exchange to push order changes (its private websocket); the client ids of
+        the orders that changed. ``OrderStreamUnsupported`` where it has no such stream."""
+        if self._client.id not in ORDER_STREAMS or not self._client.has.get("watchOrders"):
+            raise OrderStreamUnsupported()
+        try:
+            raw = await self._client.watch_orders()
+        except ccxt.NotSupported as error:
+            raise OrderStreamUnsupported() from error
+        except ccxt.BaseError as error:
+            await self._client.close_ws_clients()  # the next watch starts afresh: connect, authenticate
+            raise translate(error) from error
+        return [str(order.get("clientOrderId") or order.get("id")) for order in raw]
+
     async def _placed(self, order: Order) -> dict[str, Any] | None:
         """The order as placed under our client id, if the lost request reached the exchange."""
         try:
@@ -360,11 +403,11 @@ class CcxtExchange:
         except OrderNotFound:
             return None
 
-    @staticmethod
-    def _order_ref(order: Order) -> tuple[Any, ...]:
+    def _order_ref(self, order: Order) -> tuple[Any, ...]:
+        algo = {"trigger": True} if self._is_algo(order) else {}
         if order.exchange_order_id is not None:
-            return order.exchange_order_id, order.symbol, {}
-        return None, order.symbol, {"clientOrderId": order.client_order_id}
+            return order.exchange_order_id, order.symbol, algo
+        return None, order.symbol, {"clientOrderId": order.client_order_id} | algo
 
     def _order_arguments(self, order: Order) -> tuple[Any, ...]:
         symbol = order.symbol
@@ -381,8 +424,14 @@ class CcxtExchange:
         price = None
         if order.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT):
             price = float(self._client.price_to_precision(symbol, order.price))
-        if order.order_type in (OrderType.STOP, OrderType.STOP_LIMIT):
-            params["triggerPrice"] = float(self._client.price_to_precision(symbol, order.stop_price))
+        if order.order_type in (OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TAKE_PROFIT):
+            trigger = float(self._client.price_to_precision(symbol, order.stop_price))
+            if order.order_type is OrderType.TAKE_PROFIT:
+                params["takeProfitPrice"] = trigger
+            elif self.market_type == "swap":  # stop-market, reduce-only: Binance's algo order, Bybit's conditional
+                params["stopLossPrice"] = trigger
+            else:
+                params["triggerPrice"] = trigger
         if order.order_type is OrderType.TRAILING_STOP:
             raise InvalidOrder("Trailing stops are simulated on paper only; use a stop order on a live exchange.")
         kind = "limit" if price is not None else "market"

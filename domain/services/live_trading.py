@@ -31,10 +31,11 @@ from domain.errors import (
     OrderOutcomeUnknown,
     RateLimited,
 )
-from domain.models import AuditEntry, ExchangeReport, Fill, LiveLimits, Market, Order, Portfolio
+from domain.models import AuditEntry, ExchangeReport, Fill, LiveLimits, Market, Order, Portfolio, Position
 from domain.numbers import ZERO, money
 from domain.ports import Clock, ExchangePort, TradingUnitOfWork, utc_now
 from domain.services.order_monitor import queue_fill_notifications
+from domain.services.live_signals import LiveSignalExecutor
 from domain.services.paper_broker import OrderEvent, PaperBroker, order_snapshot
 from domain.phrases import phrase
 
@@ -71,6 +72,11 @@ class LiveVenue:
         self._accounts = accounts
         self._booking = booking  # its fill booking (trades, positions, audit) serves live fills too
         self._clock = clock
+        self.signals = LiveSignalExecutor(self, clock=clock)  # signal legs: protection, stop moves
+
+    async def open_account(self, uow: TradingUnitOfWork, portfolio: Portfolio) -> ExchangePort:
+        """The exchange adapter of a live portfolio's account (close it when done)."""
+        return await self._accounts.open_for_portfolio(uow, portfolio)
 
     # -- limits -----------------------------------------------------------------------------
 
@@ -103,7 +109,7 @@ class LiveVenue:
         """
         account = await self._accounts.open_for_portfolio(uow, portfolio)
         try:
-            await self._refuse_shorts(uow, account, order)
+            await self._check_direction(uow, account, order)
             await uow.pairs.ensure(market, portfolio.exchange)
             order.status = OrderStatus.PENDING
             await uow.orders.add(order)
@@ -122,14 +128,18 @@ class LiveVenue:
                 await self._audit(uow, "order.rejected", order, before, actor, {"reason": error.user_message})
                 await uow.commit()
                 raise
-            event = await self._apply(uow, order, report, actor, created=True)
-            await self._copy_balances(uow, account, portfolio)
+            event = await self._apply(uow, order, report, actor, created=True, perpetual=account.market_type == "swap")
+            if event.fills or not (order.reduce_only and account.market_type == "swap"):
+                await self._copy_balances(uow, account, portfolio)  # a resting reduce-only order on perps holds no funds
             await uow.commit()
             protect = not account.attaches_protection
         finally:
             await account.close()
         if protect:
             await self._protect(uow, portfolio, order)
+        closed = event.position
+        if closed is not None and not closed.is_open and closed.signal_id is not None:
+            await self.signals.cancel_legs(uow, portfolio, closed.signal_id)  # nothing left to guard
         return event
 
     async def _protect(self, uow: TradingUnitOfWork, portfolio: Portfolio, bought: Order) -> None:
@@ -137,7 +147,7 @@ class LiveVenue:
         (where the exchange could not attach it to the buy itself): it holds while the bot is down."""
         if bought.side is not OrderSide.BUY or bought.status is not OrderStatus.FILLED or bought.stop_loss is None:
             return
-        market = await self._market(uow, portfolio, bought.symbol)
+        market = await self.market(uow, portfolio, bought.symbol)
         held = {b.asset: b.free for b in await uow.balances.list(portfolio.id)}.get(market.base, bought.filled_quantity)
         stop = Order(
             id=uuid.uuid4(), user_id=bought.user_id, portfolio_id=portfolio.id, symbol=bought.symbol,
@@ -153,31 +163,43 @@ class LiveVenue:
     async def _protect_leverage(
         self, uow: TradingUnitOfWork, account: ExchangePort, portfolio: Portfolio, order: Order
     ) -> None:
-        """On perpetuals, cap the leverage the exchange applies at the user's maximum."""
-        if account.market_type == "swap":
+        """On perpetuals, cap the leverage the exchange applies at the user's maximum (before an
+        order that can add exposure; a reduce-only one cannot)."""
+        if account.market_type == "swap" and not order.reduce_only:
             limits = await uow.live.limits(order.user_id)
             await account.set_leverage(order.symbol, limits.max_leverage)
 
     @staticmethod
-    async def _refuse_shorts(uow: TradingUnitOfWork, account: ExchangePort, order: Order) -> None:
-        """Positions here are booked long-only: on perpetuals a sell may only reduce a long."""
-        if account.market_type != "swap" or order.side is OrderSide.BUY:
+    async def _check_direction(uow: TradingUnitOfWork, account: ExchangePort, order: Order) -> None:
+        """On perpetuals (one-way mode) an order against the open position only reduces it
+        (reduce-only, so it can never flip the position by mistake); with no position a sell
+        opens a short. An order larger than the position it reduces is refused."""
+        if account.market_type != "swap" or order.reduce_only:
             return
         position = await uow.positions.open_for(order.portfolio_id, order.symbol)
-        if position is None or position.quantity < order.quantity:
-            raise InvalidOrder("On perpetuals I only reduce your long positions here; opening shorts is not supported yet.")
+        if position is None or position.side is order.side:
+            return
+        if order.quantity > position.quantity:
+            raise InvalidOrder(phrase(
+                "That is more than your open {symbol} position ({amount}): close it first, then open the other side.",
+                symbol=order.symbol, amount=position.quantity,
+            ))
         order.reduce_only = True
 
     # -- following --------------------------------------------------------------------------
 
-    async def sync(self, uow: TradingUnitOfWork, *, in_flight: timedelta = IN_FLIGHT) -> list[OrderEvent]:
-        """Follow every open live order: new fills, cancellations, and orders whose answer was
-        lost (found by client order id, or marked as never placed). Balances are copied, fills
-        queued as notifications, all in one commit. ``in_flight=0`` at start-up."""
+    async def sync(
+        self, uow: TradingUnitOfWork, *, in_flight: timedelta = IN_FLIGHT, portfolio_id: uuid.UUID | None = None,
+    ) -> list[OrderEvent]:
+        """Follow every open live order (of one account when ``portfolio_id`` is given: its order
+        stream spoke): new fills, cancellations, and orders whose answer was lost (found by client
+        order id, or marked as never placed). Balances are copied, fills queued as notifications,
+        all in one commit. ``in_flight=0`` at start-up."""
         now = self._clock()
         events: list[OrderEvent] = []
         to_protect: list[tuple[Portfolio, Order]] = []
-        for portfolio, orders in await uow.live.open_orders_by_portfolio():
+        filled: list[OrderEvent] = []
+        for portfolio, orders in await uow.live.open_orders_by_portfolio(portfolio_id=portfolio_id):
             portfolio_events: list[OrderEvent] = []
             waiting = [o for o in orders if o.exchange_order_id is not None or o.created_at <= now - in_flight]
             if not waiting:
@@ -190,6 +212,8 @@ class LiveVenue:
             try:
                 for order in waiting:
                     event = await self._follow(uow, account, order)
+                    if event is not None and event.fills:
+                        filled.append(event)
                     if event is not None and event.actions:
                         portfolio_events.append(event)
                         if not account.attaches_protection:
@@ -205,6 +229,7 @@ class LiveVenue:
         await uow.commit()
         for portfolio, order in to_protect:  # each placed (and committed) on its own
             await self._protect(uow, portfolio, order)
+        await self.signals.after_fills(uow, filled)
         return events
 
     async def _follow(self, uow: TradingUnitOfWork, account: ExchangePort, order: Order) -> OrderEvent | None:
@@ -219,7 +244,8 @@ class LiveVenue:
             await uow.orders.save(order)
             await self._audit(uow, "order.rejected", order, before, "system", {"reason": NOT_PLACED})
             return OrderEvent(order, ("order.rejected",))
-        return await self._apply(uow, order, report, "system", created=order.exchange_order_id is None)
+        return await self._apply(uow, order, report, "system", created=order.exchange_order_id is None,
+                                 perpetual=account.market_type == "swap")
 
     # -- cancelling and closing -------------------------------------------------------------
 
@@ -230,7 +256,7 @@ class LiveVenue:
                 report = await account.cancel_order(order)
             except OrderNotFound:  # filled or cancelled meanwhile: take the exchange's word for it
                 report = await account.fetch_order(order)
-            event = await self._apply(uow, order, report, actor)
+            event = await self._apply(uow, order, report, actor, perpetual=account.market_type == "swap")
             await self._copy_balances(uow, account, portfolio)
         finally:
             await account.close()
@@ -252,7 +278,7 @@ class LiveVenue:
             return cancelled, None
         new_price = price or order.price
         await self.check(uow, order.user_id, rest * (new_price or order.average_fill_price or ZERO))
-        market = await self._market(uow, portfolio, order.symbol)
+        market = await self.market(uow, portfolio, order.symbol)
         successor = replace(
             order, id=uuid.uuid4(), quantity=market.round_amount(rest), price=new_price, filled_quantity=ZERO,
             average_fill_price=None, fee=ZERO, fee_currency=None, exchange_order_id=None, error_message=None,
@@ -272,24 +298,32 @@ class LiveVenue:
         return events
 
     async def close_all(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[OrderEvent | DomainError]:
-        """Sell every open live position at market (after the user confirmed /panic)."""
+        """Close every open live position at market (after the user confirmed /panic)."""
         results: list[OrderEvent | DomainError] = []
         for portfolio in await uow.live.portfolios(user_id):
             for position in await uow.positions.list_open(portfolio.id):
-                market = await self._market(uow, portfolio, position.symbol)
-                order = Order(
-                    id=uuid.uuid4(), user_id=user_id, portfolio_id=portfolio.id, symbol=position.symbol,
-                    side=OrderSide.SELL, order_type=OrderType.MARKET, quantity=market.round_amount(position.quantity),
-                    client_order_id=f"tsr-panic-{uuid.uuid4().hex[:20]}", created_at=self._clock(),
-                    source=OrderSource.MANUAL, reduce_only=True,
-                )
                 try:
-                    results.append(await self.place(uow, portfolio, order, market, actor="panic"))
+                    results.append(await self.close(uow, portfolio, position, actor="panic"))
                 except DomainError as error:
                     results.append(error)
         return results
 
-    async def _market(self, uow: TradingUnitOfWork, portfolio: Portfolio, symbol: str) -> Market:
+    async def close(self, uow: TradingUnitOfWork, portfolio: Portfolio, position: Position,
+                    actor: str = "user") -> OrderEvent:
+        """Close one live position at market: a reduce-only order on the other side (a sell for a
+        long, a buy for a short). Orders still guarding it (a signal's stop and targets) are
+        cancelled once it is closed (see ``place``)."""
+        market = await self.market(uow, portfolio, position.symbol)
+        side = OrderSide.SELL if position.side is OrderSide.BUY else OrderSide.BUY
+        order = Order(
+            id=uuid.uuid4(), user_id=portfolio.user_id, portfolio_id=portfolio.id, symbol=position.symbol,
+            side=side, order_type=OrderType.MARKET, quantity=market.round_amount(position.quantity),
+            client_order_id=f"tsr-{actor[:5]}-{uuid.uuid4().hex[:20]}", created_at=self._clock(),
+            source=OrderSource.MANUAL, reduce_only=True, signal_id=position.signal_id,
+        )
+        return await self.place(uow, portfolio, order, market, actor=actor)
+
+    async def market(self, uow: TradingUnitOfWork, portfolio: Portfolio, symbol: str) -> Market:
         market = await uow.pairs.get(symbol, portfolio.exchange)
         if market is not None:
             return market
@@ -302,7 +336,8 @@ class LiveVenue:
     # -- booking ----------------------------------------------------------------------------
 
     async def _apply(
-        self, uow: TradingUnitOfWork, order: Order, report: ExchangeReport, actor: str, *, created: bool = False
+        self, uow: TradingUnitOfWork, order: Order, report: ExchangeReport, actor: str, *, created: bool = False,
+        perpetual: bool = False,
     ) -> OrderEvent:
         """Bring the stored order to the exchange's state; new fills are booked as trades."""
         before = order_snapshot(order) | ({"status": OrderStatus.OPEN, "filled_quantity": ZERO} if created else {})
@@ -317,7 +352,7 @@ class LiveVenue:
         await uow.orders.save(order)
         if created:
             await self._audit(uow, "order.created", order, None, actor, {"exchange_order_id": report.exchange_order_id})
-        return await self._booking.record(uow, order, before, fills, actor)
+        return await self._booking.record(uow, order, before, fills, actor, may_open_short=perpetual)
 
     async def _copy_balances(self, uow: TradingUnitOfWork, account: ExchangePort, portfolio: Portfolio) -> None:
         """The exchange's balances become the live portfolio's (assets it no longer reports go to 0)."""
@@ -334,7 +369,9 @@ class LiveVenue:
         uow: TradingUnitOfWork, action: str, order: Order, before: dict[str, Any] | None, actor: str,
         details: dict[str, Any] | None = None,
     ) -> None:
-        context = {"symbol": order.symbol, "side": order.side, "client_order_id": order.client_order_id, "live": True}
+        context = {"symbol": order.symbol, "side": order.side, "type": order.order_type, "source": order.source,
+                   "client_order_id": order.client_order_id, "ai_command_id": order.ai_command_id,
+                   "signal_id": order.signal_id, "live": True}
         await uow.audit.record(
             AuditEntry(action, "order", order.id, order.user_id, actor, before, order_snapshot(order),
                        context | (details or {}))

@@ -163,5 +163,5 @@ def _payload(event: OrderEvent) -> dict[str, Any]:
         "fee_currency": order.fee_currency,
         "realized_pnl": text(event.realized_pnl) if order.side is OrderSide.SELL else None,
         "position_closed": event.position is not None and not event.position.is_open,
-        "reason": order.error_message if order.status is OrderStatus.EXPIRED else None,
+        "reason": order.error_message if order.status in (OrderStatus.EXPIRED, OrderStatus.REJECTED) else None,
     }

@@ -26,7 +26,7 @@ from domain.errors import (
     InvalidOrder,
     PositionNotFound,
 )
-from domain.models import Market, Order, OrderDraft, OrderRequest, Portfolio, Wallet
+from domain.models import Market, Order, OrderDraft, OrderRequest, Portfolio, Position, Wallet
 from domain.numbers import HUNDRED, ZERO, percent
 from domain.ports import Clock, ConfirmationStore, MarketDataPort, TradingUnitOfWork, utc_now
 from domain.services.live_trading import LiveVenue
@@ -131,19 +131,35 @@ class OrderService:
     async def preview_close(
         self, uow: TradingUnitOfWork, user_id: uuid.UUID, symbol: str, percent_to_close: Decimal = HUNDRED,
         source: OrderSource = OrderSource.MANUAL, ai_command_id: uuid.UUID | None = None,
+        portfolio_id: uuid.UUID | None = None,
     ) -> OrderPreview:
-        """A draft selling ``percent_to_close`` of the open position on ``symbol`` at market."""
+        """A draft closing ``percent_to_close`` of the open position on ``symbol`` at market (a
+        sell for a long, a buy back for a short): in ``portfolio_id``, or the paper portfolio's,
+        else the one on a connected account."""
         if not ZERO < percent_to_close <= HUNDRED:
             raise InvalidOrder("Say how much to close, between 1% and 100%.")
-        portfolio = await self._portfolios.ensure_default(uow, user_id)
-        position = await uow.positions.open_for(portfolio.id, symbol)
-        if position is None:
-            raise PositionNotFound(phrase("You have no open {symbol} position.", symbol=symbol))
+        portfolio, position = await self._position_to_close(uow, user_id, symbol, portfolio_id)
         market = await self._market_data.market(symbol)
         amount = market.round_amount(position.quantity * percent_to_close / HUNDRED)
-        request = OrderRequest(symbol, OrderSide.SELL, OrderType.MARKET, amount=amount, reduce_only=True,
+        side = OrderSide.SELL if position.side is OrderSide.BUY else OrderSide.BUY
+        request = OrderRequest(symbol, side, OrderType.MARKET, amount=amount, reduce_only=True,
                                source=source, ai_command_id=ai_command_id)
         return await self._draft(uow, portfolio, request, position.id)
+
+    async def _position_to_close(
+        self, uow: TradingUnitOfWork, user_id: uuid.UUID, symbol: str, portfolio_id: uuid.UUID | None
+    ) -> tuple[Portfolio, Position]:
+        if portfolio_id is not None:
+            candidates = [await self._portfolio(uow, user_id, portfolio_id)]
+        else:
+            candidates = [await self._portfolios.ensure_default(uow, user_id)]
+            if self._venue is not None:
+                candidates += await uow.live.portfolios(user_id)
+        for portfolio in candidates:
+            position = await uow.positions.open_for(portfolio.id, symbol)
+            if position is not None:
+                return portfolio, position
+        raise PositionNotFound(phrase("You have no open {symbol} position.", symbol=symbol))
 
     async def edit_draft(
         self,

@@ -135,12 +135,14 @@ class PaperBroker:
         return await self.record(uow, order, before, [], actor)
 
     async def record(
-        self, uow: TradingUnitOfWork, order: Order, before: dict[str, Any], fills: list[Fill], actor: str
+        self, uow: TradingUnitOfWork, order: Order, before: dict[str, Any], fills: list[Fill], actor: str,
+        *, may_open_short: bool = False,
     ) -> OrderEvent:
-        """Book ``fills`` of ``order`` (trades, position, portfolio totals) and audit what changed."""
+        """Book ``fills`` of ``order`` (trades, position, portfolio totals) and audit what changed.
+        ``may_open_short``: the order is on perpetuals, where a sell with no position opens a short."""
         position, realized = None, ZERO
         for fill in fills:
-            position, pnl = await self._book_fill(uow, order, fill, actor)
+            position, pnl = await self._book_fill(uow, order, fill, actor, may_open_short)
             realized += pnl
         actions = _order_actions(before, order, fills)
         details = {"fills": [{"quantity": f.quantity, "price": f.price, "fee": f.fee} for f in fills]} if fills else {}
@@ -149,11 +151,12 @@ class PaperBroker:
         return OrderEvent(order, tuple(actions), tuple(fills), position, realized)
 
     async def _book_fill(
-        self, uow: TradingUnitOfWork, order: Order, fill: Fill, actor: str
+        self, uow: TradingUnitOfWork, order: Order, fill: Fill, actor: str, may_open_short: bool = False
     ) -> tuple[Position | None, Decimal]:
         position = await uow.positions.open_for(order.portfolio_id, order.symbol, for_update=True)
         before = None if position is None else position_snapshot(position)
-        if position is None and order.side is OrderSide.SELL:
+        opens_short = may_open_short and not order.reduce_only
+        if position is None and (order.reduce_only or (order.side is OrderSide.SELL and not opens_short)):
             # On paper a sell always comes out of a position (the engine checked the balance); on
             # a live account it may sell coins bought elsewhere: only the trade is booked.
             await uow.trades.add(fill, order, None, ZERO)
@@ -166,9 +169,10 @@ class PaperBroker:
                 portfolio_id=order.portfolio_id,
                 symbol=order.symbol,
                 opened_at=fill.executed_at,
+                side=order.side,
                 signal_id=order.signal_id,
             )
-        if order.side is OrderSide.BUY:
+        if order.side is position.side:
             position.stop_loss = order.stop_loss or position.stop_loss
             position.take_profit = order.take_profit or position.take_profit
         realized = position.apply_fill(fill)
@@ -177,7 +181,7 @@ class PaperBroker:
             action = "position.opened"
         else:
             await uow.positions.save(position)
-            action = "position.increased" if fill.side is OrderSide.BUY else "position.reduced"
+            action = "position.increased" if fill.side is position.side else "position.reduced"
             action = action if position.is_open else "position.closed"
         await uow.trades.add(fill, order, position.id, realized)
         await uow.portfolios.add_results(order.portfolio_id, realized, fill.fee)

@@ -17,11 +17,18 @@ from typing import Any, Protocol
 
 from domain import futures
 from domain.alerts import NotificationQueue
-from domain.errors import DomainError, UnknownSymbol
+from domain.errors import AlreadyConfirmed, DomainError, InvalidOrder, UnknownSymbol
 from domain.models import Portfolio, Wallet
 from domain.numbers import ZERO, money, normalized
 from domain.phrases import Phrase, Price, phrase
 from domain.ports import Clock, MarketDataPort, utc_now
+from domain.services.live_signals import (
+    LiveEntryRefused,
+    LiveExecution,
+    LiveNeedsSecondTap,
+    LiveSignalExecutor,
+    execution_record,
+)
 from domain.services.portfolio import PortfolioService
 from domain.channel_stats import ChannelStats, channel_stats
 from domain.signal_check import SignalCheck, check_signal
@@ -147,9 +154,11 @@ class SignalService:
         futures_starting_balance: Decimal = Decimal(10000),
         futures_quote: str = "USDT",
         clock: Clock = utc_now,
+        live: LiveSignalExecutor | None = None,
     ) -> None:
         self._market_data = market_data
         self._portfolios = portfolios
+        self._live = live  # executes on connected exchange accounts; None: paper only
         self._futures_starting_balance = futures_starting_balance
         self._futures_quote = futures_quote
         self._clock = clock
@@ -238,6 +247,48 @@ class SignalService:
         await uow.commit()
         return Execution(followed, trade, tuple(fills), price)
 
+    async def live_accounts(self, uow: Any, user_id: uuid.UUID | None) -> list[Portfolio]:
+        """The user's connected accounts a signal card offers (none without live trading)."""
+        if self._live is None or user_id is None:
+            return []
+        return await self._live.accounts(uow, user_id)
+
+    async def execute_live(
+        self, uow: Any, owner: Any, entities: Mapping[str, Any], *, token: str, account: int, second_tap: bool,
+        raw_text: str | None = None, source_name: str | None = None, confidence: float = 1.0,
+        ai_command_id: uuid.UUID | None = None,
+    ) -> LiveExecution | LiveNeedsSecondTap:
+        """Execute on the user's ``account``-th connected futures account, with the live brakes:
+        refused beyond /limits, a second tap above the user's value. The orders are named by the
+        card's token, so a repeated tap raises ``AlreadyConfirmed`` and places nothing."""
+        if self._live is None:
+            raise InvalidOrder("Live trading is not set up on this bot: signals execute on paper.")
+        signal = _read(entities)
+        settings = await uow.signal_settings.get(owner.user_id)
+        portfolio = await self._live.account(uow, owner.user_id, account)
+        price = (await self._market_data.ticker(signal.symbol)).last
+        plan = await self._live.plan(uow, portfolio, signal, settings.execution, price)
+        if plan.check.needs_second_tap and not second_tap:
+            return LiveNeedsSecondTap(token, account, portfolio.name, plan.trade, plan.value,
+                                      plan.check.limits.confirm_above_value)
+        followed = await self._add(uow, owner, signal, raw_text, source_name, confidence, ai_command_id)
+        now = self._clock()
+        execution = execution_record(plan, portfolio, token, settings.execution.margin_per_trade)
+        await uow.signals.mark_executed(followed.id, execution, now)
+        if advance(signal, followed.track, price, now, followed.rules, placing=True):
+            await uow.signals.save_track(followed.id, followed.track)
+        followed = replace(followed, execution=execution, executed_at=now)
+        try:
+            placement = await self._live.place(uow, portfolio, plan, signal_id=followed.id, token=token)
+        except AlreadyConfirmed:
+            raise
+        except DomainError as error:  # the exchange refused the entry (stored as rejected): nothing to follow
+            finish(followed.track, SignalState.CANCELLED, "cancelled", None, now)
+            await uow.signals.save_track(followed.id, followed.track)
+            await uow.commit()
+            raise LiveEntryRefused(error.phrase) from error
+        return LiveExecution(followed, plan.trade, portfolio.name, placement, price)
+
     async def _add(self, uow: SignalsUnitOfWork, owner: Any, signal: TradeSignal, raw_text: str | None,
                    source_name: str | None, confidence: float, ai_command_id: uuid.UUID | None) -> FollowedSignal:
         settings = await uow.signal_settings.get(owner.user_id)
@@ -260,7 +311,7 @@ class SignalService:
             track = followed.track
             events = advance(followed.signal, track, price, now, followed.rules)
             trade, fills = None, []
-            if followed.execution is not None:
+            if followed.execution is not None and not _is_live(followed):  # a live trade's fills come from its exchange
                 trade, fills = await self._trade_tick(uow, followed, track, events, price, now)
             if not events and not fills:
                 continue
@@ -336,7 +387,7 @@ class SignalService:
             if new_stop is None:
                 raise InvalidSignal("The follow-up moves the stop but gives no price. Tell me the new stop, e.g. 'move my btc stop to 61,500'.")
             track.stop = new_stop
-            changes = await self._apply_to_trade(uow, followed, lambda t, w, p: _move_stop(t, new_stop))
+            changes = await self._apply_to_trade(uow, followed, lambda t, w, p: _move_stop(t, new_stop), new_stop)
             message = phrase("Stop on {symbol} moved to {price}.", symbol=symbol, price=Price(new_stop, symbol))
         elif update in ("close", "cancel"):
             price = (await self._market_data.ticker(symbol)).last
@@ -379,10 +430,31 @@ class SignalService:
                    else phrase("{symbol}: no longer followed.", symbol=symbol))
         return SignalUpdateResult(followed, "close", message, tuple(changes))
 
-    async def _apply_to_trade(self, uow: SignalsUnitOfWork, followed: FollowedSignal, change: Any) -> list[str]:
+    async def _apply_to_live(self, uow: Any, followed: FollowedSignal, new_stop: Decimal | None) -> list[Phrase]:
+        """The change on the exchange: the stop moved (cancel and replace), or the trade closed."""
+        execution = followed.execution
+        assert execution is not None and self._live is not None
+        portfolio = await uow.portfolios.get(uuid.UUID(execution["portfolio_id"]))
+        if portfolio is None:
+            return []
+        account, symbol = execution["account"], execution["symbol"]
+        if new_stop is not None:
+            moved = await self._live.move_stop(uow, portfolio, execution, followed.id, new_stop)
+            return [] if moved is None else [phrase("your stop order on {account} moved to {price}", account=account,
+                                                    price=Price(new_stop, symbol))]
+        closed = await self._live.close(uow, portfolio, execution, followed.id)
+        if closed is None:
+            return [phrase("cancelled the open orders on {account}", account=account)]
+        return [phrase("closed {amount} {asset} at market on {account}", amount=closed.order.filled_quantity,
+                       asset=execution["base"], account=account)]
+
+    async def _apply_to_trade(self, uow: SignalsUnitOfWork, followed: FollowedSignal, change: Any,
+                              new_stop: Decimal | None = None) -> list[Phrase]:
         execution = followed.execution
         if execution is None:
             return []
+        if _is_live(followed):
+            return await self._apply_to_live(uow, followed, new_stop)
         trade = await uow.signal_trades.load(followed.id, execution)
         if trade.closed:
             return []
@@ -431,6 +503,10 @@ class SignalService:
             grouped.setdefault(followed.source_name or "(pasted, no channel)", []).append(followed)
         return sorted((channel_stats(name, items, settings.execution) for name, items in grouped.items()),
                       key=lambda s: (-s.signals, s.source))
+
+
+def _is_live(followed: FollowedSignal) -> bool:
+    return bool(followed.execution and followed.execution.get("live"))
 
 
 def _read(entities: Mapping[str, Any]) -> TradeSignal:

@@ -18,7 +18,7 @@ EXPECTED_TABLES = {
     "telegram_messages_archive", "live_trading_limits",
 }
 EXPECTED_ENUMS = {
-    "order_type": ["market", "limit", "stop", "stop_limit", "trailing_stop"],
+    "order_type": ["market", "limit", "stop", "stop_limit", "trailing_stop", "take_profit"],
     "order_side": ["buy", "sell"],
     "order_status": ["pending", "open", "partially_filled", "filled", "cancelled", "rejected", "expired"],
     "position_status": ["open", "partially_closed", "closed"],

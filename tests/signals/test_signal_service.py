@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from db.models import Balance, Notification, Order, Position, Trade, TradingSignal
 from db.repositories.trading_uow import TradingUnitOfWork
@@ -91,6 +91,15 @@ async def test_executed_long_with_split_moves_stop_after_tp1_and_stops_at_entry(
     assert (usdt.free, usdt.locked) == (D(10000) + position.realized_pnl, D(0))
     assert [n.payload["event"] for n in notes] == ["entered", "tp_hit", "tp_hit", "sl_hit"]
     assert notes[1].payload["new_stop"] == "61500" and notes[1].payload["leveraged_percent"] == "16.26"
+    async with uow() as unit:  # every leg's changes are audited, like a paper order's
+        audited = (await unit.session.execute(text(
+            "select action, details->>'client_order_id', details->>'source' from audit_logs "
+            "where entity_type = 'order' order by created_at, action"))).all()
+    assert sorted((action, client_id) for action, client_id, _ in audited) == sorted(
+        [("order.created", f"sig-tok1-{leg}") for leg in ("entry1", "tp1", "tp2", "tp3", "stop1")]
+        + [("order.filled", f"sig-tok1-{leg}") for leg in ("entry1", "tp1", "tp2", "stop1")]
+        + [("order.cancelled", "sig-tok1-tp3")])
+    assert {source for _, _, source in audited} == {"signal"}
 
 
 async def test_channel_close_closes_the_short_and_stats_count_it(session_factory, uow, market, signal_service):

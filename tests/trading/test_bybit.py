@@ -97,7 +97,7 @@ async def test_a_key_that_can_withdraw_is_refused(trading, bybit):
     assert await trading.scalar("select count(*) from exchange_credentials") == 0
 
 
-async def test_usdt_perpetuals_cap_leverage_and_refuse_shorts(trading, bybit, redis_client):
+async def test_usdt_perpetuals_cap_leverage_and_open_and_close_shorts(trading, bybit, redis_client):
     connect = connector(bybit)
     vault = CredentialVault(SecretBox(Fernet.generate_key().decode()), connect)
     accounts = ExchangeAccountService(vault, connect)
@@ -119,11 +119,21 @@ async def test_usdt_perpetuals_cap_leverage_and_refuse_shorts(trading, bybit, re
         async with trading.unit() as uow:
             return await orders.confirm(uow, preview.token, alice)
 
-    with pytest.raises(InvalidOrder, match="shorts"):
-        await confirm(OrderRequest("BTC/USDT", OrderSide.SELL, OrderType.MARKET, amount=D("0.002")))
-    event = await confirm(OrderRequest("BTC/USDT", OrderSide.BUY, OrderType.MARKET, amount=D("0.002")))
+    short = await confirm(OrderRequest("BTC/USDT", OrderSide.SELL, OrderType.MARKET, amount=D("0.002")))
     [leverage] = bybit.seen("POST", "/v5/position/set-leverage")
     assert (leverage.params["category"], leverage.params["buyLeverage"]) == ("linear", "2")
     [sent] = bybit.seen("POST", ORDER_PATH)
-    assert (sent.params["category"], sent.params["symbol"], sent.params["qty"]) == ("linear", "BTCUSDT", "0.002")
-    assert event.order.status is OrderStatus.FILLED and event.order.filled_quantity == D("0.002")
+    assert (sent.params["category"], sent.params["symbol"], sent.params["side"], sent.params["qty"]) == (
+        "linear", "BTCUSDT", "Sell", "0.002")
+    assert "reduceOnly" not in sent.params  # it opens a short
+    assert short.order.status is OrderStatus.FILLED and short.position is not None
+    assert (short.position.side, short.position.quantity) == (OrderSide.SELL, D("0.002"))
+
+    with pytest.raises(InvalidOrder, match="more than your open"):  # a buy may close the short, never flip it
+        await confirm(OrderRequest("BTC/USDT", OrderSide.BUY, OrderType.MARKET, amount=D("0.003")))
+    closed = await confirm(OrderRequest("BTC/USDT", OrderSide.BUY, OrderType.MARKET, amount=D("0.002")))
+    buy = bybit.seen("POST", ORDER_PATH)[-1]
+    assert (buy.params["side"], buy.params["reduceOnly"]) == ("Buy", True)
+    assert closed.position is not None and not closed.position.is_open
+    # The recorded fill price (86,811.4) both ways: nothing was made.
+    assert closed.position.realized_pnl == 0 and closed.position.side is OrderSide.SELL

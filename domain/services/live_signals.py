@@ -1,0 +1,320 @@
+"""Signals executed on the user's own exchange account (USDT perpetuals).
+
+The card's plan (``plan_trade``) goes to the exchange through the live venue, so the brakes of
+every live order apply: the maximum order value, the daily loss limit, the leverage cap, and a
+second tap above the user's value. Every order is written ahead under a client id made from the
+card's token (``sig-<token>-entry1``...): a repeated tap finds the id taken and places nothing.
+
+The entry goes first. Once it has filled, the stop becomes the exchange's stop-market order and
+each target a take-profit-market order, all reduce-only and held by the exchange itself, so they
+work while the bot is down. Fills come back through the venue's sync, which calls
+``after_fills``: a filled entry gets its protection, TP1 moves the stop to the entry (cancel,
+then a new stop), and a position that is closed has its remaining orders cancelled.
+
+A leg the exchange refuses after the entry filled is reported with the exchange's reason. A
+refused stop is never left that way: the entry is closed at market at once (an unprotected
+position is the worse outcome).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType
+from domain.errors import AlreadyConfirmed, DomainError, InvalidOrder, OrderOutcomeUnknown
+from domain.futures import MarginMode, MarketType
+from domain.models import Market, Order, Portfolio
+from domain.numbers import ZERO, money
+from domain.phrases import Phrase
+from domain.ports import Clock, TradingUnitOfWork, utc_now
+from domain.services.order_monitor import queue_fill_notifications
+from domain.services.paper_broker import OrderEvent
+from domain.signal_trade import (
+    ExecutionSettings,
+    Leg,
+    LegKind,
+    SignalTrade,
+    leg_client_id,
+    leg_name,
+    leg_order,
+    parse_leg_name,
+    plan_trade,
+)
+from domain.signals import TradeSignal
+
+if TYPE_CHECKING:
+    from domain.services.live_trading import LiveCheck, LiveVenue
+
+log = logging.getLogger(__name__)
+FUTURES_ACCOUNTS = "swap"  # signals go to USDT-perpetual accounts: shorts, leverage, reduce-only exits
+
+
+class LiveEntryRefused(DomainError):
+    """The exchange refused a signal's entry (stored as rejected): the card is used up."""
+
+    default_message = "The exchange refused the entry. Check the account's margin and /limits, then forward the signal again."
+
+
+@dataclass(frozen=True, slots=True)
+class LivePlan:
+    trade: SignalTrade
+    market: Market
+    value: Decimal  # of the entries, in the quote currency
+    check: LiveCheck
+
+
+@dataclass(frozen=True, slots=True)
+class Protection:
+    """What became of the stop and targets once the entry filled."""
+
+    placed: tuple[OrderEvent, ...] = ()
+    refused: tuple[tuple[str, str | Phrase], ...] = ()  # (leg, e.g. "tp2", the exchange's reason)
+    closed: OrderEvent | None = None  # the entry closed at market because its stop was refused
+    rejected: tuple[OrderEvent, ...] = ()  # the refused legs' orders, stored as rejected
+
+
+@dataclass(frozen=True, slots=True)
+class LiveNeedsSecondTap:
+    """The entries are worth more than the user's second-tap value: the card asks again."""
+
+    token: str
+    account_number: int
+    account: str
+    trade: SignalTrade
+    value: Decimal
+    threshold: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class LivePlacement:
+    entries: tuple[OrderEvent, ...]
+    protection: Protection
+    outcome_unknown: bool = False  # the entry's answer was lost: the sync settles it
+
+
+@dataclass(frozen=True, slots=True)
+class LiveExecution:
+    followed: Any  # the FollowedSignal
+    trade: SignalTrade  # the plan
+    account: str
+    placement: LivePlacement
+    price: Decimal
+
+
+def execution_record(plan: LivePlan, portfolio: Portfolio, token: str, margin_per_trade: Decimal) -> dict[str, Any]:
+    """What the signal keeps of its live execution: enough to place and move its legs later."""
+    trade = plan.trade
+    return {
+        "live": True, "account": portfolio.name, "token": token, "user_id": str(portfolio.user_id),
+        "portfolio_id": str(portfolio.id), "symbol": trade.symbol, "base": trade.base, "quote": trade.quote,
+        "side": trade.side.value, "market_type": trade.market_type.value, "margin_mode": trade.margin_mode.value,
+        "leverage": str(trade.leverage), "maker_fee": str(trade.maker_fee), "taker_fee": str(trade.taker_fee),
+        "margin_per_trade": str(margin_per_trade),
+        "legs": [{"kind": leg.kind.value, "index": leg.index, "price": None if leg.price is None else str(leg.price),
+                  "quantity": str(leg.quantity)} for leg in trade.legs],
+    }
+
+
+def trade_from_record(execution: Mapping[str, Any]) -> SignalTrade:
+    legs = [Leg(LegKind(leg["kind"]), int(leg["index"]), None if leg["price"] is None else Decimal(leg["price"]),
+                Decimal(leg["quantity"])) for leg in execution["legs"]]
+    return SignalTrade(
+        symbol=execution["symbol"], base=execution["base"], quote=execution["quote"], side=OrderSide(execution["side"]),
+        market_type=MarketType(execution["market_type"]), margin_mode=MarginMode(execution["margin_mode"]),
+        leverage=Decimal(execution["leverage"]), legs=legs, maker_fee=Decimal(execution["maker_fee"]),
+        taker_fee=Decimal(execution["taker_fee"]),
+    )
+
+
+class LiveSignalExecutor:
+    def __init__(self, venue: LiveVenue, *, clock: Clock = utc_now) -> None:
+        self._venue = venue
+        self._clock = clock
+
+    async def accounts(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[Portfolio]:
+        """The connected accounts a signal can execute on."""
+        return await uow.live.portfolios(user_id, market_type=FUTURES_ACCOUNTS)
+
+    async def account(self, uow: TradingUnitOfWork, user_id: uuid.UUID, number: int) -> Portfolio:
+        accounts = await self.accounts(uow, user_id)
+        if not 1 <= number <= len(accounts):
+            raise InvalidOrder("That exchange account is no longer connected. /accounts lists yours.")
+        return accounts[number - 1]
+
+    async def plan(self, uow: TradingUnitOfWork, portfolio: Portfolio, signal: TradeSignal,
+                   settings: ExecutionSettings, price: Decimal) -> LivePlan:
+        """The orders on the account's own market (its precision), leverage capped by /limits;
+        refused (``LiveLimitExceeded``) beyond the user's limits."""
+        limits = await uow.live.limits(portfolio.user_id)
+        capped = replace(settings, max_leverage=min(settings.max_leverage, limits.max_leverage))
+        account = await self._venue.open_account(uow, portfolio)
+        try:  # the account's own market: a spot pair stored for the same exchange has other steps
+            market = await account.market(signal.symbol)
+        finally:
+            await account.close()
+        trade = plan_trade(replace(signal, market_type="futures"), capped, market, price)
+        value = money(sum((leg.quantity * (leg.price or price) for leg in trade.legs_of(LegKind.ENTRY)), ZERO))
+        return LivePlan(trade, market, value, await self._venue.check(uow, portfolio.user_id, value))
+
+    async def place(self, uow: TradingUnitOfWork, portfolio: Portfolio, plan: LivePlan, *, signal_id: uuid.UUID,
+                    token: str) -> LivePlacement:
+        """Send the entries (the signal and its execution record commit with the first one's
+        write-ahead record); protect the position at once when they filled."""
+        entries = []
+        for leg in plan.trade.legs_of(LegKind.ENTRY):
+            order = self._order(plan.trade, leg, portfolio, signal_id, token)
+            try:
+                entries.append(await self._venue.place(uow, portfolio, order, plan.market))
+            except OrderOutcomeUnknown:
+                return LivePlacement(tuple(entries), Protection(), outcome_unknown=True)
+        protection = Protection()
+        if entries and all(e.order.status is OrderStatus.FILLED for e in entries):
+            filled = sum((e.order.filled_quantity for e in entries), ZERO)
+            protection = await self._protect(uow, portfolio, plan.trade, plan.market, signal_id, token, filled)
+        return LivePlacement(tuple(entries), protection)
+
+    # -- the exchange's fills, from the venue's sync -----------------------------------------
+
+    async def after_fills(self, uow: TradingUnitOfWork, events: list[OrderEvent]) -> None:
+        """Follow up signal legs the sync saw fill: protect a filled entry, move the stop to the
+        entry after TP1, cancel what is left once the position is closed."""
+        for event in events:
+            order = event.order
+            named = parse_leg_name(order.client_order_id) if order.source is OrderSource.SIGNAL else None
+            if named is None or order.signal_id is None or order.status is not OrderStatus.FILLED:
+                continue
+            followed = await uow.signals.get(order.user_id, order.signal_id)
+            execution = None if followed is None else followed.execution
+            portfolio = await uow.portfolios.get(order.portfolio_id)
+            if not execution or not execution.get("live") or portfolio is None:
+                continue
+            try:
+                await self._follow_up(uow, portfolio, execution, followed, order, named)
+            except DomainError as error:  # logged; the user sees the position and its orders as they are
+                log.warning("signal %s: follow-up of %s failed: %s", order.signal_id, order.client_order_id,
+                            error.user_message)
+
+    async def _follow_up(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
+                         followed: Any, order: Order, named: tuple[LegKind, int]) -> None:
+        kind, index = named
+        trade, token = trade_from_record(execution), execution["token"]
+        if kind is LegKind.ENTRY:
+            market = await self._venue.market(uow, portfolio, trade.symbol)
+            protection = await self._protect(uow, portfolio, trade, market, order.signal_id, token,
+                                             order.filled_quantity)
+            if protection.refused:  # nobody is looking at a card now: the user hears of it
+                await queue_fill_notifications(uow, list(protection.rejected), live_exchange=portfolio.name)
+                await uow.commit()
+            return
+        position = await uow.positions.open_for(portfolio.id, trade.symbol)
+        if position is None:
+            await self.cancel_legs(uow, portfolio, order.signal_id)
+        elif kind is LegKind.TARGET and index == 1 and followed.rules.move_stop_to_entry_after_tp1:
+            await self.move_stop(uow, portfolio, execution, order.signal_id, position.entry_price)
+
+    # -- changing the trade ------------------------------------------------------------------
+
+    async def move_stop(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
+                        signal_id: uuid.UUID, price: Decimal) -> OrderEvent | None:
+        """Cancel the stop in force and place a new one at ``price`` for what is still open (the
+        exchanges here cannot amend a conditional order's trigger on every account type)."""
+        stops = [o for o in await self._open_legs(uow, portfolio, signal_id) if o.order_type is OrderType.STOP]
+        position = await uow.positions.open_for(portfolio.id, execution["symbol"])
+        if not stops or position is None or stops[-1].stop_price == price:
+            return None
+        current = stops[-1]
+        cancelled = await self._venue.cancel(uow, portfolio, current, actor="system")
+        if cancelled.order.status is not OrderStatus.CANCELLED:
+            return None  # it filled meanwhile: the position is closed
+        kind_index = parse_leg_name(current.client_order_id)
+        number = (kind_index[1] if kind_index else 1) + 1
+        market = await self._venue.market(uow, portfolio, execution["symbol"])
+        trade = trade_from_record(execution)
+        leg = Leg(LegKind.STOP, number, price, market.round_amount(position.quantity))
+        return await self._venue.place(uow, portfolio, self._order(trade, leg, portfolio, signal_id,
+                                                                  execution["token"]), market, actor="system")
+
+    async def cancel_legs(self, uow: TradingUnitOfWork, portfolio: Portfolio, signal_id: uuid.UUID) -> list[OrderEvent]:
+        events = []
+        for order in await self._open_legs(uow, portfolio, signal_id):
+            if order.exchange_order_id is None and order.status is OrderStatus.PENDING:
+                continue  # not known to be placed yet: the sync settles it
+            events.append(await self._venue.cancel(uow, portfolio, order, actor="system"))
+        return events
+
+    async def close(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
+                    signal_id: uuid.UUID) -> OrderEvent | None:
+        """Cancel the signal's open orders, then close what is left of its position at market."""
+        await self.cancel_legs(uow, portfolio, signal_id)
+        position = await uow.positions.open_for(portfolio.id, execution["symbol"])
+        if position is None or position.signal_id != signal_id:
+            return None
+        return await self._close_at_market(uow, portfolio, trade_from_record(execution), signal_id,
+                                           execution["token"], position.quantity)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    async def _protect(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade, market: Market,
+                       signal_id: uuid.UUID, token: str, filled: Decimal) -> Protection:
+        """The stop first (what matters most), then the targets, each placed once (a leg whose
+        client id is taken was placed already)."""
+        placed: list[OrderEvent] = []
+        refused: list[tuple[str, str | Phrase]] = []
+        rejected: list[OrderEvent] = []
+        plan = []
+        if trade.stop is not None:
+            plan.append(replace(trade.stop, order_id=uuid.uuid4(), quantity=market.round_amount(filled)))
+        targets = trade.legs_of(LegKind.TARGET)
+        left = filled
+        for number, target in enumerate(targets, start=1):
+            quantity = market.round_amount(left if number == len(targets) else min(left, target.quantity))
+            left -= quantity
+            if quantity > ZERO:
+                plan.append(replace(target, order_id=uuid.uuid4(), quantity=quantity))
+        for leg in plan:
+            order = self._order(trade, leg, portfolio, signal_id, token)
+            try:
+                placed.append(await self._venue.place(uow, portfolio, order, market, actor="system"))
+            except AlreadyConfirmed:
+                continue
+            except OrderOutcomeUnknown:
+                continue  # the sync finds it by its client id
+            except DomainError as error:
+                refused.append((leg_name(leg), error.phrase))
+                rejected.append(OrderEvent(order, ("order.rejected",)))
+                if leg.kind is LegKind.STOP:
+                    log.warning("signal %s: stop refused (%s); closing the entry", signal_id, error.user_message)
+                    closed = await self._close_at_market(uow, portfolio, trade, signal_id, token, filled)
+                    return Protection(tuple(placed), tuple(refused), closed, tuple(rejected))
+        return Protection(tuple(placed), tuple(refused), None, tuple(rejected))
+
+    async def _close_at_market(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade,
+                               signal_id: uuid.UUID, token: str, quantity: Decimal) -> OrderEvent | None:
+        order = Order(
+            id=uuid.uuid4(), user_id=portfolio.user_id, portfolio_id=portfolio.id, symbol=trade.symbol,
+            side=trade.exit_side, order_type=OrderType.MARKET, quantity=quantity,
+            client_order_id=leg_client_id(token, f"close{self._clock().timestamp():.0f}"), created_at=self._clock(),
+            source=OrderSource.SIGNAL, reduce_only=True, signal_id=signal_id,
+        )
+        market = await self._venue.market(uow, portfolio, trade.symbol)
+        order.quantity = market.round_amount(quantity)
+        try:
+            return await self._venue.place(uow, portfolio, order, market, actor="system")  # cancels what is left
+        except DomainError as error:
+            log.error("signal %s: closing at market failed: %s", signal_id, error.user_message)
+            return None
+
+    async def _open_legs(self, uow: TradingUnitOfWork, portfolio: Portfolio, signal_id: uuid.UUID) -> list[Order]:
+        for found, orders in await uow.live.open_orders_by_portfolio(portfolio.user_id):
+            if found.id == portfolio.id:
+                return [o for o in orders if o.signal_id == signal_id]
+        return []
+
+    def _order(self, trade: SignalTrade, leg: Leg, portfolio: Portfolio, signal_id: uuid.UUID, token: str) -> Order:
+        return leg_order(trade, leg, signal_id=signal_id, user_id=portfolio.user_id, portfolio_id=portfolio.id,
+                         token=token, at=self._clock(), live=True)
