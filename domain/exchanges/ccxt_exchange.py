@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -227,7 +227,10 @@ class CcxtGateway:
         """
         for attempt in range(self._retry.attempts):
             try:
-                return await operation(*args)
+                # ccxt's decimal_to_precision rewrites the ambient decimal context (half-up rounding,
+                # underflow trapped); a local one keeps that inside the call.
+                with localcontext():
+                    return await operation(*args)
             except ccxt.NetworkError as error:
                 if attempt + 1 == self._retry.attempts:
                     raise translate(error) from error
@@ -377,7 +380,8 @@ class CcxtExchange:
         rows = (raw.get("result") or {}).get("list") or []
         if not rows:
             raise OrderNotFound()
-        return self._client.parse_order(rows[0], market)
+        with localcontext():  # see CcxtGateway.call
+            return self._client.parse_order(rows[0], market)
 
     async def close(self) -> None:
         await self._gateway.close()
@@ -388,7 +392,8 @@ class CcxtExchange:
         if self._client.id not in ORDER_STREAMS or not self._client.has.get("watchOrders"):
             raise OrderStreamUnsupported()
         try:
-            raw = await self._client.watch_orders()
+            with localcontext():  # see CcxtGateway.call
+                raw = await self._client.watch_orders()
         except ccxt.NotSupported as error:
             raise OrderStreamUnsupported() from error
         except ccxt.BaseError as error:
@@ -410,6 +415,10 @@ class CcxtExchange:
         return None, order.symbol, {"clientOrderId": order.client_order_id} | algo
 
     def _order_arguments(self, order: Order) -> tuple[Any, ...]:
+        with localcontext():  # see CcxtGateway.call
+            return self._order_arguments_in_context(order)
+
+    def _order_arguments_in_context(self, order: Order) -> tuple[Any, ...]:
         symbol = order.symbol
         amount = float(self._client.amount_to_precision(symbol, order.quantity))
         params: dict[str, Any] = {"clientOrderId": order.client_order_id}

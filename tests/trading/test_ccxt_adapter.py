@@ -125,3 +125,15 @@ async def test_balances_keep_free_and_locked_apart(live):
     balances = await live.balances()
     assert set(balances) == {"BTC", "USDT"}
     assert (balances["USDT"].free, balances["USDT"].locked, balances["BTC"].free) == (D("1520.45"), D("100"), D("0.0123"))
+
+
+async def test_an_order_leaves_the_callers_decimal_context_as_it_was(live, binance):
+    # ccxt's decimal_to_precision sets the ambient context to half-up with underflow trapped; the
+    # adapter keeps that inside its calls, so the bot's own arithmetic and formatting are unaffected.
+    import decimal
+
+    binance.script("POST", "/api/v3/order", Reply(recorded("order_limit_new_full.json")))
+    with decimal.localcontext() as mine:
+        await live.create_order(order(OrderType.LIMIT, price="86000.456", client_order_id="tsr-LimitOrder02"))
+        assert mine.rounding == decimal.ROUND_HALF_EVEN and not mine.traps[decimal.Underflow]
+        assert decimal.getcontext() is mine
