@@ -350,7 +350,7 @@ async def cancel_live_order(
     trading: TradingServices | None, uow: UnitOfWork | None = None,
 ) -> None:
     if (refusal := _refusal(current_user, trading)) is not None or trading is None or trading.live is None:
-        await callback.answer(refusal or render.NOT_CONFIGURED, show_alert=True)
+        await callback.answer(refusal or _(render.NOT_CONFIGURED), show_alert=True)
         return
     assert current_user.user_id is not None
     try:
@@ -363,7 +363,7 @@ async def cancel_live_order(
     except DomainError as error:
         await callback.answer(say(error.phrase, html=False), show_alert=True)
         return
-    await callback.answer("Cancelled." if event.order.status is OrderStatus.CANCELLED else "Done.")
+    await callback.answer(_("Cancelled.") if event.order.status is OrderStatus.CANCELLED else _("Done."))
     await show(callback, render.live_result(event, found[0].name))
 
 
