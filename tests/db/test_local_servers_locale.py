@@ -8,7 +8,6 @@ import os
 from db.local_servers import LocalServers
 
 
-
 def test_embedded_postgres_starts_under_a_locale_the_machine_lacks(tmp_path, monkeypatch):
     monkeypatch.setenv("LANG", "ru_RU.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)
