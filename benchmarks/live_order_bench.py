@@ -25,23 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cryptography.fernet import Fernet  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-
-from benchmarks.paper_engine_bench import drop_database, scratch_database, timed  # noqa: E402
-from db.crypto import SecretBox  # noqa: E402
-from db.engine import create_engine, create_session_factory  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from db.repositories.credentials import CredentialVault  # noqa: E402
+from benchmarks.live_setup import LiveStack, live_stack  # noqa: E402
+from benchmarks.paper_engine_bench import timed  # noqa: E402
 from db.repositories.trading_uow import TradingUnitOfWork  # noqa: E402
-from db.trading_services import exchange_connector  # noqa: E402
 from domain.enums import OrderSide, OrderType  # noqa: E402
-from domain.exchanges.paper import PaperEngine  # noqa: E402
-from domain.exchanges.pool import AccountPool  # noqa: E402
 from domain.models import ApiCredentials, Order  # noqa: E402
 from domain.services.exchange_accounts import ExchangeAccountService  # noqa: E402
-from domain.services.live_trading import LiveVenue  # noqa: E402
-from domain.services.paper_broker import PaperBroker  # noqa: E402
 from tests.trading.fake_binance import FakeBinance, Reply, recorded  # noqa: E402
 
 KEY, SECRET = "bench-key-000000000000000000000001", "bench-secret-0000000000000000000001"
@@ -58,65 +47,57 @@ def order(user_id: uuid.UUID, portfolio_id: uuid.UUID, order_type: OrderType = O
 async def bench(rounds: int, orders: int) -> None:
     server = FakeBinance()
     await server.start()
-    url = await scratch_database()
     try:
-        await asyncio.to_thread(upgrade, url)  # alembic runs its own event loop
-        engine = create_engine(url, pool_size=5)
-        session_factory = create_session_factory(engine)
-        connect = exchange_connector(server.base_url)
-        pool = AccountPool(connect)  # as composed in db/trading_services.py
-        vault = CredentialVault(SecretBox(Fernet.generate_key().decode()), pool)
-        venue = LiveVenue(vault, PaperBroker(PaperEngine(Decimal("0"))))
-        async with session_factory() as session:
-            user_id = (await session.execute(text("INSERT INTO users (username) VALUES ('bench') RETURNING id"))).scalar()
-            await session.commit()
-        async with TradingUnitOfWork(session_factory) as uow:
-            info = await ExchangeAccountService(vault, connect).connect(uow, user_id, "binance", KEY, SECRET)
-        async with TradingUnitOfWork(session_factory) as uow:
-            portfolio = await uow.portfolios.get(info.portfolio_id)
-            market = await uow.pairs.get("BTC/USDT", "binance") or await _market(connect)
-        assert portfolio is not None
-        bare = connect("binance", ApiCredentials(KEY, SECRET), False, "spot")
-        await bare.market("BTC/USDT")
-
-        server.script("POST", "/api/v3/order", Reply(recorded("order_market_buy_full.json")))
-
-        async def bare_place() -> None:
-            await bare.create_order(order(user_id, portfolio.id))
-
-        async def live_place() -> None:
-            async with TradingUnitOfWork(session_factory) as uow:
-                await venue.place(uow, portfolio, order(user_id, portfolio.id), market)
-
-        base, live = await timed(bare_place, rounds), await timed(live_place, rounds)
-        print(f"place one live order: {live * 1e3:7.1f} ms   bare exchange call {base * 1e3:6.1f} ms   "
-              f"x{live / base:4.1f}")
-
-        server.script("POST", "/api/v3/order", Reply(recorded("order_limit_new_full.json")))
-        open_orders = []
-        for _ in range(orders):
-            async with TradingUnitOfWork(session_factory) as uow:
-                placed = await venue.place(uow, portfolio, order(user_id, portfolio.id, OrderType.LIMIT), market)
-                open_orders.append(placed.order)
-        server.script("GET", "/api/v3/order", Reply(recorded("order_limit_new_full.json")))  # still open
-
-        async def bare_lookups() -> None:
-            for resting in open_orders:
-                await bare.fetch_order(resting)
-
-        async def sync_pass() -> None:
-            async with TradingUnitOfWork(session_factory) as uow:
-                await venue.sync(uow)
-
-        base, live = await timed(bare_lookups, max(3, rounds // 4)), await timed(sync_pass, max(3, rounds // 4))
-        print(f"sync {orders} open orders:  {live * 1e3:7.1f} ms   {orders} bare lookups {base * 1e3:6.1f} ms   "
-              f"x{live / base:4.1f}")
-        await bare.close()
-        await pool.close()
-        await engine.dispose()
+        async with live_stack(server.base_url) as live_setup:
+            await _measure(live_setup, server, rounds, orders)
     finally:
         await server.stop()
-        await drop_database(url)
+
+
+async def _measure(setup: LiveStack, server: FakeBinance, rounds: int, orders: int) -> None:
+    session_factory, connect, venue, user_id = setup.session_factory, setup.connect, setup.venue, setup.user_id
+    async with TradingUnitOfWork(session_factory) as uow:
+        info = await ExchangeAccountService(setup.vault, connect).connect(uow, user_id, "binance", KEY, SECRET)
+    async with TradingUnitOfWork(session_factory) as uow:
+        portfolio = await uow.portfolios.get(info.portfolio_id)
+        market = await uow.pairs.get("BTC/USDT", "binance") or await _market(connect)
+    assert portfolio is not None
+    bare = connect("binance", ApiCredentials(KEY, SECRET), False, "spot")
+    await bare.market("BTC/USDT")
+
+    server.script("POST", "/api/v3/order", Reply(recorded("order_market_buy_full.json")))
+
+    async def bare_place() -> None:
+        await bare.create_order(order(user_id, portfolio.id))
+
+    async def live_place() -> None:
+        async with TradingUnitOfWork(session_factory) as uow:
+            await venue.place(uow, portfolio, order(user_id, portfolio.id), market)
+
+    base, live = await timed(bare_place, rounds), await timed(live_place, rounds)
+    print(f"place one live order: {live * 1e3:7.1f} ms   bare exchange call {base * 1e3:6.1f} ms   "
+          f"x{live / base:4.1f}")
+
+    server.script("POST", "/api/v3/order", Reply(recorded("order_limit_new_full.json")))
+    open_orders = []
+    for _ in range(orders):
+        async with TradingUnitOfWork(session_factory) as uow:
+            placed = await venue.place(uow, portfolio, order(user_id, portfolio.id, OrderType.LIMIT), market)
+            open_orders.append(placed.order)
+    server.script("GET", "/api/v3/order", Reply(recorded("order_limit_new_full.json")))  # still open
+
+    async def bare_lookups() -> None:
+        for resting in open_orders:
+            await bare.fetch_order(resting)
+
+    async def sync_pass() -> None:
+        async with TradingUnitOfWork(session_factory) as uow:
+            await venue.sync(uow)
+
+    base, live = await timed(bare_lookups, max(3, rounds // 4)), await timed(sync_pass, max(3, rounds // 4))
+    print(f"sync {orders} open orders:  {live * 1e3:7.1f} ms   {orders} bare lookups {base * 1e3:6.1f} ms   "
+          f"x{live / base:4.1f}")
+    await bare.close()
 
 
 async def _market(connect):  # the pair is stored once an order was placed; before that, ask the exchange

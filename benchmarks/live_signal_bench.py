@@ -26,24 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from benchmarks.paper_engine_bench import drop_database, scratch_database, timed  # noqa: E402
-from db.crypto import SecretBox  # noqa: E402
-from db.engine import create_engine, create_session_factory  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from db.repositories.credentials import CredentialVault  # noqa: E402
+from benchmarks.live_setup import LiveStack, live_stack  # noqa: E402
+from benchmarks.paper_engine_bench import timed  # noqa: E402
 from db.repositories.signals import SignalOwner  # noqa: E402
 from db.repositories.trading_uow import TradingUnitOfWork  # noqa: E402
-from db.trading_services import exchange_connector  # noqa: E402
 from domain.enums import OrderSide, OrderType  # noqa: E402
-from domain.exchanges.paper import PaperEngine  # noqa: E402
-from domain.exchanges.pool import AccountPool  # noqa: E402
 from domain.models import ApiCredentials, LiveLimits, Order, Ticker  # noqa: E402
 from domain.services.exchange_accounts import ExchangeAccountService  # noqa: E402
-from domain.services.live_trading import LiveVenue  # noqa: E402
-from domain.services.paper_broker import PaperBroker  # noqa: E402
 from domain.services.portfolio import PortfolioService  # noqa: E402
 from domain.services.signals import SignalService  # noqa: E402
 from tests.trading.fake_binance_futures import FakeBinanceFutures  # noqa: E402
@@ -77,53 +68,47 @@ def bare_orders(user_id: uuid.UUID, portfolio_id: uuid.UUID) -> list[Order]:
 async def bench(rounds: int) -> None:
     server = FakeBinanceFutures()
     await server.start()
-    url = await scratch_database()
     try:
-        await asyncio.to_thread(upgrade, url)  # alembic runs its own event loop
-        engine = create_engine(url, pool_size=5)
-        session_factory = create_session_factory(engine)
-        connect = exchange_connector(server.base_url)
-        pool = AccountPool(connect)  # as composed in db/trading_services.py
-        vault = CredentialVault(SecretBox(Fernet.generate_key().decode()), pool)
-        venue = LiveVenue(vault, PaperBroker(PaperEngine(Decimal("0"))))
-        market = FixedPrice()
-        portfolios = PortfolioService(market, quote_asset="USDT", starting_balance=Decimal(10000))  # type: ignore[arg-type]
-        signals = SignalService(market, portfolios, live=venue.signals)  # type: ignore[arg-type]
-        async with session_factory() as session:
-            user_id = (await session.execute(text("INSERT INTO users (username) VALUES ('bench') RETURNING id"))).scalar()
-            telegram_id = (await session.execute(text(
-                "INSERT INTO telegram_users (telegram_id, chat_id, user_id, status) VALUES (7, 7, :u, 'active') "
-                "RETURNING id"), {"u": user_id})).scalar()
-            await session.commit()
-        owner = SignalOwner(telegram_id, user_id)
-        async with TradingUnitOfWork(session_factory) as uow:
-            info = await ExchangeAccountService(vault, connect).connect(uow, user_id, "binance", KEY, SECRET,
-                                                                         market_type="swap")
-            await uow.live.set_limits(user_id, LiveLimits(max_order_value=Decimal(10**9),
-                                                          confirm_above_value=Decimal(10**9),
-                                                          daily_loss_limit=Decimal(10**9)))
-            await uow.commit()
-        bare = connect("binance", ApiCredentials(KEY, SECRET), False, "swap")
-        await bare.market("BTC/USDT")
-
-        async def bare_place() -> None:
-            for order in bare_orders(user_id, info.portfolio_id):
-                await bare.create_order(order)
-
-        async def live_execute() -> None:
-            async with TradingUnitOfWork(session_factory) as uow:
-                await signals.execute_live(uow, owner, SIGNAL, token=secrets.token_urlsafe(6), account=1,
-                                           second_tap=True)
-
-        base, live = await timed(bare_place, rounds), await timed(live_execute, rounds)
-        print(f"execute a signal live (entry, stop, 2 targets): {live * 1e3:7.1f} ms   "
-              f"4 bare exchange calls {base * 1e3:6.1f} ms   x{live / base:4.1f}")
-        await bare.close()
-        await pool.close()
-        await engine.dispose()
+        async with live_stack(server.base_url) as live_setup:
+            await _measure(live_setup, rounds)
     finally:
         await server.stop()
-        await drop_database(url)
+
+
+async def _measure(setup: LiveStack, rounds: int) -> None:
+    session_factory, connect, user_id = setup.session_factory, setup.connect, setup.user_id
+    market = FixedPrice()
+    portfolios = PortfolioService(market, quote_asset="USDT", starting_balance=Decimal(10000))  # type: ignore[arg-type]
+    signals = SignalService(market, portfolios, live=setup.venue.signals)  # type: ignore[arg-type]
+    async with session_factory() as session:
+        telegram_id = (await session.execute(text(
+            "INSERT INTO telegram_users (telegram_id, chat_id, user_id, status) VALUES (7, 7, :u, 'active') "
+            "RETURNING id"), {"u": user_id})).scalar()
+        await session.commit()
+    owner = SignalOwner(telegram_id, user_id)
+    async with TradingUnitOfWork(session_factory) as uow:
+        info = await ExchangeAccountService(setup.vault, connect).connect(uow, user_id, "binance", KEY, SECRET,
+                                                                       market_type="swap")
+        await uow.live.set_limits(user_id, LiveLimits(max_order_value=Decimal(10**9),
+                                                      confirm_above_value=Decimal(10**9),
+                                                      daily_loss_limit=Decimal(10**9)))
+        await uow.commit()
+    bare = connect("binance", ApiCredentials(KEY, SECRET), False, "swap")
+    await bare.market("BTC/USDT")
+
+    async def bare_place() -> None:
+        for order in bare_orders(user_id, info.portfolio_id):
+            await bare.create_order(order)
+
+    async def live_execute() -> None:
+        async with TradingUnitOfWork(session_factory) as uow:
+            await signals.execute_live(uow, owner, SIGNAL, token=secrets.token_urlsafe(6), account=1,
+                                       second_tap=True)
+
+    base, live = await timed(bare_place, rounds), await timed(live_execute, rounds)
+    print(f"execute a signal live (entry, stop, 2 targets): {live * 1e3:7.1f} ms   "
+          f"4 bare exchange calls {base * 1e3:6.1f} ms   x{live / base:4.1f}")
+    await bare.close()
 
 
 def main() -> int:
