@@ -53,7 +53,7 @@ def check_signal(signal: TradeSignal, settings: ExecutionSettings, price: Decima
     entry = price if signal.entry_at_market else signal.near_edge
     if zone in ("above", "below") and distance is not None and distance > FAR_FROM_MARKET_PERCENT:
         warnings.append(phrase("The entry is {distance} from the market: it may never fill (it expires after "
-                               "{hours} h).", distance=Percent(distance, 1), hours=expiry_hours))
+                               "{hours} h).", distance=Percent(distance), hours=expiry_hours))
     warnings += _shape_warnings(signal, entry)
     rr = tuple(reward_risk(signal, entry, tp) if entry else None for tp in signal.take_profits)
     stop_distance = None
