@@ -438,3 +438,6 @@ class ChartRenderer:
 
     async def correlation(self, labels: Sequence[str], matrix: Sequence[Sequence[float]], title: str) -> bytes:
         return await self._run(partial(draw_correlation, tuple(labels), tuple(map(tuple, matrix)), title))
+
+    async def channels(self, stats: Sequence[Any], words: ChartWords) -> bytes:
+        return await self._run(partial(channel_chart, tuple(stats), words))

@@ -7,7 +7,6 @@ contract, so ``shortcut`` recognises those few phrases before the parser runs.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -19,7 +18,6 @@ from bot.i18n import _, t
 from bot.assistant import texts
 from bot.assistant.context import IntentContext, IntentHandler
 from bot.assistant_callbacks import SignalAction, SignalCallback, SignalListAction, SignalListCallback
-from bot.charts import channel_chart
 from bot.html import escape
 from bot.render import live_signals as render_live
 from bot.render import signals as render
@@ -173,7 +171,7 @@ async def channel_stats(ctx: IntentContext, source: str | None = None) -> TextRe
     if source and not stats:
         return None
     settings = await service.settings(ctx.uow, owner.user_id)
-    photo = await asyncio.to_thread(channel_chart, stats, chart_words()) if stats else None
+    photo = await ctx.services.charts.channels(stats, chart_words()) if stats else None
     return TextReply(render.channel_stats(stats, settings), photo=photo)
 
 

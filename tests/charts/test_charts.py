@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from bot.charts import ChartRenderer, PriceChart, draw_allocation, draw_correlation, draw_price_chart
+from bot.charts import ChartRenderer, ChartWords, PriceChart, draw_allocation, draw_correlation, draw_price_chart
+from domain.channel_stats import ChannelStats
 from domain.market_data.simulated import SimulatedMarketData
 from domain.services.technical_analysis import TechnicalAnalysisService
 
@@ -75,9 +76,13 @@ async def test_the_renderer_draws_in_a_separate_process(analysis):
         png = await renderer.price(PriceChart.of_analysis(analysis))
         allocation = await renderer.allocation([("BTC", Decimal("2")), ("USDT", Decimal("1"))])
         heat_map = await renderer.correlation(["A", "B"], [[1.0, -0.3], [-0.3, 1.0]], "Correlation")
+        stats = ChannelStats(source="Alpha Calls", signals=4, entered=3, tp1=2, all_targets=1, stopped=1, expired=1,
+                             open=0, average_r=Decimal("0.8"), simulated_pnl=Decimal("12.50"),
+                             simulated_percent=Decimal("4.2"))
+        channels = await renderer.channels([stats], ChartWords())
     finally:
         pool.shutdown()
-    assert all(image.startswith(PNG_MAGIC) for image in (png, allocation, heat_map))
+    assert all(image.startswith(PNG_MAGIC) for image in (png, allocation, heat_map, channels))
 
 
 def test_a_russian_reader_gets_a_chart_labelled_in_russian(analysis):
