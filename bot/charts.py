@@ -28,6 +28,8 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from bot.i18n import current_locale  # noqa: E402
+from bot.render.numbers import compact, number, numbers_in, percent, price, short_datetime  # noqa: E402
 from domain.market_data import ticks  # noqa: E402
 from domain.models import Candle  # noqa: E402
 from domain.services import indicators as ta  # noqa: E402
@@ -81,6 +83,7 @@ class ChartWords:
     all_targets: str = "All targets"
     stopped: str = "Stopped"
     expired: str = "Expired"
+    locale: str = "en"  # of the numbers drawn (separators)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,7 @@ def _png(figure: Figure) -> bytes:
 
 
 def _style(axes: Axes, theme: Theme) -> None:
+    _axis_numbers(axes)
     axes.set_facecolor(theme.background)
     axes.grid(color=theme.grid, linewidth=0.6)
     axes.tick_params(colors=theme.text, labelsize=7)
@@ -163,7 +167,8 @@ def _label(axes: Axes, text: str, theme: Theme) -> None:
 
 
 def draw_price_chart(chart: PriceChart) -> bytes:
-    return _png(price_figure(chart))
+    with numbers_in(chart.words.locale):  # tick labels are formatted while the figure is saved
+        return _png(price_figure(chart))
 
 
 def price_figure(chart: PriceChart) -> Figure:
@@ -189,12 +194,11 @@ def price_figure(chart: PriceChart) -> Figure:
     prices.bar(xs, body, bottom=np.minimum(o, c), color=colors, width=0.65, linewidth=0)
     _overlays(prices, bars, chart, theme, start)
     axes[1].bar(xs, v, color=colors, width=0.65, alpha=0.7, linewidth=0)
-    axes[1].yaxis.set_major_formatter(FuncFormatter(_compact))
+    axes[1].yaxis.set_major_formatter(FuncFormatter(lambda value, _position: compact(value)))
     _label(axes[1], chart.words.volume, theme)
     for ax, name in zip(axes[2:], panels, strict=True):
         _PANEL_DRAWERS[name](ax, bars, theme, start)
-    last = f"{c[-1]:,.8g}" if chart.price_places is None else f"{c[-1]:,.{chart.price_places}f}"
-    title = f"{chart.symbol} · {chart.timeframe} · " + chart.words.last.format(price=last)
+    title = f"{chart.symbol} · {chart.timeframe} · " + chart.words.last.format(price=price(c[-1], places=chart.price_places))
     if chart.signal is not None:
         title += f" · {chart.signal.label}"
     prices.set_title(title, fontsize=10, color=theme.text, loc="left")
@@ -212,7 +216,7 @@ def price_figure(chart: PriceChart) -> Figure:
     prices.set_xlim(-1, n + max(8, n // 6))  # room on the right for the level labels
     step = max(n // 7, 1)
     axes[-1].set_xticks(xs[::step])
-    axes[-1].set_xticklabels([t.strftime("%m-%d %H:%M") for t in chart.times[start:]][::step])
+    axes[-1].set_xticklabels([short_datetime(t) for t in chart.times[start:]][::step])
     for ax in axes[:-1]:
         ax.tick_params(labelbottom=False)
     return figure
@@ -244,11 +248,14 @@ def _overlays(ax: Axes, bars: ta.Bars, chart: PriceChart, theme: Theme, start: i
         ax.plot(xs, cloud.base[start:], linewidth=0.8, color=theme.lines[1], label="Kijun 26")
 
 
-def _compact(value: float, _position: object = None) -> str:
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.3g}"
+def _axis_numbers(axes: Axes) -> None:
+    """Tick labels through the one number formatter, with as many places as the tick step needs."""
+    def label(value: float, _position: object) -> str:
+        ticks = axes.yaxis.get_majorticklocs()
+        step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else 0.0
+        places = max(0, -Decimal(f"{step:.6g}").normalize().as_tuple().exponent) if step else None  # type: ignore[operator]
+        return number(Decimal(f"{value:.10g}"), places)
+    axes.yaxis.set_major_formatter(FuncFormatter(label))
 
 
 def _levels(ax: Axes, chart: PriceChart, theme: Theme, n: int, spacing: float) -> None:
@@ -257,7 +264,7 @@ def _levels(ax: Axes, chart: PriceChart, theme: Theme, n: int, spacing: float) -
 
     def line(y: float, color: str, text: str, style: str, width: float = 0.9) -> None:
         ax.axhline(y, color=color, linestyle=style, linewidth=width, alpha=0.9)
-        labels.append((y, f" {text} {y:,.6g}", color))
+        labels.append((y, f" {text} {price(y, places=chart.price_places)}", color))
 
     for i, level in enumerate(chart.supports, start=1):
         line(level, theme.support, f"S{i}", ":")
@@ -334,7 +341,7 @@ def _atr_panel(ax: Axes, bars: ta.Bars, theme: Theme, start: int) -> None:
 
 def _obv_panel(ax: Axes, bars: ta.Bars, theme: Theme, start: int) -> None:
     ax.plot(ta.obv(bars)[start:], color=theme.lines[1], linewidth=1)
-    ax.yaxis.set_major_formatter(FuncFormatter(_compact))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: compact(value)))
     _label(ax, "OBV", theme)
 
 
@@ -344,8 +351,14 @@ _PANEL_DRAWERS: dict[str, Callable[[Axes, ta.Bars, Theme, int], None]] = {
 }
 
 
-def draw_allocation(allocations: Sequence[tuple[str, float]], title: str = "Allocation", theme_name: str = "light") -> bytes:
+def draw_allocation(allocations: Sequence[tuple[str, float]], title: str = "Allocation", theme_name: str = "light",
+                    locale: str = "en") -> bytes:
     """Horizontal bars of each asset's share of the portfolio value, largest first."""
+    with numbers_in(locale):
+        return _allocation(allocations, title, theme_name)
+
+
+def _allocation(allocations: Sequence[tuple[str, float]], title: str, theme_name: str) -> bytes:
     theme = THEMES.get(theme_name, THEMES[DEFAULT_THEME])
     rows = sorted(((a, float(v)) for a, v in allocations if v > 0), key=lambda r: r[1])
     if not rows:
@@ -357,7 +370,7 @@ def draw_allocation(allocations: Sequence[tuple[str, float]], title: str = "Allo
     axes.yaxis.tick_left()
     bars = axes.barh([a for a, _ in rows], [v for _, v in rows], color=theme.lines[1])
     for bar, (_, value) in zip(bars, rows, strict=True):
-        axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {value / total:.1%}", va="center",
+        axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + percent(value / total * 100, 1), va="center",
                   fontsize=8, color=theme.text)
     axes.set_title(title, fontsize=10, color=theme.text)
     axes.margins(x=0.15)
@@ -366,6 +379,11 @@ def draw_allocation(allocations: Sequence[tuple[str, float]], title: str = "Allo
 
 def channel_chart(stats: Sequence[Any], words: ChartWords = ChartWords()) -> bytes:
     """Per channel: entry, TP1, all-targets, stop and expiry rates side by side (``ChannelStats``)."""
+    with numbers_in(words.locale):
+        return _channels(stats, words)
+
+
+def _channels(stats: Sequence[Any], words: ChartWords) -> bytes:
     if not stats:
         raise ValueError("no channels to draw")
     shown = list(stats)[:8]
@@ -378,6 +396,7 @@ def channel_chart(stats: Sequence[Any], words: ChartWords = ChartWords()) -> byt
     ]
     figure = Figure(figsize=(8, 4.2))
     axes = figure.add_subplot(1, 1, 1)
+    _axis_numbers(axes)
     width = 0.8 / len(series)
     for offset, (label, color, value) in enumerate(series):
         xs = [i + (offset - (len(series) - 1) / 2) * width for i in range(len(shown))]
@@ -393,8 +412,13 @@ def channel_chart(stats: Sequence[Any], words: ChartWords = ChartWords()) -> byt
 
 
 def draw_correlation(labels: Sequence[str], matrix: Sequence[Sequence[float]], title: str,
-                     theme_name: str = "light") -> bytes:
+                     theme_name: str = "light", locale: str = "en") -> bytes:
     """A heat-map of pairwise correlations, -1 (blue) to 1 (red), each cell labelled."""
+    with numbers_in(locale):
+        return _correlation(labels, matrix, title, theme_name)
+
+
+def _correlation(labels: Sequence[str], matrix: Sequence[Sequence[float]], title: str, theme_name: str) -> bytes:
     theme = THEMES.get(theme_name, THEMES[DEFAULT_THEME])
     values = np.array(matrix, dtype=np.float64)
     if values.shape != (len(labels), len(labels)) or len(labels) < 2:
@@ -406,7 +430,7 @@ def draw_correlation(labels: Sequence[str], matrix: Sequence[Sequence[float]], t
     axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8, color=theme.text)
     axes.set_yticks(range(len(labels)), labels, fontsize=8, color=theme.text)
     for (row, col), value in np.ndenumerate(values):
-        axes.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
+        axes.text(col, row, number(round(value, 2), 2), ha="center", va="center", fontsize=8,
                   color="white" if abs(value) > 0.6 else "black")
     bar = figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04)
     bar.ax.tick_params(colors=theme.text, labelsize=7)
@@ -434,10 +458,12 @@ class ChartRenderer:
         return await self._run(partial(draw_price_chart, chart))
 
     async def allocation(self, allocations: Sequence[tuple[str, Decimal]], title: str = "Allocation") -> bytes:
-        return await self._run(partial(draw_allocation, tuple((a, float(v)) for a, v in allocations), title))
+        return await self._run(partial(draw_allocation, tuple((a, float(v)) for a, v in allocations), title,
+                                       locale=current_locale()))
 
     async def correlation(self, labels: Sequence[str], matrix: Sequence[Sequence[float]], title: str) -> bytes:
-        return await self._run(partial(draw_correlation, tuple(labels), tuple(map(tuple, matrix)), title))
+        return await self._run(partial(draw_correlation, tuple(labels), tuple(map(tuple, matrix)), title,
+                                       locale=current_locale()))
 
     async def channels(self, stats: Sequence[Any], words: ChartWords) -> bytes:
         return await self._run(partial(channel_chart, tuple(stats), words))

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from bot.html import escape
-from bot.i18n import N_, _, t, tn
+from bot.i18n import N_, _, current_locale, t, tn
 from bot.render.numbers import ZERO, compact, number, percent, price
 from bot.render.trading import pair_assets
 from bot.charts import ChartWords
@@ -31,7 +31,7 @@ def chart_words() -> ChartWords:
     return ChartWords(volume=_("Volume"), last=_("last {price}"), entry_zone=_("entry zone"), stop=_("stop"),
                       bollinger=_("Bollinger 20, 2σ"), vwap=_("VWAP (UTC day)"), channels_title=_("Signal channels"),
                       channel_signals=_("{n} signals"), entered=_("Entered"), all_targets=_("All targets"),
-                      stopped=_("Stopped"), expired=_("Expired"))
+                      stopped=_("Stopped"), expired=_("Expired"), locale=current_locale())
 
 
 def chart_label(analysis: TechnicalAnalysis) -> str:

@@ -13,6 +13,9 @@ No exponent notation, ever.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
@@ -32,6 +35,18 @@ CENT = Decimal("0.01")
 Number = Decimal | int | float
 # Fiat and stablecoins: their balances are money (two decimals), not coin amounts.
 CASH_ASSETS = frozenset({"USD", "EUR", "GBP", "USDT", "USDC", "BUSD", "FDUSD", "TUSD", "DAI"})
+# Set where no update's locale is current: the chart process draws for a reader it was told of.
+_LOCALE: ContextVar[str | None] = ContextVar("numbers_locale", default=None)
+
+
+@contextmanager
+def numbers_in(locale: str) -> Iterator[None]:
+    """Formats numbers for ``locale`` inside the block, whatever the update's locale."""
+    token = _LOCALE.set(locale)
+    try:
+        yield
+    finally:
+        _LOCALE.reset(token)
 
 
 def _decimal(value: Number) -> Decimal:
@@ -49,9 +64,13 @@ def number(value: Number | None, places: int | None = None, *, grouped: bool = T
     return _format(value, pattern)
 
 
+def _locale() -> str:
+    return _LOCALE.get() or current_locale()
+
+
 def _format(value: Decimal, pattern: str) -> str:
     with localcontext(_FORMAT_CONTEXT):
-        text = format_decimal(value, format=pattern, locale=current_locale())
+        text = format_decimal(value, format=pattern, locale=_locale())
     return text[1:] if text.startswith("-") and not any(ch in text for ch in "123456789") else text
 
 
@@ -131,19 +150,19 @@ def _with_asset(text: str, asset: str | None) -> str:
 
 def long_date(moment: datetime) -> str:
     """``Monday 30 November`` / ``понедельник 30 ноября``."""
-    return format_date(moment, "EEEE d MMMM", locale=current_locale())
+    return format_date(moment, "EEEE d MMMM", locale=_locale())
 
 
 def day(moment: datetime) -> str:
     """``30 Nov 2026`` / ``30 нояб. 2026 г.``."""
-    return format_date(moment, "medium", locale=current_locale())
+    return format_date(moment, "medium", locale=_locale())
 
 
 def short_datetime(moment: datetime) -> str:
     """``11-30 14:05``: month, day and time, for tables."""
-    return format_datetime(moment, "MM-dd HH:mm", locale=current_locale())
+    return format_datetime(moment, "MM-dd HH:mm", locale=_locale())
 
 
 def clock(moment: datetime) -> str:
     """``14:05:09``: a time of day to the second."""
-    return format_time(moment, "HH:mm:ss", locale=current_locale())
+    return format_time(moment, "HH:mm:ss", locale=_locale())

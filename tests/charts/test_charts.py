@@ -100,3 +100,31 @@ def test_a_russian_reader_gets_a_chart_labelled_in_russian(analysis):
     drawn = [text.get_text() for text in figure.findobj(Text) if text.get_text().strip()]
     assert any("Объём" in text for text in drawn) and any("Боллинджер" in text for text in drawn)
     assert not [text for text in drawn if english_sentences(text) or "entry zone" in text or "last " in text], drawn
+
+
+def test_numbers_on_a_chart_follow_the_readers_locale(analysis):
+    """Axis ticks, the last price and level labels go through the one number formatter."""
+    import re
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from bot.charts import price_figure
+    from bot.i18n import Catalogs, speaking
+    from bot.render.market import chart_words
+    from bot.render.numbers import numbers_in
+
+    def drawn_numbers(locale: str) -> list[str]:
+        with speaking(Catalogs(), locale):
+            chart = PriceChart.of_analysis(analysis, indicators=("macd",), words=chart_words())
+        with numbers_in(chart.words.locale):
+            figure = price_figure(chart)
+            FigureCanvasAgg(figure).draw()  # tick labels are formatted when drawn
+        return [text.get_text() for text in figure.findobj(Text) if re.search(r"\d", text.get_text())]
+
+    english, russian = drawn_numbers("en"), drawn_numbers("ru")
+    # ETH near 3,000: grouped thousands, and MACD's fractional ticks
+    assert any(re.search(r"\d,\d{3}", text) for text in english) and any(re.search(r"\d\.\d", text) for text in english)
+    assert any(re.search(r"\d\u00a0\d{3}", text) for text in russian), russian
+    assert any(re.search(r"\d,\d", text) for text in russian)
+    assert not [text for text in russian if re.search(r"\d\.\d", text) and not re.search(r"\d{2}-\d{2}", text)], russian
