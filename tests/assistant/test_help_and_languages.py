@@ -154,7 +154,7 @@ async def test_switching_language_in_settings_changes_the_replies(app, bot_api):
 # What the README says one can write (its "What you can say" table), as a Russian user types it
 # where the parser reads Russian and in English elsewhere: every reply must be Russian all the same.
 README_REQUESTS = (  # one user each: the rate limiter allows 20 messages a minute
-    ("купи 0.01 btc по рынку", "✅", "buy 0.05 btc at 61k", "sell 1.5k ADA at market", "long sol with $200",
+    ("купи 0.01 btc по рынку", "✅", "✅ again", "forged tap", "buy 0.05 btc at 61k", "sell 1.5k ADA at market", "long sol with $200",
      "buy btc", "/cancel", "cancel my btc order", "close half my btc", "move my btc stop to 61,500",
      "BTC/USDT LONG Entry 61000-61500 TP1 62500 SL 60200 10x", "#ETH Target 2 reached ✅", "/portfolio",
      "buy 1 eth", "✅", "/orders", "/history", "how risky is my portfolio"),  # too much in one coin, no stop
@@ -182,10 +182,17 @@ async def test_every_readme_feature_answers_a_russian_user_in_russian(app, bot_a
         if typed == "✅":  # confirm the order card just shown
             await bot_api.wait_until_acknowledged(bot_api.tap(user, "Подтвердить"))
             continue
+        if typed in ("✅ again", "forged tap"):  # a repeated tap and a forged one: each gets a pop-up
+            data = bot_api.last_tap_data if typed == "✅ again" else "order:forged:0"
+            await bot_api.wait_until_acknowledged(bot_api.tap_data(user, data))
+            continue
         await bot_api.wait_until_acknowledged(bot_api.send_text(user, typed), timeout=30)
         for reply in _replies(bot_api, user)[before:]:
             if found := english_sentences(reply):
                 leaks.append(f"{typed!r} → {found}\n{reply}")
     edits = [c.params.get("text", "") for c in bot_api.calls_of("editMessageText", user)]
     leaks += [f"(edited) {found}\n{text}" for text in edits if (found := english_sentences(text))]
+    if "✅ again" in requests:
+        assert len(bot_api.popups_to(user)) >= 3, bot_api.popups_to(user)
+    leaks += [f"(pop-up) {found}\n{text}" for text in bot_api.popups_to(user) if (found := english_sentences(text))]
     assert not leaks, "English in Russian replies:\n" + "\n---\n".join(leaks)

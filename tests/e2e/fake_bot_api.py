@@ -48,6 +48,8 @@ class FakeBotApi:
         # Telegram's language_code per user (absent: none sent, as for many clients).
         self.languages: dict[int, str] = {}
         self._message_ids = itertools.count(1000)
+        self._tapped_by: dict[str, int] = {}  # callback query id -> the user who tapped
+        self.last_tap_data = ""
         # Set (and replaced) on every change: waiters wake up and check their condition again.
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -97,8 +99,11 @@ class FakeBotApi:
         raise AssertionError(f"no button {label!r} was sent to {user_id}")
 
     def tap_data(self, user_id: int, data: str, message: dict[str, Any] | None = None) -> int:
+        query_id = f"cbq-{next(self._message_ids)}"
+        self._tapped_by[query_id] = user_id
+        self.last_tap_data = data
         query = {
-            "id": f"cbq-{next(self._message_ids)}",
+            "id": query_id,
             "from": self._user(user_id),
             "chat_instance": "ci",
             "data": data,
@@ -155,6 +160,11 @@ class FakeBotApi:
     def texts_to(self, chat_id: int) -> list[str]:
         """The texts delivered to the chat (refused sends do not count)."""
         return [call.params["text"] for call in self.calls_of("sendMessage", chat_id) if call.status == 200]
+
+    def popups_to(self, user_id: int) -> list[str]:
+        """Texts of the answers to the user's taps (the pop-up or toast a tap shows)."""
+        return [call.params["text"] for call in self.calls_of("answerCallbackQuery")
+                if call.params.get("text") and self._tapped_by.get(call.params.get("callback_query_id")) == user_id]
 
     def texts_to_all(self) -> list[str]:
         """Every text delivered, to any chat."""
