@@ -346,7 +346,9 @@ _SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za
                                 r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+price)\b(?!\s+(?-i:[a-z])|\s*\?)",
                                 re.IGNORECASE)
 _MARKET_BEFORE_RE = re.compile(r"\bmarket\s*$", re.IGNORECASE)  # "Market buy", "MARKET LONG"
-_SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current\s+(?:market\s+)?price)\b", re.IGNORECASE)
+# "Buy now: 1.84", "Long at current 1.23", "Short @ CMP 0.56": the side's price is where the market is.
+_SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current(?:\s+(?:market\s+)?price)?|now|immediately|asap|instant)\b",
+                                   re.IGNORECASE)
 _STARTS_WITH_NUMBER_RE = re.compile(r"\$?\.?\d")
 _AMOUNT_OF_COIN_RE = re.compile(r"\$?[\d.,]+[kKmM]?\s+(?!and\b|to\b|or\b)[A-Za-z]{2,}")
 
