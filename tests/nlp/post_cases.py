@@ -148,6 +148,45 @@ CONSISTENCY = [
      {"symbol": "NEAR/USDT", "side": "buy", "entries": [5], "take_profits": [5.3, 5.6], "stop_loss": 4.7}),
 ]
 
+# Labels of European and Asian channels besides the Russian/Turkish/Spanish/Arabic/Persian ones above.
+MORE_LANGUAGES = [
+    ("Venda #QWIX\nMoeda: QWIX\nEntrada: 0.0520 - 0.0528\nAlvos: 0.0505 / 0.0490\nStop: 0.0545\nAlavancagem: 10x",
+     {"symbol": "QWIX/USDT", "side": "sell", "entries": [0.052, 0.0528], "take_profits": [0.0505, 0.049],
+      "stop_loss": 0.0545, "leverage": 10}),
+    ("Vente #DOT\nEntrée : 6,85\nObjectifs : 6,60 - 6,40\nStop : 7,05\nLevier : 5x à 10x",
+     {"symbol": "DOT/USDT", "side": "sell", "entries": [6.85], "take_profits": [6.6, 6.4], "stop_loss": 7.05,
+      "leverage": 5, "leverage_max": 10}),
+    ("#FIL LONG\nIngresso: 5.10\nObiettivo: 5.40 / 5.75\nStop loss: 4.90\nLeva: da 3x a 5x",
+     {"symbol": "FIL/USDT", "side": "buy", "entries": [5.1], "take_profits": [5.4, 5.75], "stop_loss": 4.9,
+      "leverage": 3, "leverage_max": 5}),
+    ("#NEAR Kaufen\nEinstieg: 5.20\nZiele: 5.45 - 5.70\nStop: 4.98\nHebel: 10x bis 20x",
+     {"symbol": "NEAR/USDT", "side": "buy", "entries": [5.2], "take_profits": [5.45, 5.7], "stop_loss": 4.98,
+      "leverage": 10, "leverage_max": 20}),
+    ("#ETH 做空\n入场: 3150\n目标: 3080 / 3020\n止损: 3210",
+     {"symbol": "ETH/USDT", "side": "sell", "entries": [3150], "take_profits": [3080, 3020], "stop_loss": 3210}),
+]
+
+# The entry at the market in its many forms: after a side word, or in the post's own language.
+MARKET_ENTRIES = [
+    ("\U0001f7e2 #QWIX\nLong now: 0.512\nTargets: 0.53 / 0.55\nStop: 0.49",
+     {"symbol": "QWIX/USDT", "side": "buy", "entries": [0.512], "entry_at_market": True, "take_profits": [0.53, 0.55],
+      "stop_loss": 0.49}),
+    ("#ZORKA\nShort at current 1.84\nTP 1.78 - 1.72\nSL 1.91",
+     {"symbol": "ZORKA/USDT", "side": "sell", "entries": [1.84], "entry_at_market": True, "take_profits": [1.78, 1.72],
+      "stop_loss": 1.91}),
+    ("#ATOM LONG\nGiriş: güncel fiyat\nHedefler: 8.20 - 8.45\nStop: 7.70",
+     {"symbol": "ATOM/USDT", "side": "buy", "entry_at_market": True, "take_profits": [8.2, 8.45], "stop_loss": 7.7}),
+    ("#LINK LONG\nEntrée : au marché\nObjectifs : 15,20 - 15,80\nStop : 14,10",
+     {"symbol": "LINK/USDT", "side": "buy", "entry_at_market": True, "take_profits": [15.2, 15.8], "stop_loss": 14.1}),
+]
+
+# A margin mode on a line of its own, for a leverage given without it.
+MARGIN_APART = [
+    ("#SUI SHORT\nEntry: 1.95\nTP: 1.88 - 1.80\nSL: 2.03\nMargin mode: Cross\nLeverage: 15 - 25",
+     {"symbol": "SUI/USDT", "side": "sell", "entries": [1.95], "take_profits": [1.88, 1.8], "stop_loss": 2.03,
+      "margin_mode": "cross", "leverage": 15, "leverage_max": 25}),
+]
+
 FOLLOWUPS = [
     ("Close TRB", {"symbol": "TRB/USDT", "update": "close"}),
     ("Closing eth at entry", {"symbol": "ETH/USDT", "update": "close"}),
@@ -176,10 +215,17 @@ FOLLOWUPS = [
     ("#QWIX all 4 targets hit", {"symbol": "QWIX/USDT", "update": "tp_hit", "all_targets": True}),
     ("#QWIX TP1 \u2705 SL \u2192 entry", {"symbol": "QWIX/USDT", "update": "tp_hit", "target_index": 1, "to_breakeven": True}),
     ("#QWIX move your stops to entry", {"symbol": "QWIX/USDT", "update": "move_sl", "to_breakeven": True}),
+    ("#SOL alvo 2 alcançado \u2705", {"symbol": "SOL/USDT", "update": "tp_hit", "target_index": 2}),
+    ("#LINK objectif 3 atteint \U0001f3af", {"symbol": "LINK/USDT", "update": "tp_hit", "target_index": 3}),
+    ("#DOT obiettivo 1 raggiunto \u2705", {"symbol": "DOT/USDT", "update": "tp_hit", "target_index": 1}),
+    ("#SOL Ziel 1 erreicht \u2705", {"symbol": "SOL/USDT", "update": "tp_hit", "target_index": 1}),
+    ("#ETH 目标2 已到达 \u2705", {"symbol": "ETH/USDT", "update": "tp_hit", "target_index": 2}),
+    ("#QWIX tous les objectifs atteints \U0001f525", {"symbol": "QWIX/USDT", "update": "tp_hit", "all_targets": True}),
 ]
 
 SIGNAL_CLASSES = {
     "glued": GLUED, "sections": SECTIONS, "synonyms": SYNONYMS, "languages": LANGUAGES,
     "leverage_and_allocation": LEVERAGE_AND_ALLOCATION, "venues_and_quotes": VENUES_AND_QUOTES,
-    "consistency": CONSISTENCY,
+    "consistency": CONSISTENCY, "more_languages": MORE_LANGUAGES, "market_entries": MARKET_ENTRIES,
+    "margin_apart": MARGIN_APART,
 }
