@@ -57,6 +57,22 @@ def leftover_entries(leftovers: list[Decimal], side: str | None, targets: list[D
     return fits if len(fits) <= 2 else []
 
 
+def leftover_targets(leftovers: list[Decimal], side: str | None, entries: list[Decimal],
+                     stop: Decimal | None) -> list[Decimal]:
+    """The targets of a post that labels its entry and stop but not its exits ("SHORT #X 84.5" over a
+    bare "82.9 / 81.7 / 80.2" line): every unclaimed figure, in the order written, when all of them sit
+    beyond the entries on the profit side, away from the stop."""
+    if side is None or not entries or stop is None:
+        return []
+    buying = side == "buy"
+    if (stop >= min(entries)) if buying else (stop <= max(entries)):
+        return []  # a stop on the wrong side: the post is read some other way
+    edge = max(entries) if buying else min(entries)
+    fits = [value for value in leftovers if edge < value < edge * _FAR] if buying else \
+        [value for value in leftovers if edge / _FAR < value < edge]
+    return fits if fits and len(fits) == len(leftovers) else []
+
+
 def candle_close_stop(text: str, side: str | None) -> Decimal | None:
     """A stop given as a close beyond a level: below it for a long, above it for a short."""
     for match in CANDLE_CLOSE_RE.finditer(text):

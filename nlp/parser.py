@@ -61,6 +61,14 @@ _ORDER_START_RE = re.compile(
 )
 # A one-line post's look ("LONG $SEI | Entry …"), unlike a typed "long sol entry 145 sl 140 tp 155" order.
 _POST_STYLE_RE = re.compile(r"[#$][A-Za-z]|\||\b(?:LONG|SHORT|BUY|SELL)\b")
+# "Long BTC 61000 TP 62500 SL 60200": a side, the coin and its price with no quantity between them, written
+# with a channel's capitals. With a target and a stop it is a setup; a user's own order names its size
+# ("long 2 eth at 3.2k sl 3.1k") and is typed in lower case ("long sol entry 145 sl 140 tp 155").
+_SETUP_WITHOUT_SIZE_RE = re.compile(
+    r"^\W*(?:(?:market|limit|scalp|spot|futures)\s+)?(?:buy|sell|long|short)\s+[#$]?[A-Za-z][A-Za-z0-9]{1,14}"
+    r"(?:[/-]?usdt)?\s+(?:(?:at|@|around|near|here)\b\s*|@\s*)?\$?\.?\d[\d.,]*(?![\d.,]*\s?[xX%]|[\d.,]*[kKmM]?\s+(?!(?:tp\d?|sl|targets?|stop|take|tgts?)\b)[A-Za-z]{2,})",
+    re.IGNORECASE)
+_CAPITALISED_SETUP_RE = re.compile(r"^\W*(?:[A-Z][a-z]*\s+)?(?:Buy|BUY|Sell|SELL|Long|LONG|Short|SHORT)\b|\b(?:TP\d?|SL|Target|Stop)\b")
 # A side in capitals ("BUY QWIXUSDT 0.52 TP 0.55 SL 0.48") is how posts, not people, write it.
 _SHOUTED_SIDE_RE = re.compile(r"\b(?:LONG|SHORT|BUY|SELL)\b")
 # A channel's decoration beside a $/# ticker ("Buy #OP 1.72 Target 1.85 Stop 1.64 🚀") marks a post too.
@@ -164,7 +172,9 @@ class RuleParser:
                          or _POST_DECORATION_RE.search(normalized)) and _POST_STYLE_RE.search(normalized)) \
             and ("stop_loss" in found or _POST_DECORATION_RE.search(normalized) is not None) \
             and ("take_profits" in found or "take_profit_percents" in found)  # "Buy #SOL now 🚀 target 160"
-        return several_levels or labelled or not _ORDER_START_RE.match(normalized)
+        setup = "stop_loss" in found and "take_profits" in found and _SETUP_WITHOUT_SIZE_RE.match(normalized) is not None \
+            and _CAPITALISED_SETUP_RE.search(normalized) is not None
+        return several_levels or labelled or setup or not _ORDER_START_RE.match(normalized)
 
     def _read_post(self, text: str, readable: str) -> ParsedCommand:
         signal = self._with_symbol(read_signal(readable, self.universe), normalize_text(readable))

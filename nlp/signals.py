@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from nlp.consistency import CANDLE_CLOSE_RE as _CANDLE_CLOSE_RE
-from nlp.consistency import candle_close_stop, consistency_problems, leftover_entries, reconcile
+from nlp.consistency import candle_close_stop, consistency_problems, leftover_entries, leftover_targets, reconcile
 from nlp.normalize import NUMBER_RE, number_from_match
 from nlp.post_normalize import normalize_post
 from nlp.post_symbols import find_post_symbol
@@ -131,6 +131,8 @@ def read_signal(text: str, universe: SymbolUniverse) -> SignalReading:
         levels.entries, levels.take_profits, levels.stop_loss, side)
     if levels.stop_loss is None and levels.stop_loss_percent is None:
         levels.stop_loss = candle_close_stop(normalized, side)
+    if not levels.take_profits and not levels.take_profit_percents:
+        levels.take_profits = leftover_targets(levels.leftovers, side, levels.entries, levels.stop_loss)
     if not levels.entries and not levels.entry_at_market and (levels.take_profits or levels.stop_loss is not None):
         levels.entries = _price_line_entry(normalized) or leftover_entries(
             levels.leftovers, side, levels.take_profits, levels.stop_loss)
@@ -410,8 +412,11 @@ def _store_percents(levels: _Levels, kind: str, percents: list[Decimal]) -> None
 
 # Percentages, list indexes, leverage (and a leverage range's low end, "20-40x"), R multiples, durations and
 # ratios are not price levels. "SL 3035 x25": a level, then the leverage after a space.
-_NOT_A_PRICE_AFTER_RE = re.compile(r"\s?[x×]\b|[x×]\d|\s*(?:%|\)|[-–~]\s*\d{1,3}\s?[x×](?![^\W\d_])|R\b(?!:)|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|w\b|:\s*\d|/\d)",
+_NOT_A_PRICE_AFTER_RE = re.compile(r"\s?[x×]\b|[x×]\d|\s*(?:%|\)|R\b(?!:)|h\b|hrs?\b|hours?\b|m\b|min|days?\b|d\b|w\b|:\s*\d|/\d)",
                                    re.IGNORECASE)
+# "20-40x": the low end of a leverage range, which only a whole number a leverage can be ("SL 3185 - 20x" is a stop).
+_LEVERAGE_RANGE_AFTER_RE = re.compile(r"\s*[-–~]\s*\d{1,3}\s?[x×](?![^\W\d_])", re.IGNORECASE)
+_LEVERAGE_LOW_END_RE = re.compile(r"\d{1,3}")
 _NOT_A_PRICE_BEFORE_RE = re.compile(r"(?:\d\s*:\s*|\d/|[x×]|#|[A-Za-z])$")
 _ALNUM_RE = re.compile(r"[^\W_]")
 _WORDY_RE = re.compile(r"[^\W\d_]{3,}")
@@ -430,6 +435,9 @@ def _prices(value_text: str) -> list[Decimal]:
         after = value_text[match.end():]
         before = value_text[:match.start()]
         if _NOT_A_PRICE_AFTER_RE.match(after) or _NOT_A_PRICE_BEFORE_RE.search(before):
+            continue
+        if _LEVERAGE_RANGE_AFTER_RE.match(after) and _LEVERAGE_LOW_END_RE.fullmatch(match.group(0)) \
+                and 0 < int(match.group(0)) <= 200:
             continue
         value = number_from_match(match)
         if value is not None and value > 0:

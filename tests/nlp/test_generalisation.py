@@ -28,3 +28,26 @@ def test_percent_only_exits_make_a_complete_signal(parser: RuleParser) -> None:
     result = parser.parse("#APT SHORT\nEntry: market\nTP1 -3%\nSL +4%")
     assert result.intent == "signal"
     assert result.entities["entry_at_market"] is True and result.entities["stop_loss_percent"] == 4
+
+
+def test_a_capitalised_one_line_setup_without_a_size_is_a_signal(parser: RuleParser) -> None:
+    for text in ("Long QWIX 0.512 TP 0.535 SL 0.497", "Sell #ZORKA 1.84 Target 1.78 Stop 1.91"):
+        result = parser.parse(text)
+        assert result.intent == "signal", text
+        assert len(result.entities["entries"]) == 1 and "stop_loss" in result.entities
+
+
+def test_a_sized_or_lower_case_setup_stays_the_users_order(parser: RuleParser) -> None:
+    for text in ("Buy 3 QWIX @ 0.512 SL 0.497 TP 0.535", "long qwix 0.512 tp 0.535 sl 0.497"):
+        assert parser.parse(text).intent == "place_order", text
+
+
+def test_a_bare_line_of_levels_beyond_the_entry_lists_the_targets(parser: RuleParser) -> None:
+    result = parser.parse("SHORT #ZORKA 2.40\n2.31 / 2.25 / 2.18\nstop 2.47", forwarded=True).to_dict()
+    assert result["entities"]["take_profits"] == [2.31, 2.25, 2.18]
+    assert result["entities"]["entries"] == [2.4] and result["entities"]["stop_loss"] == 2.47
+
+
+def test_a_stop_before_the_leverage_is_not_a_leverage_range(parser: RuleParser) -> None:
+    result = parser.parse("Short QWIX 1250 - TP 1210 - SL 1285 - 20x", forwarded=True).to_dict()
+    assert result["entities"]["stop_loss"] == 1285 and result["entities"]["leverage"] == 20
