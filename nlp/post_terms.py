@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 _LEVERAGE_PATTERNS = (
-    re.compile(r"\b(?:leverage|lev|mode|margin)\b\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:(?:from|от|between|da|de|desde|entre|von|ab)\s+)?"
-               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:(?:\s*(?:->|→|➡\ufe0f?|-|to|till|until|up\s+to|and|&|/|max|~+|,|or|до|تا|الی|إلى|الى|ile|a|à|al|bis|até|hasta|und|et|e|y|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
+    re.compile(r"\b(?:leverage|lev|mode|margin)\b\.?\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:(?:from|от|between|da|de|desde|entre|von|ab)\s+)?"
+               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:\s+(?P<mode_after>cross|isolated)(?=\s*/))?(?:(?:\s*(?:->|→|➡\ufe0f?|-|to|till|until|up\s+to|and|&|/|max|~+|,|or|до|تا|الی|إلى|الى|ile|a|à|al|bis|até|hasta|und|et|e|y|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
                r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
     re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
                r"(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3})\s?[x×]?)?", re.IGNORECASE),
@@ -63,7 +63,8 @@ def read_leverage(text: str) -> dict[str, Any]:
             if max(bounds) > min(bounds):
                 result["leverage_max"] = Decimal(max(bounds))
             # "Margin: Isolated" on a line of its own states the mode of the leverage given elsewhere.
-            mode = match.groupdict().get("mode") or _margin_mode(line) or _margin_mode(_without_warnings(text))
+            mode = match.groupdict().get("mode") or match.groupdict().get("mode_after") or _margin_mode(line) \
+                or _margin_mode(_without_warnings(text))
             if mode:
                 result["margin_mode"] = mode.lower()
             return result

@@ -77,6 +77,10 @@ _MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?marke
 _MARKET_LINE_RE = re.compile(r"^[^\w\n]*(?:(?:buy|sell|enter|entry|long|short)\s+)?(?:at\s+)?(?:market(?:\s+price)?|cmp|current\s+price|instant)"
                              r"(?:\s+(?:buy|sell|entry|order|long|short))?[^\w\n]*$",
                              re.IGNORECASE)
+# "Order type: Market" over the entry line: the entry is taken at the market.
+_ORDER_TYPE_MARKET_RE = re.compile(r"^[^\w\n]*(?:order\s+)?type\s*[:\-]\s*market(?:\s+(?:order|price))?[^\w\n]*$", re.IGNORECASE)
+# "Entry: 1.23 - Market": the market as a note after the level, which the commentary cut would drop.
+_MARKET_TAIL_RE = re.compile(r"\s[-/|]\s*(?:cmp|market(?:\s+price)?|now|current(?:\s+price)?)\s*$", re.IGNORECASE)
 _SELL_LABEL_RE = re.compile(r"sell(?:ing)?\s*(?:\d{1,2}\s*)?:", re.IGNORECASE)
 _SIDE_WORD_RE = re.compile(r"\b(long|short|buy|sell)\b", re.IGNORECASE)
 _DIRECTION_RE = re.compile(r"\b(?:direction|side|position|type|trade)\s*[:\-|]\s*(?:[a-z]+\W+)?\W*(long|short|buy|sell)\b",
@@ -196,7 +200,7 @@ def _read_levels(text: str) -> _Levels:
         line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", line))
         labels = list(_LABEL_RE.finditer(line))
         if not labels:
-            if _MARKET_LINE_RE.match(line):
+            if _MARKET_LINE_RE.match(line) or _ORDER_TYPE_MARKET_RE.match(line):
                 levels.entry_at_market = True  # "MARKET" alone on its line between the side and the exits
             if section.kind is None and not _WORDY_RE.search(_WORD_TICKER_RE.sub(" ", line)):
                 levels.leftovers.extend(_prices(line))  # a bare figure no label claims
@@ -256,7 +260,8 @@ def _read_levels(text: str) -> _Levels:
             entry_side = _SIDE_WORD_RE.search(match.group(0)) if kind == "entry" else None
             if entry_side and not levels.labelled_sides:
                 levels.labelled_sides.append(entry_side.group(1).lower())  # "Buy zone 1.2" states the side too
-            if kind == "entry" and (_MARKET_ENTRY_RE.search(match.group(0)) or _MARKET_ENTRY_RE.search(value_text)):
+            if kind == "entry" and (_MARKET_ENTRY_RE.search(match.group(0)) or _MARKET_ENTRY_RE.search(value_text)
+                                    or _MARKET_TAIL_RE.search(line[match.end():end])):
                 levels.entry_at_market = True
             values = _prices(value_text)
             percents = _percents(value_text)

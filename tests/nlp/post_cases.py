@@ -178,10 +178,26 @@ MARKET_ENTRIES = [
      {"symbol": "ATOM/USDT", "side": "buy", "entry_at_market": True, "take_profits": [8.2, 8.45], "stop_loss": 7.7}),
     ("#LINK LONG\nEntrée : au marché\nObjectifs : 15,20 - 15,80\nStop : 14,10",
      {"symbol": "LINK/USDT", "side": "buy", "entry_at_market": True, "take_profits": [15.2, 15.8], "stop_loss": 14.1}),
+    ("#QWIX SHORT\nEntry: 0.845 - Market\nTP: 0.82 - 0.80\nSL: 0.87",
+     {"symbol": "QWIX/USDT", "side": "sell", "entries": [0.845], "entry_at_market": True, "take_profits": [0.82, 0.8],
+      "stop_loss": 0.87}),
+    ("#ZORKA LONG\nOrder type: Market\nEntry: 2.14\nTP: 2.25 - 2.31\nSL: 2.05",
+     {"symbol": "ZORKA/USDT", "side": "buy", "entries": [2.14], "entry_at_market": True, "take_profits": [2.25, 2.31],
+      "stop_loss": 2.05}),
+    ("#SOL ЛОНГ\nВход: рыночный\nЦели: 152 / 158\nСтоп: 141",
+     {"symbol": "SOL/USDT", "side": "buy", "entry_at_market": True, "take_profits": [152, 158], "stop_loss": 141}),
+    ("#SOL LARGO\nEntrada: ahora\nObjetivos: 152 / 158\nStop: 141",
+     {"symbol": "SOL/USDT", "side": "buy", "entry_at_market": True, "take_profits": [152, 158], "stop_loss": 141}),
 ]
 
-# A margin mode on a line of its own, for a leverage given without it.
+# A margin mode on a line of its own, for a leverage given without it, and leverage ranges written loosely.
 MARGIN_APART = [
+    ("#QWIX LONG\nEntry 0.52\nTP 0.55\nSL 0.49\nLev. 5-10",
+     {"symbol": "QWIX/USDT", "side": "buy", "entries": [0.52], "take_profits": [0.55], "stop_loss": 0.49,
+      "leverage": 5, "leverage_max": 10}),
+    ("#QWIX LONG\nEntry 0.52\nTP 0.55\nSL 0.49\nLeverage: 25x (Isolated) / max 50x",
+     {"symbol": "QWIX/USDT", "side": "buy", "entries": [0.52], "take_profits": [0.55], "stop_loss": 0.49,
+      "leverage": 25, "leverage_max": 50, "margin_mode": "isolated"}),
     ("#SUI SHORT\nEntry: 1.95\nTP: 1.88 - 1.80\nSL: 2.03\nMargin mode: Cross\nLeverage: 15 - 25",
      {"symbol": "SUI/USDT", "side": "sell", "entries": [1.95], "take_profits": [1.88, 1.8], "stop_loss": 2.03,
       "margin_mode": "cross", "leverage": 15, "leverage_max": 25}),
