@@ -155,13 +155,16 @@ def _market_entry(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
                            "Buy at market" if s.buy else "Short at market", "Open: market", "Entry - ASAP",
                            "Buy immediately" if s.buy else "Short immediately", "Вход с рынка", "Entrada: mercado",
                            "الدخول: من السعر الحالي", "ورود: قیمت فعلی", "Giriş: güncel fiyat", "Entrada: precio actual",
-                           f"{'Long' if s.buy else 'Short'} #{s.ticker} now at market"]), \
+                           f"{'Long' if s.buy else 'Short'} #{s.ticker} now at market", "Вход: рыночный", "Entrada: ahora",
+                           "Entrée : au marché", "Giriş: şu anki fiyat", "Entrada: preço de mercado"]), \
             {"entry_at_market": True}
     s.entries = s.entries[:1]
     return rng.choice([f"Entry: CMP and {e}", f"Entry: CMP - {e}", f"Entry 1: Market\nEntry 2: {e}",
                        f"Entry: Market price\nDCA: {e}", f"Entry: CMP / {e}", f"Entry: {e} (CMP)",
                        f"Entry: {e} (market)", f"Вход: {e} (по рынку)",
-                       f"{'Buy' if s.buy else 'Sell'} at current price and {e}"]), {"entry_at_market": True}
+                       f"{'Buy' if s.buy else 'Sell'} at current price and {e}", f"{'Buy' if s.buy else 'Sell'} now: {e}",
+                       f"Entry: {e} - Market", f"Order type: Market\nEntry: {e}",
+                       f"{'Long' if s.buy else 'Short'} at current {e}"]), {"entry_at_market": True}
 
 
 def _percent_stop(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
@@ -230,7 +233,17 @@ def _one_liner(s: _Signal, rng: random.Random) -> str:
     return rng.choice([f"#{s.ticker} {s.side_word}{lev} Entry {e} TP {t} SL {_fmt(s.stop)}",
                        f"${s.ticker} {s.side_word.lower()}{lev} | entry {e} | targets {t} | stop {_fmt(s.stop)}",
                        f"{s.ticker}USDT {s.side_word}{lev} entry: {e} tp: {t} sl: {_fmt(s.stop)}",
-                       f"{'Buy' if s.buy else 'Short'} #{s.ticker}{lev} {e} Target {t} Stop {_fmt(s.stop)} 🚀"])
+                       f"{'Buy' if s.buy else 'Short'} #{s.ticker}{lev} {e} Target {t} Stop {_fmt(s.stop)} 🚀",
+                       # a channel's capitals and no size: "Long BTC 61000 TP 62500 SL 60200"
+                       f"{'Long' if s.buy else 'Short'} {s.ticker} {e} TP {t} SL {_fmt(s.stop)}{lev}"])
+
+
+def _few_labels(s: _Signal, rng: random.Random) -> str:
+    """The side and entry on the title line, the targets on a bare line under it, then the stop."""
+    s.entries, s.leverage, s.leverage_max = s.entries[:1], None, None
+    ticker = rng.choice([f"#{s.ticker}", f"${s.ticker}", f"{s.ticker}USDT"])
+    targets = rng.choice([" / ", " - ", "  "]).join(_fmt(v) for v in s.targets)
+    return f"{s.side_word} {ticker} {_fmt(s.entries[0])}\n{targets}\n{rng.choice(['stop', 'SL', 'Stop:'])} {_fmt(s.stop)}"
 
 
 def _prose(s: _Signal, rng: random.Random) -> str:
@@ -330,7 +343,9 @@ def _hard_leverage(s: _Signal, rng: random.Random) -> str | None:
         return rng.choice([f"Leverage: {low}x-{high}x", f"Leverage: {low}- {high}X", f"Плечо: {low}-{high}х",
                            f"Lev {low}x–{high}x", f"{low}-{high}x", f"Leverage: x{low} - x{high}", f"Leverage {high}x-{low}x",
                            f"Leverage: {low}x (max {high}x)", f"Leverage {low}x-{(low + high) // 2}x-{high}x",
-                           f"الرافعة: {low} إلى {high}", f"Kaldıraç: {low}x ile {high}x arası", f"Leverage {low}X➡️{high}X"])
+                           f"الرافعة: {low} إلى {high}", f"Kaldıraç: {low}x ile {high}x arası", f"Leverage {low}X➡️{high}X",
+                           f"Lev. {low}-{high}", f"Levier : {low}x à {high}x", f"Hebel: {low}x bis {high}x",
+                           f"Leva: da {low}x a {high}x", f"Leverage: {low}x, max {high}x"])
     return rng.choice([f"Leverage: ×{low}", f"Плечо: {low}х", f"Lev x{low}", f"Leverage: Cross ({low}x)",
                        f"Leverage {low}X", f"{low}x"])
 
@@ -554,6 +569,8 @@ def _signal_post(rng: random.Random) -> Case:
         return _foreign_post(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
     if style < 0.2:
         return _one_liner(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
+    if style < 0.23:
+        return _few_labels(s, rng), s.expected()
     extra: dict[str, Any] = {}
     parts = [_header(s, rng)]
     if rng.random() < 0.3:
@@ -751,8 +768,12 @@ def _hard_followup(rng: random.Random) -> Case:
         lambda: (f"⛔ #{t} stop loss {pct} triggered", _update(t, "sl_hit")),
         lambda: (rng.choice([f"#{t} {n}. hedef geldi ✅", f"#{t} target {n} tercapai ✅", f"#{t} {n}. hedef ulaşıldı 🎯"]),
                  _update(t, "tp_hit", target_index=n)),
-        lambda: (rng.choice([f"#{t} все цели выполнены 🎯", f"#{t} semua target tercapai ✅"]),
+        lambda: (rng.choice([f"#{t} все цели выполнены 🎯", f"#{t} semua target tercapai ✅", f"#{t} tous les objectifs atteints 🔥",
+                             f"#{t} alle Ziele erreicht ✅", f"#{t} todos os alvos atingidos 🎯"]),
                  _update(t, "tp_hit", all_targets=True)),
+        lambda: (rng.choice([f"#{t} alvo {n} atingido ✅", f"#{t} objectif {n} atteint ✅", f"#{t} obiettivo {n} raggiunto ✅",
+                             f"#{t} Ziel {n} erreicht ✅", f"#{t} 止盈{n} 已达成 ✅", f"#{t} ціль {n} досягнута ✅"]),
+                 _update(t, "tp_hit", target_index=n)),
         lambda: (f"#{t} move SL to TP1 ✅ ({pct})", _update(t, "move_sl", stop_loss=float(pct) if "." in pct else int(pct))),
         lambda: _several_coins(rng, n),
         lambda: (f"#{t} Target 1 ✅✅ Target 2 ✅✅" + (" Target 3 ✅✅" if n > 2 else ""),
