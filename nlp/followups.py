@@ -170,6 +170,18 @@ _LEVEL_LINE_RE = re.compile(r"^\W*(?:entry|targets?|stop\s+loss|tp\d*|sl)\b[^\n]
 _PLAN_RE = re.compile(r"\b(?:after|once|when|if|upon)\b", re.I)
 
 
+# "Move SL to entry after TP1", "close half once 0.55 hits": an instruction for later, given with the signal.
+_PLANNED_ACTION_RE = re.compile(
+    r"^\W*(?:(?:we|i)(?:'ll|\s+will)\s+|please\s+)?(?:move|set|put|close|take|book|secure|trail|shift|raise|cancel)\b"
+    r"[^\n]*\b(?:after|once|when|if|upon)\b", re.I)
+
+
+def reported_update(text: str, *, brag: bool = False) -> str | None:
+    """The update a post reports, leaving out the plans it states for later ("move SL to entry after TP1")."""
+    reported = "\n".join(line for line in text.splitlines() if not _PLANNED_ACTION_RE.match(line))
+    return update_kind(reported, brag=brag)
+
+
 def reposted_update(text: str) -> str | None:
     """The update a re-posted signal announces: targets ticked (tp_hit), or an update line heading
     the post ("Second entry activated", "Cancelled …") above the levels it repeats."""

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from domain.enums import CommandType
 from nlp.classifier import classify
 from nlp.commands import read_command_entities
-from nlp.followups import SHORT_POST_CHARS, read_update, reads_as_followup, reposted_update, update_kind
+from nlp.followups import SHORT_POST_CHARS, read_update, reads_as_followup, reported_update, reposted_update
 from nlp.intent_model import IntentModel, classifier_view
 from nlp.lexicon import Canonicalizer
 from nlp.models import ParsedCommand
@@ -147,7 +147,7 @@ class RuleParser:
         if multi_line:
             # Typed commands come one line at a time: several lines carrying levels are a post, even when
             # one of its labels (or its coin) was not understood, unless it reports an update on them.
-            reports_update = update_kind(post) is not None
+            reports_update = reported_update(post) is not None
             if not ((has_entry and has_exit) or (not reports_update and (has_exit or (has_entry and "side" in found)))):
                 return False
         elif not (has_entry and has_exit and "symbol" in found):
@@ -183,7 +183,7 @@ class RuleParser:
         has_levels = ("entries" in signal.entities or signal.entities.get("entry_at_market")) and \
             any(key in signal.entities for key in _EXIT_KEYS)
         brag = len(post) <= SHORT_POST_CHARS
-        if reposted_update(readable) or (not has_levels and update_kind(post, brag=brag) is not None):
+        if reposted_update(readable) or (not has_levels and reported_update(post, brag=brag) is not None):
             return self._update_command(text, readable)
         return _signal_command(text, signal)
 

@@ -34,7 +34,7 @@ _LABEL_RE = re.compile(
     + r"|\bbuy(?:ing)?\s+(?:zone|around|between|range|area|below|(?-i:near|Near))\b|\bbuy\s*(?:\d{1,2}\s*)?:"
     r"|\benter(?:ing|ed)?(?:\s+(?:at|around|between|zone|below|above))?\b|\bzone\s*(?=:)|\bre-?entry\b|\bdca(?:\s+(?:at|zone|level))?(?:\s?\d{1,2}(?=\s*[:)\-=]))?\b"
     r"|\badd(?:\s+more)?\s+(?:at|on|around|near|below)\b|\baverage\s+(?:down\s+)?(?:at|around)\b"
-    r"|\baccumulat\w*\s+(?:zone|area|between|range)\b"
+    r"|\baccumulat\w*\s+(?:zone|area|between|range|below|under|around|near|at|from)\b"
     r"|\bopen\s+(?:long|short)\b(?:\s+for\s+the\s+price)?(?:\s+(?:between|at|from|around))?"
     r"|\bopen\s+(?:a\s+)?position\s+(?:at|from|around|between)\b|\b(?:add|purchase(?:\s+(?:price|zone))?)\s*:"
     r")"

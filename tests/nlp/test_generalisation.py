@@ -51,3 +51,15 @@ def test_a_bare_line_of_levels_beyond_the_entry_lists_the_targets(parser: RulePa
 def test_a_stop_before_the_leverage_is_not_a_leverage_range(parser: RuleParser) -> None:
     result = parser.parse("Short QWIX 1250 - TP 1210 - SL 1285 - 20x", forwarded=True).to_dict()
     assert result["entities"]["stop_loss"] == 1285 and result["entities"]["leverage"] == 20
+
+
+def test_a_plan_for_later_inside_a_signal_is_not_a_follow_up(parser: RuleParser) -> None:
+    text = "$ZORKA LONG\nTP 2.25 / 2.31\nSL 2.05\nmove SL to entry after TP1"
+    for forwarded in (False, True):
+        result = parser.parse(text, forwarded=forwarded).to_dict()
+        assert result["intent"] == "signal" and result["entities"]["take_profits"] == [2.25, 2.31], forwarded
+
+
+def test_accumulate_below_a_level_is_the_entry(parser: RuleParser) -> None:
+    result = parser.parse("#QWIX 🚀\nAccumulate below 0.52\nTargets 0.55 / 0.58\nInvalidation 0.47").to_dict()
+    assert result["entities"]["entries"] == [0.52] and result["entities"]["stop_loss"] == 0.47
