@@ -6,7 +6,9 @@ allocation forms, venues, other quotes, and follow-ups in English, Russian, Turk
 posts_fresh_2.jsonl (another author, other channels): Russian, Turkish, Spanish, Arabic and Persian
 digits, Vietnamese and Indonesian, VIP blocks with disclaimers, tables and box drawing, sats and $k
 prices, spot zones, scalps, DCA ladders, posts copied from Telegram web with no breaks at all,
-follow-ups about several coins and re-posted ladders of ticked levels."""
+follow-ups about several coins and re-posted ladders of ticked levels.
+posts_fresh_3.jsonl and posts_fresh_3_late.jsonl (a third author): European and Chinese channels, one-line
+setups in a channel's capitals, posts with few labels, market entries and leverage ranges in many forms."""
 
 from pathlib import Path
 
@@ -25,6 +27,12 @@ FRESH = {
     "posts_fresh_2.jsonl": (100, 60, 0.97, 0.93, 0.99),
     # Written after the fixes and scored only in aggregate (its failures were never read): floors under that.
     "posts_fresh_2_late.jsonl": (15, 10, 0.8, 0.7, 0.95),
+    # A third author's styles (Portuguese, French, Italian, German, Chinese, Ukrainian, capitalised one-liners, few
+    # labels, market-entry forms); one post is left wrong on purpose: "✅ 2.24" bullets under a new signal read as
+    # ticked targets, which is what a re-posted ladder looks like.
+    "posts_fresh_3.jsonl": (35, 12, 0.97, 0.99, 0.98),
+    # Written after those fixes and scored only in aggregate.
+    "posts_fresh_3_late.jsonl": (20, 10, 0.95, 0.9, 0.98),
 }
 
 
