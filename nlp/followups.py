@@ -93,7 +93,8 @@ _MARKER_RES = (
     re.compile(r"#[0-9]*[A-Za-z]{2,}[A-Za-z0-9]*\b(?!-)|\$[A-Z]{2,}[A-Z0-9]*\b"),  # #1000PEPE, $ARB; not #A77-19
     re.compile("[✅🎯❌⛔🚫📈📉🔥💰🚀💸🏆✔☑🟢🔴📬📩🥳🎉🤑]"),
     re.compile(r"[+-]\s?\d+(?:[.,]\d+)?\s?(?:%|R\b)|\d+(?:[.,]\d+)?\s?%\s*(?:profit|loss|gain)|"
-               r"\b(?:profit|loss|gain)\s*:?\s*[+-]?\d", re.I),
+               # "Profit: +45%" reports; "stop loss 2900", "take profit 3000" are levels.
+               r"\b(?<!stop )(?<!stop-)(?<!stop)(?<!take )(?<!take-)(?<!take)(?:profit|loss|gain)\s*:?\s*[+-]?\d", re.I),
     re.compile(r"\b(?:signal|channel|vip|fwd|forwarded|everyone|guys|members|premium|wait\s+(?:to|for)|report|"
                r"update|from\s+the\s+group)\b", re.I),
     # "hit TP2", "TP2 reached", "all take profits reached": a target reported, which an own command never does.

@@ -63,3 +63,8 @@ def test_a_plan_for_later_inside_a_signal_is_not_a_follow_up(parser: RuleParser)
 def test_accumulate_below_a_level_is_the_entry(parser: RuleParser) -> None:
     result = parser.parse("#QWIX 🚀\nAccumulate below 0.52\nTargets 0.55 / 0.58\nInvalidation 0.47").to_dict()
     assert result["entities"]["entries"] == [0.52] and result["entities"]["stop_loss"] == 0.47
+
+
+def test_a_typed_stop_or_target_level_is_not_a_reported_loss_or_profit(parser: RuleParser) -> None:
+    for text in ("set stop loss 2900 on eth", "set take profit 3300 on eth"):
+        assert parser.parse(text).intent == "modify_order", text
