@@ -59,6 +59,8 @@ _LOST_BREAKS_MIN_CHARS = 40
 _GLUED_SIDE_RE = re.compile(r"(?<![A-Za-z])([#$]?[A-Z0-9]{2,12}?)(LONG|SHORT)(?=\b|[A-Z][a-z])")
 # "TP41.31": the index and the value of a target with nothing between them.
 _GLUED_TARGET_RE = re.compile(r"\b(?P<label>tp|target)(?P<digits>\d{2,}(?:\.\d+)?)(?![\d.])", re.IGNORECASE)
+# "TP1/2/3: 1.30 / 1.35 / 1.42", "Targets 1-3:": one label over several numbered targets.
+_TARGET_RUN_LABEL_RE = re.compile(r"\b(tps?|targets?)\s?\d{1,2}(?:\s?[/&,\-]\s?(?:tp)?\d{1,2})+(?=\s*[:\-])", re.IGNORECASE)
 _TARGET_LABEL_RE = re.compile(r"\b(?:tp|target)\s*(\d{1,2})(?![\d.,])", re.IGNORECASE)
 # "0.95 can be stop", "1.2 is our SL": a level named after its value.
 _VALUE_THEN_STOP_RE = re.compile(
@@ -109,7 +111,7 @@ def normalize_post(text: str) -> str:
     least = 1 if lost_breaks else _LOST_BREAKS_MIN_LABELS
     text = "\n".join(_LOST_BREAK_RE.sub("\n", line) if (lost_breaks or len(line) >= _LOST_BREAKS_MIN_CHARS)
                      and count >= least else line for line, count in zip(lines, counts))
-    text = _split_glued_targets(text)
+    text = _split_glued_targets(_TARGET_RUN_LABEL_RE.sub(r"\1", text))
     text = _VALUE_THEN_STOP_RE.sub(lambda m: f"\nStop loss: {m.group('value')}\n", text)
     return rewrite_line_labels(text)
 

@@ -58,7 +58,8 @@ _BARE_NUMBER_IN_PARENTHESES_RE = re.compile(r"\(\s*(\$?\d[\d.,]*\$?(?:\s*[-~/]\s
 _URL_RE = re.compile(r"https?://\S+|\S+\.(?:com|io|me)/\S*")
 _DIGIT_RE = re.compile(r"\d")
 _LONGEST_HEADER = 60
-_LIST_ITEM_RE = re.compile(r"^\W*?(?P<index>\d{1,2})\s*(?:\)|\.\s|-\s|:\s)")
+# "1) 1.30", "2. 1.35", "Level 3: 1.42": a numbered item of a list under a header.
+_LIST_ITEM_RE = re.compile(r"^\W*?(?:(?:level|step|zone|no\.?)\s*)?(?P<index>\d{1,2})\s*(?:\)|\.\s|-\s|:\s)", re.IGNORECASE)
 # What follows an arrow or an equals sign is commentary or arithmetic, not a level.
 _COMMENTARY_CUT_RE = re.compile(r"→|=>|=|;|\|(?=\s*[A-Za-z])|\s-\s(?=[A-Za-z]{3,})")
 # A sentence after a level ("SL: -10% Price swept the liquidity near 1.76 …"): its figures are not the label's.
@@ -429,13 +430,15 @@ _WORDY_RE = re.compile(r"[^\W\d_]{3,}")
 _WORD_TICKER_RE = re.compile(r"[#$]?\b[A-Z][A-Z0-9]{1,14}(?:/[A-Z]{3,5})?\b")
 # "7/10" is a rating; "152/156", "0.52/0.55" and "60/61.17" list levels (three digits or a decimal beside the slash).
 _LIST_SLASH_RE = re.compile(r"(?:(?<=\d{3})|(?<=\.\d)|(?<=\.\d{2})|(?<=\.\d{3})|(?<=\.\d{4}))/(?=\.?\d)|(?<=\d)/(?=\d+\.\d)")
+# "1.30,1.35,1.42": a comma after a number that already has its decimal point separates the next level.
+_DECIMALS_COMMA_RE = re.compile(r"(\d\.\d+\$?),(?=\$?\d)")
 _PERCENT_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
 
 
 def _prices(value_text: str) -> list[Decimal]:
     """Price levels in a label's value text, skipping percentages, ratios, leverage and times."""
     values = []
-    value_text = _LIST_SLASH_RE.sub(" / ", value_text)
+    value_text = _DECIMALS_COMMA_RE.sub(r"\1, ", _LIST_SLASH_RE.sub(" / ", value_text))
     for match in NUMBER_RE.finditer(value_text):
         after = value_text[match.end():]
         before = value_text[:match.start()]

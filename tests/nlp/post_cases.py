@@ -190,6 +190,16 @@ MARKET_ENTRIES = [
      {"symbol": "SOL/USDT", "side": "buy", "entry_at_market": True, "take_profits": [152, 158], "stop_loss": 141}),
 ]
 
+# Targets written as one run: no space after the commas, one label over several numbers, "Level n:" items.
+TARGET_RUNS = [
+    ("#QWIX LONG\nEntry: 0.52\nTp: 0.545,0.561,0.58\nSL: 0.49",
+     {"symbol": "QWIX/USDT", "side": "buy", "entries": [0.52], "take_profits": [0.545, 0.561, 0.58], "stop_loss": 0.49}),
+    ("#ZORKA SHORT\nEntry: 2.40\nTP1/2/3: 2.31 / 2.25 / 2.18\nSL: 2.47",
+     {"symbol": "ZORKA/USDT", "side": "sell", "entries": [2.4], "take_profits": [2.31, 2.25, 2.18], "stop_loss": 2.47}),
+    ("#ZORKA SHORT\nEntry: 2.40\nTake Profit Levels:\nLevel 1: 2.31\nLevel 2: 2.25\nSL: 2.47",
+     {"symbol": "ZORKA/USDT", "side": "sell", "entries": [2.4], "take_profits": [2.31, 2.25], "stop_loss": 2.47}),
+]
+
 # A margin mode on a line of its own, for a leverage given without it, and leverage ranges written loosely.
 MARGIN_APART = [
     ("#QWIX LONG\nEntry 0.52\nTP 0.55\nSL 0.49\nLev. 5-10",
@@ -243,5 +253,5 @@ SIGNAL_CLASSES = {
     "glued": GLUED, "sections": SECTIONS, "synonyms": SYNONYMS, "languages": LANGUAGES,
     "leverage_and_allocation": LEVERAGE_AND_ALLOCATION, "venues_and_quotes": VENUES_AND_QUOTES,
     "consistency": CONSISTENCY, "more_languages": MORE_LANGUAGES, "market_entries": MARKET_ENTRIES,
-    "margin_apart": MARGIN_APART,
+    "margin_apart": MARGIN_APART, "target_runs": TARGET_RUNS,
 }

@@ -116,7 +116,7 @@ def _entry(s: _Signal, rng: random.Random) -> str:
 
 def _targets(s: _Signal, rng: random.Random) -> str:
     t = [_fmt(v) for v in s.targets]
-    style = rng.randrange(9)
+    style = rng.randrange(10)
     if style == 0:
         return "Targets: " + " - ".join(t)
     if style == 1:
@@ -133,6 +133,10 @@ def _targets(s: _Signal, rng: random.Random) -> str:
         return "Take Profit: " + " / ".join(t)
     if style == 7:
         return "🎯 Targets:\n" + "\n".join(f"{v}" for v in t)
+    if style == 8:
+        # Without a space a comma joins levels only after a decimal point ("27,400" groups thousands).
+        return rng.choice(["Tp: " + ("," if all("." in v for v in t) else ", ").join(t), f"TP{'/'.join(str(i) for i in range(1, len(t) + 1))}: " + " / ".join(t),
+                           "Take Profit Levels:\n" + "\n".join(f"Level {i}: {v}" for i, v in enumerate(t, 1))])
     return "\n".join(f"TP {i} → {v}" for i, v in enumerate(t, 1))
 
 
