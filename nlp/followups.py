@@ -24,7 +24,8 @@ _UPDATE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(rf"\b{_STOP}(?:\s+target)?\s*(?:\(?\$?\d[\d.,]*\)?\s*)?(?:was\s+|got\s+|has\s+been\s+|is\s+)?"
                    rf"(?:hit|reached|triggered|taken|touched)",
                    re.I),
-        re.compile(r"\bstopped\s+(?:out|at|on|in)\b|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated|\bclosed\s+(?:in|with\s+a)\s+loss\b",
+        # "#SOL stopped 😢": the word alone, ending the report.
+        re.compile(r"\bstopped\s+(?:out|at|on|in)\b|\bstopped\b(?=\s*(?:$|[^\w\s,.]))|\bbroke\s+down\b|\bstop(?:ped)?\s+loss\s+activated|\bclosed\s+(?:in|with\s+a)\s+loss\b",
                    re.I),
         re.compile(r"\bloss\s*:?\s*-\s?\d+(?:[.,]\d+)?\s?%|(?<![\w.])-\s?\d+(?:[.,]\d+)?\s?%\s*[❌🛑⛔🔴📉]", re.I),
         re.compile(rf"\b{_STOP}\s*[⛔❌🛑🚫]|\b{_STOP}\b[\s\S]{{0,80}}?(?:\d\s*%\s*loss|(?<!stop\s)(?<!stop-)\bloss\s*:\s*-?\d)",

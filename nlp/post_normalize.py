@@ -89,6 +89,7 @@ def normalize_post(text: str) -> str:
         # Russian posts group thousands by a plain space too: "Вход: 64 200 - 64 800".
         # A post that groups one price by a space groups them all: "65 000 - 65 500" is one zone.
         text = _SPACE_GROUPED_ANY_RE.sub(r"\1\2", text)
+    text = text.replace("\u2116", "#")  # the numero sign: "цель №2" is target #2 (NFKC would make it "No")
     text = unicodedata.normalize("NFKC", _list_markers(text)).translate(_DIGITS)
     text = _PERCENT_FIRST_RE.sub(r"\1%", text)
     text = _MARKDOWN_LINK_RE.sub(r"\1", text)

@@ -247,6 +247,9 @@ FOLLOWUPS = [
     ("#SOL Ziel 1 erreicht \u2705", {"symbol": "SOL/USDT", "update": "tp_hit", "target_index": 1}),
     ("#ETH 目标2 已到达 \u2705", {"symbol": "ETH/USDT", "update": "tp_hit", "target_index": 2}),
     ("#QWIX tous les objectifs atteints \U0001f525", {"symbol": "QWIX/USDT", "update": "tp_hit", "all_targets": True}),
+    ("#ZORKA stopped \U0001f622", {"symbol": "ZORKA/USDT", "update": "sl_hit"}),
+    ("#QWIX ganancia tomada \u2705", {"symbol": "QWIX/USDT", "update": "tp_hit"}),
+    ("#QWIX цель \u21163 \u2705", {"symbol": "QWIX/USDT", "update": "tp_hit", "target_index": 3}),
 ]
 
 SIGNAL_CLASSES = {
