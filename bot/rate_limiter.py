@@ -97,7 +97,6 @@ class RateLimiter:
         now = self._clock()
         next_midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
         async with self._uow_factory() as uow:
-            await uow.autocommit()  # one statement: a transaction would only add round trips
             usage = await uow.repo(TelegramUserRepository).count_daily_usage(
                 user.id, is_command=is_command, now=now, next_reset=next_midnight
             )

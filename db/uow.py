@@ -71,16 +71,6 @@ class UnitOfWork:
         finally:
             await session.close()
 
-    async def autocommit(self) -> None:
-        """Let the next statement commit on its own: no BEGIN and COMMIT round trips.
-
-        For a single statement on the hot path (registration, the daily counter, an AI command
-        and its response), where a transaction adds two round trips and nothing. It holds until
-        the next ``commit()``, which is then free; the connection goes back to transactions when
-        it returns to the pool. While a transaction is open it does nothing: the statement joins it."""
-        if not self.session.in_transaction():
-            await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
     async def commit(self) -> None:
         await self.session.commit()
 

@@ -93,8 +93,7 @@ class AssistantTextHandler:
             return TextReply(_(texts.NOT_UNDERSTOOD), ai_command_id=command_id)
         parsed = await self._continue_dialog(message, parsed, forwarded)
         elapsed = _ms_since(started)
-        await uow.autocommit()  # one INSERT: no BEGIN/COMMIT round trips
-        await commands.complete(
+        await commands.complete(  # one INSERT on its own (db/single_statement.py)
             command, command_type=str(parsed.command_type), intent=parsed.intent,
             entities=parsed.to_dict()["entities"], confidence=parsed.confidence, processing_time_ms=elapsed,
             model_version=parsed.model_version,
@@ -105,7 +104,7 @@ class AssistantTextHandler:
 
         ctx = IntentContext(message=message, uow=uow, services=self._services, ai_command_id=command_id)
         reply, response_type = await self.respond(ctx, parsed)
-        await uow.autocommit()  # joins what respond() left open, else one INSERT on its own
+        # Joins what respond() left open, else one INSERT on its own.
         await commands.add_response(command_id, reply.text, response_type=response_type,
                                     data={"intent": parsed.intent}, model_version=parsed.model_version)
         await uow.commit()

@@ -42,7 +42,6 @@ class RegistrationMiddleware(BaseMiddleware):
         if sender is None or sender.is_bot or (chat is not None and chat.type != ChatType.PRIVATE):
             return None
         async with self._uow_factory() as uow:
-            await uow.autocommit()  # one statement: a transaction would only add round trips
             account = await uow.repo(TelegramUserRepository).upsert_profile(
                 telegram_id=sender.id,
                 chat_id=chat.id if chat is not None else sender.id,

@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AICommand, AIResponse
+from db.single_statement import run_alone
 from domain.enums import CommandStatus, CommandType
 
 
@@ -86,9 +87,8 @@ class AICommandRepository:
 
     async def _write(self, command: AICommand) -> None:
         row = _columns(command, _COMMAND_FIELDS)
-        if row["extracted_entities"] is None:  # a failed parse: the column's default, {}
-            del row["extracted_entities"]
-        await self._session.execute(insert(_COMMANDS), [row])
+        # A failed parse has no entities: the column's default, {}.
+        await run_alone(self._session, _INSERT_COMMAND[row["extracted_entities"] is not None], row)
 
     async def add_response(
         self,
@@ -107,7 +107,7 @@ class AICommandRepository:
             response_data=data or {},
             model_version=model_version,
         )
-        await self._session.execute(insert(_RESPONSES), [_columns(response, _RESPONSE_FIELDS)])
+        await run_alone(self._session, _INSERT_RESPONSE, _columns(response, _RESPONSE_FIELDS))
         return response
 
     async def get(self, command_id: uuid.UUID) -> AICommand | None:
@@ -126,6 +126,18 @@ _COMMAND_FIELDS = (
     "error_code", "error_message", "created_at", "started_at", "completed_at",
 )
 _RESPONSE_FIELDS = ("id", "command_id", "response_text", "response_type", "response_data", "model_version")
+
+
+def _insert(table: Any, fields: tuple[str, ...]) -> Any:
+    return insert(table).values({name: bindparam(name) for name in fields})
+
+
+# Every free-text message writes these: built once (db/single_statement.py).
+_INSERT_COMMAND = {
+    True: _insert(_COMMANDS, _COMMAND_FIELDS),
+    False: _insert(_COMMANDS, tuple(name for name in _COMMAND_FIELDS if name != "extracted_entities")),
+}
+_INSERT_RESPONSE = _insert(_RESPONSES, _RESPONSE_FIELDS)
 
 
 def _columns(record: AICommand | AIResponse, fields: tuple[str, ...]) -> dict[str, Any]:

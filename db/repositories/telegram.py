@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import TelegramMessage, TelegramUser
 from db.repositories.batch import arrays, unnest
+from db.single_statement import run_alone
 from domain.enums import MessageDirection, TelegramUserStatus
 
 
@@ -71,17 +72,16 @@ class TelegramUserRepository:
         starts with (from Telegram's ``language_code``); afterwards only /settings changes it.
         Runs for every update: a Core statement built once (see ``_UPSERT_PROFILE``).
         """
-        row = (
-            await self._session.execute(
-                _UPSERT_PROFILE[bool(language)],
-                {
-                    "telegram_id": telegram_id, "chat_id": chat_id, "username": username, "first_name": first_name,
-                    "last_name": last_name, "language_code": language_code,
-                    **({"language": language} if language else {}),
-                },
-            )
-        ).one()
-        return TelegramUser(**row._mapping)  # a record of the row, not tracked by the session
+        (row,) = await run_alone(
+            self._session,
+            _UPSERT_PROFILE[bool(language)],
+            {
+                "telegram_id": telegram_id, "chat_id": chat_id, "username": username, "first_name": first_name,
+                "last_name": last_name, "language_code": language_code,
+                **({"language": language} if language else {}),
+            },
+        )
+        return TelegramUser(**row)  # a record of the row, not tracked by the session
 
     async def mark_blocked(self, chat_id: int) -> None:
         await self._session.execute(
@@ -112,8 +112,8 @@ class TelegramUserRepository:
     ) -> DailyUsage:
         """Add one message (or command) to today's counters, starting a new day once reset time passed."""
         parameters = {"account_id": telegram_user_id, "now": now, "step": int(is_command), "next_reset": next_reset}
-        row = (await self._session.execute(_COUNT_DAILY_USAGE, parameters)).one()
-        return DailyUsage(messages=row[0], commands=row[1], resets_at=row[2])
+        (row,) = await run_alone(self._session, _COUNT_DAILY_USAGE, parameters)
+        return DailyUsage(row["daily_message_count"], row["daily_command_count"], row["rate_limit_reset_at"])
 
     async def count_by_status(self) -> dict[TelegramUserStatus, int]:
         rows = await self._session.execute(
