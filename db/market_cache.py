@@ -9,6 +9,7 @@ the source uncached. Source errors (``MarketDataUnavailable``, ``UnknownSymbol``
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import OrderedDict
@@ -42,6 +43,9 @@ class CachedMarketData:
         # key -> (the Redis value, what it decodes to): every worker reads the same entry until
         # it expires, so each decodes it once instead of on every request.
         self._decodes: OrderedDict[str, tuple[bytes, Any]] = OrderedDict()
+        # key -> the load in progress: when an entry expires, the requests that miss it together
+        # share one source call (an exchange request; under load, 16 of them at once).
+        self._loading: dict[str, asyncio.Task[Any]] = {}
 
     async def market(self, symbol: str) -> Market:
         return await self._cached(
@@ -58,6 +62,9 @@ class CachedMarketData:
             return await self._source.ticker(symbol)
         if fields:
             return _ticker_from_hash(symbol, {k.decode(): v.decode() for k, v in fields.items()})
+        return await self._load_once(key, lambda: self._load_ticker(key, symbol))
+
+    async def _load_ticker(self, key: str, symbol: str) -> Ticker:
         ticker = await self._source.ticker(symbol)
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
@@ -89,6 +96,9 @@ class CachedMarketData:
             return await load()
         if raw is not None:
             return self._decoded(key, raw, decode)
+        return await self._load_once(key, lambda: self._load(key, ttl, load))
+
+    async def _load(self, key: str, ttl: int, load: Callable[[], Awaitable[T]]) -> T:
         value = await load()
         try:
             await self._redis.set(key, json.dumps(to_jsonable(value)), ex=ttl)
@@ -96,6 +106,22 @@ class CachedMarketData:
             log.warning("market data cache unavailable (%s); %s not cached", error, key)
         return value
 
+    async def _load_once(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
+        """``load()``, or the same load another request already started for ``key``."""
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.ensure_future(load())
+            self._loading[key] = task
+            task.add_done_callback(lambda done: self._loaded(key, done))
+        # Shielded: one waiter giving up (a shutdown, a timeout) does not cancel the others' load.
+        value = await asyncio.shield(task)
+        return list(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+    def _loaded(self, key: str, task: asyncio.Task[Any]) -> None:
+        if self._loading.get(key) is task:
+            del self._loading[key]
+        if not task.cancelled():
+            task.exception()  # seen by the waiters; marked retrieved if all of them gave up
 
     def _decoded(self, key: str, raw: bytes, decode: Callable[[Any], T]) -> T:
         known = self._decodes.get(key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import asyncio
+
 import pytest
 import redis.asyncio as aioredis
 
@@ -21,10 +23,13 @@ class CountingSource:
         self.calls: list[str] = []
         self._feed = SimulatedMarketData(seed=3, clock=lambda: NOW)
         self.down = False
+        self.gate: asyncio.Event | None = None  # when set, calls wait for it to open
 
     def __getattr__(self, name: str):
         async def call(*args):
             self.calls.append(name)
+            if self.gate is not None:
+                await self.gate.wait()
             if self.down:
                 raise MarketDataUnavailable("The source is down.")
             return await getattr(self._feed, name)(*args)
@@ -101,3 +106,31 @@ async def test_source_failures_are_not_cached(source, redis_client):
         await cache.ticker("BTC/USDT")
     source.down = False
     assert (await cache.ticker("BTC/USDT")).symbol == "BTC/USDT"
+
+
+async def _together(source: CountingSource, calls):
+    """Run the calls at once while the source is slow (long enough for all of them to miss)."""
+    source.gate = asyncio.Event()
+    pending = asyncio.gather(*calls, return_exceptions=True)
+    await asyncio.sleep(0.2)  # each miss is one local Redis GET, well under a millisecond
+    source.gate.set()
+    return await pending
+
+
+async def test_requests_that_miss_together_share_one_source_call(source, redis_client):
+    cache = CachedMarketData(source, redis_client, ttl_seconds=10)
+    candles = await _together(source, [cache.ohlcv("BTC/USDT", "1h", 30) for _ in range(8)])
+    tickers = await _together(source, [cache.ticker("ETH/USDT") for _ in range(8)])
+    assert source.calls == ["ohlcv", "ticker"]
+    assert all(series == candles[0] for series in candles) and len(set(map(id, candles))) == 8  # copies
+    assert len(set(tickers)) == 1
+    assert await redis_client.exists("cache:market_data:BTC/USDT:ohlcv:1h:30")
+
+
+async def test_a_shared_load_that_fails_fails_every_waiter_and_is_not_remembered(source, redis_client):
+    cache = CachedMarketData(source, redis_client, ttl_seconds=10)
+    source.down = True
+    results = await _together(source, [cache.ohlcv("BTC/USDT", "1h", 30) for _ in range(3)])
+    assert all(isinstance(result, MarketDataUnavailable) for result in results) and source.calls == ["ohlcv"]
+    source.down, source.gate = False, None
+    assert len(await cache.ohlcv("BTC/USDT", "1h", 30)) == 30 and source.calls == ["ohlcv", "ohlcv"]
