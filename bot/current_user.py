@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from db.models import TelegramUser
+from db.repositories.telegram import DailyUsage
 from domain.enums import TelegramUserStatus
 
 
@@ -23,9 +24,13 @@ class CurrentUser:
     # Trading is deny-by-default: an active account, and on the allow-list when one is configured.
     may_trade: bool
     language: str = "en"  # the /settings language; the locale middleware speaks it
+    # Today's counters including this update, when registration counted it (bot/rate_limiter.py).
+    daily_usage: DailyUsage | None = None
 
     @classmethod
-    def of(cls, account: TelegramUser, *, admin_ids: list[int], allowed_user_ids: list[int]) -> CurrentUser:
+    def of(
+        cls, account: TelegramUser, *, admin_ids: list[int], allowed_user_ids: list[int], counted: bool = False
+    ) -> CurrentUser:
         active = account.status is TelegramUserStatus.ACTIVE
         allowed = not allowed_user_ids or account.telegram_id in allowed_user_ids
         return cls(
@@ -38,4 +43,6 @@ class CurrentUser:
             language=account.language,
             is_admin=account.telegram_id in admin_ids,
             may_trade=active and allowed,
+            daily_usage=DailyUsage(account.daily_message_count, account.daily_command_count,
+                                   account.rate_limit_reset_at) if counted else None,
         )

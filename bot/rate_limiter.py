@@ -6,7 +6,9 @@
   and a counter can never be left without an expiry). If Redis is down this check is skipped (fail open, logged): a
   flood of messages is a smaller problem than a bot that stops answering.
 - Daily: ``daily_message_limit`` updates and ``daily_command_limit`` commands per UTC day,
-  counted on ``telegram_users`` and reset at ``rate_limit_reset_at``.
+  counted on ``telegram_users`` and reset at ``rate_limit_reset_at``. The registration
+  middleware counts each update in the statement that refreshes the account (one round trip
+  instead of two); a user it did not count is counted here.
 
 A refused user is told once per period, not once per message: the first refusal claims a
 notice key that lives until the user may write again.
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from aiogram.types import Message
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -26,7 +29,7 @@ from bot import texts
 from bot.cancellation import keep_cancellation
 from bot.current_user import CurrentUser
 from bot.settings import TelegramSettings
-from db.repositories.telegram import TelegramUserRepository
+from db.repositories.telegram import DailyUsage, TelegramUserRepository
 from db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,15 @@ if ttl < 0 then
 end
 return {count, ttl}
 """
+
+
+def next_reset(now: datetime) -> datetime:
+    """When today's counters start again: the next midnight, UTC."""
+    return datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
+
+
+def is_slash_command(message: Message) -> bool:
+    return (message.text or "").startswith("/")
 
 
 def window_key(telegram_id: int) -> str:
@@ -95,12 +107,7 @@ class RateLimiter:
 
     async def _check_daily(self, user: CurrentUser, is_command: bool) -> Refusal | None:
         now = self._clock()
-        next_midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
-        async with self._uow_factory() as uow:
-            usage = await uow.repo(TelegramUserRepository).count_daily_usage(
-                user.id, is_command=is_command, now=now, next_reset=next_midnight
-            )
-            await uow.commit()
+        usage = user.daily_usage or await self._count(user, is_command, now)
         retry_in = usage.resets_at - now
         if usage.messages > self._settings.daily_message_limit:
             limit = self._settings.daily_message_limit
@@ -109,6 +116,12 @@ class RateLimiter:
             limit = self._settings.daily_command_limit
             return Refusal(texts.daily_limit_reached("commands", limit, usage.resets_at, retry_in), retry_in)
         return None
+
+    async def _count(self, user: CurrentUser, is_command: bool, now: datetime) -> DailyUsage:
+        async with self._uow_factory() as uow:
+            return await uow.repo(TelegramUserRepository).count_daily_usage(
+                user.id, is_command=is_command, now=now, next_reset=next_reset(now)
+            )
 
     async def _claim_notice(self, telegram_id: int, period: timedelta) -> bool:
         seconds = max(1, int(period.total_seconds()))

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.current_user import CurrentUser
 from bot.middlewares.notice import tell
-from bot.rate_limiter import RateLimiter
+from bot.rate_limiter import RateLimiter, is_slash_command
 
 
 class RateLimitMiddleware(BaseMiddleware):
@@ -27,7 +27,7 @@ class RateLimitMiddleware(BaseMiddleware):
         if get_flag(data, "rate_limit") == "exempt":
             return await handler(event, data)
         user: CurrentUser = data["current_user"]
-        is_command = isinstance(event, Message) and (event.text or "").startswith("/")
+        is_command = isinstance(event, Message) and is_slash_command(event)
         refusal = await self._limiter.check(user, is_command=is_command)
         if refusal is None:
             return await handler(event, data)

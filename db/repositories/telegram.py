@@ -26,6 +26,15 @@ class DailyUsage:
 
 
 @dataclass(frozen=True)
+class DailyStep:
+    """One more message (a command when ``is_command``) today; today ends at ``next_reset``."""
+
+    is_command: bool
+    now: datetime
+    next_reset: datetime
+
+
+@dataclass(frozen=True)
 class ActivityCount:
     """What one user sent in a batch of updates."""
 
@@ -64,23 +73,24 @@ class TelegramUserRepository:
         last_name: str | None,
         language_code: str | None,
         language: str | None = None,
+        count: DailyStep | None = None,
     ) -> TelegramUser:
         """The account of whoever just wrote: created ``pending`` on first contact, profile refreshed.
 
         One statement, so two first messages arriving together cannot create two rows. Writing
         to the bot also proves it is no longer blocked. ``language`` is the language a new account
         starts with (from Telegram's ``language_code``); afterwards only /settings changes it.
+        With ``count``, the update is also added to today's counters (as ``count_daily_usage``
+        does) in the same statement: one round trip and one commit per update instead of two.
         Runs for every update: a Core statement built once (see ``_UPSERT_PROFILE``).
         """
-        (row,) = await run_alone(
-            self._session,
-            _UPSERT_PROFILE[bool(language)],
-            {
-                "telegram_id": telegram_id, "chat_id": chat_id, "username": username, "first_name": first_name,
-                "last_name": last_name, "language_code": language_code,
-                **({"language": language} if language else {}),
-            },
-        )
+        parameters = {
+            "telegram_id": telegram_id, "chat_id": chat_id, "username": username, "first_name": first_name,
+            "last_name": last_name, "language_code": language_code,
+            **({"language": language} if language else {}),
+            **({"now": count.now, "step": int(count.is_command), "next_reset": count.next_reset} if count else {}),
+        }
+        (row,) = await run_alone(self._session, _UPSERT_PROFILE[bool(language), count is not None], parameters)
         return TelegramUser(**row)  # a record of the row, not tracked by the session
 
     async def mark_blocked(self, chat_id: int) -> None:
@@ -133,34 +143,50 @@ _USERS = TelegramUser.__table__
 _PROFILE = ("chat_id", "username", "first_name", "last_name", "language_code")
 
 
-def _upsert_profile(with_language: bool) -> Any:
+def _upsert_profile(with_language: bool, counting: bool) -> Any:
     columns = ("telegram_id", *_PROFILE, *(("language",) if with_language else ()))
-    statement = insert(_USERS).values({name: bindparam(name) for name in columns})
+    values: dict[str, Any] = {name: bindparam(name) for name in columns}
+    counters: dict[str, Any] = {}
+    if counting:  # a new account's first day starts now
+        values.update(daily_message_count=1, daily_command_count=_STEP, rate_limit_reset_at=_NEXT_RESET)
+        counters = _daily_step()
+    statement = insert(_USERS).values(values)
     return statement.on_conflict_do_update(
         index_elements=[_USERS.c.telegram_id],
-        set_={**{name: statement.excluded[name] for name in _PROFILE}, "is_bot_blocked": False, "updated_at": func.now()},
+        set_={
+            **{name: statement.excluded[name] for name in _PROFILE}, "is_bot_blocked": False, "updated_at": func.now(),
+            **counters,
+        },
     ).returning(*_USERS.c)
 
 
 _MESSAGES = TelegramMessage.__table__
-_UPSERT_PROFILE = {False: _upsert_profile(False), True: _upsert_profile(True)}
+_NOW = bindparam("now", type_=DateTime(timezone=True))
+_STEP = bindparam("step", type_=Integer)
+_NEXT_RESET = bindparam("next_reset", type_=DateTime(timezone=True))
+
+
+def _daily_step() -> dict[str, Any]:
+    """One message (or command, ``step`` 1) more today; a new day once ``rate_limit_reset_at`` passed."""
+    new_day = _USERS.c.rate_limit_reset_at.is_(None) | (_USERS.c.rate_limit_reset_at <= _NOW)
+    return {
+        "daily_message_count": case((new_day, 1), else_=_USERS.c.daily_message_count + 1),
+        "daily_command_count": case((new_day, _STEP), else_=_USERS.c.daily_command_count + _STEP),
+        "rate_limit_reset_at": case((new_day, _NEXT_RESET), else_=_USERS.c.rate_limit_reset_at),
+    }
+
+
+_UPSERT_PROFILE = {
+    (with_language, counting): _upsert_profile(with_language, counting)
+    for with_language in (False, True) for counting in (False, True)
+}
 
 
 def _count_daily_usage() -> Any:
-    """One message (or command, ``step`` 1) more today; a new day once ``rate_limit_reset_at`` passed."""
-    now = bindparam("now", type_=DateTime(timezone=True))
-    step = bindparam("step", type_=Integer)
-    new_day = _USERS.c.rate_limit_reset_at.is_(None) | (_USERS.c.rate_limit_reset_at <= now)
     return (
         update(_USERS)
         .where(_USERS.c.id == bindparam("account_id"))
-        .values(
-            daily_message_count=case((new_day, 1), else_=_USERS.c.daily_message_count + 1),
-            daily_command_count=case((new_day, step), else_=_USERS.c.daily_command_count + step),
-            rate_limit_reset_at=case(
-                (new_day, bindparam("next_reset", type_=DateTime(timezone=True))), else_=_USERS.c.rate_limit_reset_at
-            ),
-        )
+        .values(_daily_step())
         .returning(_USERS.c.daily_message_count, _USERS.c.daily_command_count, _USERS.c.rate_limit_reset_at)
     )
 
