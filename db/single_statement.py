@@ -28,16 +28,15 @@ Processor = Callable[[Any], Any] | None
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    compiled: Any  # SQLAlchemy's SQLCompiler: builds the parameters with their defaults
+    fixed: dict[str, Any]  # parameters whose value is in the statement (``is_bot_blocked=False``)
     order: tuple[str, ...]  # bind parameter names in $1, $2... order
     bind: tuple[Processor, ...]
     keys: tuple[str, ...]  # names of the returned columns
     results: tuple[Processor, ...]
 
     def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
-        values = self.compiled.construct_params(parameters)
-        return [value if convert is None else convert(value)
-                for value, convert in zip((values[name] for name in self.order), self.bind)]
+        values = [parameters[name] if name in parameters else self.fixed[name] for name in self.order]
+        return [value if convert is None else convert(value) for value, convert in zip(values, self.bind)]
 
     def row(self, record: asyncpg.Record) -> dict[str, Any]:
         return {key: value if convert is None else convert(value)
@@ -63,7 +62,7 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     columns = compiled._result_columns
     found = _Compiled(
         sql=compiled.string,
-        compiled=compiled,
+        fixed={name: bind.effective_value for bind, name in compiled.bind_names.items() if not bind.required},
         order=order,
         bind=tuple(processors.get(name) for name in order),
         keys=tuple(column[0] for column in columns),

@@ -24,12 +24,16 @@ class UnitOfWork:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
+        self._open = False
         self._repositories: dict[type, Any] = {}
 
     @property
     def session(self) -> AsyncSession:
-        if self._session is None:
+        """Made on first use: many units of work (one per update) never need one."""
+        if not self._open:
             raise RuntimeError("UnitOfWork used outside 'async with'")
+        if self._session is None:
+            self._session = self._session_factory()
         return self._session
 
     def repo(self, repository_cls: type[R]) -> R:
@@ -60,22 +64,27 @@ class UnitOfWork:
         return self.repo(SignalSettingsRepository)
 
     async def __aenter__(self) -> UnitOfWork:
-        self._session = self._session_factory()
+        self._open = True
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        session, self._session = self.session, None
+        session, self._session, self._open = self._session, None, False
         self._repositories.clear()
+        if session is None:
+            return
         try:
             await session.rollback()  # a no-op after commit(); discards anything left over
         finally:
             await session.close()
 
     async def commit(self) -> None:
-        await self.session.commit()
+        if self._session is not None:  # else nothing was done in a transaction
+            await self._session.commit()
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        if self._session is not None:
+            await self._session.rollback()
 
     async def flush(self) -> None:
-        await self.session.flush()
+        if self._session is not None:
+            await self._session.flush()

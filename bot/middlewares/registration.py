@@ -65,8 +65,7 @@ class RegistrationMiddleware(BaseMiddleware):
                 language_code=(sender.language_code or "")[:10] or None,
                 language=supported(sender.language_code),
                 count=DailyStep(is_command=is_command, now=now, next_reset=next_reset(now)),
-            )
-            await uow.commit()
+            )  # one statement, committed on its own (db/single_statement.py)
         if account.status is TelegramUserStatus.BANNED:
             log.info("Ignoring an update from banned Telegram user %s", sender.id)
             return None

@@ -72,3 +72,10 @@ async def test_a_statement_whose_sql_changes_per_call_is_refused(uow_factory):
     async with uow_factory() as uow:
         with pytest.raises(ValueError, match="not a fixed statement"):
             await run_alone(uow.session, expanding, {"ids": [1]})
+
+
+async def test_a_missing_parameter_is_an_error_not_a_null(uow_factory, session_factory):
+    async with uow_factory() as uow:
+        with pytest.raises(KeyError, match="status"):
+            await run_alone(uow.session, _INSERT, {"telegram_id": 7})
+    assert await _count(session_factory) == 0
