@@ -23,7 +23,7 @@ from bot.middlewares.unit_of_work import UnitOfWorkMiddleware
 from bot.middlewares.update_log import UpdateLogMiddleware
 from bot.polling import BatchPollingDispatcher
 from bot.rate_limiter import RateLimiter
-from bot.route_guards import guard_message_routers
+from bot.route_guards import grouped, guard_message_routers
 from bot.services import BotServices
 from handlers import (
     accounts,
@@ -72,8 +72,9 @@ def build_dispatcher(services: BotServices) -> Dispatcher:
         **services.as_workflow_data(),
     )
     _install_middlewares(dispatcher, services)
-    dispatcher.include_routers(*(build_router() for build_router in FEATURE_ROUTERS))
-    guard_message_routers(dispatcher)  # a typed message skips command-only routers in one check
+    # A typed message skips the command-only routers in one check (bot/route_guards.py).
+    dispatcher.include_routers(*grouped([build_router() for build_router in FEATURE_ROUTERS]))
+    guard_message_routers(dispatcher)
     run_sync_filters_inline(dispatcher)  # not one thread hand-off per filter checked
     dispatcher.startup.register(register_commands)
     return dispatcher

@@ -6,7 +6,9 @@ router, a coroutine and a copy of the update's data each. That was 8% of the bot
 load (py-spy). Most feature routers answer only slash commands, or messages sent while their
 dialog is open. For those this adds one filter in front of the router's own, derived from its
 handlers: "a command, or one of these dialog states". It only ever rejects what every handler
-of the router would reject, so routing is unchanged.
+of the router would reject, so routing is unchanged. Consecutive such routers are nested under
+one parent holding the union of their guards (:func:`grouped`), so a typed message passes all of
+them in a single check: aiogram skips a router's sub-routers when its own filters fail.
 """
 
 from __future__ import annotations
@@ -32,27 +34,53 @@ class CommandOrDialog:
         return text is not None and text.startswith(self._prefixes)
 
 
+    def __or__(self, other: CommandOrDialog) -> CommandOrDialog:
+        return CommandOrDialog("".join(sorted({*self._prefixes, *other._prefixes})), self._states | other._states)
+
+
+def grouped(routers: list[Router]) -> list[Router]:
+    """``routers`` in the same order, each run of two or more guardable ones nested in one parent."""
+    result: list[Router] = []
+    run: list[Router] = []
+    for router in [*routers, None]:
+        if router is not None and _guard_for(router) is not None:
+            run.append(router)
+            continue
+        if len(run) > 1:
+            parent = Router(name="+".join(r.name for r in run))
+            parent.include_routers(*run)
+            result.append(parent)
+        else:
+            result.extend(run)
+        run = []
+        if router is not None:
+            result.append(router)
+    return result
+
+
 def guard_message_routers(router: Router) -> None:
     """Give ``router`` and each of its sub-routers its guard, where its handlers allow one."""
     guard = _guard_for(router)
-    if guard is not None:
+    if guard is not None and (router.message.handlers or router.sub_routers):
         router.message._handler.filters.insert(0, FilterObject(guard))  # before the router's own
     for sub_router in router.sub_routers:
         guard_message_routers(sub_router)
 
 
 def _guard_for(router: Router) -> CommandOrDialog | None:
-    handlers = router.message.handlers
-    if not handlers:
-        return None
-    prefixes: set[str] = set()
-    states: set[str] = set()
-    for handler in handlers:
+    """What every message one of ``router``'s handlers (or its sub-routers') may take is; None: any."""
+    guard = CommandOrDialog("", frozenset())
+    for handler in router.message.handlers:
         first = handler.filters[0].callback if handler.filters else None
         if isinstance(first, Command):
-            prefixes.update(first.prefix)
+            guard |= CommandOrDialog(first.prefix, frozenset())
         elif isinstance(first, State) and first.state not in (None, "*"):
-            states.add(first.state)
+            guard |= CommandOrDialog("", frozenset({first.state}))
         else:
             return None  # a handler that may take any message: no guard
-    return CommandOrDialog("".join(sorted(prefixes)), frozenset(states))
+    for sub_router in router.sub_routers:
+        sub_guard = _guard_for(sub_router)
+        if sub_guard is None:
+            return None
+        guard |= sub_guard
+    return guard

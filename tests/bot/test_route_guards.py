@@ -9,7 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Update
 
 from bot.inline_filters import run_sync_filters_inline
-from bot.route_guards import CommandOrDialog, guard_message_routers
+from bot.route_guards import CommandOrDialog, grouped, guard_message_routers
 from tests.bot.fakes import message
 
 
@@ -44,7 +44,13 @@ def _dispatcher(answered: list[str]) -> Dispatcher:
     async def anything(event) -> None:
         answered.append(f"free text {event.text}")
 
-    dispatcher.include_routers(commands, free_text)
+    menu = Router(name="menu")
+
+    @menu.message(CountingCommand("menu"))
+    async def show_menu(event) -> None:
+        answered.append("menu")
+
+    dispatcher.include_routers(*grouped([commands, menu, free_text]))
     guard_message_routers(dispatcher)
     run_sync_filters_inline(dispatcher)
     return dispatcher
@@ -54,10 +60,21 @@ async def test_typed_text_skips_the_command_router_and_routing_is_unchanged(bot)
     answered: list[str] = []
     dispatcher = _dispatcher(answered)
     CountingCommand.checks = 0
-    for update_id, text in enumerate(["hello", "/buy", "0.5", "/sell", "bye"], start=1):
+    for update_id, text in enumerate(["hello", "/buy", "0.5", "/sell", "/menu", "bye"], start=1):
         await dispatcher.feed_update(bot, Update(update_id=update_id, message=message(bot, text)))
-    assert answered == ["free text hello", "buy", "amount 0.5", "free text /sell", "free text bye"]
-    assert CountingCommand.checks == 3  # only the commands, and the message sent in the dialog
+    assert answered == ["free text hello", "buy", "amount 0.5", "free text /sell", "menu", "free text bye"]
+    # Only the commands, and the message sent in the dialog (which the menu router then skips).
+    assert CountingCommand.checks == 1 + 1 + 2 + 2
+
+
+def test_consecutive_command_routers_share_one_parent_and_keep_their_order():
+    first, second, free_text, last = Router(name="first"), Router(name="second"), Router(name="free"), Router(name="last")
+    first.message.register(lambda event: None, Command("a"))
+    second.message.register(lambda event: None, Command("b"))
+    free_text.message.register(lambda event: None, F.text)
+    last.message.register(lambda event: None, Command("c"))
+    parent, *rest = grouped([first, second, free_text, last])
+    assert parent.sub_routers == [first, second] and rest == [free_text, last]
 
 
 def test_a_router_that_may_take_any_message_gets_no_guard():
