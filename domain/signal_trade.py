@@ -359,16 +359,24 @@ def leg_client_id(token: str, name: str) -> str:
     return f"sig-{token}-{name}"
 
 
-def leg_name(leg: Leg) -> str:
-    return f"{leg.kind.value}{leg.index}"
+def leg_name(leg: Leg, generation: int = 0) -> str:
+    """``tp1``, ``stop2``...; a spot leg placed again (its OCO replaced to move the stop) carries
+    its generation (``tp2g1``): a client id is never used twice."""
+    return f"{leg.kind.value}{leg.index}" + (f"g{generation}" if generation else "")
 
 
 def parse_leg_name(client_id: str) -> tuple[LegKind, int] | None:
-    name = client_id.rsplit("-", 1)[-1]
+    name = client_id.rsplit("-", 1)[-1].split("g", 1)[0]
     for kind in LegKind:
         if name.startswith(kind.value) and name[len(kind.value):].isdigit():
             return kind, int(name[len(kind.value):])
     return None  # a close at market or a liquidation: history, not a leg
+
+
+def leg_generation(client_id: str) -> int:
+    """How many times the leg named by ``client_id`` was placed again before (0: the first)."""
+    _, _, generation = client_id.rsplit("-", 1)[-1].partition("g")
+    return int(generation) if generation.isdigit() else 0
 
 
 def leg_order(trade: SignalTrade, leg: Leg, *, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,

@@ -30,8 +30,9 @@ from domain.errors import AlreadyConfirmed, DomainError, InvalidOrder, OrderOutc
 from domain.futures import MarginMode, MarketType
 from domain.models import Market, Order, Portfolio
 from domain.numbers import ZERO, money
-from domain.phrases import Phrase
+from domain.phrases import Phrase, phrase
 from domain.ports import Clock, TradingUnitOfWork, utc_now
+from domain.services.live_spot_legs import SpotLegs, slices
 from domain.services.order_monitor import queue_fill_notifications
 from domain.services.paper_broker import OrderEvent
 from domain.signal_trade import (
@@ -51,7 +52,10 @@ if TYPE_CHECKING:
     from domain.services.live_trading import LiveCheck, LiveVenue
 
 log = logging.getLogger(__name__)
-FUTURES_ACCOUNTS = "swap"  # signals go to USDT-perpetual accounts: shorts, leverage, reduce-only exits
+FUTURES_ACCOUNTS = "swap"  # USDT-perpetual accounts: shorts, leverage, reduce-only exits
+SPOT_ACCOUNTS = "spot"  # longs only, the exits held as OCO lists
+# Exchanges whose spot accounts hold a stop and a target on the same coins (OCO order lists).
+OCO_EXCHANGES = frozenset({"binance"})
 
 
 class LiveEntryRefused(DomainError):
@@ -135,10 +139,12 @@ class LiveSignalExecutor:
     def __init__(self, venue: LiveVenue, *, clock: Clock = utc_now) -> None:
         self._venue = venue
         self._clock = clock
+        self._spot = SpotLegs(venue, clock)
 
     async def accounts(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[Portfolio]:
-        """The connected accounts a signal can execute on."""
-        return await uow.live.portfolios(user_id, market_type=FUTURES_ACCOUNTS)
+        """The connected accounts a signal can execute on: perpetuals, then spot where the exchange has OCO lists."""
+        spot = [p for p in await uow.live.portfolios(user_id, market_type=SPOT_ACCOUNTS) if p.exchange in OCO_EXCHANGES]
+        return await uow.live.portfolios(user_id, market_type=FUTURES_ACCOUNTS) + spot
 
     async def account(self, uow: TradingUnitOfWork, user_id: uuid.UUID, number: int) -> Portfolio:
         accounts = await self.accounts(uow, user_id)
@@ -155,9 +161,13 @@ class LiveSignalExecutor:
         account = await self._venue.open_account(uow, portfolio)
         try:  # the account's own market: a spot pair stored for the same exchange has other steps
             market = await account.market(signal.symbol)
+            spot = account.market_type == SPOT_ACCOUNTS
         finally:
             await account.close()
-        trade = plan_trade(replace(signal, market_type="futures"), capped, market, price)
+        if spot and signal.side is OrderSide.SELL:
+            raise InvalidOrder(phrase("{account} is a spot account: it cannot sell {symbol} it does not hold. A short "
+                                      "needs a USDT-perpetuals account.", account=portfolio.name, symbol=signal.symbol))
+        trade = plan_trade(replace(signal, market_type="spot" if spot else "futures"), capped, market, price)
         value = money(sum((leg.quantity * (leg.price or price) for leg in trade.legs_of(LegKind.ENTRY)), ZERO))
         return LivePlan(trade, market, value, await self._venue.check(uow, portfolio.user_id, value))
 
@@ -223,6 +233,8 @@ class LiveSignalExecutor:
                         signal_id: uuid.UUID, price: Decimal) -> OrderEvent | None:
         """Cancel the stop in force and place a new one at ``price`` for what is still open (the
         exchanges here cannot amend a conditional order's trigger on every account type)."""
+        if execution["market_type"] == MarketType.SPOT.value:
+            return await self._move_spot_stop(uow, portfolio, execution, signal_id, price)
         stops = [o for o in await self._open_legs(uow, portfolio, signal_id) if o.order_type is OrderType.STOP]
         position = await uow.positions.open_for(portfolio.id, execution["symbol"])
         if not stops or position is None or stops[-1].stop_price == price:
@@ -254,8 +266,25 @@ class LiveSignalExecutor:
         position = await uow.positions.open_for(portfolio.id, execution["symbol"])
         if position is None or position.signal_id != signal_id:
             return None
-        return await self._close_at_market(uow, portfolio, trade_from_record(execution), signal_id,
-                                           execution["token"], position.quantity)
+        trade = trade_from_record(execution)
+        quantity = await self._held(uow, portfolio, trade, position.quantity)
+        return await self._close_at_market(uow, portfolio, trade, signal_id, execution["token"], quantity)
+
+    async def _move_spot_stop(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
+                              signal_id: uuid.UUID, price: Decimal) -> OrderEvent | None:
+        """Every open exit's OCO placed again with its stop at ``price``; the new stop leg, if any."""
+        legs = await self._open_legs(uow, portfolio, signal_id)
+        market = await self._venue.market(uow, portfolio, execution["symbol"])
+        placed = await self._spot.move_stop(uow, portfolio, trade_from_record(execution), market, signal_id,
+                                            execution["token"], legs, price)
+        return next((e for e in reversed(placed) if e.order.order_type is OrderType.STOP_LIMIT), None)
+
+    async def _held(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade, bought: Decimal) -> Decimal:
+        """What a spot exit can sell: the bought amount, less a fee the exchange took in the coin."""
+        if trade.is_futures:
+            return bought
+        free = {b.asset: b.free for b in await uow.balances.list(portfolio.id)}.get(trade.base)
+        return bought if free is None else min(bought, free)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -263,6 +292,8 @@ class LiveSignalExecutor:
                        signal_id: uuid.UUID, token: str, filled: Decimal) -> Protection:
         """The stop first (what matters most), then the targets, each placed once (a leg whose
         client id is taken was placed already)."""
+        if not trade.is_futures:
+            return await self._protect_spot(uow, portfolio, trade, market, signal_id, token, filled)
         placed: list[OrderEvent] = []
         refused: list[tuple[str, str | Phrase]] = []
         rejected: list[OrderEvent] = []
@@ -292,6 +323,19 @@ class LiveSignalExecutor:
                     closed = await self._close_at_market(uow, portfolio, trade, signal_id, token, filled)
                     return Protection(tuple(placed), tuple(refused), closed, tuple(rejected))
         return Protection(tuple(placed), tuple(refused), None, tuple(rejected))
+
+    async def _protect_spot(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade, market: Market,
+                            signal_id: uuid.UUID, token: str, filled: Decimal) -> Protection:
+        """One OCO per target slice; the coins a refused stop left unguarded are sold at market."""
+        held = market.round_amount(await self._held(uow, portfolio, trade, filled))
+        stop = trade.stop.price if trade.stop is not None else None
+        placement = await self._spot.protect(uow, portfolio, trade, market, signal_id, token,
+                                             slices(trade, held, market, stop))
+        closed = None
+        if placement.unguarded > ZERO:
+            log.warning("signal %s: a stop was refused; selling its %s at market", signal_id, placement.unguarded)
+            closed = await self._close_at_market(uow, portfolio, trade, signal_id, token, placement.unguarded)
+        return Protection(placement.placed, placement.refused, closed, placement.rejected)
 
     async def _close_at_market(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade,
                                signal_id: uuid.UUID, token: str, quantity: Decimal) -> OrderEvent | None:

@@ -122,11 +122,7 @@ class LiveVenue:
                 log.warning("live order %s: no answer from %s (%s)", order.id, portfolio.exchange, type(error).__name__)
                 raise OrderOutcomeUnknown() from error
             except DomainError as error:
-                before = order_snapshot(order)
-                order.close(OrderStatus.REJECTED, self._clock(), error.user_message)
-                await uow.orders.save(order)
-                await self._audit(uow, "order.rejected", order, before, actor, {"reason": error.user_message})
-                await uow.commit()
+                await self._reject(uow, [order], error, actor)
                 raise
             event = await self._apply(uow, order, report, actor, created=True, perpetual=account.market_type == "swap")
             if event.fills or not (order.reduce_only and account.market_type == "swap"):
@@ -141,6 +137,46 @@ class LiveVenue:
         if closed is not None and not closed.is_open and closed.signal_id is not None:
             await self.signals.cancel_legs(uow, portfolio, closed.signal_id)  # nothing left to guard
         return event
+
+    async def place_oco(
+        self, uow: TradingUnitOfWork, portfolio: Portfolio, above: Order, below: Order, list_client_id: str,
+        market: Market, actor: str = "system",
+    ) -> tuple[OrderEvent, OrderEvent]:
+        """Store both legs of a spot OCO, commit, send them as one list, then book the answers
+        (as ``place``: refusals raise with both kept as rejected, a lost answer is
+        ``OrderOutcomeUnknown`` and the sync finds the legs by their client ids)."""
+        account = await self._accounts.open_for_portfolio(uow, portfolio)
+        try:
+            await uow.pairs.ensure(market, portfolio.exchange)
+            for order in (above, below):
+                order.status = OrderStatus.PENDING
+                await uow.orders.add(order)
+                await self._audit(uow, "order.submitting", order, None, actor, {"list_client_id": list_client_id})
+            await uow.commit()
+            try:
+                above_report, below_report = await account.create_oco(above, below, list_client_id)
+            except (ExchangeUnavailable, RateLimited) as error:
+                log.warning("live OCO %s: no answer from %s (%s)", list_client_id, portfolio.exchange,
+                            type(error).__name__)
+                raise OrderOutcomeUnknown() from error
+            except DomainError as error:
+                await self._reject(uow, [above, below], error, actor)
+                raise
+            events = (await self._apply(uow, above, above_report, actor, created=True),
+                      await self._apply(uow, below, below_report, actor, created=True))
+            await self._copy_balances(uow, account, portfolio)
+            await uow.commit()
+        finally:
+            await account.close()
+        return events
+
+    async def _reject(self, uow: TradingUnitOfWork, orders: list[Order], error: DomainError, actor: str) -> None:
+        for order in orders:
+            before = order_snapshot(order)
+            order.close(OrderStatus.REJECTED, self._clock(), error.user_message)
+            await uow.orders.save(order)
+            await self._audit(uow, "order.rejected", order, before, actor, {"reason": error.user_message})
+        await uow.commit()
 
     async def _protect(self, uow: TradingUnitOfWork, portfolio: Portfolio, bought: Order) -> None:
         """Once a live buy with a stop-loss has filled, the exchange's own stop order guards it

@@ -93,6 +93,9 @@ class FakeBinance:
         self.requests.append(SeenRequest(request.method, request.path, params, request.headers.get("X-MBX-APIKEY")))
         if (request.method, request.path) == ("GET", "/api/v3/order") and ("GET", "/api/v3/order") not in self._routes:
             return self._order_lookup(params)
+        return await self._handle_scripted(request, params)
+
+    async def _handle_scripted(self, request: web.Request, params: dict[str, str]) -> web.Response:
         replies = self._routes.get((request.method, request.path))
         if not replies:
             return web.json_response({"code": -1100, "msg": f"no recording for {request.path}"}, status=400)

@@ -66,11 +66,11 @@ class Live:
         self.signals = SignalService(trading.prices, trading.portfolios, clock=trading.clock, live=self.venue.signals)
         trading.prices.prices["BTC/USDT"] = D("86800")
 
-    async def connect(self, limits: LiveLimits = LIMITS):
-        owner = await make_owner(self.trading.session_factory)
+    async def connect(self, limits: LiveLimits = LIMITS, market_type: str = "swap", owner=None):
+        owner = owner or await make_owner(self.trading.session_factory)
         async with self.trading.unit() as uow:
             info = await self.accounts.connect(uow, owner.user_id, self.exchange, KEY, SECRET, is_testnet=True,
-                                               market_type="swap")
+                                               market_type=market_type)
             await uow.live.set_limits(owner.user_id, limits)
             await uow.commit()
         return owner, info.portfolio_id
