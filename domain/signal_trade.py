@@ -380,7 +380,7 @@ def leg_generation(client_id: str) -> int:
 
 
 def leg_order(trade: SignalTrade, leg: Leg, *, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,
-              token: str, at: datetime, live: bool = False) -> Order:
+              token: str, at: datetime, live: bool = False, generation: int = 0) -> Order:
     """The order of one leg. On paper a target is a resting limit; on an exchange (``live``) it is
     the exchange's own take-profit-market order, reduce-only, triggered at the target."""
     if leg.kind is LegKind.STOP:
@@ -393,7 +393,7 @@ def leg_order(trade: SignalTrade, leg: Leg, *, signal_id: uuid.UUID, user_id: uu
     return Order(
         id=leg.order_id, user_id=user_id, portfolio_id=portfolio_id, symbol=trade.symbol,
         side=trade.side if leg.kind is LegKind.ENTRY else trade.exit_side, order_type=order_type,
-        quantity=leg.quantity, client_order_id=leg_client_id(token, leg_name(leg)), created_at=at,
+        quantity=leg.quantity, client_order_id=leg_client_id(token, leg_name(leg, generation)), created_at=at,
         status=OrderStatus.PENDING if live else OrderStatus.OPEN, price=price, stop_price=stop_price,
         source=OrderSource.SIGNAL, reduce_only=leg.kind is not LegKind.ENTRY, signal_id=signal_id,
     )

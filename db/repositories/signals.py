@@ -212,6 +212,19 @@ class TradingSignalRepository:
         await self._session.execute(update(TradingSignal).where(TradingSignal.id == signal_id)
                                     .values(execution=execution, executed_at=at))
 
+    async def save_execution(self, signal_id: uuid.UUID, execution: dict[str, Any]) -> None:
+        """The live execution record as it now stands (its pending follow-ups, its leg generation)."""
+        await self._session.execute(update(TradingSignal).where(TradingSignal.id == signal_id)
+                                    .values(execution=execution))
+
+    async def with_pending_follow_ups(self) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(owner user id, signal id) of live executions with a follow-up still to carry out."""
+        rows = await self._session.execute(
+            select(TradingSignal.user_id, TradingSignal.id)
+            .where(TradingSignal.execution.has_key("pending"))  # removed once carried out
+            .order_by(TradingSignal.created_at))
+        return [(user_id, signal_id) for user_id, signal_id in rows]
+
     async def latest_from_source(self, owner: SignalOwner, source_name: str | None, symbol: str) -> FollowedSignal | None:
         """The user's most recent active signal on ``symbol`` from that channel (any channel if unknown)."""
         query = select(TradingSignal).where(TradingSignal.user_id == owner.user_id, TradingSignal.symbol == symbol,

@@ -41,6 +41,7 @@ from domain.signal_trade import (
     LegKind,
     SignalTrade,
     leg_client_id,
+    leg_generation,
     leg_name,
     leg_order,
     parse_leg_name,
@@ -183,40 +184,85 @@ class LiveSignalExecutor:
             except OrderOutcomeUnknown:
                 return LivePlacement(tuple(entries), Protection(), outcome_unknown=True)
         protection = Protection()
-        if entries and all(e.order.status is OrderStatus.FILLED for e in entries):
-            filled = sum((e.order.filled_quantity for e in entries), ZERO)
+        filled = sum((e.order.filled_quantity for e in entries), ZERO)
+        if filled > ZERO:  # what filled at once (a limit entry may fill in part) is guarded at once
             protection = await self._protect(uow, portfolio, plan.trade, plan.market, signal_id, token, filled)
         return LivePlacement(tuple(entries), protection)
 
     # -- the exchange's fills, from the venue's sync -----------------------------------------
 
     async def after_fills(self, uow: TradingUnitOfWork, events: list[OrderEvent]) -> None:
-        """Follow up signal legs the sync saw fill: protect a filled entry, move the stop to the
-        entry after TP1, cancel what is left once the position is closed."""
+        """Follow up signal legs the sync saw fill: guard what an entry filled (in part too,
+        resized as more fills), move the stop to the entry after TP1, cancel what is left once
+        the position is closed. A follow-up the exchange refused, or could not be reached for, is
+        kept with the signal and carried out again on the next pass (``retry_follow_ups``)."""
+        await self.retry_follow_ups(uow)
         for event in events:
             order = event.order
             named = parse_leg_name(order.client_order_id) if order.source is OrderSource.SIGNAL else None
-            if named is None or order.signal_id is None or order.status is not OrderStatus.FILLED:
+            if named is None or order.signal_id is None:
                 continue
-            followed = await uow.signals.get(order.user_id, order.signal_id)
-            execution = None if followed is None else followed.execution
-            portfolio = await uow.portfolios.get(order.portfolio_id)
-            if not execution or not execution.get("live") or portfolio is None:
-                continue
-            try:
-                await self._follow_up(uow, portfolio, execution, followed, order, named)
-            except DomainError as error:  # logged; the user sees the position and its orders as they are
-                log.warning("signal %s: follow-up of %s failed: %s", order.signal_id, order.client_order_id,
-                            error.user_message)
+            partly_entered = named[0] is LegKind.ENTRY and order.filled_quantity > ZERO
+            if order.status is OrderStatus.FILLED or partly_entered:
+                await self._follow_up_or_keep(uow, order, named)
+
+    async def retry_follow_ups(self, uow: TradingUnitOfWork) -> None:
+        for user_id, signal_id in await uow.signals.with_pending_follow_ups():
+            followed = await uow.signals.get(user_id, signal_id)
+            for order_id in (followed.execution or {}).get("pending", []) if followed is not None else []:
+                order = await uow.orders.get(uuid.UUID(order_id))
+                named = None if order is None else parse_leg_name(order.client_order_id)
+                if order is None or named is None:
+                    await self._keep(uow, user_id, signal_id, order_id, pending=False)
+                    continue
+                log.info("signal %s: carrying out the follow-up of %s again", signal_id, order.client_order_id)
+                await self._follow_up_or_keep(uow, order, named)
+
+    async def _follow_up_or_keep(self, uow: TradingUnitOfWork, order: Order, named: tuple[LegKind, int]) -> None:
+        assert order.signal_id is not None
+        followed = await uow.signals.get(order.user_id, order.signal_id)
+        execution = None if followed is None else followed.execution
+        portfolio = await uow.portfolios.get(order.portfolio_id)
+        if not execution or not execution.get("live") or portfolio is None:
+            return
+        try:
+            await self._follow_up(uow, portfolio, execution, followed, order, named)
+        except DomainError as error:
+            log.warning("signal %s: follow-up of %s failed (%s); trying again on the next sync", order.signal_id,
+                        order.client_order_id, error.user_message)
+            await uow.rollback()
+            await self._keep(uow, order.user_id, order.signal_id, str(order.id), pending=True)
+            return
+        if str(order.id) in execution.get("pending", []):
+            await self._keep(uow, order.user_id, order.signal_id, str(order.id), pending=False)
+
+    async def _keep(self, uow: TradingUnitOfWork, user_id: uuid.UUID, signal_id: uuid.UUID, order_id: str, *,
+                    pending: bool) -> None:
+        """Add ``order_id`` to (or remove it from) the signal's follow-ups still to carry out."""
+        followed = await uow.signals.get(user_id, signal_id, for_update=True)
+        if followed is None or not followed.execution:
+            return
+        execution = dict(followed.execution)
+        waiting = [o for o in execution.pop("pending", []) if o != order_id] + ([order_id] if pending else [])
+        await uow.signals.save_execution(signal_id, execution | ({"pending": waiting} if waiting else {}))
+        await uow.commit()
+
+    async def _next_generation(self, uow: TradingUnitOfWork, execution: Mapping[str, Any],
+                               signal_id: uuid.UUID) -> int:
+        """A fresh generation for legs placed again (their client ids must be new ones)."""
+        followed = await uow.signals.get(uuid.UUID(execution["user_id"]), signal_id, for_update=True)
+        current = dict(followed.execution) if followed is not None and followed.execution else dict(execution)
+        generation = int(current.get("generation", 0)) + 1
+        await uow.signals.save_execution(signal_id, current | {"generation": generation})
+        await uow.commit()
+        return generation
 
     async def _follow_up(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
                          followed: Any, order: Order, named: tuple[LegKind, int]) -> None:
         kind, index = named
-        trade, token = trade_from_record(execution), execution["token"]
+        trade = trade_from_record(execution)
         if kind is LegKind.ENTRY:
-            market = await self._venue.market(uow, portfolio, trade.symbol)
-            protection = await self._protect(uow, portfolio, trade, market, order.signal_id, token,
-                                             order.filled_quantity)
+            protection = await self._guard(uow, portfolio, execution, order.signal_id)
             if protection.refused:  # nobody is looking at a card now: the user hears of it
                 await queue_fill_notifications(uow, list(protection.rejected), live_exchange=portfolio.name)
                 await uow.commit()
@@ -226,6 +272,31 @@ class LiveSignalExecutor:
             await self.cancel_legs(uow, portfolio, order.signal_id)
         elif kind is LegKind.TARGET and index == 1 and followed.rules.move_stop_to_entry_after_tp1:
             await self.move_stop(uow, portfolio, execution, order.signal_id, position.entry_price)
+
+    async def _guard(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
+                     signal_id: uuid.UUID) -> Protection:
+        """The stop and targets sized to what the entries have filled: placed when there are none,
+        cancelled and placed again (a new generation) when they guard another amount."""
+        trade, token = trade_from_record(execution), execution["token"]
+        position = await uow.positions.open_for(portfolio.id, trade.symbol)
+        if position is None or position.signal_id != signal_id:
+            return Protection()
+        market = await self._venue.market(uow, portfolio, trade.symbol)
+        exits = [o for o in await self._open_legs(uow, portfolio, signal_id)
+                 if (parse_leg_name(o.client_order_id) or (LegKind.ENTRY, 0))[0] is not LegKind.ENTRY]
+        size = market.round_amount(await self._held(uow, portfolio, trade, position.quantity))
+        if exits and guarded(exits) == size:
+            return Protection()
+        generation = 0
+        if exits:
+            for order in exits:
+                await self._venue.cancel(uow, portfolio, order, actor="system")
+            generation = await self._next_generation(uow, execution, signal_id)
+            position = await uow.positions.open_for(portfolio.id, trade.symbol)
+            if position is None:
+                return Protection()  # an exit filled meanwhile and closed it
+            size = market.round_amount(await self._held(uow, portfolio, trade, position.quantity))
+        return await self._protect(uow, portfolio, trade, market, signal_id, token, size, generation)
 
     # -- changing the trade ------------------------------------------------------------------
 
@@ -237,19 +308,22 @@ class LiveSignalExecutor:
             return await self._move_spot_stop(uow, portfolio, execution, signal_id, price)
         stops = [o for o in await self._open_legs(uow, portfolio, signal_id) if o.order_type is OrderType.STOP]
         position = await uow.positions.open_for(portfolio.id, execution["symbol"])
-        if not stops or position is None or stops[-1].stop_price == price:
-            return None
-        current = stops[-1]
-        cancelled = await self._venue.cancel(uow, portfolio, current, actor="system")
-        if cancelled.order.status is not OrderStatus.CANCELLED:
-            return None  # it filled meanwhile: the position is closed
-        kind_index = parse_leg_name(current.client_order_id)
-        number = (kind_index[1] if kind_index else 1) + 1
-        market = await self._venue.market(uow, portfolio, execution["symbol"])
         trade = trade_from_record(execution)
+        if position is None or trade.stop is None or (stops and stops[-1].stop_price == price):
+            return None
+        if stops:
+            current = stops[-1]
+            cancelled = await self._venue.cancel(uow, portfolio, current, actor="system")
+            if cancelled.order.status is not OrderStatus.CANCELLED:
+                return None  # it filled meanwhile: the position is closed
+            number = (parse_leg_name(current.client_order_id) or (LegKind.STOP, 1))[1] + 1
+            generation = leg_generation(current.client_order_id)
+        else:  # the stop was cancelled and its successor refused: placed again under a new name
+            number, generation = 1, await self._next_generation(uow, execution, signal_id)
+        market = await self._venue.market(uow, portfolio, execution["symbol"])
         leg = Leg(LegKind.STOP, number, price, market.round_amount(position.quantity))
-        return await self._venue.place(uow, portfolio, self._order(trade, leg, portfolio, signal_id,
-                                                                  execution["token"]), market, actor="system")
+        order = self._order(trade, leg, portfolio, signal_id, execution["token"], generation)
+        return await self._venue.place(uow, portfolio, order, market, actor="system")
 
     async def cancel_legs(self, uow: TradingUnitOfWork, portfolio: Portfolio, signal_id: uuid.UUID) -> list[OrderEvent]:
         events = []
@@ -275,40 +349,37 @@ class LiveSignalExecutor:
         """Every open exit's OCO placed again with its stop at ``price``; the new stop leg, if any."""
         legs = await self._open_legs(uow, portfolio, signal_id)
         market = await self._venue.market(uow, portfolio, execution["symbol"])
+        generation = await self._next_generation(uow, execution, signal_id)
         placed = await self._spot.move_stop(uow, portfolio, trade_from_record(execution), market, signal_id,
-                                            execution["token"], legs, price)
+                                            execution["token"], legs, price, generation)
         return next((e for e in reversed(placed) if e.order.order_type is OrderType.STOP_LIMIT), None)
 
     async def _held(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade, bought: Decimal) -> Decimal:
         """What a spot exit can sell: the bought amount, less a fee the exchange took in the coin."""
         if trade.is_futures:
             return bought
-        free = {b.asset: b.free for b in await uow.balances.list(portfolio.id)}.get(trade.base)
-        return bought if free is None else min(bought, free)
+        # free and locked: the coins an exit already holds are still the trade's
+        held = {b.asset: b.free + b.locked for b in await uow.balances.list(portfolio.id)}.get(trade.base)
+        return bought if held is None else min(bought, held)
 
     # -- helpers -----------------------------------------------------------------------------
 
     async def _protect(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade, market: Market,
-                       signal_id: uuid.UUID, token: str, filled: Decimal) -> Protection:
-        """The stop first (what matters most), then the targets, each placed once (a leg whose
-        client id is taken was placed already)."""
+                       signal_id: uuid.UUID, token: str, filled: Decimal, generation: int = 0) -> Protection:
+        """The stop first (what matters most), then the targets (``filled`` split as the plan
+        splits it), each placed once (a leg whose client id is taken was placed already)."""
         if not trade.is_futures:
-            return await self._protect_spot(uow, portfolio, trade, market, signal_id, token, filled)
+            return await self._protect_spot(uow, portfolio, trade, market, signal_id, token, filled, generation)
         placed: list[OrderEvent] = []
         refused: list[tuple[str, str | Phrase]] = []
         rejected: list[OrderEvent] = []
         plan = []
         if trade.stop is not None:
             plan.append(replace(trade.stop, order_id=uuid.uuid4(), quantity=market.round_amount(filled)))
-        targets = trade.legs_of(LegKind.TARGET)
-        left = filled
-        for number, target in enumerate(targets, start=1):
-            quantity = market.round_amount(left if number == len(targets) else min(left, target.quantity))
-            left -= quantity
-            if quantity > ZERO:
-                plan.append(replace(target, order_id=uuid.uuid4(), quantity=quantity))
+        plan += [Leg(LegKind.TARGET, part.index, part.target, part.quantity)
+                 for part in slices(trade, filled, market, None) if part.target is not None]
         for leg in plan:
-            order = self._order(trade, leg, portfolio, signal_id, token)
+            order = self._order(trade, leg, portfolio, signal_id, token, generation)
             try:
                 placed.append(await self._venue.place(uow, portfolio, order, market, actor="system"))
             except AlreadyConfirmed:
@@ -316,7 +387,7 @@ class LiveSignalExecutor:
             except OrderOutcomeUnknown:
                 continue  # the sync finds it by its client id
             except DomainError as error:
-                refused.append((leg_name(leg), error.phrase))
+                refused.append((leg_name(leg, generation), error.phrase))
                 rejected.append(OrderEvent(order, ("order.rejected",)))
                 if leg.kind is LegKind.STOP:
                     log.warning("signal %s: stop refused (%s); closing the entry", signal_id, error.user_message)
@@ -325,12 +396,12 @@ class LiveSignalExecutor:
         return Protection(tuple(placed), tuple(refused), None, tuple(rejected))
 
     async def _protect_spot(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade, market: Market,
-                            signal_id: uuid.UUID, token: str, filled: Decimal) -> Protection:
+                            signal_id: uuid.UUID, token: str, filled: Decimal, generation: int = 0) -> Protection:
         """One OCO per target slice; the coins a refused stop left unguarded are sold at market."""
         held = market.round_amount(await self._held(uow, portfolio, trade, filled))
         stop = trade.stop.price if trade.stop is not None else None
         placement = await self._spot.protect(uow, portfolio, trade, market, signal_id, token,
-                                             slices(trade, held, market, stop))
+                                             slices(trade, held, market, stop), generation)
         closed = None
         if placement.unguarded > ZERO:
             log.warning("signal %s: a stop was refused; selling its %s at market", signal_id, placement.unguarded)
@@ -359,6 +430,13 @@ class LiveSignalExecutor:
                 return [o for o in orders if o.signal_id == signal_id]
         return []
 
-    def _order(self, trade: SignalTrade, leg: Leg, portfolio: Portfolio, signal_id: uuid.UUID, token: str) -> Order:
+    def _order(self, trade: SignalTrade, leg: Leg, portfolio: Portfolio, signal_id: uuid.UUID, token: str,
+               generation: int = 0) -> Order:
         return leg_order(trade, leg, signal_id=signal_id, user_id=portfolio.user_id, portfolio_id=portfolio.id,
-                         token=token, at=self._clock(), live=True)
+                         token=token, at=self._clock(), live=True, generation=generation)
+
+
+def guarded(exits: list[Order]) -> Decimal:
+    """The amount a signal's open exits guard: their stops' (one per OCO on spot), else their targets'."""
+    stops = [o for o in exits if o.order_type in (OrderType.STOP, OrderType.STOP_LIMIT)]
+    return sum((o.remaining for o in stops or exits), ZERO)

@@ -27,7 +27,7 @@ from domain.numbers import ZERO
 from domain.phrases import Phrase
 from domain.ports import Clock, TradingUnitOfWork
 from domain.services.paper_broker import OrderEvent
-from domain.signal_trade import LegKind, SignalTrade, leg_client_id, leg_generation, parse_leg_name
+from domain.signal_trade import LegKind, SignalTrade, leg_client_id, parse_leg_name
 
 if TYPE_CHECKING:
     from domain.services.live_trading import LiveVenue
@@ -106,16 +106,16 @@ class SpotLegs:
         return SpotPlacement(tuple(placed), tuple(refused), tuple(rejected), unguarded)
 
     async def move_stop(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade, market: Market,
-                        signal_id: uuid.UUID, token: str, open_legs: list[Order], price: Decimal) -> list[OrderEvent]:
+                        signal_id: uuid.UUID, token: str, open_legs: list[Order], price: Decimal,
+                        generation: int) -> list[OrderEvent]:
         """Cancel each open exit (an OCO goes whole when one leg is cancelled) and place it again
-        with the stop at ``price``, sized to what is still unfilled."""
-        exits, generation = [], 0
+        with the stop at ``price``, sized to what is still unfilled, under ``generation``'s names."""
+        exits = []
         by_index: dict[int, list[Order]] = {}
         for order in open_legs:
             named = parse_leg_name(order.client_order_id)
             if named is not None and named[0] is not LegKind.ENTRY:
                 by_index.setdefault(named[1], []).append(order)
-                generation = max(generation, leg_generation(order.client_order_id) + 1)
         for index, orders in sorted(by_index.items()):
             if all(o.order_type is not OrderType.STOP_LIMIT or o.stop_price == price for o in orders):
                 continue  # nothing to move on this exit

@@ -35,11 +35,16 @@ class FakeBinanceFutures(FakeBinance):
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)  # by client id: the order as Binance shows it
     algo_orders: dict[str, dict[str, Any]] = field(default_factory=dict)  # by clientAlgoId
     refusals: dict[str, str] = field(default_factory=dict)  # client id -> the recorded error it is refused with
+    cancel_failures: dict[str, int] = field(default_factory=dict)  # client id -> cancels that fail before one works
     _ids: Any = field(default_factory=lambda: itertools.count(4611875134427365400))
 
     def refuse(self, client_id: str, fixture: str = "error_max_stop_orders.json") -> None:
         """The exchange will refuse the order sent under ``client_id`` with a recorded error."""
         self.refusals[client_id] = fixture
+
+    def fail_cancels(self, client_id: str, times: int) -> None:
+        """The next ``times`` cancels of ``client_id`` get Binance's internal error (-1001)."""
+        self.cancel_failures[client_id] = times
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -50,12 +55,14 @@ class FakeBinanceFutures(FakeBinance):
 
     # -- what the test makes the market do ------------------------------------------------------
 
-    def fill(self, client_id: str, price: str | None = None) -> None:
-        """A resting limit order fills completely (at its limit price unless told)."""
+    def fill(self, client_id: str, price: str | None = None, quantity: str | None = None) -> None:
+        """A resting limit order fills, completely unless ``quantity`` (the total filled so far)
+        is less (at its limit price unless told)."""
         order = self.orders[client_id]
-        quantity = order["origQty"]
+        quantity = quantity or order["origQty"]
         price = price or order["price"]
-        order |= {"status": "FILLED", "executedQty": quantity, "cumQty": quantity, "avgPrice": price,
+        status = "FILLED" if float(quantity) >= float(order["origQty"]) else "PARTIALLY_FILLED"
+        order |= {"status": status, "executedQty": quantity, "cumQty": quantity, "avgPrice": price,
                   "cumQuote": str(float(price) * float(quantity))}
 
     def trigger(self, client_id: str, price: str | None = None) -> None:
@@ -83,6 +90,10 @@ class FakeBinanceFutures(FakeBinance):
         client_id = params.get("newClientOrderId") or params.get("clientAlgoId")
         if request.method == "POST" and client_id in self.refusals:
             return web.json_response(recorded(self.refusals[client_id]), status=400)
+        cancelled = params.get("origClientOrderId") or client_id or self._client_id_of(params)
+        if request.method == "DELETE" and self.cancel_failures.get(cancelled, 0) > 0:
+            self.cancel_failures[cancelled] -= 1
+            return web.json_response(recorded("error_internal.json"), status=500)
         if request.path == ORDER_PATH:
             return self._order(request.method, params)
         if request.path == ALGO_PATH:
@@ -104,6 +115,15 @@ class FakeBinanceFutures(FakeBinance):
         self.orders[order["clientOrderId"]] = order
         self.placed.add(order["clientOrderId"])
         return order
+
+    def _client_id_of(self, params: dict[str, str]) -> str | None:
+        """The client id of the order or algo order ``params`` name by the exchange's id."""
+        for book, id_key, client_key in ((self.orders, "orderId", "clientOrderId"),
+                                         (self.algo_orders, "algoId", "clientAlgoId")):
+            found = next((o for o in book.values() if str(o[id_key]) == params.get(id_key)), None)
+            if found is not None:
+                return found[client_key]
+        return None
 
     def _find(self, book: dict[str, dict[str, Any]], params: dict[str, str], client_key: str, id_key: str) -> Any:
         if client_key in params:
