@@ -67,10 +67,18 @@ def executed(result: LiveExecution) -> str:
         average = entries[0].order.average_fill_price
         lines.append(t("✅ Entry filled: {amount} {asset} at {price}.", amount=number(filled),
                        asset=escape(trade.base), price=price(average) if average is not None else "?"))
+    elif any(e.order.filled_quantity > ZERO for e in entries):
+        filled = sum((e.order.filled_quantity for e in entries), ZERO)
+        lines.append(t("◐ Entry partly filled: {amount} {asset}. The stop and targets guard that part and are "
+                       "resized as the rest fills.", amount=number(filled), asset=escape(trade.base)))
     else:
         lines.append(_("⏳ The entry rests on the exchange; the stop and targets are placed when it fills."))
     protection = placement.protection
-    if protection.placed:
+    if protection.placed and not trade.is_futures:
+        lines.append(t("🛡 On the exchange: {count} orders, each target paired with the stop as an OCO on the same "
+                       "coins (one fills, the other is cancelled), working even while I am offline.",
+                       count=len(protection.placed)))
+    elif protection.placed:
         lines.append(t("🛡 On the exchange: {count} stop/target orders (reduce-only), working even while I am offline.",
                        count=len(protection.placed)))
     for name, reason in protection.refused:

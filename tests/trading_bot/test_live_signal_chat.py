@@ -15,6 +15,7 @@ from tests.assistant.conftest import running_app
 from tests.e2e.conftest import accept_terms
 from tests.e2e.conftest import bot_api, settings  # noqa: F401  (fixtures reused from the e2e harness)
 from tests.trading.fake_binance_futures import ALGO_PATH, ORDER_PATH, FakeBinanceFutures
+from tests.trading.fake_binance_spot import OCO_PATH, ORDER_PATH as SPOT_ORDER_PATH, FakeBinanceSpot
 
 USER = 6161
 API_KEY = "fUtUrEsKeY" * 6 + "wxyz"
@@ -28,6 +29,67 @@ async def binance():
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def binance_spot():
+    server = FakeBinanceSpot()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def connect(bot_api, market: str) -> None:
+    await accept_terms(bot_api, USER)
+    bot_api.send_text(USER, "/connect")
+    await bot_api.wait_for_text(USER, "Connect your exchange account")
+    bot_api.tap(USER, f"Binance {market}")
+    await bot_api.wait_for(lambda: any("Testnet or your real account" in c.params.get("text", "")
+                                       for c in bot_api.calls_of("editMessageText", USER)))
+    bot_api.tap(USER, "Testnet")
+    await bot_api.wait_for(lambda: any("never withdrawals" in c.params.get("text", "")
+                                       for c in bot_api.calls_of("editMessageText", USER)))
+    bot_api.send_text(USER, f"{API_KEY}\n{SECRET}")
+    await bot_api.wait_for_text(USER, "Connected")
+
+
+async def test_a_signal_card_executes_on_a_spot_account_with_ocos_and_refuses_a_short(
+    bot_api, settings, session_factory, redis_client, binance_spot, caplog,  # noqa: F811
+):
+    caplog.set_level(logging.DEBUG)
+    async with running_app(bot_api, settings, session_factory, redis_client,
+                           encryption_key=Fernet.generate_key().decode(), exchange_api_url=binance_spot.base_url) as app:
+        await connect(bot_api, "spot")
+        price = (await app.trading.market_data.ticker("BTC/USDT")).last
+        post = POST.format(tp1=round(price * 102 / 100), tp2=round(price * 104 / 100), sl=round(price * 97 / 100))
+        bot_api.send_text(USER, post, forward_from_channel="alphacalls")
+        card = await bot_api.wait_for_text(USER, "Signal read")
+        assert "🔴 LIVE on Binance spot (testnet)" in card
+        bot_api.tap(USER, "Execute LIVE · Binance spot (testnet)")
+        placed = await bot_api.wait_for_text(USER, "Entry filled")
+        assert "BTC/USDT LONG 1x" in placed and "as an OCO on the same coins" in placed
+        assert [p.params["listClientOrderId"].rsplit("-", 1)[-1] for p in binance_spot.seen("POST", OCO_PATH)] == [
+            "oco1", "oco2"]
+
+        bot_api.send_text(USER, "/settings")
+        await bot_api.wait_for_text(USER, "Settings")
+        bot_api.tap(USER, "Language")
+        await bot_api.wait_for(lambda: any("Choose your language" in c.params.get("text", "")
+                                           for c in bot_api.calls_of("editMessageText", USER)))
+        bot_api.tap(USER, "Русский")
+        await bot_api.wait_for(lambda: any("Язык: <b>Русский</b>" in c.params.get("text", "")
+                                           for c in bot_api.calls_of("editMessageText", USER)))
+        short = POST.replace("LONG", "SHORT").format(tp1=round(price * 98 / 100), tp2=round(price * 96 / 100),
+                                                     sl=round(price * 103 / 100))
+        bot_api.send_text(USER, short, forward_from_channel="alphacalls")
+        await bot_api.wait_for_text(USER, "SHORT")
+        bot_api.tap(USER, "LIVE · Binance")
+        refused = await bot_api.wait_for_text(USER, "спотовый счёт")
+        assert "Для шорта нужен счёт бессрочных USDT-фьючерсов" in refused
+        assert len(binance_spot.seen("POST", SPOT_ORDER_PATH)) == 1  # the long's entry only
+
+    everything = "\n".join(repr(call.params) for call in bot_api.calls) + caplog.text
+    assert API_KEY not in everything and SECRET not in everything
 
 
 async def test_a_signal_card_executes_live_once_after_a_second_tap(
