@@ -1,13 +1,15 @@
-"""Live signal benchmark: what executing a signal on a connected futures account costs on top of
-the exchange calls it makes.
+"""Live signal benchmark: what executing a signal on a connected account costs on top of the
+exchange calls it makes.
 
-    .venv/bin/python benchmarks/live_signal_bench.py [--rounds 10]
+    .venv/bin/python benchmarks/live_signal_bench.py [--rounds 10] [--market swap|spot|both]
 
-The exchange is the tests' local Binance USDⓈ-M server, so every figure includes ccxt's real HTTP
-path. The figure: one live execution (limits and leverage check, the signal stored, the entry's
-write-ahead commit, the market entry, then the stop and two take-profits as the exchange's
-conditional orders, each booked and audited, balances copied) against a baseline measured in the
-same run: the same four orders placed by bare adapter calls. Needs the PostgreSQL
+The exchange is the tests' local Binance USDⓈ-M server (swap) or Binance spot server (spot), so
+every figure includes ccxt's real HTTP path. Perpetuals: one live execution (limits and leverage
+check, the signal stored, the entry's write-ahead commit, the market entry, then the stop and two
+take-profits as the exchange's conditional orders, each booked and audited, balances copied)
+against a baseline measured in the same run: the same four orders placed by bare adapter calls.
+Spot: the entry, then one OCO list per target (two lists, four legs booked) against the entry and
+the two lists placed by bare adapter calls (three requests). Needs the PostgreSQL
 (BENCH_POSTGRES_URL) the tests use; works in a scratch database it drops afterwards.
 """
 
@@ -38,6 +40,7 @@ from domain.services.exchange_accounts import ExchangeAccountService  # noqa: E4
 from domain.services.portfolio import PortfolioService  # noqa: E402
 from domain.services.signals import SignalService  # noqa: E402
 from tests.trading.fake_binance_futures import FakeBinanceFutures  # noqa: E402
+from tests.trading.fake_binance_spot import FakeBinanceSpot  # noqa: E402
 
 KEY, SECRET = "bench-futures-key-00000000000000000001", "bench-futures-secret-000000000000000001"
 PRICE = Decimal("86800")
@@ -65,17 +68,34 @@ def bare_orders(user_id: uuid.UUID, portfolio_id: uuid.UUID) -> list[Order]:
                      for kind, trigger, quantity, name in exits]
 
 
-async def bench(rounds: int) -> None:
-    server = FakeBinanceFutures()
-    await server.start()
-    try:
-        async with live_stack(server.base_url) as live_setup:
-            await _measure(live_setup, rounds)
-    finally:
-        await server.stop()
+def bare_spot_calls(bare, user_id: uuid.UUID, portfolio_id: uuid.UUID):
+    """The spot execution's three requests as bare adapter calls: the entry, then two OCO lists."""
+
+    async def place() -> None:
+        entry, stop, tp1, tp2 = bare_orders(user_id, portfolio_id)  # new client ids each round
+        await bare.create_order(replace(entry, quantity=Decimal("0.00115")))
+        for number, (target, quantity) in enumerate(((tp1, "0.00057"), (tp2, "0.00058")), start=1):
+            above = replace(target, order_type=OrderType.LIMIT, price=target.stop_price, stop_price=None,
+                            quantity=Decimal(quantity))
+            below = replace(stop, id=uuid.uuid4(), order_type=OrderType.STOP_LIMIT, price=Decimal("83580"),
+                            quantity=Decimal(quantity), client_order_id=f"{stop.client_order_id}{number}")
+            await bare.create_oco(above, below, f"{entry.client_order_id}-oco{number}")
+
+    return place
 
 
-async def _measure(setup: LiveStack, rounds: int) -> None:
+async def bench(rounds: int, markets: list[str]) -> None:
+    for market_type in markets:
+        server = FakeBinanceSpot() if market_type == "spot" else FakeBinanceFutures()
+        await server.start()
+        try:
+            async with live_stack(server.base_url) as live_setup:
+                await _measure(live_setup, rounds, market_type)
+        finally:
+            await server.stop()
+
+
+async def _measure(setup: LiveStack, rounds: int, market_type: str) -> None:
     session_factory, connect, user_id = setup.session_factory, setup.connect, setup.user_id
     market = FixedPrice()
     portfolios = PortfolioService(market, quote_asset="USDT", starting_balance=Decimal(10000))  # type: ignore[arg-type]
@@ -88,15 +108,15 @@ async def _measure(setup: LiveStack, rounds: int) -> None:
     owner = SignalOwner(telegram_id, user_id)
     async with TradingUnitOfWork(session_factory) as uow:
         info = await ExchangeAccountService(setup.vault, connect).connect(uow, user_id, "binance", KEY, SECRET,
-                                                                       market_type="swap")
+                                                                       market_type=market_type)
         await uow.live.set_limits(user_id, LiveLimits(max_order_value=Decimal(10**9),
                                                       confirm_above_value=Decimal(10**9),
                                                       daily_loss_limit=Decimal(10**9)))
         await uow.commit()
-    bare = connect("binance", ApiCredentials(KEY, SECRET), False, "swap")
+    bare = connect("binance", ApiCredentials(KEY, SECRET), False, market_type)
     await bare.market("BTC/USDT")
 
-    async def bare_place() -> None:
+    async def bare_futures() -> None:
         for order in bare_orders(user_id, info.portfolio_id):
             await bare.create_order(order)
 
@@ -105,17 +125,24 @@ async def _measure(setup: LiveStack, rounds: int) -> None:
             await signals.execute_live(uow, owner, SIGNAL, token=secrets.token_urlsafe(6), account=1,
                                        second_tap=True)
 
-    base, live = await timed(bare_place, rounds), await timed(live_execute, rounds)
-    print(f"execute a signal live (entry, stop, 2 targets): {live * 1e3:7.1f} ms   "
-          f"4 bare exchange calls {base * 1e3:6.1f} ms   x{live / base:4.1f}")
+    if market_type == "spot":
+        base = await timed(bare_spot_calls(bare, user_id, info.portfolio_id), rounds)
+        live = await timed(live_execute, rounds)
+        print(f"execute a signal live on spot (entry, 2 OCO lists): {live * 1e3:7.1f} ms   "
+              f"3 bare exchange calls {base * 1e3:6.1f} ms   x{live / base:4.1f}")
+    else:
+        base, live = await timed(bare_futures, rounds), await timed(live_execute, rounds)
+        print(f"execute a signal live (entry, stop, 2 targets): {live * 1e3:7.1f} ms   "
+              f"4 bare exchange calls {base * 1e3:6.1f} ms   x{live / base:4.1f}")
     await bare.close()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--market", choices=("swap", "spot", "both"), default="both")
     args = parser.parse_args()
-    asyncio.run(bench(args.rounds))
+    asyncio.run(bench(args.rounds, ["swap", "spot"] if args.market == "both" else [args.market]))
     return 0
 
 

@@ -75,10 +75,6 @@ class ExchangePort(Protocol):
     def attaches_protection(self) -> bool:
         """Whether an order's stop-loss and take-profit travel with it to the exchange."""
         ...
-    @property
-    def places_oco(self) -> bool:
-        """Whether a take-profit and a stop on the same spot coins can go as one OCO list."""
-        ...
     async def create_oco(self, above: Order, below: Order, list_client_id: str) -> tuple[ExchangeReport, ExchangeReport]:
         """Place a limit sell above and a stop-limit below as one list: the first to fill expires the other."""
         ...

@@ -1,19 +1,22 @@
-"""Signals executed on the user's own exchange account (USDT perpetuals).
+"""Signals executed on the user's own exchange account (USDT perpetuals, or spot where the
+exchange has OCO lists).
 
 The card's plan (``plan_trade``) goes to the exchange through the live venue, so the brakes of
 every live order apply: the maximum order value, the daily loss limit, the leverage cap, and a
 second tap above the user's value. Every order is written ahead under a client id made from the
 card's token (``sig-<token>-entry1``...): a repeated tap finds the id taken and places nothing.
 
-The entry goes first. Once it has filled, the stop becomes the exchange's stop-market order and
-each target a take-profit-market order, all reduce-only and held by the exchange itself, so they
-work while the bot is down. Fills come back through the venue's sync, which calls
-``after_fills``: a filled entry gets its protection, TP1 moves the stop to the entry (cancel,
-then a new stop), and a position that is closed has its remaining orders cancelled.
+The entry goes first. Once it has filled (in part too), on perpetuals the stop becomes the
+exchange's stop-market order and each target a take-profit-market order, all reduce-only; on spot
+each target slice goes as an OCO list with the stop (``live_spot_legs``). The exchange holds them,
+so they work while the bot is down. Fills come back through the venue's sync, which calls
+``after_fills``: an entry's fills are guarded (resized as more arrive), TP1 moves the stop to the
+entry, and a position that is closed has its remaining orders cancelled. A follow-up that fails is
+kept in the execution record (``pending``) and carried out again on the next sync pass.
 
 A leg the exchange refuses after the entry filled is reported with the exchange's reason. A
-refused stop is never left that way: the entry is closed at market at once (an unprotected
-position is the worse outcome).
+refused stop is never left that way: what it would have guarded is closed at market at once (an
+unprotected position is the worse outcome).
 """
 
 from __future__ import annotations

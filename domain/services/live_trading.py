@@ -360,9 +360,9 @@ class LiveVenue:
         return await self.place(uow, portfolio, order, market, actor=actor)
 
     async def market(self, uow: TradingUnitOfWork, portfolio: Portfolio, symbol: str) -> Market:
-        market = await uow.pairs.get(symbol, portfolio.exchange)
-        if market is not None:
-            return market
+        """The market of the account itself: a spot account and a perpetuals account on one
+        exchange trade ``BTC/USDT`` in other steps, and the stored pair row is one per exchange.
+        (The pooled client holds the exchange's market list: no request after the first.)"""
         account = await self._accounts.open_for_portfolio(uow, portfolio)
         try:
             return await account.market(symbol)

@@ -139,7 +139,7 @@ class OrderService:
         if not ZERO < percent_to_close <= HUNDRED:
             raise InvalidOrder("Say how much to close, between 1% and 100%.")
         portfolio, position = await self._position_to_close(uow, user_id, symbol, portfolio_id)
-        market = await self._market_data.market(symbol)
+        market = await self._market(uow, portfolio, symbol)
         amount = market.round_amount(position.quantity * percent_to_close / HUNDRED)
         side = OrderSide.SELL if position.side is OrderSide.BUY else OrderSide.BUY
         request = OrderRequest(symbol, side, OrderType.MARKET, amount=amount, reduce_only=True,
@@ -197,9 +197,9 @@ class OrderService:
         confirmation threshold returns ``NeedsSecondTap`` until confirmed with ``second_tap``."""
         draft = await self._verify(token, user_id)
         # Prices first: if they cannot be read, the token is still there for another tap.
-        market = await self._market_data.market(draft.request.symbol)
-        price = (await self._market_data.ticker(market.symbol)).last
         portfolio = await self._portfolio(uow, user_id, draft.portfolio_id)
+        market = await self._market(uow, portfolio, draft.request.symbol)
+        price = (await self._market_data.ticker(market.symbol)).last
         if not portfolio.is_paper:
             assert self._venue is not None  # _portfolio refuses live portfolios without a venue
             check = await self._venue.check(uow, user_id, draft.quantity * (draft.request.price or price))
@@ -276,7 +276,7 @@ class OrderService:
     async def _draft(
         self, uow: TradingUnitOfWork, portfolio: Portfolio, request: OrderRequest, position_id: uuid.UUID | None = None
     ) -> OrderPreview:
-        market = await self._market_data.market(request.symbol)
+        market = await self._market(uow, portfolio, request.symbol)
         price = (await self._market_data.ticker(market.symbol)).last
         balances = {b.asset: b for b in await uow.balances.list(portfolio.id)}
         token, now = self._new_token(), self._clock()
@@ -314,6 +314,13 @@ class OrderService:
             closes_position=position_id is not None,
             live_account=None if portfolio.is_paper else portfolio.name,
         )
+
+    async def _market(self, uow: TradingUnitOfWork, portfolio: Portfolio, symbol: str) -> Market:
+        """The market the order goes to: a live account's own (its steps and minimums: spot and
+        perpetuals differ on one exchange), else the market data's."""
+        if portfolio.is_paper or self._venue is None:
+            return await self._market_data.market(symbol)
+        return await self._venue.market(uow, portfolio, symbol)
 
     async def _open_sells(
         self, uow: TradingUnitOfWork, portfolio: Portfolio, market: Market, draft: OrderDraft

@@ -19,12 +19,12 @@ from bot.render.notifications import render as render_notification
 from db.crypto import SecretBox
 from db.repositories.confirmations import RedisConfirmationStore
 from db.repositories.credentials import CredentialVault
-from domain.enums import OrderSide
+from domain.enums import OrderSide, OrderType
 from domain.errors import AlreadyConfirmed, LiveLimitExceeded
 from domain.exchanges.ccxt_exchange import CcxtExchange, CcxtGateway, RetryPolicy, create_client
 from domain.exchanges.paper import PaperEngine
 from domain.exchanges.pool import AccountPool
-from domain.models import LiveLimits
+from domain.models import LiveLimits, OrderRequest
 from domain.services.exchange_accounts import ExchangeAccountService
 from domain.services.live_signals import LiveEntryRefused, LiveExecution, LiveNeedsSecondTap
 from domain.services.live_streams import OrderStreams
@@ -386,3 +386,21 @@ async def test_an_entry_the_exchange_refuses_is_reported_and_leaves_nothing_to_f
     assert (await on_binance.orders())["sig-tok1-entry1"]["status"] == "rejected"
     signal = (await on_binance.trading.rows("select state, is_active from trading_signals"))[0]
     assert (signal["state"], signal["is_active"]) == ("cancelled", False)
+
+
+async def test_a_manual_live_order_is_sized_to_the_accounts_own_market(on_binance, binance, redis_client):
+    owner, portfolio_id = await on_binance.connect()
+    trading = on_binance.trading
+    orders = OrderService(trading.prices, RedisConfirmationStore(redis_client), PaperBroker(PaperEngine(D("0"))),
+                          trading.portfolios, TradingPolicy(120, D("1"), D("25")), clock=trading.clock,
+                          venue=on_binance.venue)
+    request = OrderRequest("BTC/USDT", OrderSide.BUY, OrderType.MARKET, amount=D("0.0123"))
+    async with trading.unit() as uow:  # the market data's BTC/USDT steps by 0.00001; the perpetual by 0.001
+        preview = await orders.preview(uow, owner.user_id, request, portfolio_id)
+    assert preview.amount == D("0.012") and preview.live_account == "Binance USDT perpetuals (testnet)"
+    async with trading.unit() as uow:
+        event = await orders.confirm(uow, preview.token, owner.user_id, second_tap=True)
+    [sent_order] = sent(binance, ORDER_PATH)
+    assert sent_order["quantity"] == "0.012"
+    assert (event.order.quantity, event.order.filled_quantity, event.order.status.value) == (
+        D("0.012"), D("0.012"), "filled")
