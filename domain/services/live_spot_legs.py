@@ -69,6 +69,15 @@ def stop_limit_price(trade: SignalTrade, stop: Decimal, market: Market) -> Decim
 
 
 @dataclass(frozen=True, slots=True)
+class OcoList:
+    """Two sells on the same spot coins, one cancelling the other: a limit above, a stop-limit below."""
+
+    above: Order
+    below: Order
+    list_id: str  # the list's client id
+
+
+@dataclass(frozen=True, slots=True)
 class SpotPlacement:
     placed: tuple[OrderEvent, ...] = ()
     refused: tuple[tuple[str, str | Phrase], ...] = ()
@@ -87,22 +96,29 @@ class SpotLegs:
         refused: list[tuple[str, str | Phrase]] = []
         rejected: list[OrderEvent] = []
         unguarded = ZERO
+        lists: list[tuple[Slice, OcoList]] = []
         for part in exits:
             orders = self._orders(trade, market, portfolio, signal_id, token, part, generation)
+            if len(orders) == 2:
+                list_id = leg_client_id(token, f"oco{part.index}" + (f"g{generation}" if generation else ""))
+                lists.append((part, OcoList(*orders, list_id)))
+                continue
             try:
-                if len(orders) == 2:
-                    list_id = leg_client_id(token, f"oco{part.index}" + (f"g{generation}" if generation else ""))
-                    placed += await self._venue.place_oco(uow, portfolio, *orders, list_id, market)
-                else:
-                    placed.append(await self._venue.place(uow, portfolio, orders[0], market, actor="system"))
+                placed.append(await self._venue.place(uow, portfolio, orders[0], market, actor="system"))
             except (AlreadyConfirmed, OrderOutcomeUnknown):
                 continue  # placed before, or the sync finds it by its client id
             except DomainError as error:
-                name = orders[0].client_order_id.rsplit("-", 1)[-1]
-                refused.append((name, error.phrase))
-                rejected += [OrderEvent(order, ("order.rejected",)) for order in orders]
-                if part.stop is not None:
-                    unguarded += part.quantity
+                refused.append((orders[0].client_order_id.rsplit("-", 1)[-1], error.phrase))
+                rejected.append(OrderEvent(orders[0], ("order.rejected",)))
+                unguarded += part.quantity if part.stop is not None else ZERO
+        results = await self._venue.place_ocos(uow, portfolio, [oco for _, oco in lists], market) if lists else []
+        for (part, oco), result in zip(lists, results):
+            if isinstance(result, tuple):
+                placed += result
+            elif not isinstance(result, (AlreadyConfirmed, OrderOutcomeUnknown)):
+                refused.append((oco.above.client_order_id.rsplit("-", 1)[-1], result.phrase))
+                rejected += [OrderEvent(oco.above, ("order.rejected",)), OrderEvent(oco.below, ("order.rejected",))]
+                unguarded += part.quantity
         return SpotPlacement(tuple(placed), tuple(refused), tuple(rejected), unguarded)
 
     async def move_stop(self, uow: TradingUnitOfWork, portfolio: Portfolio, trade: SignalTrade, market: Market,

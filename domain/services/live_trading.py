@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType
 from domain.errors import (
+    AlreadyConfirmed,
     DomainError,
     ExchangeUnavailable,
     InvalidOrder,
@@ -36,6 +37,7 @@ from domain.numbers import ZERO, money
 from domain.ports import Clock, ExchangePort, TradingUnitOfWork, utc_now
 from domain.services.order_monitor import queue_fill_notifications
 from domain.services.live_signals import LiveSignalExecutor
+from domain.services.live_spot_legs import OcoList
 from domain.services.paper_broker import OrderEvent, PaperBroker, order_snapshot
 from domain.phrases import phrase
 
@@ -138,37 +140,53 @@ class LiveVenue:
             await self.signals.cancel_legs(uow, portfolio, closed.signal_id)  # nothing left to guard
         return event
 
-    async def place_oco(
-        self, uow: TradingUnitOfWork, portfolio: Portfolio, above: Order, below: Order, list_client_id: str,
-        market: Market, actor: str = "system",
-    ) -> tuple[OrderEvent, OrderEvent]:
-        """Store both legs of a spot OCO, commit, send them as one list, then book the answers
-        (as ``place``: refusals raise with both kept as rejected, a lost answer is
-        ``OrderOutcomeUnknown`` and the sync finds the legs by their client ids)."""
+    async def place_ocos(
+        self, uow: TradingUnitOfWork, portfolio: Portfolio, lists: list[OcoList], market: Market,
+        actor: str = "system",
+    ) -> list[tuple[OrderEvent, OrderEvent] | DomainError]:
+        """Spot OCO lists, written ahead together: every leg stored and committed, then each list
+        sent, then the answers booked and the balances copied in one commit. Per list, in order:
+        its two booked legs, or why it was not placed: ``AlreadyConfirmed`` (its client ids are
+        taken: placed before), the exchange's refusal (both legs kept as rejected), or
+        ``OrderOutcomeUnknown`` (the answer was lost: the sync finds the legs by their client ids)."""
+        results: list[tuple[OrderEvent, OrderEvent] | DomainError] = []
         account = await self._accounts.open_for_portfolio(uow, portfolio)
         try:
             await uow.pairs.ensure(market, portfolio.exchange)
-            for order in (above, below):
-                order.status = OrderStatus.PENDING
-                await uow.orders.add(order)
-                await self._audit(uow, "order.submitting", order, None, actor, {"list_client_id": list_client_id})
-            await uow.commit()
-            try:
-                above_report, below_report = await account.create_oco(above, below, list_client_id)
-            except (ExchangeUnavailable, RateLimited) as error:
-                log.warning("live OCO %s: no answer from %s (%s)", list_client_id, portfolio.exchange,
-                            type(error).__name__)
-                raise OrderOutcomeUnknown() from error
-            except DomainError as error:
-                await self._reject(uow, [above, below], error, actor)
-                raise
-            events = (await self._apply(uow, above, above_report, actor, created=True),
-                      await self._apply(uow, below, below_report, actor, created=True))
-            await self._copy_balances(uow, account, portfolio)
+            stored = []
+            for oco in lists:
+                oco.above.status = oco.below.status = OrderStatus.PENDING
+                try:
+                    await uow.orders.add(oco.above)  # both legs go together: a taken id means a placed list
+                except AlreadyConfirmed as taken:
+                    stored.append(taken)
+                    continue
+                await uow.orders.add(oco.below)
+                for order in (oco.above, oco.below):
+                    await self._audit(uow, "order.submitting", order, None, actor, {"list_client_id": oco.list_id})
+                stored.append(None)
+            await uow.commit()  # the write-ahead records of every list
+            for oco, taken in zip(lists, stored):
+                results.append(taken or await self._send_oco(uow, account, portfolio, oco, actor))
+            if any(isinstance(result, tuple) for result in results):
+                await self._copy_balances(uow, account, portfolio)
             await uow.commit()
         finally:
             await account.close()
-        return events
+        return results
+
+    async def _send_oco(self, uow: TradingUnitOfWork, account: ExchangePort, portfolio: Portfolio, oco: OcoList,
+                        actor: str) -> tuple[OrderEvent, OrderEvent] | DomainError:
+        try:
+            above, below = await account.create_oco(oco.above, oco.below, oco.list_id)
+        except (ExchangeUnavailable, RateLimited) as error:
+            log.warning("live OCO %s: no answer from %s (%s)", oco.list_id, portfolio.exchange, type(error).__name__)
+            return OrderOutcomeUnknown()
+        except DomainError as error:
+            await self._reject(uow, [oco.above, oco.below], error, actor)
+            return error
+        return (await self._apply(uow, oco.above, above, actor, created=True),
+                await self._apply(uow, oco.below, below, actor, created=True))
 
     async def _reject(self, uow: TradingUnitOfWork, orders: list[Order], error: DomainError, actor: str) -> None:
         for order in orders:
