@@ -9,6 +9,7 @@ from bot.html import escape
 from bot.i18n import _, t
 from bot.render.numbers import money, number, price
 from bot.render.phrases import say
+from domain.enums import OrderType
 from domain.models import Portfolio
 from domain.numbers import ZERO
 from domain.services.live_signals import LiveExecution, LiveNeedsSecondTap
@@ -74,10 +75,13 @@ def executed(result: LiveExecution) -> str:
     else:
         lines.append(_("⏳ The entry rests on the exchange; the stop and targets are placed when it fills."))
     protection = placement.protection
-    if protection.placed and not trade.is_futures:
+    if any(e.order.order_type is OrderType.STOP_LIMIT for e in protection.placed):  # spot OCO lists
         lines.append(t("🛡 On the exchange: {count} orders, each target paired with the stop as an OCO on the same "
                        "coins (one fills, the other is cancelled), working even while I am offline.",
                        count=len(protection.placed)))
+    elif protection.placed and not trade.is_futures:
+        lines.append(t("🛡 On the exchange: {count} stop/target orders (conditional: they hold no coins until they "
+                       "trigger), working even while I am offline.", count=len(protection.placed)))
     elif protection.placed:
         lines.append(t("🛡 On the exchange: {count} stop/target orders (reduce-only), working even while I am offline.",
                        count=len(protection.placed)))

@@ -451,8 +451,12 @@ class CcxtExchange:
         except OrderNotFound:
             return None
 
+    def _is_spot_conditional(self, order: Order) -> bool:
+        """Bybit spot keeps conditional orders apart (``orderFilter=StopOrder``): a cancel must say so."""
+        return self._client.id == "bybit" and self.market_type == "spot" and order.order_type in CONDITIONAL
+
     def _order_ref(self, order: Order) -> tuple[Any, ...]:
-        algo = {"trigger": True} if self._is_algo(order) else {}
+        algo = {"trigger": True} if self._is_algo(order) or self._is_spot_conditional(order) else {}
         if order.exchange_order_id is not None:
             return order.exchange_order_id, order.symbol, algo
         return None, order.symbol, {"clientOrderId": order.client_order_id} | algo
@@ -478,7 +482,7 @@ class CcxtExchange:
             price = float(self._client.price_to_precision(symbol, order.price))
         if order.order_type in (OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TAKE_PROFIT):
             trigger = float(self._client.price_to_precision(symbol, order.stop_price))
-            if order.order_type is OrderType.TAKE_PROFIT:
+            if order.order_type is OrderType.TAKE_PROFIT and self.market_type == "swap":
                 params["takeProfitPrice"] = trigger
             elif self.market_type == "swap":  # stop-market, reduce-only: Binance's algo order, Bybit's conditional
                 params["stopLossPrice"] = trigger

@@ -57,8 +57,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FUTURES_ACCOUNTS = "swap"  # USDT-perpetual accounts: shorts, leverage, reduce-only exits
-SPOT_ACCOUNTS = "spot"  # longs only, the exits held as OCO lists
-# Exchanges whose spot accounts hold a stop and a target on the same coins (OCO order lists).
+SPOT_ACCOUNTS = "spot"  # longs only
+# Exchanges whose spot accounts hold a stop and a target on the same coins as one OCO list. On the
+# others (Bybit) the stop and targets are conditional orders, which hold no coins until they
+# trigger; the stop is resized after each target fills.
 OCO_EXCHANGES = frozenset({"binance"})
 
 
@@ -146,9 +148,9 @@ class LiveSignalExecutor:
         self._spot = SpotLegs(venue, clock)
 
     async def accounts(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[Portfolio]:
-        """The connected accounts a signal can execute on: perpetuals, then spot where the exchange has OCO lists."""
-        spot = [p for p in await uow.live.portfolios(user_id, market_type=SPOT_ACCOUNTS) if p.exchange in OCO_EXCHANGES]
-        return await uow.live.portfolios(user_id, market_type=FUTURES_ACCOUNTS) + spot
+        """The connected accounts a signal can execute on: perpetuals first, then spot."""
+        return (await uow.live.portfolios(user_id, market_type=FUTURES_ACCOUNTS)
+                + await uow.live.portfolios(user_id, market_type=SPOT_ACCOUNTS))
 
     async def account(self, uow: TradingUnitOfWork, user_id: uuid.UUID, number: int) -> Portfolio:
         accounts = await self.accounts(uow, user_id)
@@ -275,6 +277,8 @@ class LiveSignalExecutor:
             await self.cancel_legs(uow, portfolio, order.signal_id)
         elif kind is LegKind.TARGET and index == 1 and followed.rules.move_stop_to_entry_after_tp1:
             await self.move_stop(uow, portfolio, execution, order.signal_id, position.entry_price)
+        elif kind is LegKind.TARGET and not trade.is_futures and portfolio.exchange not in OCO_EXCHANGES:
+            await self._resize_stop(uow, portfolio, execution, order.signal_id)  # sized for coins now sold
 
     async def _guard(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
                      signal_id: uuid.UUID) -> Protection:
@@ -307,12 +311,17 @@ class LiveSignalExecutor:
                         signal_id: uuid.UUID, price: Decimal) -> OrderEvent | None:
         """Cancel the stop in force and place a new one at ``price`` for what is still open (the
         exchanges here cannot amend a conditional order's trigger on every account type)."""
-        if execution["market_type"] == MarketType.SPOT.value:
+        trade = trade_from_record(execution)
+        if not trade.is_futures and portfolio.exchange in OCO_EXCHANGES:
             return await self._move_spot_stop(uow, portfolio, execution, signal_id, price)
         stops = [o for o in await self._open_legs(uow, portfolio, signal_id) if o.order_type is OrderType.STOP]
         position = await uow.positions.open_for(portfolio.id, execution["symbol"])
-        trade = trade_from_record(execution)
-        if position is None or trade.stop is None or (stops and stops[-1].stop_price == price):
+        if position is None or trade.stop is None:
+            return None
+        market = await self._venue.market(uow, portfolio, execution["symbol"])
+        size = market.round_amount(await self._held(uow, portfolio, trade, position.quantity))
+        # A reduce-only stop on perpetuals never sells more than the position; a spot one must be resized.
+        if stops and stops[-1].stop_price == price and (trade.is_futures or stops[-1].remaining == size):
             return None
         if stops:
             current = stops[-1]
@@ -323,10 +332,17 @@ class LiveSignalExecutor:
             generation = leg_generation(current.client_order_id)
         else:  # the stop was cancelled and its successor refused: placed again under a new name
             number, generation = 1, await self._next_generation(uow, execution, signal_id)
-        market = await self._venue.market(uow, portfolio, execution["symbol"])
-        leg = Leg(LegKind.STOP, number, price, market.round_amount(position.quantity))
+        leg = Leg(LegKind.STOP, number, price, size)
         order = self._order(trade, leg, portfolio, signal_id, execution["token"], generation)
         return await self._venue.place(uow, portfolio, order, market, actor="system")
+
+    async def _resize_stop(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
+                           signal_id: uuid.UUID) -> OrderEvent | None:
+        """The stop in force, placed again for what is still held (a spot target sold some)."""
+        stops = [o for o in await self._open_legs(uow, portfolio, signal_id) if o.order_type is OrderType.STOP]
+        if not stops or stops[-1].stop_price is None:
+            return None
+        return await self.move_stop(uow, portfolio, execution, signal_id, stops[-1].stop_price)
 
     async def cancel_legs(self, uow: TradingUnitOfWork, portfolio: Portfolio, signal_id: uuid.UUID) -> list[OrderEvent]:
         events = []
@@ -371,8 +387,9 @@ class LiveSignalExecutor:
                        signal_id: uuid.UUID, token: str, filled: Decimal, generation: int = 0) -> Protection:
         """The stop first (what matters most), then the targets (``filled`` split as the plan
         splits it), each placed once (a leg whose client id is taken was placed already)."""
-        if not trade.is_futures:
+        if not trade.is_futures and portfolio.exchange in OCO_EXCHANGES:
             return await self._protect_spot(uow, portfolio, trade, market, signal_id, token, filled, generation)
+        filled = market.round_amount(await self._held(uow, portfolio, trade, filled))
         placed: list[OrderEvent] = []
         refused: list[tuple[str, str | Phrase]] = []
         rejected: list[OrderEvent] = []

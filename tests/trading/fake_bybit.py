@@ -133,7 +133,11 @@ class FakeBybit(FakeBinance):
 
     def _cancel(self, params: dict[str, str]) -> web.Response:
         link_id = self._link_id(params)
-        if link_id not in self.sent or self.states.get(link_id, "Untriggered") != "Untriggered":
+        sent = self.sent.get(link_id or "", {})
+        # Spot keeps conditional orders apart: a cancel finds one only with orderFilter=StopOrder.
+        wrong_book = sent.get("category") == "spot" and ("orderFilter" in sent) != (params.get("orderFilter") ==
+                                                                                    "StopOrder")
+        if link_id not in self.sent or wrong_book or self.states.get(link_id, "Untriggered") != "Untriggered":
             return web.json_response({"retCode": 110001, "retMsg": "order not exists or too late to cancel",
                                       "result": {}, "retExtInfo": {}, "time": 1764072000300})
         self.states[link_id] = "Deactivated" if "triggerPrice" in self.sent[link_id] else "Cancelled"

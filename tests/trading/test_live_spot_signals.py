@@ -1,8 +1,10 @@
-"""Signals on a connected Binance spot account, through ccxt's real HTTP path against a local
-server speaking Binance spot: the entry, then one OCO list per target slice (a take-profit limit
-above, a stop-loss limit below, on the same coins), named by the card's token; a repeated tap; a
-spot short refused; TP1 moving the stop to the entry by replacing the remaining lists; a refused
-list selling what it would have guarded; a limit entry protected once the sync sees it fill."""
+"""Signals on a connected spot account, through ccxt's real HTTP path against local servers
+speaking Binance spot and Bybit v5. Binance: the entry, then one OCO list per target slice (a
+take-profit limit above, a stop-loss limit below, on the same coins), named by the card's token; a
+repeated tap; a spot short refused; TP1 moving the stop to the entry by replacing the remaining
+lists; a refused list selling what it would have guarded; a limit entry protected once the sync
+sees it fill. Bybit: the stop and targets as spot conditional orders, the stop resized as targets
+sell."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 from domain.errors import AlreadyConfirmed, InvalidOrder
 from domain.services.live_signals import LiveExecution
 from tests.trading.fake_binance_spot import OCO_PATH, ORDER_PATH, FakeBinanceSpot
+from tests.trading.fake_bybit import ORDER_PATH as BYBIT_ORDER, FakeBybit
 from tests.trading.test_live_signals import SIGNAL, Live, sent
 
 
@@ -125,8 +128,54 @@ async def test_a_spot_limit_entry_is_guarded_once_the_sync_sees_it_fill(on_spot,
     assert len(sent(binance_spot, OCO_PATH)) == 2
 
 
-async def test_a_binance_spot_account_is_offered_on_signal_cards(on_spot, trading):
+async def test_a_spot_account_is_offered_on_signal_cards(on_spot, trading):
     owner, spot_id = await on_spot.connect(market_type="spot")
     async with trading.unit() as uow:
         offered = await on_spot.venue.signals.accounts(uow, owner.user_id)
     assert [p.id for p in offered] == [spot_id]
+
+
+@pytest.fixture
+async def bybit():
+    server = FakeBybit(fills_as_sent=True)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def on_bybit_spot(trading, bybit):
+    live = Live(trading, bybit, "bybit")
+    yield live
+    await live.pool.close()
+
+
+async def test_a_spot_signal_on_bybit_holds_its_exits_as_conditional_orders_and_resizes_the_stop(
+    on_bybit_spot, bybit,
+):
+    owner, _ = await on_bybit_spot.connect(market_type="spot")
+    result = await on_bybit_spot.execute(owner)
+    entry, stop, tp1, tp2 = sent(bybit, BYBIT_ORDER)
+    assert (entry["category"], entry["side"], entry["orderType"], entry["orderLinkId"]) == (
+        "spot", "Buy", "Market", "sig-tok1-entry1")
+    # Conditional orders (orderFilter=StopOrder) hold no coins until they trigger: the stop can
+    # cover the whole amount while the targets cover their slices.
+    assert (stop["orderLinkId"], stop["orderFilter"], stop["side"], stop["triggerPrice"], stop["qty"]) == (
+        "sig-tok1-stop1", "StopOrder", "Sell", "84000", entry["qty"])
+    assert (tp1["orderLinkId"], tp1["orderFilter"], tp1["triggerPrice"]) == ("sig-tok1-tp1", "StopOrder", "88000")
+    assert D(tp1["qty"]) + D(tp2["qty"]) == D(entry["qty"]) and "reduceOnly" not in stop
+    assert result.placement.protection.refused == ()
+
+    bybit.trigger("sig-tok1-tp1")  # TP1 sold its slice: the stop moves to the entry, sized to the rest
+    await on_bybit_spot.sync()
+    assert bybit.states["sig-tok1-stop1"] == "Deactivated"
+    moved = bybit.sent["sig-tok1-stop2"]
+    entry_price = await on_bybit_spot.trading.scalar("select entry_price from positions where signal_id = :s",
+                                                     s=result.followed.id)
+    assert (moved["orderFilter"], D(moved["triggerPrice"]), moved["qty"]) == ("StopOrder", entry_price, tp2["qty"])
+
+    bybit.trigger("sig-tok1-tp2")
+    await on_bybit_spot.sync()
+    assert bybit.states["sig-tok1-stop2"] == "Deactivated"
+    assert await on_bybit_spot.trading.scalar(
+        "select status from positions where signal_id = :s", s=result.followed.id) == "closed"
