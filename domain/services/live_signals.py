@@ -1,5 +1,4 @@
-"""Signals executed on the user's own exchange account (USDT perpetuals, or spot where the
-exchange has OCO lists).
+"""Signals executed on the user's own exchange account (USDT perpetuals or spot, longs only there).
 
 The card's plan (``plan_trade``) goes to the exchange through the live venue, so the brakes of
 every live order apply: the maximum order value, the daily loss limit, the leverage cap, and a
@@ -7,9 +6,10 @@ second tap above the user's value. Every order is written ahead under a client i
 card's token (``sig-<token>-entry1``...): a repeated tap finds the id taken and places nothing.
 
 The entry goes first. Once it has filled (in part too), on perpetuals the stop becomes the
-exchange's stop-market order and each target a take-profit-market order, all reduce-only; on spot
-each target slice goes as an OCO list with the stop (``live_spot_legs``). The exchange holds them,
-so they work while the bot is down. Fills come back through the venue's sync, which calls
+exchange's stop-market order and each target a take-profit-market order, all reduce-only; on
+Binance spot each target slice goes as an OCO list with the stop (``live_spot_legs``), on Bybit
+spot the stop and targets are conditional orders, the stop resized as targets sell. The exchange
+holds them, so they work while the bot is down. Fills come back through the venue's sync, which calls
 ``after_fills``: an entry's fills are guarded (resized as more arrive), TP1 moves the stop to the
 entry, and a position that is closed has its remaining orders cancelled. A follow-up that fails is
 kept in the execution record (``pending``) and carried out again on the next sync pass.
