@@ -334,7 +334,14 @@ class LiveSignalExecutor:
             number, generation = 1, await self._next_generation(uow, execution, signal_id)
         leg = Leg(LegKind.STOP, number, price, size)
         order = self._order(trade, leg, portfolio, signal_id, execution["token"], generation)
-        return await self._venue.place(uow, portfolio, order, market, actor="system")
+        try:
+            return await self._venue.place(uow, portfolio, order, market, actor="system")
+        except DomainError:
+            if order.status is OrderStatus.REJECTED:  # the position has no stop until a retry: the user hears
+                await queue_fill_notifications(uow, [OrderEvent(order, ("order.rejected",))],
+                                               live_exchange=portfolio.name)
+                await uow.commit()
+            raise
 
     async def _resize_stop(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
                            signal_id: uuid.UUID) -> OrderEvent | None:

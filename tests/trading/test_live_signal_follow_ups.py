@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from bot.render.notifications import render as render_notification
 from tests.trading.fake_binance_futures import ALGO_PATH, FakeBinanceFutures
 from tests.trading.fake_binance_spot import OCO_PATH, FakeBinanceSpot
 from tests.trading.test_live_signals import SIGNAL, Live, sent
@@ -102,6 +103,10 @@ async def test_a_stop_move_the_exchange_refuses_is_carried_out_on_the_next_sync(
     assert orders["sig-tok1-stop2"]["status"] == "rejected"
     tp1_id = await on_binance.trading.scalar("select id from orders where client_order_id = 'sig-tok1-tp1'")
     assert await pending(on_binance, result.followed.id) == [str(tp1_id)]  # TP1's follow-up, to do again
+    [refused] = [row["payload"] for row in await on_binance.trading.rows(
+        "select payload from notifications where notification_type = 'order_fill'") if row["payload"]["status"]
+        == "rejected"]
+    assert "Your stop SELL order on BTC/USDT was refused" in render_notification("order_fill", refused)
 
     await on_binance.sync()  # the next pass: the stop goes in at the entry
     assert algo(binance, "sig-tok1-stop1g1") == ("0.003", "86810.4", "NEW")
