@@ -7,44 +7,14 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-import pytest
-
 from bot.render.notifications import render as render_notification
-from tests.trading.fake_binance_futures import ALGO_PATH, FakeBinanceFutures
-from tests.trading.fake_binance_spot import OCO_PATH, FakeBinanceSpot
-from tests.trading.test_live_signals import SIGNAL, Live, sent
+from tests.trading.fake_binance_futures import ALGO_PATH
+from tests.trading.fake_binance_spot import OCO_PATH
+from tests.trading.test_live_signals import (  # noqa: F401 - the fixtures are used by name
+    SIGNAL, binance, binance_spot, on_binance, on_spot, sent,
+)
 
 LIMIT_ENTRY = SIGNAL | {"entry_at_market": False, "entries": [86000]}
-
-
-@pytest.fixture
-async def binance():
-    server = FakeBinanceFutures()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def binance_spot():
-    server = FakeBinanceSpot()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def on_binance(trading, binance):
-    live = Live(trading, binance, "binance")
-    yield live
-    await live.pool.close()
-
-
-@pytest.fixture
-async def on_spot(trading, binance_spot):
-    live = Live(trading, binance_spot, "binance")
-    yield live
-    await live.pool.close()
 
 
 def algo(server, client_id: str) -> tuple[str, str, str]:

@@ -34,6 +34,7 @@ from domain.services.paper_broker import PaperBroker
 from domain.services.signals import SignalService
 from tests.signals.conftest import make_owner
 from tests.trading.fake_binance_futures import ALGO_PATH, ORDER_PATH, FakeBinanceFutures
+from tests.trading.fake_binance_spot import FakeBinanceSpot
 from tests.trading.fake_bybit import ORDER_PATH as BYBIT_ORDER, FakeBybit
 
 KEY, SECRET = "fUtUrEsKeY" * 6 + "abcd", "fUtUrEsSeCrEt" * 4 + "abcdefghijkl"
@@ -117,6 +118,21 @@ async def on_binance(trading, binance):
 @pytest.fixture
 async def on_bybit(trading, bybit):
     live = Live(trading, bybit, "bybit")
+    yield live
+    await live.pool.close()
+
+
+@pytest.fixture
+async def binance_spot():
+    server = FakeBinanceSpot()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def on_spot(trading, binance_spot):
+    live = Live(trading, binance_spot, "binance")
     yield live
     await live.pool.close()
 

@@ -14,24 +14,9 @@ import pytest
 
 from domain.errors import AlreadyConfirmed, InvalidOrder
 from domain.services.live_signals import LiveExecution
-from tests.trading.fake_binance_spot import OCO_PATH, ORDER_PATH, FakeBinanceSpot
+from tests.trading.fake_binance_spot import OCO_PATH, ORDER_PATH
 from tests.trading.fake_bybit import ORDER_PATH as BYBIT_ORDER, FakeBybit
-from tests.trading.test_live_signals import SIGNAL, Live, sent
-
-
-@pytest.fixture
-async def binance_spot():
-    server = FakeBinanceSpot()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def on_spot(trading, binance_spot):
-    live = Live(trading, binance_spot, "binance")
-    yield live
-    await live.pool.close()
+from tests.trading.test_live_signals import SIGNAL, Live, binance_spot, on_spot, sent  # noqa: F401 - fixtures
 
 
 async def test_a_spot_signal_buys_then_guards_each_target_slice_with_an_oco(on_spot, binance_spot):

@@ -98,17 +98,7 @@ async def test_a_signal_card_executes_live_once_after_a_second_tap(
     caplog.set_level(logging.DEBUG)
     async with running_app(bot_api, settings, session_factory, redis_client,
                            encryption_key=Fernet.generate_key().decode(), exchange_api_url=binance.base_url) as app:
-        await accept_terms(bot_api, USER)
-        bot_api.send_text(USER, "/connect")
-        await bot_api.wait_for_text(USER, "Connect your exchange account")
-        bot_api.tap(USER, "Binance USDT perpetuals")
-        await bot_api.wait_for(lambda: any("Testnet or your real account" in c.params.get("text", "")
-                                           for c in bot_api.calls_of("editMessageText", USER)))
-        bot_api.tap(USER, "Testnet")
-        await bot_api.wait_for(lambda: any("never withdrawals" in c.params.get("text", "")
-                                           for c in bot_api.calls_of("editMessageText", USER)))
-        bot_api.send_text(USER, f"{API_KEY}\n{SECRET}")
-        await bot_api.wait_for_text(USER, "Connected")
+        await connect(bot_api, "USDT perpetuals")
         bot_api.send_text(USER, "/limits confirm 50 leverage 5")
         await bot_api.wait_for_text(USER, "Second confirmation above: 50.00 USDT")
 
