@@ -56,6 +56,26 @@ def _order_kind(payload: Mapping[str, Any]) -> str:
     return f"{kind} {side}"
 
 
+def live_follow_up_failed(payload: Mapping[str, Any]) -> str:
+    """A live signal's follow-up the exchange kept refusing: the bot has stopped trying it."""
+    symbol = escape(str(payload.get("symbol", "")))
+    action = payload.get("action")
+    if action == "protect":
+        what = t("The stop and targets of your filled signal entry on {symbol} could not be placed.", symbol=symbol)
+    elif action == "stop":
+        what = t("The stop of your signal on {symbol} could not be moved.", symbol=symbol)
+    else:
+        what = t("The orders left over from your closed signal on {symbol} could not be cancelled.", symbol=symbol)
+    return "\n".join([
+        f"🔴 LIVE · {escape(str(payload.get('live_account', '')))}",
+        "⚠️ " + what,
+        t("The exchange refused it {attempts} times, so the bot has stopped trying.",
+          attempts=int(payload.get("attempts", 0))),
+        _("Check this signal's orders on the exchange yourself, and reconnect your API keys if they were "
+          "revoked or changed."),
+    ])
+
+
 def daily_summary(payload: Mapping[str, Any]) -> str:
     return str(payload.get("text", ""))  # composed (and escaped) when it was queued
 
@@ -65,6 +85,7 @@ RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "signal_update": signals.progress,
     "order_fill": order_fill,
     "daily_summary": daily_summary,
+    "live_follow_up_failed": live_follow_up_failed,
 }
 
 

@@ -12,7 +12,8 @@ spot the stop and targets are conditional orders, the stop resized as targets se
 holds them, so they work while the bot is down. Fills come back through the venue's sync, which calls
 ``after_fills``: an entry's fills are guarded (resized as more arrive), TP1 moves the stop to the
 entry, and a position that is closed has its remaining orders cancelled. A follow-up that fails is
-kept in the execution record (``pending``) and carried out again on the next sync pass.
+kept in the execution record (``pending``) and carried out again on a later sync pass, with a
+growing wait; after a few failures the bot gives up on it and tells the user (``follow_up_retries``).
 
 A leg the exchange refuses after the entry filled is reported with the exchange's reason. A
 refused stop is never left that way: what it would have guarded is closed at market at once (an
@@ -35,6 +36,8 @@ from domain.models import Market, Order, Portfolio
 from domain.numbers import ZERO, money
 from domain.phrases import Phrase, phrase
 from domain.ports import Clock, TradingUnitOfWork, utc_now
+from domain.services.follow_up_retries import GIVE_UP_AFTER, is_due, with_failure, without
+from domain.services.follow_up_retries import NOTIFICATION_TYPE as FOLLOW_UP_FAILED
 from domain.services.live_spot_legs import SpotLegs, slices
 from domain.services.order_monitor import queue_fill_notifications
 from domain.services.paper_broker import OrderEvent
@@ -214,7 +217,10 @@ class LiveSignalExecutor:
     async def retry_follow_ups(self, uow: TradingUnitOfWork) -> None:
         for user_id, signal_id in await uow.signals.with_pending_follow_ups():
             followed = await uow.signals.get(user_id, signal_id)
-            for order_id in (followed.execution or {}).get("pending", []) if followed is not None else []:
+            execution = (followed.execution or {}) if followed is not None else {}
+            for order_id in execution.get("pending", []):
+                if not is_due(execution, order_id, self._clock()):
+                    continue  # backing off: it failed a moment ago
                 order = await uow.orders.get(uuid.UUID(order_id))
                 named = None if order is None else parse_leg_name(order.client_order_id)
                 if order is None or named is None:
@@ -233,23 +239,53 @@ class LiveSignalExecutor:
         try:
             await self._follow_up(uow, portfolio, execution, followed, order, named)
         except DomainError as error:
-            log.warning("signal %s: follow-up of %s failed (%s); trying again on the next sync", order.signal_id,
-                        order.client_order_id, error.user_message)
+            log.warning("signal %s: follow-up of %s failed (%s)", order.signal_id, order.client_order_id,
+                        error.user_message)
             await uow.rollback()
-            await self._keep(uow, order.user_id, order.signal_id, str(order.id), pending=True)
+            if await self._keep(uow, order.user_id, order.signal_id, str(order.id), pending=True):
+                await self._give_up(uow, portfolio, execution, order, named)
             return
         if str(order.id) in execution.get("pending", []):
             await self._keep(uow, order.user_id, order.signal_id, str(order.id), pending=False)
 
     async def _keep(self, uow: TradingUnitOfWork, user_id: uuid.UUID, signal_id: uuid.UUID, order_id: str, *,
-                    pending: bool) -> None:
-        """Add ``order_id`` to (or remove it from) the signal's follow-ups still to carry out."""
+                    pending: bool) -> bool:
+        """Count a failed attempt of ``order_id``'s follow-up (kept, or given up after too many), or
+        remove it from the signal's follow-ups still to carry out. True when the bot gives up on it."""
         followed = await uow.signals.get(user_id, signal_id, for_update=True)
         if followed is None or not followed.execution:
+            return False
+        gave_up = False
+        if pending:
+            execution, gave_up = with_failure(followed.execution, order_id, self._clock())
+            if not gave_up:
+                log.info("signal %s: follow-up of order %s tried again from %s", signal_id, order_id,
+                         execution["retries"][order_id]["next_at"])
+        else:
+            execution = without(followed.execution, order_id)
+        await uow.signals.save_execution(signal_id, execution)
+        await uow.commit()
+        return gave_up
+
+    async def _give_up(self, uow: TradingUnitOfWork, portfolio: Portfolio, execution: Mapping[str, Any],
+                       order: Order, named: tuple[LegKind, int]) -> None:
+        """One push saying what the bot could not do on the exchange: it no longer tries."""
+        if named[0] is LegKind.ENTRY:
+            action = "protect"  # the filled entry's stop and targets
+        elif await uow.positions.open_for(portfolio.id, execution["symbol"]) is None:
+            action = "cancel"  # the closed position's leftover orders
+        else:
+            action = "stop"  # the stop moved or resized
+        log.error("signal %s: follow-up of %s failed %d times; given up (%s)", order.signal_id,
+                  order.client_order_id, GIVE_UP_AFTER, action)
+        recipient = (await uow.recipients.telegram_user_ids([order.user_id])).get(order.user_id)
+        if recipient is None:
             return
-        execution = dict(followed.execution)
-        waiting = [o for o in execution.pop("pending", []) if o != order_id] + ([order_id] if pending else [])
-        await uow.signals.save_execution(signal_id, execution | ({"pending": waiting} if waiting else {}))
+        await uow.notifications.enqueue(
+            recipient, FOLLOW_UP_FAILED,
+            {"symbol": execution["symbol"], "action": action, "live_account": portfolio.name,
+             "attempts": GIVE_UP_AFTER},
+            user_id=order.user_id, dedup_key=f"follow_up_failed:{order.signal_id}:{order.id}", priority=1)
         await uow.commit()
 
     async def _next_generation(self, uow: TradingUnitOfWork, execution: Mapping[str, Any],

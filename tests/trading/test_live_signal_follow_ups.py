@@ -1,13 +1,16 @@
 """What the sync does after a live signal's orders fill, through ccxt's real HTTP path against the
 local Binance servers: a limit entry that fills in part is guarded for that part at once and the
 guard resized as more fills arrive (perpetuals and spot); a stop move or a leftover cancel the
-exchange refuses is kept with the signal and carried out on the next sync pass."""
+exchange refuses is kept with the signal and carried out on a later sync pass, waiting longer after
+each failure, and given up (the user told once) after a few."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 from bot.render.notifications import render as render_notification
+from domain.services.follow_up_retries import GIVE_UP_AFTER, wait_after
 from tests.trading.fake_binance_futures import ALGO_PATH
 from tests.trading.fake_binance_spot import OCO_PATH
 from tests.trading.test_live_signals import (  # noqa: F401 - the fixtures are used by name
@@ -78,7 +81,10 @@ async def test_a_stop_move_the_exchange_refuses_is_carried_out_on_the_next_sync(
         == "rejected"]
     assert "Your stop SELL order on BTC/USDT was refused" in render_notification("order_fill", refused)
 
-    await on_binance.sync()  # the next pass: the stop goes in at the entry
+    await on_binance.sync()  # too soon: the first retry waits a minute
+    assert "sig-tok1-stop1g1" not in binance.algo_orders
+    on_binance.trading.clock.advance(minutes=1)
+    await on_binance.sync()  # the stop goes in at the entry
     assert algo(binance, "sig-tok1-stop1g1") == ("0.003", "86810.4", "NEW")
     assert await pending(on_binance, result.followed.id) == []
     await on_binance.sync()
@@ -95,7 +101,56 @@ async def test_a_leftover_cancel_that_fails_is_carried_out_on_the_next_sync(on_b
     assert algo(binance, "sig-tok1-tp2")[2] == "NEW"  # still on the exchange, with no position to close
     assert len(await pending(on_binance, result.followed.id)) == 1
 
+    on_binance.trading.clock.advance(minutes=1)
     await on_binance.sync()
     assert algo(binance, "sig-tok1-tp2")[2] == "CANCELED"
     assert (await on_binance.orders())["sig-tok1-tp2"]["status"] == "cancelled"
     assert await pending(on_binance, result.followed.id) == []
+
+
+def refused_cancels(server, client_id: str) -> int:
+    return 100 - server.cancel_failures[client_id]  # the test arms 100 failures
+
+
+async def given_up(live) -> list[dict]:
+    return [row["payload"] for row in await live.trading.rows(
+        "select payload from notifications where notification_type = 'live_follow_up_failed'")]
+
+
+async def test_a_leftover_cancel_the_exchange_always_refuses_backs_off_then_is_given_up_with_one_push(
+        on_binance, binance):
+    owner, _ = await on_binance.connect()
+    result = await on_binance.execute(owner)
+    binance.fail_cancels("sig-tok1-tp2", times=100)  # a key that can no longer cancel anything
+    binance.trigger("sig-tok1-stop1")
+    await on_binance.sync()  # attempt 1
+    assert refused_cancels(binance, "sig-tok1-tp2") == 1
+    assert len(await pending(on_binance, result.followed.id)) == 1
+
+    for attempt, wait in zip(range(2, GIVE_UP_AFTER + 1), (1, 2, 4, 8), strict=True):
+        on_binance.trading.clock.advance(minutes=wait, seconds=-1)
+        await on_binance.sync()
+        assert refused_cancels(binance, "sig-tok1-tp2") == attempt - 1  # still waiting
+        on_binance.trading.clock.advance(seconds=1)
+        await on_binance.sync()
+        assert refused_cancels(binance, "sig-tok1-tp2") == attempt
+
+    assert await pending(on_binance, result.followed.id) == []
+    execution = await on_binance.trading.scalar("select execution from trading_signals where id = :s",
+                                                s=result.followed.id)
+    assert "retries" not in execution
+    [push] = await given_up(on_binance)
+    text = render_notification("live_follow_up_failed", push)
+    assert "orders left over from your closed signal on BTC/USDT could not be cancelled" in text
+    assert "refused it 5 times" in text and "reconnect your API keys" in text
+
+    on_binance.trading.clock.advance(minutes=60)
+    await on_binance.sync()
+    await on_binance.sync()
+    assert refused_cancels(binance, "sig-tok1-tp2") == GIVE_UP_AFTER  # no more attempts
+    assert len(await given_up(on_binance)) == 1  # and no more pushes
+    assert algo(binance, "sig-tok1-tp2")[2] == "NEW"
+
+
+async def test_the_wait_between_retries_doubles_up_to_half_an_hour():
+    assert [wait_after(n) for n in (1, 2, 3, 4, 5, 6, 9)] == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 30, 30)]
