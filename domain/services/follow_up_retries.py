@@ -2,8 +2,9 @@
 
 Each follow-up still to carry out is listed under ``pending`` in the signal's execution record;
 ``retries`` holds, per listed order id, the failed attempts so far and the earliest time of the
-next one. The wait doubles after each failure (1, 2, 4... minutes, at most 30): a follow-up the
-exchange always refuses (a revoked key) is not sent and logged on every sync pass. After
+next one. The first retry goes on the next sync pass (a position may be waiting for its stop);
+after that the wait doubles (1, 2, 4... minutes, at most 30): a follow-up the exchange always
+refuses (a revoked key) is not sent and logged on every sync pass. After
 ``GIVE_UP_AFTER`` failed attempts it is dropped and the user is told (``NOTIFICATION_TYPE``).
 """
 
@@ -20,8 +21,10 @@ NOTIFICATION_TYPE = "live_follow_up_failed"
 
 
 def wait_after(attempts: int) -> timedelta:
-    """The wait before the next attempt once ``attempts`` have failed."""
-    return min(FIRST_WAIT * 2 ** (attempts - 1), LONGEST_WAIT)
+    """The wait before the next attempt once ``attempts`` have failed: none after the first."""
+    if attempts <= 1:
+        return timedelta(0)
+    return min(FIRST_WAIT * 2 ** (attempts - 2), LONGEST_WAIT)
 
 
 def is_due(execution: Mapping[str, Any], order_id: str, now: datetime) -> bool:

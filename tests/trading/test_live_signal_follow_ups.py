@@ -81,10 +81,7 @@ async def test_a_stop_move_the_exchange_refuses_is_carried_out_on_the_next_sync(
         == "rejected"]
     assert "Your stop SELL order on BTC/USDT was refused" in render_notification("order_fill", refused)
 
-    await on_binance.sync()  # too soon: the first retry waits a minute
-    assert "sig-tok1-stop1g1" not in binance.algo_orders
-    on_binance.trading.clock.advance(minutes=1)
-    await on_binance.sync()  # the stop goes in at the entry
+    await on_binance.sync()  # the first retry, on the next pass: the stop goes in at the entry
     assert algo(binance, "sig-tok1-stop1g1") == ("0.003", "86810.4", "NEW")
     assert await pending(on_binance, result.followed.id) == []
     await on_binance.sync()
@@ -101,7 +98,6 @@ async def test_a_leftover_cancel_that_fails_is_carried_out_on_the_next_sync(on_b
     assert algo(binance, "sig-tok1-tp2")[2] == "NEW"  # still on the exchange, with no position to close
     assert len(await pending(on_binance, result.followed.id)) == 1
 
-    on_binance.trading.clock.advance(minutes=1)
     await on_binance.sync()
     assert algo(binance, "sig-tok1-tp2")[2] == "CANCELED"
     assert (await on_binance.orders())["sig-tok1-tp2"]["status"] == "cancelled"
@@ -127,7 +123,9 @@ async def test_a_leftover_cancel_the_exchange_always_refuses_backs_off_then_is_g
     assert refused_cancels(binance, "sig-tok1-tp2") == 1
     assert len(await pending(on_binance, result.followed.id)) == 1
 
-    for attempt, wait in zip(range(2, GIVE_UP_AFTER + 1), (1, 2, 4, 8), strict=True):
+    await on_binance.sync()  # attempt 2: the first retry goes on the next pass
+    assert refused_cancels(binance, "sig-tok1-tp2") == 2
+    for attempt, wait in zip(range(3, GIVE_UP_AFTER + 1), (1, 2, 4), strict=True):
         on_binance.trading.clock.advance(minutes=wait, seconds=-1)
         await on_binance.sync()
         assert refused_cancels(binance, "sig-tok1-tp2") == attempt - 1  # still waiting
@@ -152,5 +150,6 @@ async def test_a_leftover_cancel_the_exchange_always_refuses_backs_off_then_is_g
     assert algo(binance, "sig-tok1-tp2")[2] == "NEW"
 
 
-async def test_the_wait_between_retries_doubles_up_to_half_an_hour():
-    assert [wait_after(n) for n in (1, 2, 3, 4, 5, 6, 9)] == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 30, 30)]
+async def test_the_first_retry_is_at_once_then_the_wait_doubles_up_to_half_an_hour():
+    assert [wait_after(n) for n in (1, 2, 3, 4, 5, 6, 7, 10)] == [
+        timedelta(minutes=m) for m in (0, 1, 2, 4, 8, 16, 30, 30)]
