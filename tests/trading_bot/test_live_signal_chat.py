@@ -8,35 +8,19 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from cryptography.fernet import Fernet
 
 from tests.assistant.conftest import running_app
 from tests.e2e.conftest import accept_terms
 from tests.e2e.conftest import bot_api, settings  # noqa: F401  (fixtures reused from the e2e harness)
-from tests.trading.fake_binance_futures import ALGO_PATH, ORDER_PATH, FakeBinanceFutures
-from tests.trading.fake_binance_spot import OCO_PATH, ORDER_PATH as SPOT_ORDER_PATH, FakeBinanceSpot
+from tests.trading.fake_binance_futures import ALGO_PATH, ORDER_PATH
+from tests.trading.fake_binance_spot import OCO_PATH, ORDER_PATH as SPOT_ORDER_PATH
+from tests.trading.test_live_signals import binance, binance_spot  # noqa: F401  (the local exchange servers)
 
 USER = 6161
 API_KEY = "fUtUrEsKeY" * 6 + "wxyz"
 SECRET = "fUtUrEsSeCrEt" * 4 + "mnopqrstuvwx"
 POST = "BTC/USDT LONG\nEntry market\nTP1 {tp1}\nTP2 {tp2}\nSL {sl}\nLeverage 10x"
-
-
-@pytest.fixture
-async def binance():
-    server = FakeBinanceFutures()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def binance_spot():
-    server = FakeBinanceSpot()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def connect(bot_api, market: str) -> None:
