@@ -127,6 +127,11 @@ async def _tap_refused(callback: CallbackQuery, current_user: CurrentUser, tradi
     return True
 
 
+async def _refuse(callback: CallbackQuery, error: DomainError) -> None:
+    """Shows why the domain refused a tap, as a pop-up (pop-ups take plain text, not HTML)."""
+    await callback.answer(say(error.phrase, html=False), show_alert=True)
+
+
 # -- parsing the command arguments --------------------------------------------------------------
 
 
@@ -273,11 +278,11 @@ async def _confirm(
         return
     except (MarketDataUnavailable, ExchangeUnavailable) as error:
         # Passing, and the draft is still there: the card keeps its buttons for another tap.
-        await callback.answer(say(error.phrase, html=False), show_alert=True)
+        await _refuse(callback, error)
         return
     except DomainError as error:  # InsufficientFunds, InvalidOrder, PositionNotFound...
         text = f"❌ {say(error.phrase)}\n" + _("The order was not placed.")
-        await callback.answer(say(error.phrase, html=False), show_alert=True)
+        await _refuse(callback, error)
         await show(callback, text)
         return
     if isinstance(result, NeedsSecondTap):
@@ -338,7 +343,7 @@ async def move_to_account(
             target = None if callback_data.n == 0 else accounts[callback_data.n - 1].id
             preview = await trading.orders.move_draft(unit, callback_data.token, current_user.user_id, target)
     except DomainError as error:
-        await callback.answer(say(error.phrase, html=False), show_alert=True)
+        await _refuse(callback, error)
         return
     await callback.answer()
     await show(callback, _(render.MOVED))
@@ -361,7 +366,7 @@ async def cancel_live_order(
                 return
             event = await trading.live.cancel(unit, *found)
     except DomainError as error:
-        await callback.answer(say(error.phrase, html=False), show_alert=True)
+        await _refuse(callback, error)
         return
     await callback.answer(_("Cancelled.") if event.order.status is OrderStatus.CANCELLED else _("Done."))
     await show(callback, render.live_result(event, found[0].name))
@@ -386,7 +391,7 @@ async def close_live_position(
             preview = await trading.orders.preview_close(unit, current_user.user_id, position.symbol,
                                                          portfolio_id=portfolio.id)
     except DomainError as error:
-        await callback.answer(say(error.phrase, html=False), show_alert=True)
+        await _refuse(callback, error)
         return
     await callback.answer()
     await _send(sender, current_user.chat_id, card_reply(preview))
@@ -521,7 +526,7 @@ async def cancel_open_order(
         async with trading_unit(uow, trading) as unit:
             events = await trading.changes.cancel(unit, current_user.user_id, order_ref=callback_data.ref)
     except DomainError as error:  # OrderNotFound: someone else's id, or already gone
-        await callback.answer(say(error.phrase, html=False), show_alert=True)
+        await _refuse(callback, error)
         return
     await callback.answer(_(texts.CANCELLED))
     await callback.bot.send_message(current_user.chat_id, render.cancelled(events))  # type: ignore[union-attr]
