@@ -32,8 +32,7 @@ async def test_a_missing_amount_is_asked_then_the_order_card_is_confirmed(app, b
     assert await _count(session_factory, Order) == 0  # nothing is placed before the tap
 
     bot_api.tap(USER, "Confirm")
-    await bot_api.wait_for(lambda: any("Bought 0.01 BTC" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", USER)))
+    await bot_api.wait_for_edit(USER, "Bought 0.01 BTC")
     assert await _count(session_factory, Order) == 1
     async with session_factory() as session:
         order = await session.scalar(select(Order))
@@ -93,8 +92,7 @@ async def test_alerts_are_set_listed_and_deleted_with_a_button(app, bot_api, ses
     bot_api.send_text(USER, "show my alerts")
     await bot_api.wait_for_text(USER, "Your alerts")
     bot_api.tap(USER, "🗑")
-    await bot_api.wait_for(lambda: any("no active alerts" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", USER)))
+    await bot_api.wait_for_edit(USER, "no active alerts")
     assert await _count(session_factory, PriceAlert, PriceAlert.is_active.is_(True)) == 0  # retired, kept for the record
 
 

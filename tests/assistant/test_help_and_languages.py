@@ -112,8 +112,7 @@ async def _accept_in_russian(bot_api, user: int) -> None:
     bot_api.send_text(user, "/start")
     await bot_api.wait_for_text(user, "Прежде чем начать")
     bot_api.tap(user, "Принимаю")
-    await bot_api.wait_for(lambda: any("всё готово" in c.params["text"]
-                                       for c in bot_api.calls_of("editMessageText", user)))
+    await bot_api.wait_for_edit(user, "всё готово")
 
 
 # Words that would betray an untranslated English sentence in a Russian reply.
@@ -142,11 +141,9 @@ async def test_switching_language_in_settings_changes_the_replies(app, bot_api):
     bot_api.send_text(user, "/settings")
     await bot_api.wait_for_text(user, "Settings")
     bot_api.tap(user, "Language")
-    await bot_api.wait_for(lambda: any("Choose your language" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", user)))
+    await bot_api.wait_for_edit(user, "Choose your language")
     bot_api.tap(user, "Русский")
-    await bot_api.wait_for(lambda: any("Язык: <b>Русский</b>" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", user)))
+    await bot_api.wait_for_edit(user, "Язык: <b>Русский</b>")
     bot_api.send_text(user, "/help")
     await bot_api.wait_for_text(user, "Пишите мне обычными словами")
 

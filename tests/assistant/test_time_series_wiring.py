@@ -35,8 +35,7 @@ async def test_the_price_watch_and_the_performance_job_record_market_data_and_pe
     bot_api.send_text(USER, "buy 0.01 btc")
     await bot_api.wait_for_text(USER, "Confirm")
     bot_api.tap(USER, "Confirm")
-    await bot_api.wait_for(lambda: any("Bought 0.01 BTC" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", USER)))
+    await bot_api.wait_for_edit(USER, "Bought 0.01 BTC")
     assert await app.jobs.job("record_performance").run() == 1
     [performance] = app.time_series.of("trading_performance")
     assert performance["symbol"] == "BTC/USDT" and performance["trade_count"] == 1

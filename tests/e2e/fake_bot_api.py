@@ -181,6 +181,13 @@ class FakeBotApi:
             lambda: next((text for text in self.texts_to(chat_id) if fragment in text), None), timeout
         )
 
+    async def wait_for_edit(self, chat_id: int, fragment: str, timeout: float = 5.0) -> str:
+        """Waits until a message in the chat was edited into a text containing the fragment."""
+        return await self.wait_for(
+            lambda: next((call.params["text"] for call in self.calls_of("editMessageText", chat_id)
+                          if fragment in call.params.get("text", "")), None), timeout
+        )
+
     async def wait_until_acknowledged(self, update_id: int, timeout: float = 5.0) -> None:
         """The bot confirmed the update (asked for later ones): it has been handled completely."""
         await self.wait_for(lambda: all(u["update_id"] > update_id for u in self._updates), timeout)

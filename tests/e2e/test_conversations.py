@@ -67,11 +67,11 @@ async def test_settings_toggles_persist(bot_api, start_bot, session_factory):
     await bot_api.wait_for_text(104, "<b>Settings</b>")
 
     bot_api.tap(104, "Price alerts")
-    await bot_api.wait_for(lambda: any("Price alerts: off" in c.params["text"] for c in bot_api.calls_of("editMessageText", 104)))
+    await bot_api.wait_for_edit(104, "Price alerts: off")
     bot_api.tap(104, "Currency")
-    await bot_api.wait_for(lambda: any("Choose the currency" in c.params["text"] for c in bot_api.calls_of("editMessageText", 104)))
+    await bot_api.wait_for_edit(104, "Choose the currency")
     bot_api.tap(104, "EUR")
-    await bot_api.wait_for(lambda: any("Currency: <b>EUR" in c.params["text"] for c in bot_api.calls_of("editMessageText", 104)))
+    await bot_api.wait_for_edit(104, "Currency: <b>EUR")
 
     account = await _account(session_factory, 104)
     assert account.notification_types["price_alerts"] is False
@@ -110,7 +110,7 @@ async def test_a_button_tap_is_answered(bot_api, start_bot):
     await bot_api.wait_for_text(106, "What would you like to do?")
     update_id = bot_api.tap(106, "Analysis")
     await bot_api.wait_until_acknowledged(update_id)
-    await bot_api.wait_for(lambda: any("analyze BTC 4h" in c.params["text"] for c in bot_api.calls_of("editMessageText", 106)))
+    await bot_api.wait_for_edit(106, "analyze BTC 4h")
     assert len(bot_api.calls_of("answerCallbackQuery")) == 2  # the accept tap and this one
 
 

@@ -46,11 +46,9 @@ async def test_connect_a_testnet_account_trade_live_and_never_show_the_key(
     bot_api.send_text(USER, "/connect")
     await bot_api.wait_for_text(USER, "Connect your exchange account")
     bot_api.tap(USER, "Binance spot")
-    await bot_api.wait_for(lambda: any("Testnet or your real account" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", USER)))
+    await bot_api.wait_for_edit(USER, "Testnet or your real account")
     bot_api.tap(USER, "Testnet")
-    await bot_api.wait_for(lambda: any("never withdrawals" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", USER)))
+    await bot_api.wait_for_edit(USER, "never withdrawals")
     bot_api.send_text(USER, f"{API_KEY}\n{SECRET}")
     connected = await bot_api.wait_for_text(USER, "Connected")
     assert "Binance spot (testnet)" in connected and "…Eh8A" in connected
@@ -71,8 +69,7 @@ async def test_connect_a_testnet_account_trade_live_and_never_show_the_key(
     live_card = await bot_api.wait_for(lambda: next((t for t in bot_api.texts_to(USER) if t.startswith("🔴 <b>LIVE</b>")), None))
     assert "Binance spot (testnet)" in live_card
     bot_api.tap(USER, "Confirm LIVE")
-    await bot_api.wait_for(lambda: any("confirmation threshold" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", USER)))
+    await bot_api.wait_for_edit(USER, "confirmation threshold")
     bot_api.tap(USER, "Yes, place this LIVE order")
     result = await bot_api.wait_for(lambda: next((c.params["text"] for c in bot_api.calls_of("editMessageText", USER)
                                                   if "Bought" in c.params.get("text", "")), None))
@@ -90,8 +87,7 @@ async def test_connect_a_testnet_account_trade_live_and_never_show_the_key(
     await bot_api.wait_for(lambda: sum("confirmation threshold" in c.params.get("text", "")
                                        for c in bot_api.calls_of("editMessageText", USER)) == 2)
     bot_api.tap(USER, "Yes, place this LIVE order")
-    await bot_api.wait_for(lambda: any("Order open" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", USER)))
+    await bot_api.wait_for_edit(USER, "Order open")
     bot_api.send_text(USER, "/orders")
     orders = await bot_api.wait_for_text(USER, "LIVE open orders")
     assert "Binance spot (testnet)" in orders
@@ -112,8 +108,7 @@ async def test_connect_a_testnet_account_trade_live_and_never_show_the_key(
     bot_api.send_text(USER, "/accounts")
     await bot_api.wait_for(lambda: sum("Your exchange accounts" in t for t in bot_api.texts_to(USER)) == 2)
     bot_api.tap(USER, "Disconnect 1")
-    await bot_api.wait_for(lambda: any("its key is deleted" in c.params.get("text", "")
-                                       for c in bot_api.calls_of("editMessageText", USER)))
+    await bot_api.wait_for_edit(USER, "its key is deleted")
     assert await _rows(session_factory, "select id from exchange_credentials") == []
 
     stored = await _rows(session_factory, "select text from telegram_messages where text is not null")
