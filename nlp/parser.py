@@ -148,7 +148,8 @@ class RuleParser:
             # Typed commands come one line at a time: several lines carrying levels are a post, even when
             # one of its labels (or its coin) was not understood, unless it reports an update on them.
             reports_update = reported_update(post) is not None
-            if not ((has_entry and has_exit) or (not reports_update and (has_exit or (has_entry and "side" in found)))):
+            read_as_setup = (has_entry and has_exit) or (not reports_update and (has_exit or (has_entry and "side" in found)))
+            if not (read_as_setup or (not reports_update and "symbol" in found and _laid_out_as_setup(post))):
                 return False
         elif not (has_entry and has_exit and "symbol" in found):
             return False
@@ -224,6 +225,18 @@ def readable_part(text: str) -> str | None:
 
 
 _EXIT_KEYS = ("take_profits", "stop_loss", "take_profit_percents", "stop_loss_percent")
+_SIDE_WORD_RE = re.compile(r"\b(?:long|short|buy|sell)\b", re.IGNORECASE)
+_FIGURE_RE = re.compile(r"\d")
+_LEAST_SETUP_LINES = 3
+
+
+def _laid_out_as_setup(post: str) -> bool:
+    """A side heading a message whose further lines carry figures ("LONG BTC" over "61000", "62500", "59800"):
+    the layout of a channel's setup even where its labels were not understood. A typed command is one line."""
+    lines = [line for line in post.splitlines() if line.strip()]
+    if len(lines) < _LEAST_SETUP_LINES or not _SIDE_WORD_RE.search(lines[0]):
+        return False
+    return sum(1 for line in lines[1:] if _FIGURE_RE.search(line)) >= _LEAST_SETUP_LINES - 1
 
 
 def _signal_command(text: str, signal: SignalReading) -> ParsedCommand:

@@ -42,36 +42,44 @@ _ALLOCATION_RES = (
 
 
 def read_leverage(text: str) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for line in text.splitlines():
-        if not _LEVERAGE_HINT_RE.search(line) or (_WARNING_RE.search(line) and not _LEVERAGE_LABEL_RE.match(line)):
-            continue
-        for pattern in _LEVERAGE_PATTERNS:
-            match = pattern.search(_without_percent_context(line))
-            if not match:
-                continue
-            low = match.groupdict().get("low") or match.groupdict().get("low2")
-            if not low or int(low) == 0 or int(low) > 200:
-                continue
-            high = match.groupdict().get("high")
-            if high and re.match(r"[.,]0*[1-9]", match.string[match.end("high"):]):
-                high = None  # "20x - 1.25": a price after the leverage, not a range's other end
-            # "50x-20x" is the same range written high first; "10x-15x-20x" spans its lowest to its highest.
-            bounds = [int(low)] + ([int(high)] if high else []) + _more_steps(match.string, match.end())
-            bounds = [value for value in bounds if 0 < value <= 200]
-            result["leverage"] = Decimal(min(bounds))
-            if max(bounds) > min(bounds):
-                result["leverage_max"] = Decimal(max(bounds))
-            # "Margin: Isolated" on a line of its own states the mode of the leverage given elsewhere.
-            mode = match.groupdict().get("mode") or match.groupdict().get("mode_after") or _margin_mode(line) \
-                or _margin_mode(_without_warnings(text))
-            if mode:
-                result["margin_mode"] = mode.lower()
+    # A line labelled "Leverage" states the post's leverage; a figure elsewhere ("LONG 10x" in the title,
+    # "Futures 5x") is read only when no labelled line gives one.
+    lines = text.splitlines()
+    labelled = [line for line in lines if _LEVERAGE_LABEL_RE.match(line)]
+    for line in labelled + [line for line in lines if not _LEVERAGE_LABEL_RE.match(line)]:
+        result = _leverage_on_line(line, text)
+        if result:
             return result
     mode = _margin_mode(_without_warnings(text))
-    if mode:
-        result["margin_mode"] = mode
-    return result
+    return {"margin_mode": mode} if mode else {}
+
+
+def _leverage_on_line(line: str, text: str) -> dict[str, Any] | None:
+    if not _LEVERAGE_HINT_RE.search(line) or (_WARNING_RE.search(line) and not _LEVERAGE_LABEL_RE.match(line)):
+        return None
+    for pattern in _LEVERAGE_PATTERNS:
+        match = pattern.search(_without_percent_context(line))
+        if not match:
+            continue
+        low = match.groupdict().get("low") or match.groupdict().get("low2")
+        if not low or int(low) == 0 or int(low) > 200:
+            continue
+        high = match.groupdict().get("high")
+        if high and re.match(r"[.,]0*[1-9]", match.string[match.end("high"):]):
+            high = None  # "20x - 1.25": a price after the leverage, not a range's other end
+        # "50x-20x" is the same range written high first; "10x-15x-20x" spans its lowest to its highest.
+        bounds = [int(low)] + ([int(high)] if high else []) + _more_steps(match.string, match.end())
+        bounds = [value for value in bounds if 0 < value <= 200]
+        result: dict[str, Any] = {"leverage": Decimal(min(bounds))}
+        if max(bounds) > min(bounds):
+            result["leverage_max"] = Decimal(max(bounds))
+        # "Margin: Isolated" on a line of its own states the mode of the leverage given elsewhere.
+        mode = match.groupdict().get("mode") or match.groupdict().get("mode_after") or _margin_mode(line) \
+            or _margin_mode(_without_warnings(text))
+        if mode:
+            result["margin_mode"] = mode.lower()
+        return result
+    return None
 
 
 def _without_warnings(text: str) -> str:

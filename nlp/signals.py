@@ -257,6 +257,9 @@ def _read_levels(text: str) -> _Levels:
                 elif number + 1 == len(labels) and not levels.entries and not _ALNUM_RE.search(value_text):
                     # "$WIF LONG" over a bare "2.15 - 2.20" line: the side heads its entries.
                     section.open("entry", bare=True)
+                elif _COIN_ONLY_RE.match(value_text):
+                    # "Buy #XRP" heading the post: its direction, so that a later "Sell 2.40 / 2.60" lists targets.
+                    levels.labelled_sides.append(match.group("side").lower())
                 continue
             entry_side = _SIDE_WORD_RE.search(match.group(0)) if kind == "entry" else None
             if entry_side and not levels.labelled_sides:
@@ -350,9 +353,13 @@ _SIDE_VALUE_LEAD_RE = re.compile(
     r"^\s*(?:[:@\-]|[^\w\s.$,]|\b[A-Z][A-Za-z0-9]{1,14}(?:/[A-Z]{3,5})?\b|[#$]\s?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\b"
     r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|on|the|and|"
     r"range|area|entry|cmp|market|price|current|opened|open|placed|set|order|spot)\b|\s)*")
-_SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:(?:now|here)\s+)?(?:at\s+|@\s*)?"
-                                r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+price)\b(?!\s+(?-i:[a-z])|\s*\?)",
+# "Long BTC now", "short по #ADA now" (a preposition of another language before the coin), "Buy at CMP and add
+# more at 0.50" (a connector to a further entry may follow; other words make it prose: "now the market turns").
+_SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[^\W\d_]{1,3}\s+(?=[#$]))?(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:(?:now|here)\s+)?(?:at\s+|@\s*)?"
+                                r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+price)\b"
+                                r"(?!\s+(?!(?:and|or|then|plus)\b)(?-i:[a-z])|\s*\?)",
                                 re.IGNORECASE)
+_COIN_ONLY_RE = re.compile(r"^\s*[#$]?[A-Za-z][A-Za-z0-9]{1,14}(?:/[A-Za-z]{3,5})?[^\w\n]*$")
 _MARKET_BEFORE_RE = re.compile(r"\bmarket\s*$", re.IGNORECASE)  # "Market buy", "MARKET LONG"
 # "Buy now: 1.84", "Long at current 1.23", "Short @ CMP 0.56": the side's price is where the market is.
 _SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current(?:\s+(?:market\s+)?price)?|now|immediately|asap|instant)\b",
