@@ -1,4 +1,4 @@
-"""Composition root: ``python main.py [run [--workers N]|chat|migrate|parse]``.
+"""Composition root: ``python main.py [run [--workers N]|chat|migrate|parse [--forwarded] [MESSAGE]]``.
 
 Only this module sees every layer: it loads the settings, resolves the database and Redis
 (starting embedded servers when no URL is configured), and hands the pieces to the layer that
@@ -104,10 +104,10 @@ def cmd_migrate(settings: Settings) -> int:
     return 0
 
 
-def cmd_parse(_settings: Settings) -> int:
+def cmd_parse(_settings: Settings, message: list[str], *, forwarded: bool = False) -> int:
     from nlp.cli import main as parse_main
 
-    return parse_main([])
+    return parse_main((["--forwarded"] if forwarded else []) + (["--", *message] if message else []))
 
 
 def cmd_run(settings: Settings, *, force_local_chat: bool = False, workers: int = 1, open_pictures: bool = False) -> int:
@@ -410,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         default="run",
         choices=["run", "chat", "migrate", "parse"],
         help="run: start the bot (local chat when no Telegram token is set); chat: local chat; "
-        "migrate: apply database migrations; parse: NLP parser, stdin lines -> JSON lines",
+        "migrate: apply database migrations; parse: NLP parser, stdin lines (or the message given) -> JSON lines",
     )
     parser.add_argument(
         "--workers", type=int, default=1,
@@ -420,7 +420,11 @@ def main(argv: list[str] | None = None) -> int:
         "--open-pictures", action="store_true",
         help="local chat: open each picture (chart) with the system's viewer; it is saved under .data/pictures either way",
     )
-    args = parser.parse_args(argv)
+    parser.add_argument("--forwarded", action="store_true", help="parse: read each message as a post forwarded from a channel")
+    parser.add_argument("message", nargs="*", help="parse: one message to read instead of stdin lines")
+    args = parser.parse_intermixed_args(argv)  # "parse --forwarded TEXT": options between the positionals
+    if args.message and args.command != "parse":
+        parser.error("a message is read only by the parse command")
     settings = load_settings()
     logging.basicConfig(
         level=settings.app.log_level,
@@ -430,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         return cmd_migrate(settings)
     if args.command == "parse":
-        return cmd_parse(settings)
+        return cmd_parse(settings, args.message, forwarded=args.forwarded)
     return cmd_run(settings, force_local_chat=args.command == "chat", workers=args.workers,
                    open_pictures=args.open_pictures)
 

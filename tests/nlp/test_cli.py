@@ -42,3 +42,28 @@ def test_main_ignores_the_host_programs_arguments(monkeypatch, capsys) -> None:
         monkeypatch.delenv(name, raising=False)
     assert cli.main() == 0
     assert '"intent": "price"' in capsys.readouterr().out
+
+
+def run_main_parse(*args: str) -> list[dict]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OPENAI_")}
+    completed = subprocess.run([sys.executable, "main.py", "parse", *args], capture_output=True, cwd=ROOT, env=env,
+                               timeout=60, check=True)
+    return [json.loads(line) for line in completed.stdout.decode("utf-8").splitlines()]
+
+
+def test_main_parse_reads_a_russian_post_given_as_an_argument() -> None:
+    post = "#TON ЛОНГ\nВход: по рынку\nЦели: 5.60 / 5.85\nСтоп: 5.20\nПлечо: 5-10х"
+    [output] = run_main_parse(post)
+    assert output["text"] == post and output["intent"] == "signal"
+    assert output["entities"] == {"symbol": "TON/USDT", "side": "buy", "entry_at_market": True, "take_profits": [5.6, 5.85],
+                                  "stop_loss": 5.2, "leverage": 5, "leverage_max": 10}
+    # The escaped form of the stdin filter works as an argument too, and the text comes back as given.
+    escaped = r"#ETH ШОРТ\nВход: 3150\nЦели: 3050\nСтоп: 3220"
+    [output] = run_main_parse(escaped)
+    assert output["text"] == escaped and output["entities"]["side"] == "sell" and output["entities"]["entries"] == [3150]
+
+
+def test_main_parse_takes_the_forwarded_flag_around_the_message() -> None:
+    assert run_main_parse("--forwarded", "close ETH")[0]["intent"] == "signal_update"
+    assert run_main_parse("close ETH", "--forwarded")[0]["intent"] == "signal_update"
+    assert run_main_parse("close ETH")[0]["intent"] == "close_position"
