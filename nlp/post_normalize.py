@@ -40,13 +40,14 @@ _GLUED_CYRILLIC_LABEL_RE = re.compile("(?:(?<=[0-9\u0430-\u044f\u0451%)])|(?<=[\
 # "#EGLD/USDTTP2 reached": a pair's quote glued to the label after it.
 _GLUED_AFTER_QUOTE_RE = re.compile(r"(?<=/USDT)(?=TP\d|SL\b|Entry|ENTRY|Target|TARGET|Stop|STOP)")
 # A post copied without its line breaks: "… LONG Leverage 25 Entry: 2.74 🎯 Targets: 2.80 2.85 Stop-loss - 2.60".
-# Each capitalised label (with the emoji before it) starts a line again, when a line holds several; a label
+# Each capitalised label (with the emoji before it) starts a line again, when a line holds several ("at CMP" stays with
+# its side); a label
 # word after another ("Take-Profit Targets", "Entry Targets", "Stop Targets") belongs to it.
 _LOST_BREAK_RE = re.compile(
     r"(?<=[\w.,%)\]$])(?<!Entry)(?<!ENTRY)(?<!Take)(?<!TAKE)(?<!Profit)(?<!PROFIT)(?<!Stop)(?<!STOP)(?<!Loss)(?<!LOSS)(?<!loss)(?<!profit)[ \t]+(?=(?:[^\w\s.,$#%()]{1,4}\s?)?(?:Open(?=\s*:)|OPEN(?=\s*:)|Leverage|LEVERAGE|Lev|LEV|Entry|ENTRY|Entries|ENTRIES|Targets?|TARGETS?|"
     r"Take[\s-]?[Pp]rofit|TAKE[\s-]?PROFIT|(?:Long|LONG)\sabove|(?:Short|SHORT)\sbelow|TP\s?\d|Stop[\s-]?[Ll]oss|STOP[\s-]?LOSS|StopLoss|SL|Stop|STOP|Exchange|EXCHANGE|"
     r"DCA|Capital|Use|USE|Tg\s?\d|T\s?\d(?=\s*:)|Stop\s?ls|Invalidation|INVALIDATION|(?:Buy|BUY|Short|SHORT)\s(?:zone|around|@)|"
-    r"(?:Sell|SELL)\s(?:targets?|zone)|(?:Take|TAKE|Now|NOW|E\d?|Order|ORDER|Limit|LIMIT)(?=\s*:)|Position\sopen|Get\sin|Cut\sloss|CUT\sLOSS|Exit\sif|Market\sorder|Market\sprice|MARKET|CMP|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
+    r"(?:Sell|SELL)\s(?:targets?|zone)|(?:Take|TAKE|Now|NOW|E\d?|Order|ORDER|Limit|LIMIT)(?=\s*:)|Position\sopen|Get\sin|Cut\sloss|CUT\sLOSS|Exit\sif|Market\sorder|Market\sprice|MARKET|CMP(?<!at[ \t]CMP)(?<!@[ \t]CMP)|Amount|Direction|DIRECTION|Side|Pair|PAIR|Type(?=\s*[:\-]))(?![a-z]))")
 _LOST_BREAKS_MIN_LABELS = 3
 # In a post that visibly lost its breaks (written on a few lines, with this many glued or run-in labels in all),
 # any line holding two labels is split too.

@@ -351,7 +351,7 @@ def _label_index(match: re.Match[str]) -> int | None:
 # "Short $ETH at $3.1k", "Buy @ CMP 0.512".
 _SIDE_VALUE_LEAD_RE = re.compile(
     r"^\s*(?:[:@\-]|[^\w\s.$,]|\b[A-Z][A-Za-z0-9]{1,14}(?:/[A-Z]{3,5})?\b|[#$]\s?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\b"
-    r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|on|the|and|"
+    r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|on|the|and|or|"
     r"range|area|entry|cmp|market|price|current|opened|open|placed|set|order|spot)\b|\s)*")
 # "Long BTC now", "short по #ADA now" (a preposition of another language before the coin), "Buy at CMP and add
 # more at 0.50" (a connector to a further entry may follow; other words make it prose: "now the market turns").

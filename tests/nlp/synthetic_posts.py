@@ -160,7 +160,10 @@ def _market_entry(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
                            "Buy immediately" if s.buy else "Short immediately", "Вход с рынка", "Entrada: mercado",
                            "الدخول: من السعر الحالي", "ورود: قیمت فعلی", "Giriş: güncel fiyat", "Entrada: precio actual",
                            f"{'Long' if s.buy else 'Short'} #{s.ticker} now at market", "Вход: рыночный", "Entrada: ahora",
-                           "Entrée : au marché", "Giriş: şu anki fiyat", "Entrada: preço de mercado"]), \
+                           "Entrée : au marché", "Giriş: şu anki fiyat", "Entrada: preço de mercado",
+                           # the loan word "market" in Cyrillic, Persian and Arabic script; "now" in theirs
+                           "Вход: маркет", "ورود: مارکت", "الدخول: ماركت", "Giriş: anlık", "الدخول: الآن",
+                           "ورود: همین الان", f"Открываю {'лонг' if s.buy else 'шорт'} по #{s.ticker} сейчас"]), \
             {"entry_at_market": True}
     s.entries = s.entries[:1]
     return rng.choice([f"Entry: CMP and {e}", f"Entry: CMP - {e}", f"Entry 1: Market\nEntry 2: {e}",
@@ -168,7 +171,8 @@ def _market_entry(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
                        f"Entry: {e} (market)", f"Вход: {e} (по рынку)",
                        f"{'Buy' if s.buy else 'Sell'} at current price and {e}", f"{'Buy' if s.buy else 'Sell'} now: {e}",
                        f"Entry: {e} - Market", f"Order type: Market\nEntry: {e}",
-                       f"{'Long' if s.buy else 'Short'} at current {e}"]), {"entry_at_market": True}
+                       f"{'Long' if s.buy else 'Short'} at current {e}", f"CMP: {e}",
+                       f"{'Buy' if s.buy else 'Sell'} at CMP and add more at {e}"]), {"entry_at_market": True}
 
 
 def _percent_stop(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
@@ -209,12 +213,20 @@ _FOREIGN = {
 }
 
 
-def _foreign_post(s: _Signal, rng: random.Random) -> str:
+# Futures named in the post's own language, on a line under its header.
+_FUTURES_WORDS = {"ru": "Фьючерсы", "ru2": "ФЬЮЧЕРС", "pt": "SINAL FUTUROS", "es": "Futuros", "tr": "Vadeli işlem",
+                  "fa": "فیوچرز", "ar": "العقود الآجلة"}
+
+
+def _foreign_post(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
     language = rng.choice(list(_FOREIGN))
     text = _foreign_lines(s, rng, language)
     if language in ("ru", "ru2", "uk") and rng.random() < 0.5:  # Russian posts group thousands by a plain space
         text = re.sub(r"(?<![\d.,])(\d{1,3})(\d{3})(?![\d.,x%х])", r"\1 \2", text)
-    return text
+    if language in _FUTURES_WORDS and rng.random() < 0.4:
+        header, rest = text.split("\n", 1)
+        return f"{header}\n{_FUTURES_WORDS[language]}\n{rest}", {"market_type": "futures"}
+    return text, {}
 
 
 def _foreign_lines(s: _Signal, rng: random.Random, language: str) -> str:
@@ -502,6 +514,16 @@ def _copied_from_web(s: _Signal, rng: random.Random) -> Case:
     return text, {**s.expected(), "lenient": ["margin_mode"]}
 
 
+def _side_over_bare_levels(s: _Signal, rng: random.Random) -> Case:
+    """A long pasted as "Buy #COIN" over its bare entry line, the targets as a "Sell" line, then the stop."""
+    entries = " - ".join(_fmt(v) for v in s.entries)
+    targets = rng.choice([" / ", " ", ", "]).join(_fmt(v) for v in s.targets)
+    text = f"{rng.choice(['Buy', 'BUY', 'Long'])} #{s.ticker}\n{entries}\n{rng.choice(['Sell', 'SELL', 'Sell at'])} {targets}\n" \
+           f"{rng.choice(['Stop', 'SL', 'Stop loss'])} {_fmt(s.stop)}"
+    s.leverage = s.leverage_max = None
+    return text, {**s.expected(), "lenient": ["margin_mode"]}
+
+
 def _glue(text: str, rng: random.Random) -> str:
     """The post as copied without its line breaks: joined by spaces, or labels glued to what precedes them."""
     if rng.random() < 0.5:
@@ -519,7 +541,11 @@ def _hard_signal_post(rng: random.Random) -> Case:
         return _copied_from_web(s, rng)
     if rng.random() < 0.02:
         return _market_call_without_stop(s, rng)
+    if s.buy and rng.random() < 0.04:
+        return _side_over_bare_levels(s, rng)
     header, symbol, extra = _hard_header(s, rng)
+    if s.leverage_max and rng.random() < 0.2 and "\n" not in header:
+        header += f" {s.leverage_max}x"  # "#SOL LONG 20x" over "Leverage: 10x-20x": the labelled line tells the range
     parts = [header]
     lev = _hard_leverage(s, rng)
     if lev:
@@ -570,7 +596,8 @@ def _signal_post(rng: random.Random) -> Case:
     if style < 0.06:
         return _idea_post(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
     if style < 0.1:
-        return _foreign_post(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
+        text, extra = _foreign_post(s, rng)
+        return text, {**s.expected(**extra), "lenient": ["margin_mode"]}
     if style < 0.2:
         return _one_liner(s, rng), {**s.expected(), "lenient": ["margin_mode"]}
     if style < 0.23:
