@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 _LEVERAGE_PATTERNS = (
-    re.compile(r"\b(?:leverage|lev|mode|margin)\b\.?\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:(?:from|от|between|da|de|desde|entre|von|ab)\s+)?"
+    re.compile(r"\b(?:leverage|lev|mode|margin)\b\.?\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:(?:from|от|between|da|de|desde|entre|von|ab|من|از)\s+)?"
                r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:\s+(?P<mode_after>cross|isolated)(?=\s*/))?(?:(?:\s*(?:->|→|➡\ufe0f?|-|to|till|until|up\s+to|and|&|/|max|~+|,|or|до|تا|الی|إلى|الى|ile|a|à|al|bis|até|hasta|und|et|e|y|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
                r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
     re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
@@ -64,7 +64,7 @@ def _leverage_on_line(line: str, text: str) -> dict[str, Any] | None:
         low = match.groupdict().get("low") or match.groupdict().get("low2")
         if not low or int(low) == 0 or int(low) > 200:
             continue
-        high = match.groupdict().get("high")
+        high = match.groupdict().get("high") or _symbol_joined_high(match)
         if high and re.match(r"[.,]0*[1-9]", match.string[match.end("high"):]):
             high = None  # "20x - 1.25": a price after the leverage, not a range's other end
         # "50x-20x" is the same range written high first; "10x-15x-20x" spans its lowest to its highest.
@@ -84,6 +84,17 @@ def _leverage_on_line(line: str, text: str) -> dict[str, Any] | None:
 
 def _without_warnings(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not _WARNING_RE.search(line))
+
+
+# "10x🔸20x", "10x • 20x": two leverage figures, each with its x, joined by a decoration are a range too.
+_SYMBOL_JOINED_HIGH_RE = re.compile(r"[ \t]*[^\w\s.,%$]{1,3}[ \t]*[x×]?(\d{1,3})[ \t]?[x×](?![\w])")
+
+
+def _symbol_joined_high(match: re.Match[str]) -> str | None:
+    if not re.search(r"[x×]\s*$", match.group(0)):
+        return None  # the first figure must carry its x too: "20 • 25x" may be anything
+    joined = _SYMBOL_JOINED_HIGH_RE.match(match.string, match.end())
+    return joined.group(1) if joined else None
 
 
 _MORE_STEPS_RE = re.compile(r"(?:[ \t]*[-/~,][ \t]*[x×]?[ \t]?\d{1,3}(?![\d.,%])[ \t]?[x×]?)+")

@@ -89,3 +89,21 @@ def test_short_or_sideless_lines_stay_typed(parser: RuleParser, text: str, inten
     assert result.intent != "signal"
     if intent:
         assert result.intent == intent
+
+
+@pytest.mark.parametrize("line", ["Leverage: 10x🔸20x", "Leverage: 10x • 20x", "الرافعة: من 10 إلى 20", "اهرم: از 10 تا 20"])
+def test_leverage_ranges_joined_by_a_symbol_or_from_to_words(parser: RuleParser, line: str) -> None:
+    found = entities(parser, f"#QWIX LONG\n{LEVELS}\n{line}")
+    assert (found["leverage"], found["leverage_max"]) == (10, 20)
+
+
+def test_two_margin_modes_side_by_side_are_no_range(parser: RuleParser) -> None:
+    found = entities(parser, f"#QWIX LONG\n{LEVELS}\nLeverage: Cross 10x | Isolated 20x")
+    assert found["leverage"] == 10 and "leverage_max" not in found
+
+
+@pytest.mark.parametrize("prose", ["بازار صعودی است", "The market is bullish now, be careful", "Join our VIP now! 👉 t.me/qwixvip",
+                                   "Рынок сейчас перегрет, заходите аккуратно", "السوق متقلب الآن"])
+def test_market_words_in_prose_are_no_market_entry(parser: RuleParser, prose: str) -> None:
+    found = entities(parser, f"#QWIX LONG\n{LEVELS}\n{prose}")
+    assert "entry_at_market" not in found and found["entries"] == [0.52]
