@@ -27,6 +27,8 @@ from tests.signals.conftest import MovableMarket
 USER = 5151
 LONG_POST = "BTC/USDT LONG\nEntry 61000-61500\nTP1 62500\nTP2 63500\nTP3 65000\nSL 60200\nLeverage 10x"
 SHORT_POST = "ETH/USDT SHORT\nEntry 3000-3020\nTP1 2900\nTP2 2800\nTP3 2700\nSL 3100\nLeverage 5x"
+# The same long as a Russian channel writes it: it must be read and traded the same way.
+RUSSIAN_LONG_POST = "#BTC/USDT ЛОНГ\nВход: 61000-61500\nТейк 1: 62500\nТейк 2: 63500\nТейк 3: 65000\nСтоп: 60200\nПлечо: 10х"
 
 
 @dataclass
@@ -83,6 +85,9 @@ async def _execute(app: SignalApp, post: str, symbol: str) -> str:
 @pytest.mark.parametrize(("post", "symbol", "prices", "figures"), [
     (LONG_POST, "BTC/USDT", ("61450", "62500", "63600", "61500"),
      # 100 USDT x 10 = 1,000 at 61,500 = 0.01626 BTC; TP1 closes 50 % (0.00813): +1.63 %, +16.26 % at 10x.
+     ("entry reached at 61,500", "target 1/3 reached at 62,500", "+1.63% (+16.26% at 10x)", "closed 0.00813 BTC",
+      "Stop moved to 61,500", "target 2/3 reached at 63,500", "closed 0.00487 BTC", "stop 61,500 hit at 61,500")),
+    (RUSSIAN_LONG_POST, "BTC/USDT", ("61450", "62500", "63600", "61500"),
      ("entry reached at 61,500", "target 1/3 reached at 62,500", "+1.63% (+16.26% at 10x)", "closed 0.00813 BTC",
       "Stop moved to 61,500", "target 2/3 reached at 63,500", "closed 0.00487 BTC", "stop 61,500 hit at 61,500")),
     (SHORT_POST, "ETH/USDT", ("3010", "2900", "2790", "3000"),
@@ -188,3 +193,9 @@ async def test_a_stop_beyond_liquidation_is_warned_and_the_position_is_liquidate
     assert "liquidated at 62,749" in push and "-300.00 USDT" in push
     assert await app.scalar("select realized_pnl from positions") == Decimal("-301.20000000")  # margin + entry fee
     assert await app.scalar("select outcome from trading_signals") == "liquidated"
+
+
+async def test_a_russian_post_pasted_without_forwarding_is_read_as_a_signal(app):
+    card = await _say(app, RUSSIAN_LONG_POST, "Signal read")
+    for figure in ("BTC/USDT", "61,000", "62,500", "65,000", "60,200", "10x"):
+        assert figure in card, (figure, card)
