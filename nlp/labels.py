@@ -97,6 +97,9 @@ def _fuzzy_words() -> tuple[str, ...]:
 
 def rewrite_foreign_labels(text: str) -> str:
     """Every lexicon phrase (Russian, Turkish, Spanish, Arabic, Persian) as its English label."""
+    # Turkish capital dotted İ ("İzole", "İşlem Yönü", "İptal") lower-cases to "i" plus a combining dot, which
+    # no pattern spells; as a plain I it reads like the rest of the word.
+    text = text.replace("\u0130", "I")
     lowered = text.lower()
     for rewrite in _anywhere_rewrites(_scripts(text) if not text.isascii() else frozenset()):
         if rewrite.probe.search(lowered) and rewrite.pattern.search(text):

@@ -200,6 +200,7 @@ def _allocation(rng: random.Random) -> tuple[str, dict[str, Any]]:
 _FOREIGN = {
     "ru": ("Вход", "Цели", "Стоп", "Плечо", "ЛОНГ", "ШОРТ", "х"),
     "tr": ("Giriş", "Hedefler", "Zarar durdur", "Kaldıraç", "LONG", "SHORT", "x"),
+    "tr_caps": ("GİRİŞ", "HEDEFLER", "ZARAR DURDUR", "KALDIRAÇ", "LONG", "SHORT", "X"),  # Turkish capitals: dotted İ
     "es": ("Entrada", "Objetivos", "Stop", "Apalancamiento", "LARGO", "CORTO", "x"),
     "ru2": ("Точка входа", "Тейк-профит", "Стоп-лосс", "Кредитное плечо", "LONG", "SHORT", "х"),
     "uk": ("Вхід", "Цілі", "Стоп", "Плече", "LONG", "SHORT", "x"),

@@ -107,3 +107,10 @@ def test_two_margin_modes_side_by_side_are_no_range(parser: RuleParser) -> None:
 def test_market_words_in_prose_are_no_market_entry(parser: RuleParser, prose: str) -> None:
     found = entities(parser, f"#QWIX LONG\n{LEVELS}\n{prose}")
     assert "entry_at_market" not in found and found["entries"] == [0.52]
+
+
+def test_turkish_capital_dotted_i_reads_like_the_lower_case_word(parser: RuleParser) -> None:
+    found = entities(parser, "#QWIX SHORT\nGİRİŞ: 0.52\nHEDEF: 0.49\nSTOP: 0.55\nKaldıraç: 10x İzole")
+    assert found["entries"] == [0.52] and found["margin_mode"] == "isolated"
+    cancelled = parser.parse("#QWIX İPTAL EDİLDİ ❌").to_dict()
+    assert (cancelled["intent"], cancelled["entities"].get("update")) == ("signal_update", "cancel")
