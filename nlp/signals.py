@@ -353,10 +353,10 @@ _SIDE_VALUE_LEAD_RE = re.compile(
     r"^\s*(?:[:@\-]|[^\w\s.$,]|\b[A-Z][A-Za-z0-9]{1,14}(?:/[A-Z]{3,5})?\b|[#$]\s?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\b"
     r"|\b(?i:limit|at|around|from|zone|now|here|again|position|between|below|above|under|over|near|in|on|the|and|or|"
     r"range|area|entry|cmp|market|price|current|opened|open|placed|set|order|spot)\b|\s)*")
-# "Long BTC now", "short по #ADA now" (a preposition of another language before the coin), "Buy at CMP and add
+# "Long BTC now", "Long from current levels", "short по #ADA now" (a preposition of another language before the coin), "Buy at CMP and add
 # more at 0.50" (a connector to a further entry may follow; other words make it prose: "now the market turns").
-_SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[^\W\d_]{1,3}\s+(?=[#$]))?(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:(?:now|here)\s+)?(?:at\s+|@\s*)?"
-                                r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+price)\b"
+_SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[^\W\d_]{1,3}\s+(?=[#$]))?(?:[#$]?[A-Za-z][A-Za-z0-9]{0,14}(?:/[A-Za-z]{3,5})?\s+)?(?:(?:now|here)\s+)?(?:at\s+|from\s+|@\s*)?"
+                                r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+(?:price|levels?))\b"
                                 r"(?!\s+(?!(?:and|or|then|plus)\b)(?-i:[a-z])|\s*\?)",
                                 re.IGNORECASE)
 _COIN_ONLY_RE = re.compile(r"^\s*[#$]?[A-Za-z][A-Za-z0-9]{1,14}(?:/[A-Za-z]{3,5})?[^\w\n]*$")

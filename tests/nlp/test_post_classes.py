@@ -51,7 +51,8 @@ def test_at_cmp_stays_with_its_side_when_the_breaks_were_lost(parser: RuleParser
     assert found["entry_at_market"] is True and found["entries"] == [0.5665]
 
 
-@pytest.mark.parametrize("opening", ["Открываю шорт по #QWIX сейчас", "Шорт по #QWIX сейчас", "Short #QWIX now"])
+@pytest.mark.parametrize("opening", ["Открываю шорт по #QWIX сейчас", "Шорт по #QWIX сейчас", "Short #QWIX now",
+                                     "#QWIX short from current levels", "Short $QWIX at the current price"])
 def test_a_side_with_its_coin_and_now_enters_at_the_market(parser: RuleParser, opening: str) -> None:
     found = entities(parser, f"{opening}\nТейк 1: 0.4420\nТейк 2: 0.4300\nСтоп: 0.4710")
     assert found["side"] == "sell" and found["entry_at_market"] is True
