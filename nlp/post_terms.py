@@ -64,9 +64,10 @@ def _leverage_on_line(line: str, text: str) -> dict[str, Any] | None:
         low = match.groupdict().get("low") or match.groupdict().get("low2")
         if not low or int(low) == 0 or int(low) > 200:
             continue
-        high = match.groupdict().get("high") or _symbol_joined_high(match)
+        high = match.groupdict().get("high")
         if high and re.match(r"[.,]0*[1-9]", match.string[match.end("high"):]):
             high = None  # "20x - 1.25": a price after the leverage, not a range's other end
+        high = high or _symbol_joined_high(match)
         # "50x-20x" is the same range written high first; "10x-15x-20x" spans its lowest to its highest.
         bounds = [int(low)] + ([int(high)] if high else []) + _more_steps(match.string, match.end())
         bounds = [value for value in bounds if 0 < value <= 200]
