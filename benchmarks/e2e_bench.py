@@ -264,7 +264,7 @@ class Results:
             f"{name:<22} {self.per_second:8.1f} req/s   p50 {self.percentile(50):7.1f} ms   "
             f"p95 {self.percentile(95):7.1f} ms   p99 {self.percentile(99):7.1f} ms   "
             f"lost {self.lost:4d}   peak RSS {self.peak_rss_mb:6.1f} MB   "
-            f"CPU {self.cpu_ms_per_request:5.1f} ms/req"
+            f"CPU {self.cpu_ms_per_request:5.2f} ms/req"
         )
 
     @property

@@ -8,6 +8,9 @@ update ``uow``, ``current_user``, ``state`` (dialog), ``update_trace``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from aiogram import Dispatcher
 
 from bot.commands import register_commands
@@ -81,10 +84,15 @@ def build_dispatcher(services: BotServices) -> Dispatcher:
 
 
 def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
-    # Outer: every update, before routing (aiogram's error, user-context and FSM ones run first).
+    # Outer: every update, before routing (aiogram's error and user-context ones run first).
+    # aiogram's FSM middleware moves after the claim, which reads the dialog state with it.
+    dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
     dispatcher.update.outer_middleware(MetricsMiddleware(services.time_series))
     claim_seconds = services.settings.telegram.update_claim_seconds
-    dispatcher.update.outer_middleware(DeduplicationMiddleware(services.redis, claim_seconds=claim_seconds))
+    dispatcher.update.outer_middleware(DeduplicationMiddleware(
+        services.redis, claim_seconds=claim_seconds, dialog_state_key=_dialog_state_key(dispatcher)
+    ))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(UpdateLogMiddleware(services.uow_factory))
     registration = RegistrationMiddleware(services.uow_factory, services.settings.security)
     dispatcher.update.outer_middleware(registration)
@@ -97,3 +105,15 @@ def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
         observer.middleware(RateLimitMiddleware(limiter))
         observer.middleware(AccessMiddleware())
         observer.middleware(UnitOfWorkMiddleware(services.uow_factory))
+
+
+def _dialog_state_key(dispatcher: Dispatcher) -> Callable[[dict[str, Any]], str | None]:
+    """The Redis key aiogram's FSM middleware will read the update's dialog state from."""
+    storage = dispatcher.storage
+    assert isinstance(storage, DialogStorage)
+
+    def state_key(data: dict[str, Any]) -> str | None:
+        context = dispatcher.fsm.resolve_event_context(data["bot"], data)
+        return None if context is None else storage.state_key(context.key)
+
+    return state_key

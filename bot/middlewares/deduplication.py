@@ -8,6 +8,10 @@ the first is still on it. Before handling, a worker claims the update id in Redi
 ``claim_seconds`` so that a worker dying mid-update does not block the update for good; once
 handled, the id is marked done for a day (as long as Telegram keeps updates) and skipped.
 
+The same round trip reads the chat's dialog state, which aiogram's FSM middleware (placed after
+this one) would otherwise fetch on its own (bot/fsm_storage.py). A claim that fails returns who
+holds it instead, so a duplicate costs no second round trip either.
+
 An update another worker is still handling raises :class:`UpdateInProgress`: the webhook answers
 500 so Telegram delivers it again later (by then it is done, or the dead worker's claim has
 expired), and polling retries it. A failed update releases its claim so it can be tried again.
@@ -19,6 +23,7 @@ import logging
 import os
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -27,12 +32,22 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.cancellation import keep_cancellation
+from bot.fsm_storage import read_with_claim
 
 log = logging.getLogger(__name__)
 
 HANDLED_UPDATE_TTL_SECONDS = 24 * 3600
 CLAIM_SECONDS = 60
 DONE = b"done"
+
+# SET NX the claim (KEYS[1]); claimed: {1, the dialog state at KEYS[2] if given}, else {0, the holder}.
+CLAIM = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  if KEYS[2] then return {1, redis.call('GET', KEYS[2])} end
+  return {1, false}
+end
+return {0, redis.call('GET', KEYS[1])}
+"""
 
 # Deletes the claim only if it is still ours (it may have expired and been taken by another worker).
 RELEASE = """
@@ -45,11 +60,19 @@ class UpdateInProgress(Exception):
     """Another worker holds the claim on this update: deliver it again later."""
 
 
+# The Redis key of the update's dialog state (None: the update has no dialog), from the handler data.
+DialogStateKey = Callable[[dict[str, Any]], str | None]
+
+
 class DeduplicationMiddleware(BaseMiddleware):
-    def __init__(self, redis: Redis, *, claim_seconds: int = CLAIM_SECONDS) -> None:
+    def __init__(
+        self, redis: Redis, *, claim_seconds: int = CLAIM_SECONDS, dialog_state_key: DialogStateKey | None = None
+    ) -> None:
         self._redis = redis
         self._claim_seconds = claim_seconds
+        self._dialog_state_key = dialog_state_key
         self._worker = f"{os.getpid()}:{uuid.uuid4().hex[:8]}".encode()
+        self._claim_script = redis.register_script(CLAIM)
         self._release = redis.register_script(RELEASE)
 
     async def __call__(
@@ -60,14 +83,16 @@ class DeduplicationMiddleware(BaseMiddleware):
     ) -> Any:
         assert isinstance(event, Update)
         key = f"tg:handled-update:{data['bot'].id}:{event.update_id}"
-        claimed = await self._claim(key)
+        state_key = self._dialog_state_key(data) if self._dialog_state_key is not None else None
+        claimed, value = await self._claim(key, state_key)
         if claimed is False:
-            if await self._holder(key) == DONE:
+            if value == DONE:
                 log.info("Skipping update %s: it was handled already", event.update_id)
                 return None
             raise UpdateInProgress(f"update {event.update_id} is being handled by another worker")
         try:
-            result = await handler(event, data)
+            with read_with_claim(state_key, value) if claimed and state_key else nullcontext():
+                result = await handler(event, data)
         except BaseException:
             if claimed:
                 await self._unclaim(key)
@@ -75,19 +100,18 @@ class DeduplicationMiddleware(BaseMiddleware):
         await self._mark_done(key)
         return result
 
-    async def _claim(self, key: str) -> bool | None:
-        """True: ours; False: someone else's (or done); None: Redis is down, handle unclaimed."""
+    async def _claim(self, key: str, state_key: str | None) -> tuple[bool | None, bytes | None]:
+        """(True, the dialog state): ours; (False, the holder): someone else's (or done);
+        (None, None): Redis is down, handle unclaimed."""
+        keys = [key] if state_key is None else [key, state_key]
         try:
-            return bool(await keep_cancellation(self._redis.set(key, self._worker, nx=True, ex=self._claim_seconds)))
+            claimed, value = await keep_cancellation(
+                self._claim_script(keys=keys, args=[self._worker, self._claim_seconds])
+            )
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, handling an update without claiming it: %s", error)
-            return None
-
-    async def _holder(self, key: str) -> bytes | None:
-        try:
-            return await keep_cancellation(self._redis.get(key))
-        except (RedisError, OSError):
-            return None
+            return None, None
+        return bool(claimed), value
 
     async def _unclaim(self, key: str) -> None:
         try:

@@ -4,7 +4,9 @@ import asyncio
 
 import pytest
 import redis.asyncio as aioredis
+from aiogram.fsm.storage.base import StorageKey
 
+from bot.fsm_storage import DialogStorage
 from bot.middlewares.deduplication import DeduplicationMiddleware, UpdateInProgress
 from tests.bot.fakes import message, update_of
 
@@ -77,3 +79,37 @@ async def test_a_dead_workers_claim_expires_and_another_worker_handles_the_updat
         await _count_calls(middleware, update, bot, 1)
     await asyncio.sleep(1.1)
     assert await _count_calls(middleware, update, bot, 1) == [update.update_id]
+
+
+async def test_the_claim_reads_the_dialog_state_for_the_updates_first_state_read(bot, redis_client):
+    """One round trip claims the update and reads its chat's dialog; later reads and writes go to Redis."""
+    storage = DialogStorage(redis_client)
+    key = StorageKey(bot_id=bot.id, chat_id=1001, user_id=1001)
+    await storage.set_state(key, "OrderDialog:amount")
+    middleware = DeduplicationMiddleware(redis_client, dialog_state_key=lambda data: storage.state_key(key))
+    seen: list[str | None] = []
+
+    async def handler(event, data):
+        await redis_client.set(storage.state_key(key), "changed behind the claim's back")
+        seen.append(await storage.get_state(key))  # what the claim read
+        seen.append(await storage.get_state(key))  # from Redis again
+        await storage.set_state(key, None)
+        seen.append(await storage.get_state(key))
+
+    await middleware(handler, update_of(message(bot)), {"bot": bot})
+    assert seen == ["OrderDialog:amount", "changed behind the claim's back", None]
+    assert await storage.get_state(key) is None  # outside the update nothing is left over
+
+
+async def test_a_write_before_the_first_read_is_not_hidden_by_the_claims_read(bot, redis_client):
+    storage = DialogStorage(redis_client)
+    key = StorageKey(bot_id=bot.id, chat_id=1002, user_id=1002)
+    middleware = DeduplicationMiddleware(redis_client, dialog_state_key=lambda data: storage.state_key(key))
+    seen: list[str | None] = []
+
+    async def handler(event, data):
+        await storage.set_state(key, "SettingsDialog:timezone")
+        seen.append(await storage.get_state(key))
+
+    await middleware(handler, update_of(message(bot, user_id=1002)), {"bot": bot})
+    assert seen == ["SettingsDialog:timezone"]
