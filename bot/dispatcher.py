@@ -85,12 +85,14 @@ def build_dispatcher(services: BotServices) -> Dispatcher:
 
 def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
     # Outer: every update, before routing (aiogram's error and user-context ones run first).
-    # aiogram's FSM middleware moves after the claim, which reads the dialog state with it.
+    # aiogram's FSM middleware moves after the claim, which reads the dialog state with it (and
+    # counts the sender in the rate limiter's short window: one Redis round trip for the three).
     dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
     dispatcher.update.outer_middleware(MetricsMiddleware(services.time_series))
     claim_seconds = services.settings.telegram.update_claim_seconds
     dispatcher.update.outer_middleware(DeduplicationMiddleware(
-        services.redis, claim_seconds=claim_seconds, dialog_state_key=_dialog_state_key(dispatcher)
+        services.redis, claim_seconds=claim_seconds, dialog_state_key=_dialog_state_key(dispatcher),
+        rate_limit_window_seconds=services.settings.telegram.rate_limit_window_seconds,
     ))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(UpdateLogMiddleware(services.uow_factory))

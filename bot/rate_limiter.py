@@ -36,16 +36,19 @@ log = logging.getLogger(__name__)
 
 # INCR, and EXPIRE only when the counter has none yet (a fresh window, or one left behind
 # without an expiry): what ``EXPIRE ... NX`` does on Redis 7, in commands Redis 6.2 has.
-# Returns the count and the seconds until the window ends.
-COUNT_IN_WINDOW = """
-local count = redis.call('INCR', KEYS[1])
-local ttl = redis.call('TTL', KEYS[1])
+# Leaves the count and the seconds until the window ends in ``count`` and ``ttl``. A fragment,
+# so that the update's claim can count in the same script (bot/middlewares/deduplication.py).
+COUNT_IN_WINDOW_LUA = """
+local count = redis.call('INCR', {key})
+local ttl = redis.call('TTL', {key})
 if ttl < 0 then
-  redis.call('EXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
+  redis.call('EXPIRE', {key}, {window})
+  ttl = tonumber({window})
 end
-return {count, ttl}
 """
+COUNT_IN_WINDOW = COUNT_IN_WINDOW_LUA.format(key="KEYS[1]", window="ARGV[1]") + "return {count, ttl}\n"
+# Takes back a count the limits turned out not to apply to (the counter may have expired since).
+GIVE_BACK_LUA = "if redis.call('EXISTS', {key}) == 1 then redis.call('DECR', {key}) end\n"
 
 
 def next_reset(now: datetime) -> datetime:
@@ -59,6 +62,22 @@ def is_slash_command(message: Message) -> bool:
 
 def window_key(telegram_id: int) -> str:
     return f"rate_limit:telegram:{telegram_id}"
+
+
+@dataclass
+class WindowCount:
+    """This update's count in its sender's short window, taken with the update's claim before
+    routing could tell whether the limits apply. ``applied`` is set once the rate-limit middleware
+    used it; otherwise (an exempt handler, no handler at all) the claim gives it back when the
+    update is done, so only updates the limits apply to are counted, as before."""
+
+    count: int
+    ttl: int
+    applied: bool = False
+
+
+# Where the claim leaves the WindowCount in the handler data.
+WINDOW_COUNT = "rate_limit_window_count"
 
 
 @dataclass(frozen=True)
@@ -83,23 +102,30 @@ class RateLimiter:
         self._clock = clock
         self._count_in_window = redis.register_script(COUNT_IN_WINDOW)
 
-    async def check(self, user: CurrentUser, *, is_command: bool) -> Refusal | None:
-        """Count this update; None when it may be handled, else why not."""
-        refusal = await self._check_window(user.telegram_id) or await self._check_daily(user, is_command)
+    async def check(
+        self, user: CurrentUser, *, is_command: bool, counted: WindowCount | None = None
+    ) -> Refusal | None:
+        """Count this update (``counted``: already counted in the short window); None when it may
+        be handled, else why not."""
+        refusal = await self._check_window(user.telegram_id, counted) or await self._check_daily(user, is_command)
         if refusal is None:
             return None
         notify = await self._claim_notice(user.telegram_id, refusal.retry_in)
         return Refusal(refusal.message, refusal.retry_in, notify)
 
-    async def _check_window(self, telegram_id: int) -> Refusal | None:
+    async def _check_window(self, telegram_id: int, counted: WindowCount | None) -> Refusal | None:
         window = self._settings.rate_limit_window_seconds
-        try:
-            count, ttl = await keep_cancellation(
-                self._count_in_window(keys=[window_key(telegram_id)], args=[window])
-            )
-        except (RedisError, OSError) as error:
-            log.warning("Redis unavailable, short-window rate limit skipped: %s", error)
-            return None
+        if counted is not None:
+            counted.applied = True
+            count, ttl = counted.count, counted.ttl
+        else:
+            try:
+                count, ttl = await keep_cancellation(
+                    self._count_in_window(keys=[window_key(telegram_id)], args=[window])
+                )
+            except (RedisError, OSError) as error:
+                log.warning("Redis unavailable, short-window rate limit skipped: %s", error)
+                return None
         if count <= self._settings.rate_limit_messages:
             return None
         retry_in = timedelta(seconds=ttl if ttl > 0 else window)

@@ -33,6 +33,7 @@ from redis.exceptions import RedisError
 
 from bot.cancellation import keep_cancellation
 from bot.fsm_storage import read_with_claim
+from bot.rate_limiter import COUNT_IN_WINDOW_LUA, GIVE_BACK_LUA, WINDOW_COUNT, WindowCount, window_key
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +41,29 @@ HANDLED_UPDATE_TTL_SECONDS = 24 * 3600
 CLAIM_SECONDS = 60
 DONE = b"done"
 
-# SET NX the claim (KEYS[1]); claimed: {1, the dialog state at KEYS[2] if given}, else {0, the holder}.
+# KEYS: the claim, the chat's dialog state, the sender's rate-limit window ('' where there is none).
+# Claimed: {1, the dialog state, the window count, its seconds left}; else {0, who holds the claim}.
 CLAIM = """
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
-  if KEYS[2] then return {1, redis.call('GET', KEYS[2])} end
-  return {1, false}
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  return {0, redis.call('GET', KEYS[1])}
 end
-return {0, redis.call('GET', KEYS[1])}
+local state = false
+if KEYS[2] ~= '' then state = redis.call('GET', KEYS[2]) end
+if KEYS[3] == '' then return {1, state} end
+""" + COUNT_IN_WINDOW_LUA.format(key="KEYS[3]", window="ARGV[3]") + """
+return {1, state, count, ttl}
 """
 
-# Deletes the claim only if it is still ours (it may have expired and been taken by another worker).
+# Handled: remembered as done; the window count is given back (KEYS[2]) if the limits did not apply.
+MARK_DONE = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if KEYS[2] ~= '' then """ + GIVE_BACK_LUA.format(key="KEYS[2]") + """end
+"""
+
+# Failed: the claim is deleted only if it is still ours (it may have expired and been taken by
+# another worker); the count is given back as above.
 RELEASE = """
+if KEYS[2] ~= '' then """ + GIVE_BACK_LUA.format(key="KEYS[2]") + """end
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
@@ -66,13 +79,22 @@ DialogStateKey = Callable[[dict[str, Any]], str | None]
 
 class DeduplicationMiddleware(BaseMiddleware):
     def __init__(
-        self, redis: Redis, *, claim_seconds: int = CLAIM_SECONDS, dialog_state_key: DialogStateKey | None = None
+        self,
+        redis: Redis,
+        *,
+        claim_seconds: int = CLAIM_SECONDS,
+        dialog_state_key: DialogStateKey | None = None,
+        rate_limit_window_seconds: int | None = None,
     ) -> None:
+        """``dialog_state_key``: read the dialog state with the claim; ``rate_limit_window_seconds``:
+        count the sender in the rate limiter's short window with it (bot/rate_limiter.py)."""
         self._redis = redis
         self._claim_seconds = claim_seconds
         self._dialog_state_key = dialog_state_key
+        self._window_seconds = rate_limit_window_seconds
         self._worker = f"{os.getpid()}:{uuid.uuid4().hex[:8]}".encode()
         self._claim_script = redis.register_script(CLAIM)
+        self._mark_done_script = redis.register_script(MARK_DONE)
         self._release = redis.register_script(RELEASE)
 
     async def __call__(
@@ -84,43 +106,55 @@ class DeduplicationMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         key = f"tg:handled-update:{data['bot'].id}:{event.update_id}"
         state_key = self._dialog_state_key(data) if self._dialog_state_key is not None else None
-        claimed, value = await self._claim(key, state_key)
-        if claimed is False:
-            if value == DONE:
+        sender = data.get("event_from_user")
+        window = window_key(sender.id) if sender is not None and self._window_seconds else None
+        claim = await self._claim(key, state_key, window)
+        if claim is not None and not claim[0]:
+            if claim[1] == DONE:
                 log.info("Skipping update %s: it was handled already", event.update_id)
                 return None
             raise UpdateInProgress(f"update {event.update_id} is being handled by another worker")
+        # None: Redis is down, the update is handled unclaimed (and the limiter counts on its own).
+        counted = WindowCount(int(claim[2]), int(claim[3])) if claim is not None and window is not None else None
+        if counted is not None:
+            data[WINDOW_COUNT] = counted
         try:
-            with read_with_claim(state_key, value) if claimed and state_key else nullcontext():
+            with read_with_claim(state_key, claim[1]) if claim is not None and state_key else nullcontext():
                 result = await handler(event, data)
         except BaseException:
-            if claimed:
-                await self._unclaim(key)
+            if claim is not None:
+                await self._unclaim(key, _unused(counted, window))
             raise
-        await self._mark_done(key)
+        await self._mark_done(key, _unused(counted, window))
         return result
 
-    async def _claim(self, key: str, state_key: str | None) -> tuple[bool | None, bytes | None]:
-        """(True, the dialog state): ours; (False, the holder): someone else's (or done);
-        (None, None): Redis is down, handle unclaimed."""
-        keys = [key] if state_key is None else [key, state_key]
+    async def _claim(self, key: str, state_key: str | None, window: str | None) -> list[Any] | None:
+        """[1, dialog state, window count, seconds left]: ours; [0, holder]: someone else's (or
+        done); None: Redis is down."""
         try:
-            claimed, value = await keep_cancellation(
-                self._claim_script(keys=keys, args=[self._worker, self._claim_seconds])
-            )
+            return await keep_cancellation(self._claim_script(
+                keys=[key, state_key or "", window or ""],
+                args=[self._worker, self._claim_seconds, self._window_seconds or 0],
+            ))
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, handling an update without claiming it: %s", error)
-            return None, None
-        return bool(claimed), value
+            return None
 
-    async def _unclaim(self, key: str) -> None:
+    async def _unclaim(self, key: str, give_back: str | None) -> None:
         try:
-            await keep_cancellation(self._release(keys=[key], args=[self._worker]))
+            await keep_cancellation(self._release(keys=[key, give_back or ""], args=[self._worker]))
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, the claim on %s expires on its own: %s", key, error)
 
-    async def _mark_done(self, key: str) -> None:
+    async def _mark_done(self, key: str, give_back: str | None) -> None:
         try:
-            await keep_cancellation(self._redis.set(key, DONE, ex=HANDLED_UPDATE_TTL_SECONDS))
+            await keep_cancellation(
+                self._mark_done_script(keys=[key, give_back or ""], args=[DONE, HANDLED_UPDATE_TTL_SECONDS])
+            )
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, cannot remember a handled update: %s", error)
+
+
+def _unused(counted: WindowCount | None, window: str | None) -> str | None:
+    """The window key whose count must be given back: the limits did not apply to the update."""
+    return window if counted is not None and not counted.applied else None

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.current_user import CurrentUser
 from bot.middlewares.notice import tell
-from bot.rate_limiter import RateLimiter, is_slash_command
+from bot.rate_limiter import WINDOW_COUNT, RateLimiter, is_slash_command
 
 
 class RateLimitMiddleware(BaseMiddleware):
@@ -28,7 +28,7 @@ class RateLimitMiddleware(BaseMiddleware):
             return await handler(event, data)
         user: CurrentUser = data["current_user"]
         is_command = isinstance(event, Message) and is_slash_command(event)
-        refusal = await self._limiter.check(user, is_command=is_command)
+        refusal = await self._limiter.check(user, is_command=is_command, counted=data.get(WINDOW_COUNT))
         if refusal is None:
             return await handler(event, data)
         if refusal.notify:

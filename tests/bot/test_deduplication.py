@@ -8,6 +8,7 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.fsm_storage import DialogStorage
 from bot.middlewares.deduplication import DeduplicationMiddleware, UpdateInProgress
+from bot.rate_limiter import WINDOW_COUNT, window_key
 from tests.bot.fakes import message, update_of
 
 
@@ -113,3 +114,47 @@ async def test_a_write_before_the_first_read_is_not_hidden_by_the_claims_read(bo
 
     await middleware(handler, update_of(message(bot, user_id=1002)), {"bot": bot})
     assert seen == ["SettingsDialog:timezone"]
+
+
+async def test_the_claim_counts_the_sender_and_gives_the_count_back_when_the_limits_did_not_apply(bot, redis_client):
+    middleware = DeduplicationMiddleware(redis_client, rate_limit_window_seconds=60)
+    window = window_key(1003)
+    counts: list[int] = []
+
+    def handler(limits_apply: bool):
+        async def handle(event, data):
+            counted = data[WINDOW_COUNT]
+            counts.append(counted.count)
+            counted.applied = limits_apply  # what the rate-limit middleware does when it checks
+        return handle
+
+    async def failing(event, data):
+        raise RuntimeError("boom")
+
+    def update():
+        return update_of(message(bot, user_id=1003))
+
+    def context(event):
+        return {"bot": bot, "event_from_user": event.message.from_user}
+
+    first, second, third = update(), update(), update()
+    await middleware(handler(True), first, context(first))
+    await middleware(handler(False), second, context(second))  # an exempt handler, or none matched
+    assert counts == [1, 2] and await redis_client.get(window) == b"1"
+    with pytest.raises(RuntimeError):
+        await middleware(failing, third, context(third))  # failed before the limits were checked
+    assert await redis_client.get(window) == b"1" and 0 < await redis_client.ttl(window) <= 60
+    await middleware(handler(True), third, context(third))  # delivered again
+    assert counts == [1, 2, 2] and await redis_client.get(window) == b"2"
+
+
+async def test_a_count_given_back_after_its_window_expired_does_not_leave_a_counter_without_expiry(bot, redis_client):
+    middleware = DeduplicationMiddleware(redis_client, rate_limit_window_seconds=60)
+    window = window_key(1004)
+
+    async def window_expires(event, data):
+        await redis_client.delete(window)
+
+    event = update_of(message(bot, user_id=1004))
+    await middleware(window_expires, event, {"bot": bot, "event_from_user": event.message.from_user})
+    assert await redis_client.exists(window) == 0

@@ -79,7 +79,7 @@ class _AlwaysRefuses:
     def __init__(self, notify: bool) -> None:
         self.notify = notify
 
-    async def check(self, user, *, is_command):
+    async def check(self, user, *, is_command, counted=None):
         return Refusal("slow down", timedelta(seconds=5), self.notify)
 
 
