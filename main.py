@@ -39,7 +39,7 @@ from bot.assistant.routes import build_routes
 from bot.assistant.services import AssistantServices
 from bot.assistant.text_handler import AssistantTextHandler
 
-from bot import runtime_config, speedups
+from bot import event_loop, runtime_config
 from bot.charts import ChartRenderer, warm_up
 from bot.analysis_record import AnalysisScoringJob
 from bot.client import build_bot
@@ -132,8 +132,8 @@ def cmd_run(settings: Settings, *, force_local_chat: bool = False, workers: int 
         if workers > 1:
             run_workers(workers, partial(_worker, database_url, servers.redis_url(), token, workers))
         else:
-            speedups.run(_serve(settings, database_url, servers.redis_url(), token=None if local_chat else token,
-                                open_pictures=open_pictures), event_loop=settings.app.event_loop)
+            event_loop.run(_serve(settings, database_url, servers.redis_url(), token=None if local_chat else token,
+                                  open_pictures=open_pictures), event_loop=settings.app.event_loop)
     except KeyboardInterrupt:
         print()  # Ctrl-C: leave the prompt line tidy; everything was closed on the way out
     finally:
@@ -157,8 +157,8 @@ def _worker(database_url: str, redis_url: str, token: str, workers: int) -> None
     settings = load_settings()
     logging.basicConfig(level=settings.app.log_level, format=LOG_FORMAT, stream=sys.stderr)
     with suppress(KeyboardInterrupt):
-        speedups.run(_serve(settings, database_url, redis_url, token=token, workers=workers),
-                     event_loop=settings.app.event_loop)
+        event_loop.run(_serve(settings, database_url, redis_url, token=token, workers=workers),
+                       event_loop=settings.app.event_loop)
 
 
 def _log_to_file(path: Path) -> Path:

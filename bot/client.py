@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -19,7 +18,6 @@ from aiogram.methods.base import Response
 
 from bot.middlewares.outgoing_log import OutgoingLogMiddleware
 from bot.middlewares.retry_after import RetryAfterMiddleware
-from bot.speedups import json_dumps, json_loads
 from db.uow import UnitOfWork
 
 
@@ -35,12 +33,9 @@ def build_bot(
     non-HTTP session such as the local chat's terminal; ``request_timeout``: seconds before a
     request counts as failed (aiogram's default, 60, unless given)."""
     if session is None:
-        options: dict[str, Any] = {"json_loads": json_loads, "json_dumps": json_dumps}
-        if request_timeout is not None:
-            options["timeout"] = request_timeout
-        if api_url:
-            options["api"] = TelegramAPIServer.from_base(api_url)
-        session = AiohttpSession(**options)
+        options = {} if request_timeout is None else {"timeout": request_timeout}
+        api = TelegramAPIServer.from_base(api_url) if api_url else None
+        session = AiohttpSession(api=api, **options) if api else AiohttpSession(**options)
     # Registration order is nesting order: the log sees the outcome after retries.
     session.middleware(OutgoingLogMiddleware(uow_factory))
     session.middleware(RetryAfterMiddleware())

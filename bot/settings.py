@@ -200,7 +200,7 @@ class AppSettings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / ".data"
     log_level: str = "INFO"
     nlp_confidence_threshold: float = 0.6
-    # "auto": uvloop when it is installed (bot/speedups.py), else asyncio's own loop.
+    # "auto": uvloop when it is installed (bot/event_loop.py), else asyncio's own loop.
     event_loop: Literal["auto", "asyncio"] = "auto"
 
 
