@@ -3,7 +3,8 @@
 - Short window: at most ``rate_limit_messages`` per ``rate_limit_window_seconds`` (a fixed
   window counter in Redis at the design's ``rate_limit:telegram:{telegram_id}``, counted and
   given its expiry by one Lua script, so it works on every Redis from 6.2 (the embedded one) up
-  and a counter can never be left without an expiry). If Redis is down this check is skipped (fail open, logged): a
+  and a counter can never be left without an expiry). The update's claim counts it in the same
+  round trip (bot/middlewares/deduplication.py, :class:`WindowCount`). If Redis is down this check is skipped (fail open, logged): a
   flood of messages is a smaller problem than a bot that stops answering.
 - Daily: ``daily_message_limit`` updates and ``daily_command_limit`` commands per UTC day,
   counted on ``telegram_users`` and reset at ``rate_limit_reset_at``. The registration
