@@ -249,6 +249,7 @@ class Results:
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
     cpu_seconds: float = 0.0
+    wire: Any = None  # what the bot asked of PostgreSQL during the run (--count-db)
 
     @property
     def per_second(self) -> float:
@@ -377,6 +378,7 @@ async def measure(
     name: str, start: Callable[[str], BotProcess], args: argparse.Namespace, *,
     prepare: Callable[[BenchBotApi, list[int]], Awaitable[dict[str, int]]],
     webhook_url: str | None = None,
+    wire: Any = None,
 ) -> Results:
     api = BenchBotApi()
     await api.start()
@@ -390,8 +392,11 @@ async def measure(
         expected = await prepare(api, users)
         print(f"{name}: measuring {args.users} users for {args.seconds:.0f} s ...", flush=True)
         cpu_before = bot.cpu_seconds()
+        wire_before = wire.counts.snapshot() if wire is not None else None
         results = await closed_loop(api, users, args.mix, expected, args.seconds, args.timeout)
         results.cpu_seconds = bot.cpu_seconds() - cpu_before
+        if wire is not None:
+            results.wire = wire.counts.since(wire_before)
         results.peak_rss_mb = bot.peak_rss_mb()
         return results
     finally:
@@ -411,6 +416,16 @@ async def run(args: argparse.Namespace) -> None:
     await _sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     await _sql(f'CREATE DATABASE "{database}"')
     database_url = make_url(ADMIN_URL).set(database=database).render_as_string(hide_password=False)
+    wire = None
+    if args.count_db:  # the bot talks to PostgreSQL through a counting proxy
+        from benchmarks.pg_wire_counter import PgWireCounter
+
+        admin = make_url(ADMIN_URL)
+        wire = PgWireCounter(admin.host or "127.0.0.1", admin.port or 5432)
+        await wire.start()
+        bot_database_url = make_url(database_url).set(port=wire.port).render_as_string(hide_password=False)
+    else:
+        bot_database_url = database_url
     claim, claim_key = claim_redis_database()
     redis_db = int(claim_key.rsplit(":", 1)[1])
     redis_url = make_url(REDIS_URL).set(database=str(redis_db)).render_as_string(hide_password=False)
@@ -430,12 +445,15 @@ async def run(args: argparse.Namespace) -> None:
         label = f"bot, {args.workers} webhook worker(s)" if args.workers else "bot, polling"
         full = await measure(
             label,
-            lambda api_url: start_full_bot(api_url, database_url, redis_url, args.workers, port),
+            lambda api_url: start_full_bot(api_url, bot_database_url, redis_url, args.workers, port),
             args,
             prepare=bot_prepare,
             webhook_url=f"http://127.0.0.1:{port}{WEBHOOK_PATH}" if args.workers else None,
+            wire=wire,
         )
     finally:
+        if wire is not None:
+            await wire.stop()
         sync_redis.Redis.from_url(redis_url).flushdb()
         claim.delete(claim_key)
         await _sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
@@ -446,7 +464,18 @@ async def run(args: argparse.Namespace) -> None:
     print(full.line(label))
     ratio = full.per_second / echo.per_second if echo.per_second else 0.0
     print(f"CPU per request: bot/echo = {full.cpu_ms_per_request / echo.cpu_ms_per_request:.1f}x")
+    if full.wire is not None:
+        _print_wire(full)
     print(f"e2e: ratio={ratio:.2f} p99_ms={full.percentile(99):.0f} lost={full.lost}")
+
+
+def _print_wire(results: Results) -> None:
+    requests = len(results.latencies_ms) + results.lost
+    wire = results.wire
+    print(f"PostgreSQL per request ({requests} requests): {wire.statements / requests:.2f} statements, "
+          f"{wire.round_trips / requests:.2f} round trips, {wire.transactions / requests:.2f} BEGIN")
+    for kind, count in wire.by_statement.most_common():
+        print(f"  {count / requests:6.3f}  {kind}")
 
 
 def main() -> None:
@@ -457,6 +486,8 @@ def main() -> None:
                         help="0: the bot polls; N: webhook mode with N worker processes")
     parser.add_argument("--mix", action="append", help="a message users send (repeat; default: the issue's mix)")
     parser.add_argument("--timeout", type=float, default=10, help="seconds a user waits before a reply counts lost")
+    parser.add_argument("--count-db", action="store_true",
+                        help="count the bot's PostgreSQL statements and round trips per request (a proxy; slower)")
     parser.add_argument("--serve-echo", metavar="API_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_echo:
