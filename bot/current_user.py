@@ -29,7 +29,8 @@ class CurrentUser:
 
     @classmethod
     def of(
-        cls, account: TelegramUser, *, admin_ids: list[int], allowed_user_ids: list[int], counted: bool = False
+        cls, account: TelegramUser, *, admin_ids: list[int], allowed_user_ids: list[int],
+        usage: DailyUsage | None = None,
     ) -> CurrentUser:
         active = account.status is TelegramUserStatus.ACTIVE
         allowed = not allowed_user_ids or account.telegram_id in allowed_user_ids
@@ -43,6 +44,5 @@ class CurrentUser:
             language=account.language,
             is_admin=account.telegram_id in admin_ids,
             may_trade=active and allowed,
-            daily_usage=DailyUsage(account.daily_message_count, account.daily_command_count,
-                                   account.rate_limit_reset_at) if counted else None,
+            daily_usage=usage,
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import Dispatcher
 
+from bot.account_cache import AccountCache
 from bot.commands import register_commands
 from bot.fsm_storage import DialogStorage
 from bot.i18n import LocaleMiddleware
@@ -96,7 +97,11 @@ def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
     ))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(UpdateLogMiddleware(services.uow_factory))
-    registration = RegistrationMiddleware(services.uow_factory, services.settings.security)
+    # Known senders skip the registration statement; their copies are dropped on any change.
+    accounts = AccountCache(services.redis)
+    dispatcher.startup.register(accounts.start)
+    dispatcher.shutdown.register(accounts.stop)
+    registration = RegistrationMiddleware(services.uow_factory, services.settings.security, accounts=accounts)
     dispatcher.update.outer_middleware(registration)
     # Outer on every event type (errors too), after registration has found the user's language.
     LocaleMiddleware(services.catalogs).setup(dispatcher)

@@ -30,6 +30,9 @@ class UpdateTrace:
     ai_command_id: uuid.UUID | None = None
     # Set by a handler that received a secret (an API key): the log keeps the row, not the text.
     holds_secret: bool = False
+    # Set by registration when it took the account from its cache: the log's batch adds the
+    # update to the daily counters (else registration's own statement did).
+    count_daily: bool = False
 
 
 _current_trace: ContextVar[UpdateTrace | None] = ContextVar("current_update_trace", default=None)

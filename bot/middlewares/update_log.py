@@ -21,6 +21,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from bot.message_log import IncomingRecord, UpdateTrace, incoming_record, tracing
+from bot.rate_limiter import next_reset
 from db.group_commit import GroupCommit
 from db.repositories.sessions import SessionUse, UserSessionRepository
 from db.repositories.telegram import Activity, ActivityCount, TelegramMessageRepository, TelegramUserRepository
@@ -36,6 +37,7 @@ class _Entry:
     ai_command_id: uuid.UUID | None
     received_at: datetime
     holds_secret: bool = False
+    count_daily: bool = False
 
 
 class UpdateLogMiddleware(BaseMiddleware):
@@ -67,7 +69,8 @@ class UpdateLogMiddleware(BaseMiddleware):
     async def _store(self, record: IncomingRecord, trace: UpdateTrace, received_at: datetime) -> None:
         try:
             await self._log.write(
-                _Entry(record, trace.update_id, trace.ai_command_id, received_at, holds_secret=trace.holds_secret)
+                _Entry(record, trace.update_id, trace.ai_command_id, received_at, holds_secret=trace.holds_secret,
+                       count_daily=trace.count_daily)
             )
         except Exception:  # the log must never turn a handled update into a failed one
             log.warning("Could not store incoming update %s", trace.update_id, exc_info=True)
@@ -84,6 +87,10 @@ async def _write_batch(uow: UnitOfWork, entries: Sequence[_Entry]) -> None:
             messages=(known.messages if known else 0) + 1,
             commands=(known.commands if known else 0) + command,
             at=max(known.at, entry.received_at) if known else entry.received_at,
+            # Updates registration took from its cache: counted for today here (as it would have).
+            daily_messages=(known.daily_messages if known else 0) + int(entry.count_daily),
+            daily_commands=(known.daily_commands if known else 0) + (command if entry.count_daily else 0),
+            next_reset=next_reset(max(known.at, entry.received_at) if known else entry.received_at),
         )
     accounts = await uow.repo(TelegramUserRepository).record_activity(list(counts.values()))
     uses: dict[uuid.UUID, SessionUse] = {}

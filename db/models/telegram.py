@@ -28,6 +28,7 @@ class TelegramUser(Base):
         Index("idx_telegram_users_telegram_id", "telegram_id"),
         Index("idx_telegram_users_user_id", "user_id"),
         Index("idx_telegram_users_status", "status"),
+        Index("idx_telegram_users_chat_id", "chat_id"),  # the message log finds a chat's account
         CheckConstraint(
             "(quiet_hours_start IS NULL AND quiet_hours_end IS NULL) OR "
             "(quiet_hours_start BETWEEN 0 AND 23 AND quiet_hours_end BETWEEN 0 AND 23)",

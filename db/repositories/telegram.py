@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, DateTime, Integer, any_, bindparam, case, cast, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    BigInteger, Boolean, DateTime, Integer, String, Text, Uuid, bindparam, case, cast, func, literal, select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import TelegramMessage, TelegramUser
@@ -42,6 +46,10 @@ class ActivityCount:
     messages: int
     commands: int
     at: datetime
+    # Of those, the ones still to add to today's counters (registration counted the others).
+    daily_messages: int = 0
+    daily_commands: int = 0
+    next_reset: datetime | None = None  # when the day of ``at`` ends, for counters that start a new day
 
 
 @dataclass(frozen=True)
@@ -104,16 +112,15 @@ class TelegramUserRepository:
         )
         return bool(blocked)
 
-    async def ids_for_chats(self, chat_ids: Iterable[int]) -> dict[int, uuid.UUID]:
-        rows = await self._session.execute(_IDS_FOR_CHATS, {"chat_ids": list(set(chat_ids))})
-        return {chat_id: telegram_user_id for chat_id, telegram_user_id in rows}
-
     async def record_activity(self, counts: Sequence[ActivityCount]) -> dict[int, Activity]:
         """Add each user's messages (and commands) to their counters, in one statement; the
         accounts found, by Telegram id (unknown ones are left out)."""
         if not counts:
             return {}
-        batch = arrays("batch", _ACTIVITY, ((c.telegram_id, c.messages, c.commands, c.at) for c in counts))
+        batch = arrays("batch", _ACTIVITY, (
+            (c.telegram_id, c.messages, c.commands, c.at, c.daily_messages, c.daily_commands, c.next_reset)
+            for c in counts
+        ))
         rows = await self._session.execute(_RECORD_ACTIVITY, batch)
         return {telegram_id: Activity(id_, user_id) for telegram_id, id_, user_id in rows}
 
@@ -193,15 +200,15 @@ def _count_daily_usage() -> Any:
 
 _COUNT_DAILY_USAGE = _count_daily_usage()
 
-_IDS_FOR_CHATS = select(_USERS.c.chat_id, _USERS.c.id).where(
-    _USERS.c.chat_id == any_(cast(bindparam("chat_ids"), ARRAY(BigInteger)))
-)
-
-_ACTIVITY = ("telegram_id", "messages", "commands", "at")
+_ACTIVITY = ("telegram_id", "messages", "commands", "at", "daily_messages", "daily_commands", "next_reset")
 
 
 def _record_activity() -> Any:
-    batch = unnest("batch", telegram_id=BigInteger(), messages=Integer(), commands=Integer(), at=DateTime(timezone=True))
+    batch = unnest("batch", telegram_id=BigInteger(), messages=Integer(), commands=Integer(), at=DateTime(timezone=True),
+                   daily_messages=Integer(), daily_commands=Integer(), next_reset=DateTime(timezone=True))
+    # As _daily_step, by the batch's amounts; rows with nothing to count keep their counters.
+    counting = batch.c.daily_messages > 0
+    new_day = counting & (_USERS.c.rate_limit_reset_at.is_(None) | (_USERS.c.rate_limit_reset_at <= batch.c.at))
     return (
         update(_USERS)
         .where(_USERS.c.telegram_id == batch.c.telegram_id)
@@ -209,12 +216,53 @@ def _record_activity() -> Any:
             total_messages=_USERS.c.total_messages + batch.c.messages,
             total_commands=_USERS.c.total_commands + batch.c.commands,
             last_activity_at=batch.c.at,
+            daily_message_count=case((new_day, batch.c.daily_messages),
+                                     else_=_USERS.c.daily_message_count + batch.c.daily_messages),
+            daily_command_count=case((new_day, batch.c.daily_commands),
+                                     else_=_USERS.c.daily_command_count + batch.c.daily_commands),
+            rate_limit_reset_at=case((new_day, batch.c.next_reset), else_=_USERS.c.rate_limit_reset_at),
         )
         .returning(_USERS.c.telegram_id, _USERS.c.id, _USERS.c.user_id)
     )
 
 
 _RECORD_ACTIVITY = _record_activity()
+
+# The columns a log row may set (telegram_messages).
+LOGGED_FIELDS = {
+    "telegram_user_id": Uuid(), "ai_command_id": Uuid(), "direction": String(), "chat_id": BigInteger(),
+    "message_id": BigInteger(), "update_id": BigInteger(), "message_type": String(), "text": Text(),
+    "callback_data": String(), "is_forwarded": Boolean(), "forward_from_chat": String(), "extra": Text(),
+    "created_at": DateTime(timezone=True), "edited_at": DateTime(timezone=True),
+}
+_LOGGED = tuple(LOGGED_FIELDS)
+
+
+def _logged_values(row: dict[str, Any]) -> tuple[Any, ...]:
+    extra = row.get("extra")
+    return tuple(
+        json.dumps(extra) if name == "extra" and extra is not None
+        else bool(row.get(name)) if name == "is_forwarded"
+        else row.get(name)
+        for name in _LOGGED
+    )
+
+
+def _insert_logged() -> Any:
+    """INSERT ... SELECT from the batch's arrays: one statement whatever the batch; a row's account
+    found by its chat when the writer did not know it (outgoing messages)."""
+    batch = unnest("batch", **LOGGED_FIELDS)
+    by_chat = select(_USERS.c.id).where(_USERS.c.chat_id == batch.c.chat_id).limit(1).scalar_subquery()
+    columns = {name: batch.c[name] for name in _LOGGED}
+    columns.update(
+        telegram_user_id=func.coalesce(batch.c.telegram_user_id, by_chat),
+        extra=func.coalesce(cast(batch.c.extra, JSONB), cast(literal("{}"), JSONB)),
+        created_at=func.coalesce(batch.c.created_at, func.now()),
+    )
+    return insert(_MESSAGES).from_select(list(columns), select(*columns.values()))
+
+
+_INSERT_LOGGED = _insert_logged()
 
 
 class TelegramMessageRepository:
@@ -227,11 +275,14 @@ class TelegramMessageRepository:
         return message
 
     async def add_all(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Many rows in one round trip: one Core statement, executed for each row (asyncpg
-        pipelines them); rows of one call have the same fields."""
-        rows = list(rows)
-        if rows:
-            await self._session.execute(insert(_MESSAGES), rows)
+        """Log rows (the fields of :data:`LOGGED_FIELDS`, ``extra`` optional), many in one
+        statement: committed on its own, or in the session's open transaction.
+
+        A row without ``telegram_user_id`` gets the account of its chat; one without
+        ``created_at`` the time of the statement."""
+        batch = arrays("batch", _LOGGED, (_logged_values(row) for row in rows))
+        if batch["batch_chat_id"]:
+            await run_alone(self._session, _INSERT_LOGGED, batch)
 
     async def record_edit(self, chat_id: int, message_id: int, text: str | None, at: datetime) -> bool:
         """Apply an edit to the stored outgoing message; False when that message is not in the log."""
