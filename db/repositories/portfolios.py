@@ -18,25 +18,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Balance as BalanceRow
 from db.models import Portfolio as PortfolioRow
 from db.models import TelegramUser
+from db.single_statement import run_alone
 from domain.models import Balance, Portfolio, Wallet
 
 DEFAULT_PAPER_PORTFOLIO = "Paper"
 PAPER_EXCHANGE = "paper"
 
 
+_PORTFOLIO_FIELDS = ("id", "user_id", "name", "base_currency", "exchange", "is_paper", "initial_balance",
+                     "realized_pnl", "total_fees", "credential_id")
+
+
 def _portfolio(row: PortfolioRow) -> Portfolio:
-    return Portfolio(
-        id=row.id,
-        user_id=row.user_id,
-        name=row.name,
-        base_currency=row.base_currency,
-        exchange=row.exchange,
-        is_paper=row.is_paper,
-        initial_balance=row.initial_balance,
-        realized_pnl=row.realized_pnl,
-        total_fees=row.total_fees,
-        credential_id=row.credential_id,
-    )
+    return Portfolio(**{name: getattr(row, name) for name in _PORTFOLIO_FIELDS})
+
+
+# Read by most trading and portfolio requests: Core built once, run on its own outside a
+# transaction (db/single_statement.py) instead of through the ORM session.
+_PORTFOLIOS, _BALANCES = PortfolioRow.__table__, BalanceRow.__table__
+_DEFAULT_PORTFOLIO = select(*(_PORTFOLIOS.c[name] for name in _PORTFOLIO_FIELDS)).where(
+    _PORTFOLIOS.c.user_id == bindparam("user_id"), _PORTFOLIOS.c.is_default.is_(True)
+)
+_BALANCES_OF = select(_BALANCES.c.asset, _BALANCES.c.free, _BALANCES.c.locked).where(
+    _BALANCES.c.portfolio_id == bindparam("portfolio_id")
+).order_by(_BALANCES.c.asset)
 
 
 class PortfolioRepository:
@@ -44,10 +49,8 @@ class PortfolioRepository:
         self._session = session
 
     async def default_for(self, user_id: uuid.UUID) -> Portfolio | None:
-        row = await self._session.scalar(
-            select(PortfolioRow).where(PortfolioRow.user_id == user_id, PortfolioRow.is_default)
-        )
-        return None if row is None else _portfolio(row)
+        rows = await run_alone(self._session, _DEFAULT_PORTFOLIO, {"user_id": user_id})
+        return Portfolio(**rows[0]) if rows else None
 
     async def create_default(self, user_id: uuid.UUID, quote_asset: str, starting_balance: Decimal) -> Portfolio:
         created_id = await self._session.scalar(
@@ -115,10 +118,8 @@ class BalanceRepository:
         await (await self._session.connection()).execute(statement, rows)
 
     async def list(self, portfolio_id: uuid.UUID) -> list[Balance]:
-        rows = await self._session.scalars(
-            select(BalanceRow).where(BalanceRow.portfolio_id == portfolio_id).order_by(BalanceRow.asset)
-        )
-        return [Balance(row.asset, row.free, row.locked) for row in rows]
+        rows = await run_alone(self._session, _BALANCES_OF, {"portfolio_id": portfolio_id})
+        return [Balance(row["asset"], row["free"], row["locked"]) for row in rows]
 
     async def _select_for_update(self, portfolio_id: uuid.UUID, assets: Sequence[str]) -> Wallet:
         rows = await self._session.scalars(
