@@ -12,12 +12,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot.forwarding import forwarded_from
+from db.models import AIResponse
 from domain.enums import MessageDirection
 
 
@@ -33,6 +34,8 @@ class UpdateTrace:
     # Set by registration when it took the account from its cache: the log's batch adds the
     # update to the daily counters (else registration's own statement did).
     count_daily: bool = False
+    # What the assistant answered (ai_responses), written with the update's log row.
+    responses: list[AIResponse] = field(default_factory=list)
 
 
 _current_trace: ContextVar[UpdateTrace | None] = ContextVar("current_update_trace", default=None)

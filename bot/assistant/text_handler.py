@@ -7,7 +7,8 @@
 3. The row is completed with the reading (or failed with an error code).
 4. Unsure readings are not acted on: the user picks one of the likely readings from buttons.
    Commands lacking a required value start a short dialog asking for it.
-5. The intent's handler runs the domain service and renders the reply, stored in ``ai_responses``.
+5. The intent's handler runs the domain service and renders the reply, stored in ``ai_responses``
+   with the update's row of the message log (bot/middlewares/update_log.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from bot.assistant_callbacks import ChoiceCallback
 from bot.text_handler import IncomingText, TextReply
 from bot.i18n import _
 from bot.render.phrases import say
-from db.repositories.ai_commands import AICommandRepository
+from bot.message_log import current_trace
+from db.repositories.ai_commands import AICommandRepository, new_response
 from db.repositories.trading_uow import TradingUnitOfWork
 from domain.errors import DomainError
 from nlp.models import COMMAND_TYPE_OF_INTENT, ParsedCommand
@@ -104,10 +106,14 @@ class AssistantTextHandler:
 
         ctx = IntentContext(message=message, uow=uow, services=self._services, ai_command_id=command_id)
         reply, response_type = await self.respond(ctx, parsed)
-        # Joins what respond() left open, else one INSERT on its own.
-        await commands.add_response(command_id, reply.text, response_type=response_type,
-                                    data={"intent": parsed.intent}, model_version=parsed.model_version)
-        await uow.commit()
+        response = new_response(command_id, reply.text, response_type=response_type,
+                                data={"intent": parsed.intent}, model_version=parsed.model_version)
+        trace = current_trace()
+        if trace is not None:  # written with the update's log row, many updates in one statement
+            trace.responses.append(response)
+        else:
+            await commands.add_responses([response])
+        await uow.commit()  # what respond() left open
         return replace(reply, ai_command_id=command_id)
 
     async def respond(self, ctx: IntentContext, parsed: ParsedCommand) -> tuple[TextReply, str]:

@@ -23,6 +23,8 @@ from aiogram.types import TelegramObject, Update
 from bot.message_log import IncomingRecord, UpdateTrace, incoming_record, tracing
 from bot.rate_limiter import next_reset
 from db.group_commit import GroupCommit
+from db.models import AIResponse
+from db.repositories.ai_commands import AICommandRepository
 from db.repositories.sessions import SessionUse, UserSessionRepository
 from db.repositories.telegram import Activity, ActivityCount, TelegramMessageRepository, TelegramUserRepository
 from db.uow import UnitOfWork
@@ -38,6 +40,7 @@ class _Entry:
     received_at: datetime
     holds_secret: bool = False
     count_daily: bool = False
+    responses: tuple[AIResponse, ...] = ()
 
 
 class UpdateLogMiddleware(BaseMiddleware):
@@ -70,14 +73,15 @@ class UpdateLogMiddleware(BaseMiddleware):
         try:
             await self._log.write(
                 _Entry(record, trace.update_id, trace.ai_command_id, received_at, holds_secret=trace.holds_secret,
-                       count_daily=trace.count_daily)
+                       count_daily=trace.count_daily, responses=tuple(trace.responses))
             )
         except Exception:  # the log must never turn a handled update into a failed one
             log.warning("Could not store incoming update %s", trace.update_id, exc_info=True)
 
 
 async def _write_batch(uow: UnitOfWork, entries: Sequence[_Entry]) -> None:
-    """The messages of many updates, their senders' counters and sessions: a few statements."""
+    """The messages of many updates, their senders' counters and sessions, the assistant's
+    responses: a few statements."""
     counts: dict[int, ActivityCount] = {}
     for entry in entries:
         record, known = entry.record, counts.get(entry.record.telegram_id)
@@ -100,6 +104,7 @@ async def _write_batch(uow: UnitOfWork, entries: Sequence[_Entry]) -> None:
             at = counts[entry.record.telegram_id].at
             uses[activity.user_id] = SessionUse(activity.user_id, at, {"client": "telegram", "chat_id": entry.record.chat_id})
     await uow.repo(UserSessionRepository).touch_many(list(uses.values()))
+    await uow.repo(AICommandRepository).add_responses([response for entry in entries for response in entry.responses])
     await uow.repo(TelegramMessageRepository).add_all(
         {
             **entry.record.row(entry.update_id, holds_secret=entry.holds_secret),

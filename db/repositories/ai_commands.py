@@ -10,15 +10,19 @@ records of what was written, not tracked by the session."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import DateTime, String, Text, Uuid, bindparam, cast, insert, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AICommand, AIResponse
+from db.repositories.batch import arrays, unnest
 from db.single_statement import run_alone
 from domain.enums import CommandStatus, CommandType
 
@@ -29,6 +33,21 @@ _RESPONSES = AIResponse.__table__
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def new_response(
+    command_id: uuid.UUID,
+    text: str,
+    *,
+    response_type: str = "text",
+    data: dict[str, Any] | None = None,
+    model_version: str | None = None,
+) -> AIResponse:
+    """What the bot answered to a command, not written yet (:meth:`AICommandRepository.add_responses`)."""
+    return AIResponse(
+        id=uuid.uuid4(), command_id=command_id, response_text=text, response_type=response_type,
+        response_data=data or {}, model_version=model_version, created_at=_now(),
+    )
 
 
 class AICommandRepository:
@@ -99,16 +118,16 @@ class AICommandRepository:
         data: dict[str, Any] | None = None,
         model_version: str | None = None,
     ) -> AIResponse:
-        response = AIResponse(
-            id=uuid.uuid4(),
-            command_id=command_id,
-            response_text=text,
-            response_type=response_type,
-            response_data=data or {},
-            model_version=model_version,
-        )
-        await run_alone(self._session, _INSERT_RESPONSE, _columns(response, _RESPONSE_FIELDS))
+        response = new_response(command_id, text, response_type=response_type, data=data, model_version=model_version)
+        await self.add_responses([response])
         return response
+
+    async def add_responses(self, responses: Sequence[AIResponse]) -> None:
+        """Responses made earlier (:func:`new_response`), in one statement: committed on its own,
+        or in the session's open transaction (the message log's batch)."""
+        if responses:
+            batch = arrays("batch", _RESPONSE_FIELDS, (_response_values(response) for response in responses))
+            await run_alone(self._session, _INSERT_RESPONSES, batch)
 
     async def get(self, command_id: uuid.UUID) -> AICommand | None:
         return await self._session.get(AICommand, command_id)
@@ -125,7 +144,7 @@ _COMMAND_FIELDS = (
     "detected_intent", "extracted_entities", "confidence_score", "processing_time_ms", "model_version",
     "error_code", "error_message", "created_at", "started_at", "completed_at",
 )
-_RESPONSE_FIELDS = ("id", "command_id", "response_text", "response_type", "response_data", "model_version")
+_RESPONSE_FIELDS = ("id", "command_id", "response_text", "response_type", "response_data", "model_version", "created_at")
 
 
 def _insert(table: Any, fields: tuple[str, ...]) -> Any:
@@ -137,7 +156,23 @@ _INSERT_COMMAND = {
     True: _insert(_COMMANDS, _COMMAND_FIELDS),
     False: _insert(_COMMANDS, tuple(name for name in _COMMAND_FIELDS if name != "extracted_entities")),
 }
-_INSERT_RESPONSE = _insert(_RESPONSES, _RESPONSE_FIELDS)
+
+
+def _insert_responses() -> Any:
+    """Many responses in one statement whatever their number: INSERT ... SELECT from arrays."""
+    batch = unnest("batch", id=Uuid(), command_id=Uuid(), response_text=Text(), response_type=String(),
+                   response_data=Text(), model_version=String(), created_at=DateTime(timezone=True))
+    columns = [batch.c[name] for name in _RESPONSE_FIELDS]
+    columns[_RESPONSE_FIELDS.index("response_data")] = cast(batch.c.response_data, JSONB)
+    return insert(_RESPONSES).from_select(list(_RESPONSE_FIELDS), select(*columns))
+
+
+_INSERT_RESPONSES = _insert_responses()
+
+
+def _response_values(response: AIResponse) -> tuple[Any, ...]:
+    return tuple(json.dumps(response.response_data) if name == "response_data" else getattr(response, name)
+                 for name in _RESPONSE_FIELDS)
 
 
 def _columns(record: AICommand | AIResponse, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -106,9 +106,11 @@ async def test_an_unsure_reading_offers_buttons_and_the_pick_is_answered(app, bo
 
 async def test_a_domain_problem_is_answered_clearly_and_recorded(app, bot_api, session_factory):
     await accept_terms(bot_api, USER)
-    bot_api.send_text(USER, "alert me when btc is above 1")
+    update_id = bot_api.send_text(USER, "alert me when btc is above 1")
     reply = await bot_api.wait_for_text(USER, "⚠️")
     assert "already above" in reply
+    # The response is written with the update's log row, before the update is acknowledged.
+    await bot_api.wait_until_acknowledged(update_id)
     assert await _count(session_factory, AIResponse, AIResponse.response_type == "error") == 1
 
 
