@@ -96,7 +96,9 @@ def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
         rate_limit_window_seconds=services.settings.telegram.rate_limit_window_seconds,
     ))
     dispatcher.update.outer_middleware(dispatcher.fsm)
-    dispatcher.update.outer_middleware(UpdateLogMiddleware(services.uow_factory))
+    update_log = UpdateLogMiddleware(services.uow_factory)
+    dispatcher.update.outer_middleware(update_log)
+    dispatcher.shutdown.register(update_log.close)
     # Known senders skip the registration statement; their copies are dropped on any change.
     accounts = AccountCache(services.redis)
     dispatcher.startup.register(accounts.start)

@@ -41,6 +41,12 @@ class GroupCommit(Generic[E]):
             self._flusher = asyncio.get_running_loop().create_task(self._flush())
         await future
 
+    async def close(self) -> None:
+        """Write everything queued, also the entries of writers that stopped waiting (a
+        shutdown cancels them): their updates were handled, their rows must not be lost."""
+        while self._flusher is not None and not self._flusher.done():
+            await asyncio.shield(self._flusher)
+
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch:]

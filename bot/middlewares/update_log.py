@@ -47,6 +47,10 @@ class UpdateLogMiddleware(BaseMiddleware):
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._log = GroupCommit(uow_factory, _write_batch)
 
+    async def close(self) -> None:
+        """At shutdown: what is queued is written before the process ends."""
+        await self._log.close()
+
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],

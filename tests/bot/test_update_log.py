@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -11,9 +12,11 @@ from sqlalchemy import select
 from bot.message_log import current_trace
 from bot.middlewares.update_log import UpdateLogMiddleware
 from bot import accounts
+from db.engine import create_engine, create_session_factory
 from db.models import AICommand, TelegramMessage, TelegramUser, User, UserSession
 from db.repositories.sessions import SESSION_IDLE, UserSessionRepository
 from db.repositories.telegram import TelegramUserRepository
+from db.uow import UnitOfWork
 from domain.enums import CommandType
 from tests.bot.fakes import callback, message, update_of
 
@@ -128,3 +131,21 @@ async def test_the_ai_command_a_handler_produced_is_linked(bot, uow_factory, ses
 
     await UpdateLogMiddleware(uow_factory)(nlp_handler, update_of(message(bot, "buy btc")), {})
     assert (await _rows(session_factory))[0].ai_command_id == command.id
+
+
+async def test_an_unreachable_database_fails_the_writers_and_the_update_log_reports_it(bot, caplog):
+    engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")  # nothing listens there
+    try:
+        def uow_factory():
+            return UnitOfWork(create_session_factory(engine))
+
+        async def handled(_event, _data):
+            return "answered"
+
+        update = update_of(message(bot, "price of btc"))
+        with caplog.at_level(logging.WARNING):
+            result = await UpdateLogMiddleware(uow_factory)(handled, update, {})
+        assert result == "answered"  # the user got their answer
+        assert f"Could not store incoming update {update.update_id}" in caplog.text  # and the loss is reported
+    finally:
+        await engine.dispose()
