@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from types import SimpleNamespace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,7 @@ from db.models import Portfolio as PortfolioRow
 from db.models import Position as PositionRow
 from db.models import Trade as TradeRow
 from db.models import TradingPair, TradingSignal
+from db.single_statement import run_alone
 from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType, PositionStatus
 from domain.errors import AlreadyConfirmed
 from domain.models import Fill, Market, Order, Position, TradeRecord
@@ -384,6 +386,33 @@ def _position_state(position: Position) -> dict[str, Any]:
     }
 
 
+# Open positions as most portfolio and trading requests read them: Core built once, run on its own
+# outside a transaction (db/single_statement.py); the ORM path stays for locking reads.
+_POSITIONS = PositionRow.__table__
+
+
+def _open_positions_of_portfolio() -> Any:
+    return (
+        select(*_POSITIONS.c, TradingPair.__table__.c.symbol)
+        .join(TradingPair.__table__, TradingPair.__table__.c.id == _POSITIONS.c.trading_pair_id)
+        .where(_POSITIONS.c.status != PositionStatus.CLOSED, _POSITIONS.c.portfolio_id == bindparam("portfolio_id"))
+    )
+
+
+_OPEN_POSITIONS = _open_positions_of_portfolio().order_by(_POSITIONS.c.opened_at)
+_OPEN_POSITION_OF_SYMBOL = _open_positions_of_portfolio().where(
+    TradingPair.__table__.c.symbol == bindparam("symbol"),
+    or_(
+        _POSITIONS.c.signal_id.is_(None),
+        select(PortfolioRow.id).where(PortfolioRow.id == bindparam("portfolio_id"), ~PortfolioRow.is_paper).exists(),
+    ),
+)
+
+
+def _position_of(row: dict[str, Any]) -> Position:
+    return _position(SimpleNamespace(**row), row["symbol"])  # type: ignore[arg-type]  # the row's columns
+
+
 class PositionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -411,6 +440,9 @@ class PositionRepository:
     async def open_for(self, portfolio_id: uuid.UUID, symbol: str, *, for_update: bool = False) -> Position | None:
         # On paper a signal's position belongs to its trade book (closed from /signals), not to
         # manual orders; on an exchange account there is one position per pair, whoever opened it.
+        if not for_update:
+            rows = await run_alone(self._session, _OPEN_POSITION_OF_SYMBOL, {"portfolio_id": portfolio_id, "symbol": symbol})
+            return _position_of(rows[0]) if rows else None
         live = select(PortfolioRow.id).where(PortfolioRow.id == portfolio_id, ~PortfolioRow.is_paper).exists()
         statement = self._select_open().where(PositionRow.portfolio_id == portfolio_id, TradingPair.symbol == symbol,
                                               or_(PositionRow.signal_id.is_(None), live))
@@ -420,10 +452,8 @@ class PositionRepository:
         return None if row is None else _position(*row)
 
     async def list_open(self, portfolio_id: uuid.UUID) -> list[Position]:
-        rows = await self._session.execute(
-            self._select_open().where(PositionRow.portfolio_id == portfolio_id).order_by(PositionRow.opened_at)
-        )
-        return [_position(*row) for row in rows]
+        rows = await run_alone(self._session, _OPEN_POSITIONS, {"portfolio_id": portfolio_id})
+        return [_position_of(row) for row in rows]
 
     async def protection_hit(self, symbol: str, price: Decimal) -> list[Position]:
         rows = await self._session.execute(
