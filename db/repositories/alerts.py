@@ -6,12 +6,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import PriceAlert, TelegramUser
+from db.single_statement import run_alone
 from domain.alerts import Alert, AlertKind, Indicator, Step
 from domain.enums import AlertCondition
 
@@ -46,6 +48,18 @@ def _to_domain(row: PriceAlert) -> Alert:
         is_active=row.is_active,
         trigger_count=row.trigger_count,
     )
+
+
+# A user's active alerts ("my alerts", before each new alert): Core built once, run on its own
+# outside a transaction (db/single_statement.py).
+_ALERTS = PriceAlert.__table__
+_ACTIVE_ALERTS = select(_ALERTS).where(
+    _ALERTS.c.telegram_user_id == bindparam("telegram_user_id"), _ALERTS.c.is_active.is_(True)
+)
+_ACTIVE_ALERTS_OF = {
+    False: _ACTIVE_ALERTS.order_by(_ALERTS.c.created_at),
+    True: _ACTIVE_ALERTS.where(_ALERTS.c.symbol == bindparam("symbol")).order_by(_ALERTS.c.created_at),
+}
 
 
 class PriceAlertRepository:
@@ -106,13 +120,9 @@ class PriceAlertRepository:
         ) or 0
 
     async def list_active(self, owner: AlertOwner, symbol: str | None = None) -> list[Alert]:
-        query = select(PriceAlert).where(
-            PriceAlert.telegram_user_id == owner.telegram_user_id, PriceAlert.is_active.is_(True)
-        )
-        if symbol:
-            query = query.where(PriceAlert.symbol == symbol)
-        rows = await self._session.scalars(query.order_by(PriceAlert.created_at))
-        return [_to_domain(r) for r in rows]
+        parameters = {"telegram_user_id": owner.telegram_user_id, **({"symbol": symbol} if symbol else {})}
+        rows = await run_alone(self._session, _ACTIVE_ALERTS_OF[bool(symbol)], parameters)
+        return [_to_domain(SimpleNamespace(**row)) for row in rows]  # type: ignore[arg-type]  # the row's columns
 
     async def delete(self, owner: AlertOwner, alert_ids: list[uuid.UUID]) -> int:
         """Retire the alerts (kept as inactive rows: evaluators learn of it from the change)."""

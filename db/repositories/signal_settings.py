@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from types import SimpleNamespace
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import SignalSettings as SettingsRow
+from db.single_statement import run_alone
 from domain.futures import MarginMode
 from domain.services.signals import UserSignalSettings
 from domain.signal_trade import ExecutionSettings
 from domain.signals import TrackingRules
+
+
+_SETTINGS = SettingsRow.__table__
+_SETTINGS_OF = select(_SETTINGS).where(_SETTINGS.c.user_id == bindparam("user_id"))
 
 
 class SignalSettingsRepository:
@@ -20,9 +27,11 @@ class SignalSettingsRepository:
         self._session = session
 
     async def get(self, user_id: uuid.UUID) -> UserSignalSettings:
-        row = await self._session.get(SettingsRow, user_id)
-        if row is None:
+        # Read for every signal post: Core built once, on its own outside a transaction.
+        rows = await run_alone(self._session, _SETTINGS_OF, {"user_id": user_id})
+        if not rows:
             return UserSignalSettings()
+        row = SimpleNamespace(**rows[0])
         return UserSignalSettings(
             execution=ExecutionSettings(
                 margin_per_trade=row.margin_per_trade, max_leverage=row.max_leverage,
