@@ -206,6 +206,10 @@ class OrderRepository:
     async def list_open(
         self, portfolio_id: uuid.UUID, symbol: str | None = None, *, for_update: bool = False
     ) -> list[Order]:
+        if not for_update:
+            parameters = {"portfolio_id": portfolio_id, **({"symbol": symbol} if symbol is not None else {})}
+            rows = await run_alone(self._session, _OPEN_ORDERS[symbol is not None], parameters)
+            return [_order(SimpleNamespace(**row), row["symbol"]) for row in rows]  # type: ignore[arg-type]
         statement = self._select().where(OrderRow.portfolio_id == portfolio_id, OrderRow.status.in_(OPEN_STATUSES))
         if symbol is not None:
             statement = statement.where(TradingPair.symbol == symbol)
@@ -384,6 +388,26 @@ def _position_state(position: Position) -> dict[str, Any]:
         "take_profit_price": position.take_profit,
         "closed_at": position.closed_at,
     }
+
+
+# A portfolio's open orders (of one symbol or all), unlocked: Core built once, run on its own
+# outside a transaction (db/single_statement.py).
+_ORDERS, _PAIRS = OrderRow.__table__, TradingPair.__table__
+
+
+def _open_orders(of_symbol: bool) -> Any:
+    statement = (
+        select(*_ORDERS.c, _PAIRS.c.symbol)
+        .join(_PAIRS, _PAIRS.c.id == _ORDERS.c.trading_pair_id)
+        .where(_ORDERS.c.portfolio_id == bindparam("portfolio_id"),
+               or_(*(_ORDERS.c.status == status for status in OPEN_STATUSES)))  # not IN: no per-call expansion
+    )
+    if of_symbol:
+        statement = statement.where(_PAIRS.c.symbol == bindparam("symbol"))
+    return statement.order_by(_ORDERS.c.created_at, _ORDERS.c.id)
+
+
+_OPEN_ORDERS = {of_symbol: _open_orders(of_symbol) for of_symbol in (False, True)}
 
 
 # Open positions as most portfolio and trading requests read them: Core built once, run on its own
