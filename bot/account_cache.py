@@ -61,6 +61,7 @@ class AccountCache:
         # Counts drops: a copy read before a drop is not kept after it (it may predate the change).
         self.generation = 0
         self._listener: asyncio.Task[None] | None = None
+        self._publishing: set[asyncio.Task[None]] = set()  # referenced until done (the loop holds tasks weakly)
         self._subscribed = asyncio.Event()
         self._stop_watching = account_changes.listen(self._changed_here)
 
@@ -108,7 +109,9 @@ class AccountCache:
             self.drop(telegram_id)
         if self._listener is not None:  # the other processes listen on Redis
             message = EVERYONE if changed is None else ",".join(map(str, sorted(changed)))
-            asyncio.get_running_loop().create_task(self._publish(message))
+            task = asyncio.get_running_loop().create_task(self._publish(message))
+            self._publishing.add(task)
+            task.add_done_callback(self._publishing.discard)
 
     async def _publish(self, message: str) -> None:
         try:
