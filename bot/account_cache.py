@@ -125,13 +125,14 @@ class AccountCache:
         return self._listener is None or not self._subscribed.is_set()
 
     async def start(self) -> None:
-        """Listen for changes made by other processes; until subscribed, nothing is served from here."""
+        """Listen for changes made by other processes; until subscribed, nothing is served from
+        here (a bot starting while Redis is down starts all the same)."""
         if self._listener is None:
             self._listener = asyncio.get_running_loop().create_task(self._listen())
-            try:
-                await asyncio.wait_for(asyncio.shield(self._subscribed.wait()), 5)
-            except TimeoutError:
-                log.warning("Redis does not answer: every update reads its account until it does")
+
+    async def subscribed(self) -> None:
+        """Until the change channel is listened to (and copies may be served)."""
+        await self._subscribed.wait()
 
     async def stop(self) -> None:
         self._stop_watching()
@@ -142,16 +143,20 @@ class AccountCache:
         self._copies.clear()
 
     async def _listen(self) -> None:
+        reported = False
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
                     await pubsub.subscribe(self.channel)
                     self._subscribed.set()
+                    reported = False
                     async for message in pubsub.listen():
                         if message["type"] == "message":
                             self._heard(message["data"])
             except (RedisError, OSError):
-                log.warning("Lost the account-change channel; serving no kept accounts until back")
+                if not reported:  # once per outage, not once a second
+                    log.warning("No account-change channel (Redis): every update reads its account until it is back")
+                    reported = True
             self._subscribed.clear()
             self.drop(None)  # changes may have been missed meanwhile
             await asyncio.sleep(1)

@@ -19,6 +19,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.exc import InterfaceError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.base import Executable
 
@@ -92,6 +93,11 @@ async def run_alone(session: AsyncSession, statement: Executable, parameters: Ma
     pooled = await engine.raw_connection()
     try:
         records = await pooled.driver_connection.fetch(compiled.sql, *arguments)
+    except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError) as error:
+        # The connection broke (a server restart): raised as the session would, so callers tell
+        # an outage from a bug the same way whichever path ran the statement.
+        pooled.invalidate(error)
+        raise InterfaceError(compiled.sql, None, error, hide_parameters=True, connection_invalidated=True) from error
     except asyncpg.PostgresError:
         pooled.close()  # the server refused the statement; the connection is fine
         raise

@@ -24,6 +24,7 @@ from tests.bot.fakes import context, message, update_of
 async def cache(redis_client):
     cache = AccountCache(redis_client)
     await cache.start()
+    await asyncio.wait_for(cache.subscribed(), 5)
     yield cache
     await cache.stop()
 
@@ -150,6 +151,7 @@ async def test_copies_expire(bot, uow_factory, session_factory, redis_client):
     now = [0.0]
     cache = AccountCache(redis_client, ttl_seconds=30, clock=lambda: now[0])
     await cache.start()
+    await asyncio.wait_for(cache.subscribed(), 5)
     try:
         registration = _registration(uow_factory, cache)
         await _send(uow_factory, registration, message(bot))
