@@ -42,7 +42,7 @@ from bot.assistant.text_handler import AssistantTextHandler
 from bot import event_loop, runtime_config
 from bot.charts import ChartRenderer, warm_up
 from bot.analysis_record import AnalysisScoringJob
-from bot.client import build_bot
+from bot.client import build_bot, close_bot
 from bot.daily_summary import DailySummaryJob
 from bot.dispatcher import build_dispatcher
 from bot.housekeeping import Housekeeping
@@ -370,7 +370,7 @@ async def _serve(
         if scheduler.running:
             scheduler.shutdown(wait=False)
         chart_pool.shutdown(wait=False, cancel_futures=True)
-        await bot.session.close()
+        await close_bot(bot)
         await news_session.close()
         await trading.close()
         await asyncio.to_thread(time_series.close)  # sends the points still buffered

@@ -53,6 +53,14 @@ _HOT_METHODS: tuple[type[TelegramMethod], ...] = (  # type: ignore[type-arg]
 )
 
 
+async def close_bot(bot: Bot) -> None:
+    """Writes the outgoing log's queued rows, then closes the HTTP session."""
+    for middleware in bot.session.middleware:
+        if isinstance(middleware, OutgoingLogMiddleware):
+            await middleware.close()
+    await bot.session.close()
+
+
 def _response_types() -> list[type]:
     """aiogram reads every answer as ``Response[<result type>]``, a pydantic generic that pydantic
     caches only weakly: unreferenced, each call built the class again (schema and all). The

@@ -61,6 +61,10 @@ class OutgoingLogMiddleware(BaseRequestMiddleware):
                 await self._record(self._store_edit, result)
         return result
 
+    async def close(self) -> None:
+        """At shutdown: the rows of sends already made are written before the process ends."""
+        await self._sent.close()
+
     async def _record(self, action: Callable[..., Any], *args: Any) -> None:
         try:
             async with self._uow_factory() as uow:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import select
 
+from bot.client import close_bot
 from bot.message_log import UpdateTrace, tracing
 from bot.middlewares.outgoing_log import OutgoingLogMiddleware
 from db.engine import create_engine, create_session_factory
@@ -59,3 +62,29 @@ async def test_a_database_outage_does_not_fail_the_send(bot, api_session):
     api_session.middleware(OutgoingLogMiddleware(lambda: UnitOfWork(session_factory)))
     assert (await bot.send_message(1001, "still sent")).text == "still sent"
     await engine.dispose()
+
+
+class _GatedUnitOfWork:
+    """A real unit of work that opens only once the gate is open: a slow database."""
+
+    def __init__(self, gate: asyncio.Event, uow: UnitOfWork) -> None:
+        self._gate, self._uow = gate, uow
+
+    async def __aenter__(self) -> UnitOfWork:
+        await self._gate.wait()
+        return await self._uow.__aenter__()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._uow.__aexit__(*exc_info)
+
+
+async def test_a_shutdown_writes_the_rows_of_sends_already_made(bot, api_session, uow_factory, session_factory, account):
+    gate = asyncio.Event()
+    api_session.middleware(OutgoingLogMiddleware(lambda: _GatedUnitOfWork(gate, uow_factory())))
+    sending = asyncio.create_task(bot.send_message(1001, "sent just before the shutdown"))
+    while not api_session.sent_texts():
+        await asyncio.sleep(0)
+    sending.cancel()  # the shutdown stops the handler while its row waits for the database
+    gate.set()
+    await close_bot(bot)
+    assert [row.text for row in await _rows(session_factory)] == ["sent just before the shutdown"]
