@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot import texts
 from bot.i18n import Catalogs, speaking
 from db.models import AICommand
-from tests.e2e.conftest import accept_terms
+from tests.e2e.conftest import accept_terms, switch_to_russian
 from tests.e2e.english import english_sentences
 
 # What each example asks for (by its English text), as the parser's intent; "signal" posts too.
@@ -138,12 +138,7 @@ async def test_a_russian_user_reads_russian_everywhere(app, bot_api):
 async def test_switching_language_in_settings_changes_the_replies(app, bot_api):
     user = 5103
     await accept_terms(bot_api, user)  # no language_code: English
-    bot_api.send_text(user, "/settings")
-    await bot_api.wait_for_text(user, "Settings")
-    bot_api.tap(user, "Language")
-    await bot_api.wait_for_edit(user, "Choose your language")
-    bot_api.tap(user, "Русский")
-    await bot_api.wait_for_edit(user, "Язык: <b>Русский</b>")
+    await switch_to_russian(bot_api, user)
     bot_api.send_text(user, "/help")
     await bot_api.wait_for_text(user, "Пишите мне обычными словами")
 

@@ -102,6 +102,14 @@ async def accept_terms(bot_api: FakeBotApi, user_id: int) -> None:
     bot_api.send_text(user_id, "/start")
     await bot_api.wait_for_text(user_id, "Before we start")
     bot_api.tap(user_id, "I accept")
-    await bot_api.wait_for(
-        lambda: any("you are all set" in c.params["text"] for c in bot_api.calls_of("editMessageText", user_id))
-    )
+    await bot_api.wait_for_edit(user_id, "you are all set")
+
+
+async def switch_to_russian(bot_api: FakeBotApi, user_id: int) -> None:
+    """/settings → Language → Русский, as a user does it: the replies are Russian afterwards."""
+    bot_api.send_text(user_id, "/settings")
+    await bot_api.wait_for_text(user_id, "Settings")
+    bot_api.tap(user_id, "Language")
+    await bot_api.wait_for_edit(user_id, "Choose your language")
+    bot_api.tap(user_id, "Русский")
+    await bot_api.wait_for_edit(user_id, "Язык: <b>Русский</b>")

@@ -11,7 +11,7 @@ import logging
 from cryptography.fernet import Fernet
 
 from tests.assistant.conftest import running_app
-from tests.e2e.conftest import accept_terms
+from tests.e2e.conftest import accept_terms, switch_to_russian
 from tests.e2e.conftest import bot_api, settings  # noqa: F401  (fixtures reused from the e2e harness)
 from tests.trading.fake_binance_futures import ALGO_PATH, ORDER_PATH
 from tests.trading.fake_binance_spot import OCO_PATH, ORDER_PATH as SPOT_ORDER_PATH
@@ -53,12 +53,7 @@ async def test_a_signal_card_executes_on_a_spot_account_with_ocos_and_refuses_a_
         assert [p.params["listClientOrderId"].rsplit("-", 1)[-1] for p in binance_spot.seen("POST", OCO_PATH)] == [
             "oco1", "oco2"]
 
-        bot_api.send_text(USER, "/settings")
-        await bot_api.wait_for_text(USER, "Settings")
-        bot_api.tap(USER, "Language")
-        await bot_api.wait_for_edit(USER, "Choose your language")
-        bot_api.tap(USER, "Русский")
-        await bot_api.wait_for_edit(USER, "Язык: <b>Русский</b>")
+        await switch_to_russian(bot_api, USER)
         short = POST.replace("LONG", "SHORT").format(tp1=round(price * 98 / 100), tp2=round(price * 96 / 100),
                                                      sl=round(price * 103 / 100))
         bot_api.send_text(USER, short, forward_from_channel="alphacalls")
