@@ -14,6 +14,7 @@ from typing import Any
 from aiogram import Dispatcher
 
 from bot.account_cache import AccountCache
+from bot.assistant.memory import AssistantMemory
 from bot.commands import register_commands
 from bot.fsm_storage import DialogStorage
 from bot.i18n import LocaleMiddleware
@@ -94,6 +95,7 @@ def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
     dispatcher.update.outer_middleware(DeduplicationMiddleware(
         services.redis, claim_seconds=claim_seconds, dialog_state_key=_dialog_state_key(dispatcher),
         rate_limit_window_seconds=services.settings.telegram.rate_limit_window_seconds,
+        also_read=_open_question_key,
     ))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     update_log = UpdateLogMiddleware(services.uow_factory)
@@ -114,6 +116,15 @@ def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
         observer.middleware(RateLimitMiddleware(limiter))
         observer.middleware(AccessMiddleware())
         observer.middleware(UnitOfWorkMiddleware(services.uow_factory))
+
+
+def _open_question_key(data: dict[str, Any]) -> list[str]:
+    """The assistant's open question in the update's chat: every free-text message looks for one
+    (a GET inside the claim script; read for other updates too, as the event is not known yet)."""
+    chat = data.get("event_chat")
+    if chat is None:
+        return []
+    return [AssistantMemory.pending_key(chat.id)]
 
 
 def _dialog_state_key(dispatcher: Dispatcher) -> Callable[[dict[str, Any]], str | None]:

@@ -5,15 +5,13 @@ fail every update; here reads fall back to "no dialog" (logged), so commands kee
 writes still fail loudly because a dialog that cannot be saved cannot go on.
 
 The update's claim (bot/middlewares/deduplication.py) reads the chat's state in the same Redis
-round trip; :func:`read_with_claim` hands it to the first ``get_state`` of that update.
+round trip; bot/claim_reads.py hands it to the first ``get_state`` of that update.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -22,24 +20,12 @@ from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot import claim_reads
 from bot.cancellation import keep_cancellation
 
 log = logging.getLogger(__name__)
 
 DIALOG_TTL_SECONDS = 24 * 3600
-
-# Redis key -> the state value read with the update's claim; taken by the first read.
-_read_with_claim: ContextVar[dict[str, bytes | None] | None] = ContextVar("dialog_state_read_with_claim", default=None)
-
-
-@contextmanager
-def read_with_claim(redis_key: str, value: bytes | None) -> Iterator[None]:
-    """Inside the block (one update), the first ``get_state`` of ``redis_key`` returns ``value``."""
-    token = _read_with_claim.set({redis_key: value})
-    try:
-        yield
-    finally:
-        _read_with_claim.reset(token)
 
 
 class DialogStorage(BaseStorage):
@@ -56,12 +42,9 @@ class DialogStorage(BaseStorage):
         return self._redis_storage.key_builder.build(key, "state")
 
     async def get_state(self, key: StorageKey) -> str | None:
-        already_read = _read_with_claim.get()
-        if already_read:
-            redis_key = self.state_key(key)
-            if redis_key in already_read:
-                value = already_read.pop(redis_key)
-                return value.decode() if isinstance(value, bytes) else value
+        value = claim_reads.take(self.state_key(key))
+        if value is not claim_reads.NOT_READ:
+            return value.decode() if isinstance(value, bytes) else value  # type: ignore[union-attr,return-value]
         try:
             return await keep_cancellation(self._redis_storage.get_state(key))
         except (RedisError, OSError) as error:
@@ -76,9 +59,7 @@ class DialogStorage(BaseStorage):
             return {}
 
     async def set_state(self, key: StorageKey, state: str | State | None = None) -> None:
-        already_read = _read_with_claim.get()
-        if already_read:
-            already_read.pop(self.state_key(key), None)  # a later read must see this change
+        claim_reads.forget(self.state_key(key))  # a later read must see this change
         await keep_cancellation(self._redis_storage.set_state(key, state))
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:

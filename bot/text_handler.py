@@ -42,6 +42,6 @@ class TextReply:
 class TextHandler(Protocol):
     async def handle_text(self, message: IncomingText, uow: UnitOfWork) -> TextReply: ...
 
-    async def cancel_dialog(self, telegram_user_id: uuid.UUID) -> bool:
+    async def cancel_dialog(self, chat_id: int) -> bool:
         """Forget a question the handler is waiting to have answered; True if there was one."""
         ...

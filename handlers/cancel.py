@@ -24,7 +24,7 @@ async def cancel(
     message: Message, state: FSMContext, current_user: CurrentUser, text_handler: TextHandler | None = None
 ) -> None:
     # The assistant keeps its own open question ("How much BTC?") beside aiogram's dialogs.
-    had_question = text_handler is not None and await text_handler.cancel_dialog(current_user.id)
+    had_question = text_handler is not None and await text_handler.cancel_dialog(current_user.chat_id)
     if await state.get_state() is None and not had_question:
         await message.answer(_(texts.NOTHING_TO_CANCEL))
         return

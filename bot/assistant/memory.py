@@ -17,6 +17,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot import claim_reads
 from bot.cancellation import keep_cancellation
 
 from domain.enums import CommandType
@@ -75,19 +76,27 @@ class AssistantMemory:
         self._redis = redis
 
     # -- a question waiting for its answer ("buy btc" -> "How much BTC?") ---------------------
+    # Keyed by the chat (private chats only: the chat is the user), which the update's claim knows,
+    # so it reads the key in its own round trip: most messages answer no question and then take
+    # it without asking Redis again.
 
     @staticmethod
-    def _pending_key(telegram_user_id: uuid.UUID) -> str:
-        return f"assistant:pending:{telegram_user_id}"
+    def pending_key(chat_id: int) -> str:
+        return f"assistant:pending:chat:{chat_id}"
 
-    async def ask(self, telegram_user_id: uuid.UUID, parsed: ParsedCommand, missing: str) -> None:
+    async def ask(self, chat_id: int, parsed: ParsedCommand, missing: str) -> None:
         payload = json.dumps({"parsed": dump_parsed(parsed), "missing": missing})
-        await keep_cancellation(self._redis.set(self._pending_key(telegram_user_id), payload, ex=PENDING_TTL_SECONDS))
+        key = self.pending_key(chat_id)
+        claim_reads.forget(key)
+        await keep_cancellation(self._redis.set(key, payload, ex=PENDING_TTL_SECONDS))
 
-    async def take_pending(self, telegram_user_id: uuid.UUID) -> PendingQuestion | None:
+    async def take_pending(self, chat_id: int) -> PendingQuestion | None:
         """The open question, removed: it is answered (or abandoned) by this message."""
+        key = self.pending_key(chat_id)
+        if claim_reads.take(key) is None:
+            return None  # none when the update was claimed (a question found there is taken below, once)
         try:
-            raw = await keep_cancellation(self._redis.getdel(self._pending_key(telegram_user_id)))
+            raw = await keep_cancellation(self._redis.getdel(key))
         except (RedisError, OSError):
             return None  # without Redis there is no dialog memory; the message is read on its own
         if raw is None:
@@ -95,10 +104,12 @@ class AssistantMemory:
         data = json.loads(raw)
         return PendingQuestion(load_parsed(data["parsed"]), data["missing"])
 
-    async def forget(self, telegram_user_id: uuid.UUID) -> bool:
+    async def forget(self, chat_id: int) -> bool:
         """Drop the open question (/cancel); True if there was one."""
+        key = self.pending_key(chat_id)
+        claim_reads.forget(key)
         try:
-            return bool(await keep_cancellation(self._redis.delete(self._pending_key(telegram_user_id))))
+            return bool(await keep_cancellation(self._redis.delete(key)))
         except (RedisError, OSError):
             return False
 

@@ -67,8 +67,8 @@ class AssistantTextHandler:
     def services(self) -> AssistantServices:
         return self._services
 
-    async def cancel_dialog(self, telegram_user_id: uuid.UUID) -> bool:
-        return await self._memory.forget(telegram_user_id)
+    async def cancel_dialog(self, chat_id: int) -> bool:
+        return await self._memory.forget(chat_id)
 
     async def handle_text(self, message: IncomingText, uow: TradingUnitOfWork) -> TextReply:  # type: ignore[override]
         if message.user_id is None:  # every command belongs to an account: the /start terms make one
@@ -122,7 +122,7 @@ class AssistantTextHandler:
             return await self._offer_readings(ctx, parsed), "clarification"
         missing = missing_entity(parsed)
         if missing is not None:
-            await self._memory.ask(ctx.message.telegram_user_id, parsed, missing)
+            await self._memory.ask(ctx.message.chat_id, parsed, missing)
             return TextReply(question_for(parsed, missing)), "question"
         handler = self._routes.get(parsed.intent)
         if handler is None:
@@ -137,7 +137,7 @@ class AssistantTextHandler:
         """If the bot asked a question, read this message as its answer when it is one."""
         if forwarded:
             return parsed
-        pending = await self._memory.take_pending(message.telegram_user_id)
+        pending = await self._memory.take_pending(message.chat_id)
         if pending is None:
             return parsed
         answered = fill_answer(pending.parsed, pending.missing, message.text, parsed)

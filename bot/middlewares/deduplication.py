@@ -9,7 +9,8 @@ the first is still on it. Before handling, a worker claims the update id in Redi
 handled, the id is marked done for a day (as long as Telegram keeps updates) and skipped.
 
 The same round trip reads the chat's dialog state, which aiogram's FSM middleware (placed after
-this one) would otherwise fetch on its own (bot/fsm_storage.py). A claim that fails returns who
+this one) would otherwise fetch on its own (bot/fsm_storage.py), and any other key the update is
+sure to read (the assistant's open question): bot/claim_reads.py hands the values over. A claim that fails returns who
 holds it instead, so a duplicate costs no second round trip either.
 
 An update another worker is still handling raises :class:`UpdateInProgress`: the webhook answers
@@ -32,7 +33,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.cancellation import keep_cancellation
-from bot.fsm_storage import read_with_claim
+from bot.claim_reads import read_with_claim
 from bot.rate_limiter import COUNT_IN_WINDOW_LUA, GIVE_BACK_LUA, WINDOW_COUNT, WindowCount, window_key
 
 log = logging.getLogger(__name__)
@@ -41,17 +42,21 @@ HANDLED_UPDATE_TTL_SECONDS = 24 * 3600
 CLAIM_SECONDS = 60
 DONE = b"done"
 
-# KEYS: the claim, the chat's dialog state, the sender's rate-limit window ('' where there is none).
-# Claimed: {1, the dialog state, the window count, its seconds left}; else {0, who holds the claim}.
+# KEYS: the claim, the sender's rate-limit window ('' where there is none), then the keys to read
+# (the chat's dialog state, the assistant's open question...).
+# Claimed: {1, the window count, its seconds left (both false without a window), the keys' values};
+# else {0, who holds the claim}.
 CLAIM = """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
   return {0, redis.call('GET', KEYS[1])}
 end
-local state = false
-if KEYS[2] ~= '' then state = redis.call('GET', KEYS[2]) end
-if KEYS[3] == '' then return {1, state} end
-""" + COUNT_IN_WINDOW_LUA.format(key="KEYS[3]", window="ARGV[3]") + """
-return {1, state, count, ttl}
+local reply = {1, false, false}
+if KEYS[2] ~= '' then
+""" + COUNT_IN_WINDOW_LUA.format(key="KEYS[2]", window="ARGV[3]") + """
+  reply = {1, count, ttl}
+end
+for i = 3, #KEYS do reply[#reply + 1] = redis.call('GET', KEYS[i]) end
+return reply
 """
 
 # Handled: remembered as done; the window count is given back (KEYS[2]) if the limits did not apply.
@@ -75,6 +80,8 @@ class UpdateInProgress(Exception):
 
 # The Redis key of the update's dialog state (None: the update has no dialog), from the handler data.
 DialogStateKey = Callable[[dict[str, Any]], str | None]
+# More Redis keys the update will read, from the handler data; read with the claim.
+KeysToRead = Callable[[dict[str, Any]], list[str]]
 
 
 class DeduplicationMiddleware(BaseMiddleware):
@@ -85,13 +92,16 @@ class DeduplicationMiddleware(BaseMiddleware):
         claim_seconds: int = CLAIM_SECONDS,
         dialog_state_key: DialogStateKey | None = None,
         rate_limit_window_seconds: int | None = None,
+        also_read: KeysToRead | None = None,
     ) -> None:
-        """``dialog_state_key``: read the dialog state with the claim; ``rate_limit_window_seconds``:
-        count the sender in the rate limiter's short window with it (bot/rate_limiter.py)."""
+        """``dialog_state_key``: read the dialog state with the claim; ``also_read``: more keys to
+        read with it; ``rate_limit_window_seconds``: count the sender in the rate limiter's short
+        window with it (bot/rate_limiter.py)."""
         self._redis = redis
         self._claim_seconds = claim_seconds
         self._dialog_state_key = dialog_state_key
         self._window_seconds = rate_limit_window_seconds
+        self._also_read = also_read
         self._worker = f"{os.getpid()}:{uuid.uuid4().hex[:8]}".encode()
         self._claim_script = redis.register_script(CLAIM)
         self._mark_done_script = redis.register_script(MARK_DONE)
@@ -106,20 +116,22 @@ class DeduplicationMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         key = f"tg:handled-update:{data['bot'].id}:{event.update_id}"
         state_key = self._dialog_state_key(data) if self._dialog_state_key is not None else None
+        to_read = ([state_key] if state_key else []) + (self._also_read(data) if self._also_read is not None else [])
         sender = data.get("event_from_user")
         window = window_key(sender.id) if sender is not None and self._window_seconds else None
-        claim = await self._claim(key, state_key, window)
+        claim = await self._claim(key, window, to_read)
         if claim is not None and not claim[0]:
             if claim[1] == DONE:
                 log.info("Skipping update %s: it was handled already", event.update_id)
                 return None
             raise UpdateInProgress(f"update {event.update_id} is being handled by another worker")
         # None: Redis is down, the update is handled unclaimed (and the limiter counts on its own).
-        counted = WindowCount(int(claim[2]), int(claim[3])) if claim is not None and window is not None else None
+        counted = WindowCount(int(claim[1]), int(claim[2])) if claim is not None and window is not None else None
         if counted is not None:
             data[WINDOW_COUNT] = counted
+        read = dict(zip(to_read, claim[3:], strict=True)) if claim is not None else {}
         try:
-            with read_with_claim(state_key, claim[1]) if claim is not None and state_key else nullcontext():
+            with read_with_claim(read) if read else nullcontext():
                 result = await handler(event, data)
         except BaseException:
             if claim is not None:
@@ -128,12 +140,12 @@ class DeduplicationMiddleware(BaseMiddleware):
         await self._mark_done(key, _unused(counted, window))
         return result
 
-    async def _claim(self, key: str, state_key: str | None, window: str | None) -> list[Any] | None:
-        """[1, dialog state, window count, seconds left]: ours; [0, holder]: someone else's (or
-        done); None: Redis is down."""
+    async def _claim(self, key: str, window: str | None, to_read: list[str]) -> list[Any] | None:
+        """[1, window count, seconds left, the values of ``to_read``]: ours; [0, holder]: someone
+        else's (or done); None: Redis is down."""
         try:
             return await keep_cancellation(self._claim_script(
-                keys=[key, state_key or "", window or ""],
+                keys=[key, window or "", *to_read],
                 args=[self._worker, self._claim_seconds, self._window_seconds or 0],
             ))
         except (RedisError, OSError) as error:

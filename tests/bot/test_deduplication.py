@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 import redis.asyncio as aioredis
 from aiogram.fsm.storage.base import StorageKey
 
+from bot.assistant.memory import AssistantMemory, PendingQuestion, dump_parsed
 from bot.fsm_storage import DialogStorage
 from bot.middlewares.deduplication import DeduplicationMiddleware, UpdateInProgress
 from bot.rate_limiter import WINDOW_COUNT, window_key
+from domain.enums import CommandType
+from nlp.models import ParsedCommand
 from tests.bot.fakes import message, update_of
 
 
@@ -158,3 +162,42 @@ async def test_a_count_given_back_after_its_window_expired_does_not_leave_a_coun
     event = update_of(message(bot, user_id=1004))
     await middleware(window_expires, event, {"bot": bot, "event_from_user": event.message.from_user})
     assert await redis_client.exists(window) == 0
+
+
+def _buy_btc() -> ParsedCommand:
+    return ParsedCommand("buy btc", CommandType.TRADE_EXECUTION, "buy", 0.9, {"symbol": "BTC/USDT"})
+
+
+async def test_the_claim_reads_the_open_question_so_a_message_without_one_asks_redis_nothing_more(bot, redis_client):
+    """A question that appears after the claim found none is left for the next message: this one
+    took the claim's reading (no GETDEL of its own)."""
+    memory = AssistantMemory(redis_client)
+    chat_id = 1003
+    middleware = DeduplicationMiddleware(redis_client, also_read=lambda data: [memory.pending_key(chat_id)])
+    taken: list[PendingQuestion | None] = []
+
+    async def handler(event, data):
+        # another update, concurrently, asks a question
+        question = {"parsed": dump_parsed(_buy_btc()), "missing": "amount"}
+        await redis_client.set(memory.pending_key(chat_id), json.dumps(question))
+        taken.append(await memory.take_pending(chat_id))
+
+    await middleware(handler, update_of(message(bot, user_id=chat_id)), {"bot": bot})
+    assert taken == [None]
+    assert await redis_client.exists(memory.pending_key(chat_id)) == 1  # still open
+
+
+async def test_an_open_question_found_by_the_claim_is_taken_from_redis_once(bot, redis_client):
+    memory = AssistantMemory(redis_client)
+    chat_id = 1004
+    await memory.ask(chat_id, _buy_btc(), "amount")
+    middleware = DeduplicationMiddleware(redis_client, also_read=lambda data: [memory.pending_key(chat_id)])
+    taken: list[PendingQuestion | None] = []
+
+    async def handler(event, data):
+        taken.append(await memory.take_pending(chat_id))
+        taken.append(await memory.take_pending(chat_id))  # answered already: gone
+
+    await middleware(handler, update_of(message(bot, user_id=chat_id)), {"bot": bot})
+    assert taken == [PendingQuestion(_buy_btc(), "amount"), None]
+    assert await redis_client.exists(memory.pending_key(chat_id)) == 0
