@@ -3,7 +3,8 @@ and the user's session (``user_sessions``).
 
 The row is written after the handler ran, outside the handler's transaction, so that it is kept
 even when handling fails and can be linked to the account registration just created and to the AI
-command the handler produced. Concurrent updates share one transaction (db/group_commit.py); the
+command the handler produced. Concurrent updates are written together, one statement per batch
+(db/group_commit.py, db/repositories/incoming_log.py); the
 update is acknowledged only once its row is committed. Its ``created_at`` is the arrival time, so the log still reads in order.
 An update interrupted by a shutdown is not recorded: it will be delivered again and recorded then.
 """
@@ -24,9 +25,7 @@ from bot.message_log import IncomingRecord, UpdateTrace, incoming_record, tracin
 from bot.rate_limiter import next_reset
 from db.group_commit import GroupCommit
 from db.models import AIResponse
-from db.repositories.ai_commands import AICommandRepository
-from db.repositories.sessions import SessionUse, UserSessionRepository
-from db.repositories.telegram import Activity, ActivityCount, TelegramMessageRepository, TelegramUserRepository
+from db.repositories.incoming_log import SenderCount, write_incoming
 from db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -85,40 +84,29 @@ class UpdateLogMiddleware(BaseMiddleware):
 
 async def _write_batch(uow: UnitOfWork, entries: Sequence[_Entry]) -> None:
     """The messages of many updates, their senders' counters and sessions, the assistant's
-    responses: a few statements."""
-    counts: dict[int, ActivityCount] = {}
-    for entry in entries:
+    responses: one statement (db/repositories/incoming_log.py)."""
+    counts: dict[int, SenderCount] = {}
+    for seq, entry in enumerate(entries):
         record, known = entry.record, counts.get(entry.record.telegram_id)
         command = int(record.message_type == "command")
-        counts[record.telegram_id] = ActivityCount(
+        at = max(known.at, entry.received_at) if known else entry.received_at
+        counts[record.telegram_id] = SenderCount(
             record.telegram_id,
             messages=(known.messages if known else 0) + 1,
             commands=(known.commands if known else 0) + command,
-            at=max(known.at, entry.received_at) if known else entry.received_at,
+            at=at,
             # Updates registration took from its cache: counted for today here (as it would have).
             daily_messages=(known.daily_messages if known else 0) + int(entry.count_daily),
             daily_commands=(known.daily_commands if known else 0) + (command if entry.count_daily else 0),
-            next_reset=next_reset(max(known.at, entry.received_at) if known else entry.received_at),
+            next_reset=next_reset(at),
+            seq=seq,
+            chat_id=record.chat_id,
         )
-    accounts = await uow.repo(TelegramUserRepository).record_activity(list(counts.values()))
-    uses: dict[uuid.UUID, SessionUse] = {}
-    for entry in entries:
-        activity = accounts.get(entry.record.telegram_id)
-        if activity is not None and activity.user_id is not None:
-            at = counts[entry.record.telegram_id].at
-            uses[activity.user_id] = SessionUse(activity.user_id, at, {"client": "telegram", "chat_id": entry.record.chat_id})
-    await uow.repo(UserSessionRepository).touch_many(list(uses.values()))
-    await uow.repo(AICommandRepository).add_responses([response for entry in entries for response in entry.responses])
-    await uow.repo(TelegramMessageRepository).add_all(
-        {
-            **entry.record.row(entry.update_id, holds_secret=entry.holds_secret),
-            "telegram_user_id": _account_id(accounts.get(entry.record.telegram_id)),
-            "ai_command_id": entry.ai_command_id,
-            "created_at": entry.received_at,
-        }
-        for entry in entries
+    await write_incoming(
+        uow.session,
+        list(counts.values()),
+        [response for entry in entries for response in entry.responses],
+        [(entry.record.telegram_id, {**entry.record.row(entry.update_id, holds_secret=entry.holds_secret),
+                                     "ai_command_id": entry.ai_command_id, "created_at": entry.received_at})
+         for entry in entries],
     )
-
-
-def _account_id(activity: Activity | None) -> uuid.UUID | None:
-    return None if activity is None else activity.telegram_user_id

@@ -126,7 +126,7 @@ class AICommandRepository:
         """Responses made earlier (:func:`new_response`), in one statement: committed on its own,
         or in the session's open transaction (the message log's batch)."""
         if responses:
-            batch = arrays("batch", _RESPONSE_FIELDS, (_response_values(response) for response in responses))
+            batch = arrays("batch", RESPONSE_FIELDS, (response_values(response) for response in responses))
             await run_alone(self._session, _INSERT_RESPONSES, batch)
 
     async def get(self, command_id: uuid.UUID) -> AICommand | None:
@@ -144,7 +144,7 @@ _COMMAND_FIELDS = (
     "detected_intent", "extracted_entities", "confidence_score", "processing_time_ms", "model_version",
     "error_code", "error_message", "created_at", "started_at", "completed_at",
 )
-_RESPONSE_FIELDS = ("id", "command_id", "response_text", "response_type", "response_data", "model_version", "created_at")
+RESPONSE_FIELDS = ("id", "command_id", "response_text", "response_type", "response_data", "model_version", "created_at")
 
 
 def _insert(table: Any, fields: tuple[str, ...]) -> Any:
@@ -162,17 +162,17 @@ def _insert_responses() -> Any:
     """Many responses in one statement whatever their number: INSERT ... SELECT from arrays."""
     batch = unnest("batch", id=Uuid(), command_id=Uuid(), response_text=Text(), response_type=String(),
                    response_data=Text(), model_version=String(), created_at=DateTime(timezone=True))
-    columns = [batch.c[name] for name in _RESPONSE_FIELDS]
-    columns[_RESPONSE_FIELDS.index("response_data")] = cast(batch.c.response_data, JSONB)
-    return insert(_RESPONSES).from_select(list(_RESPONSE_FIELDS), select(*columns))
+    columns = [batch.c[name] for name in RESPONSE_FIELDS]
+    columns[RESPONSE_FIELDS.index("response_data")] = cast(batch.c.response_data, JSONB)
+    return insert(_RESPONSES).from_select(list(RESPONSE_FIELDS), select(*columns))
 
 
 _INSERT_RESPONSES = _insert_responses()
 
 
-def _response_values(response: AIResponse) -> tuple[Any, ...]:
+def response_values(response: AIResponse) -> tuple[Any, ...]:
     return tuple(json.dumps(response.response_data) if name == "response_data" else getattr(response, name)
-                 for name in _RESPONSE_FIELDS)
+                 for name in RESPONSE_FIELDS)
 
 
 def _columns(record: AICommand | AIResponse, fields: tuple[str, ...]) -> dict[str, Any]:

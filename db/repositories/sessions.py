@@ -37,6 +37,11 @@ _EXTEND_SESSIONS = (
 _USERS_ACTIVE = update(_USERS_TABLE).where(_USERS_TABLE.c.id == _BATCH.c.user_id).values(last_activity_at=_BATCH.c.at)
 
 
+def new_token_hash() -> str:
+    """The stored hash of a new session's random token."""
+    return hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class SessionUse:
     user_id: uuid.UUID
@@ -61,7 +66,7 @@ class UserSessionRepository:
         self._session.add_all([
             UserSession(
                 user_id=use.user_id,
-                session_token=hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest(),
+                session_token=new_token_hash(),
                 device_info=use.device_info,
                 created_at=use.at,
                 last_used_at=use.at,

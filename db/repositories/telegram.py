@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,26 +36,6 @@ class DailyStep:
     is_command: bool
     now: datetime
     next_reset: datetime
-
-
-@dataclass(frozen=True)
-class ActivityCount:
-    """What one user sent in a batch of updates."""
-
-    telegram_id: int
-    messages: int
-    commands: int
-    at: datetime
-    # Of those, the ones still to add to today's counters (registration counted the others).
-    daily_messages: int = 0
-    daily_commands: int = 0
-    next_reset: datetime | None = None  # when the day of ``at`` ends, for counters that start a new day
-
-
-@dataclass(frozen=True)
-class Activity:
-    telegram_user_id: uuid.UUID
-    user_id: uuid.UUID | None
 
 
 class TelegramUserRepository:
@@ -111,18 +91,6 @@ class TelegramUserRepository:
             select(TelegramUser.is_bot_blocked).where(TelegramUser.chat_id == chat_id)
         )
         return bool(blocked)
-
-    async def record_activity(self, counts: Sequence[ActivityCount]) -> dict[int, Activity]:
-        """Add each user's messages (and commands) to their counters, in one statement; the
-        accounts found, by Telegram id (unknown ones are left out)."""
-        if not counts:
-            return {}
-        batch = arrays("batch", _ACTIVITY, (
-            (c.telegram_id, c.messages, c.commands, c.at, c.daily_messages, c.daily_commands, c.next_reset)
-            for c in counts
-        ))
-        rows = await self._session.execute(_RECORD_ACTIVITY, batch)
-        return {telegram_id: Activity(id_, user_id) for telegram_id, id_, user_id in rows}
 
     async def count_daily_usage(
         self, telegram_user_id: uuid.UUID, *, is_command: bool, now: datetime, next_reset: datetime
@@ -200,34 +168,6 @@ def _count_daily_usage() -> Any:
 
 _COUNT_DAILY_USAGE = _count_daily_usage()
 
-_ACTIVITY = ("telegram_id", "messages", "commands", "at", "daily_messages", "daily_commands", "next_reset")
-
-
-def _record_activity() -> Any:
-    batch = unnest("batch", telegram_id=BigInteger(), messages=Integer(), commands=Integer(), at=DateTime(timezone=True),
-                   daily_messages=Integer(), daily_commands=Integer(), next_reset=DateTime(timezone=True))
-    # As _daily_step, by the batch's amounts; rows with nothing to count keep their counters.
-    counting = batch.c.daily_messages > 0
-    new_day = counting & (_USERS.c.rate_limit_reset_at.is_(None) | (_USERS.c.rate_limit_reset_at <= batch.c.at))
-    return (
-        update(_USERS)
-        .where(_USERS.c.telegram_id == batch.c.telegram_id)
-        .values(
-            total_messages=_USERS.c.total_messages + batch.c.messages,
-            total_commands=_USERS.c.total_commands + batch.c.commands,
-            last_activity_at=batch.c.at,
-            daily_message_count=case((new_day, batch.c.daily_messages),
-                                     else_=_USERS.c.daily_message_count + batch.c.daily_messages),
-            daily_command_count=case((new_day, batch.c.daily_commands),
-                                     else_=_USERS.c.daily_command_count + batch.c.daily_commands),
-            rate_limit_reset_at=case((new_day, batch.c.next_reset), else_=_USERS.c.rate_limit_reset_at),
-        )
-        .returning(_USERS.c.telegram_id, _USERS.c.id, _USERS.c.user_id)
-    )
-
-
-_RECORD_ACTIVITY = _record_activity()
-
 # The columns a log row may set (telegram_messages).
 LOGGED_FIELDS = {
     "telegram_user_id": Uuid(), "ai_command_id": Uuid(), "direction": String(), "chat_id": BigInteger(),
@@ -238,7 +178,7 @@ LOGGED_FIELDS = {
 _LOGGED = tuple(LOGGED_FIELDS)
 
 
-def _logged_values(row: dict[str, Any]) -> tuple[Any, ...]:
+def logged_values(row: dict[str, Any]) -> tuple[Any, ...]:
     extra = row.get("extra")
     return tuple(
         json.dumps(extra) if name == "extra" and extra is not None
@@ -280,7 +220,7 @@ class TelegramMessageRepository:
 
         A row without ``telegram_user_id`` gets the account of its chat; one without
         ``created_at`` the time of the statement."""
-        batch = arrays("batch", _LOGGED, (_logged_values(row) for row in rows))
+        batch = arrays("batch", _LOGGED, (logged_values(row) for row in rows))
         if batch["batch_chat_id"]:
             await run_alone(self._session, _INSERT_LOGGED, batch)
 

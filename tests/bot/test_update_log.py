@@ -14,6 +14,7 @@ from bot.middlewares.update_log import UpdateLogMiddleware
 from bot import accounts
 from db.engine import create_engine, create_session_factory
 from db.models import AICommand, TelegramMessage, TelegramUser, User, UserSession
+from db.repositories.ai_commands import AICommandRepository
 from db.repositories.sessions import SESSION_IDLE, UserSessionRepository
 from db.repositories.telegram import TelegramUserRepository
 from db.uow import UnitOfWork
@@ -149,3 +150,80 @@ async def test_an_unreachable_database_fails_the_writers_and_the_update_log_repo
         assert f"Could not store incoming update {update.update_id}" in caplog.text  # and the loss is reported
     finally:
         await engine.dispose()
+
+
+async def test_a_batch_writes_each_row_and_adds_up_each_senders_counters_in_one_statement(
+    bot, uow_factory, session_factory
+):
+    """Many updates of several senders in one batch (db/group_commit.py): every row, each
+    sender's totals and today's counters, one session per user, the responses."""
+    from bot.message_log import incoming_record
+    from bot.middlewares.update_log import _Entry, _write_batch
+    from db.repositories.ai_commands import new_response
+
+    accepted = await _register(uow_factory, 1001)
+    async with uow_factory() as uow:
+        await accounts.accept_terms(uow, accepted.id)
+    counting = await _register(uow_factory, 1002)  # its day has ended: counted for a new day
+    async with session_factory() as session:
+        row = await session.get(TelegramUser, counting.id)
+        row.daily_message_count, row.daily_command_count = 7, 3
+        row.rate_limit_reset_at = datetime.now(UTC) - timedelta(minutes=1)
+        accepted_user_id = (await session.get(TelegramUser, accepted.id)).user_id
+        command = AICommand(input_text="price of btc", user_id=accepted_user_id, command_type=CommandType.GENERAL_QUERY)
+        session.add(command)
+        await session.commit()
+    start = datetime.now(UTC)
+    sent = [("hello", 1001, False), ("/help", 1001, False), ("price of btc", 1001, False),
+            ("/start", 1002, True), ("hi", 1002, True), ("who am i", 1003, False)]  # 1003: not registered
+    entries = []
+    for i, (text, sender, count_daily) in enumerate(sent):
+        update = update_of(message(bot, text, user_id=sender))
+        is_priced = text == "price of btc"
+        entries.append(_Entry(
+            incoming_record(update), update.update_id, command.id if is_priced else None,
+            start + timedelta(milliseconds=i), count_daily=count_daily,
+            responses=(new_response(command.id, "BTC 1"),) if is_priced else (),
+        ))
+    async with uow_factory() as uow:
+        await _write_batch(uow, entries)
+        await uow.commit()  # as GroupCommit does
+
+    rows = sorted(await _rows(session_factory), key=lambda row: row.created_at)
+    assert [(row.text, row.update_id, row.created_at) for row in rows] == [
+        (entry.record.text, entry.update_id, entry.received_at) for entry in entries]
+    assert [row.telegram_user_id for row in rows] == [accepted.id] * 3 + [counting.id] * 2 + [None]
+    assert [row.ai_command_id for row in rows] == [None, None, command.id, None, None, None]
+    assert [row.message_type for row in rows] == ["text", "command", "text", "command", "text", "text"]
+    assert all(row.direction == "in" and row.extra == {} for row in rows)
+    async with session_factory() as session:
+        first = await session.get(TelegramUser, accepted.id)
+        second = await session.get(TelegramUser, counting.id)
+        [live] = (await session.scalars(select(UserSession))).all()
+        user = await session.get(User, accepted_user_id)
+    async with uow_factory() as uow:
+        assert [r.response_text for r in await uow.repo(AICommandRepository).responses(command.id)] == ["BTC 1"]
+    assert (first.total_messages, first.total_commands, first.last_activity_at) == (3, 1, entries[2].received_at)
+    assert (second.total_messages, second.total_commands, second.last_activity_at) == (2, 1, entries[4].received_at)
+    # The new day starts with this batch's counted updates; the reset moves to the next midnight.
+    assert (second.daily_message_count, second.daily_command_count) == (2, 1)
+    assert second.rate_limit_reset_at > start
+    assert (live.user_id, live.last_used_at, live.device_info) == (
+        accepted_user_id, entries[2].received_at, {"client": "telegram", "chat_id": 1001})
+    assert live.expires_at == live.last_used_at + SESSION_IDLE and user.last_activity_at == live.last_used_at
+    assert (first.daily_message_count, first.daily_command_count) == (accepted.daily_message_count,
+                                                                       accepted.daily_command_count)
+
+    # The next batch extends the live session; one after a pause starts a new one.
+    for at in (entries[-1].received_at + timedelta(minutes=1), live.expires_at + timedelta(minutes=31)):
+        update = update_of(message(bot, "again", user_id=1001))
+        async with uow_factory() as uow:
+            await _write_batch(uow, [_Entry(incoming_record(update), update.update_id, None, at)])
+            await uow.commit()
+    async with session_factory() as session:
+        sessions = sorted((await session.scalars(select(UserSession))).all(), key=lambda s: s.created_at)
+    assert [(s.created_at, s.last_used_at) for s in sessions] == [
+        (live.created_at, entries[-1].received_at + timedelta(minutes=1)),
+        (live.expires_at + timedelta(minutes=31),) * 2,
+    ]
+    assert sessions[0].session_token != sessions[1].session_token
