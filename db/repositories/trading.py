@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
@@ -417,15 +417,15 @@ _POSITIONS = PositionRow.__table__
 
 def _open_positions_of_portfolio() -> Any:
     return (
-        select(*_POSITIONS.c, TradingPair.__table__.c.symbol)
-        .join(TradingPair.__table__, TradingPair.__table__.c.id == _POSITIONS.c.trading_pair_id)
+        select(*_POSITIONS.c, _PAIRS.c.symbol)
+        .join(_PAIRS, _PAIRS.c.id == _POSITIONS.c.trading_pair_id)
         .where(_POSITIONS.c.status != PositionStatus.CLOSED, _POSITIONS.c.portfolio_id == bindparam("portfolio_id"))
     )
 
 
 _OPEN_POSITIONS = _open_positions_of_portfolio().order_by(_POSITIONS.c.opened_at)
 _OPEN_POSITION_OF_SYMBOL = _open_positions_of_portfolio().where(
-    TradingPair.__table__.c.symbol == bindparam("symbol"),
+    _PAIRS.c.symbol == bindparam("symbol"),
     or_(
         _POSITIONS.c.signal_id.is_(None),
         select(PortfolioRow.id).where(PortfolioRow.id == bindparam("portfolio_id"), ~PortfolioRow.is_paper).exists(),
