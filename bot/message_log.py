@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot.forwarding import forwarded_from
-from db.models import AIResponse
+from db.models import AICommand, AIResponse
 from domain.enums import MessageDirection
 
 
@@ -36,6 +37,21 @@ class UpdateTrace:
     count_daily: bool = False
     # What the assistant answered (ai_responses), written with the update's log row.
     responses: list[AIResponse] = field(default_factory=list)
+    # The AI command of an answer-only reading (bot/assistant/text_handler.py), written there too.
+    command: AICommand | None = None
+    # The messages the bot sent while handling the update (telegram_messages rows, direction
+    # out): written in the same statement as the update's own row, not in a transaction each.
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    # Set once the update's row is queued for writing: later sends (a task that outlived the
+    # update) are written on their own.
+    closed: bool = False
+
+    def keep_sent(self, row: dict[str, Any]) -> bool:
+        """Take a sent message's log row into the update's batch; False once that is written."""
+        if self.closed:
+            return False
+        self.sent.append(row)
+        return True
 
 
 _current_trace: ContextVar[UpdateTrace | None] = ContextVar("current_update_trace", default=None)
@@ -139,4 +155,5 @@ def outgoing_row(
         "message_type": message_type,
         "text": message.text or message.caption,
         "extra": extra,
+        "created_at": datetime.now(UTC),
     }

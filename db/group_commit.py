@@ -35,11 +35,17 @@ class GroupCommit(Generic[E]):
 
     async def write(self, entry: E) -> None:
         """Returns once ``entry`` is committed; raises what made its transaction fail."""
-        future = asyncio.get_running_loop().create_future()
+        await self.submit(entry)
+
+    def submit(self, entry: E) -> asyncio.Future[None]:
+        """Queue ``entry`` without waiting (a writer being cancelled): written all the same,
+        at the latest by :meth:`close`."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         self._pending.append((entry, future))
         if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.get_running_loop().create_task(self._flush())
-        await future
+            self._flusher = loop.create_task(self._flush())
+        return future
 
     async def close(self) -> None:
         """Write everything queued, also the entries of writers that stopped waiting (a

@@ -11,7 +11,7 @@ import logging
 import re
 from decimal import Decimal
 
-from bot.assistant.context import IntentContext, IntentHandler
+from bot.assistant.context import IntentContext, IntentHandler, answer_only
 from bot.assistant.market import symbols_of
 from bot.render import advice as render
 from bot.render.market import ask_symbol
@@ -65,6 +65,7 @@ def dca_period(text: str) -> DcaPeriod:
 # -- recommend -------------------------------------------------------------------------------------
 
 
+@answer_only
 async def handle_recommend(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     """Switch (two pairs) > DCA plan (dca wording) > strategy templates (strategy wording) > a view
     of the named pair > a screen ("what should I buy") > strategy templates on BTC."""
@@ -95,6 +96,7 @@ async def handle_recommend(ctx: IntentContext, parsed: ParsedCommand) -> TextRep
 # -- sentiment, news, glossary -------------------------------------------------------------------------
 
 
+@answer_only
 async def handle_sentiment(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     service = ctx.services.sentiment
     symbols = symbols_of(parsed)
@@ -105,6 +107,7 @@ async def handle_sentiment(ctx: IntentContext, parsed: ParsedCommand) -> TextRep
     return _reply(ctx, render.render_sentiment(await service.market()))
 
 
+@answer_only
 async def handle_news(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     news = ctx.services.news
     keywords = list(topics_in(parsed.text))
@@ -115,6 +118,7 @@ async def handle_news(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     return _reply(ctx, render.render_news(result))
 
 
+@answer_only
 async def handle_explain(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     glossary = ctx.services.glossary
     return _reply(ctx, render.render_glossary(glossary.lookup(parsed.text, render.glossary_names(glossary.terms))))
@@ -138,6 +142,7 @@ def _entry_of(parsed: ParsedCommand) -> Decimal | None:
     return _decimal(parsed.entities.get("target_price") or parsed.entities.get("price"))
 
 
+@answer_only
 async def handle_trade_review(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     """evaluate_trade and trade_risk. A question that names a risk and a stop ("how much should I
     buy if I risk 1% with stop 58000") is a sizing question and is answered as one."""
@@ -161,6 +166,7 @@ async def handle_trade_review(ctx: IntentContext, parsed: ParsedCommand) -> Text
     return _reply(ctx, render.render_trade_review(await ctx.services.trade_review.review(plan)))
 
 
+@answer_only
 async def handle_position_size(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if ctx.user_id is None:
         return _reply(ctx, _(render.START_HINT))
@@ -183,6 +189,7 @@ async def handle_position_size(ctx: IntentContext, parsed: ParsedCommand) -> Tex
     return _reply(ctx, render.render_position_size(sizing))
 
 
+@answer_only
 async def handle_portfolio_risk(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if ctx.user_id is None:
         return _reply(ctx, _(render.START_HINT))

@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, _
 from bot.assistant.signals import signal_list
-from bot.assistant.context import IntentContext, IntentHandler
+from bot.assistant.context import IntentContext, IntentHandler, answer_only
 from bot.assistant_callbacks import AlertDeleteCallback, AlertOption, AlertOptionCallback
 from bot.render import alerts as render
 from bot.text_handler import TextReply
@@ -74,6 +74,7 @@ def alert_options(alert: Alert) -> InlineKeyboardMarkup:
 _SIGNALS_WORD = re.compile(r"\bsignals?\b|сигнал", re.IGNORECASE)
 
 
+@answer_only
 async def list_alerts(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if _SIGNALS_WORD.search(parsed.text):
         return await signal_list(ctx)

@@ -31,3 +31,16 @@ class IntentContext:
 
 
 IntentHandler = Callable[[IntentContext, ParsedCommand], Awaitable[TextReply]]
+
+
+def answer_only(handler: IntentHandler) -> IntentHandler:
+    """Mark a handler that only reads and answers: nothing it writes, offers or remembers refers
+    to the AI command by id, so the command's row can wait for the update's log batch (one
+    statement for many updates) instead of being written on its own before the handler runs.
+    Unmarked handlers get the row first (orders, signals, alerts and analyses refer to it)."""
+    handler.answer_only = True  # type: ignore[attr-defined]
+    return handler
+
+
+def is_answer_only(handler: IntentHandler) -> bool:
+    return getattr(handler, "answer_only", False)

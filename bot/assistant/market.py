@@ -13,7 +13,7 @@ import time
 from decimal import Decimal
 
 from bot.i18n import N_, t
-from bot.assistant.context import IntentContext, IntentHandler
+from bot.assistant.context import IntentContext, IntentHandler, answer_only
 from bot.charts import DEFAULT_THEME, PriceChart
 from bot.render import market as render
 from bot.text_handler import TextReply
@@ -49,6 +49,7 @@ def _reply(ctx: IntentContext, text: str, photo: bytes | None = None) -> TextRep
     return TextReply(text, ai_command_id=ctx.ai_command_id, photo=photo)
 
 
+@answer_only
 async def handle_price(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     symbols = symbols_of(parsed)[:MAX_PRICES]
     if not symbols:
@@ -68,6 +69,7 @@ def movers_wanted(text: str) -> tuple[bool, bool] | None:
     return None
 
 
+@answer_only
 async def handle_market_overview(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     period = parsed.entities.get("period") or DEFAULT_PERIOD
     overview = ctx.services.overview
@@ -131,6 +133,7 @@ async def handle_chart(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     return TextReply(text, ai_command_id=ctx.ai_command_id, photo=photo, photo_caption=render.analysis_caption(analysis))
 
 
+@answer_only
 async def handle_levels(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     symbol = parsed.entities.get("symbol") or next(iter(symbols_of(parsed)), None)
     if not symbol:

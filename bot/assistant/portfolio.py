@@ -7,7 +7,7 @@ import logging
 import uuid
 from dataclasses import replace
 
-from bot.assistant.context import IntentContext, IntentHandler
+from bot.assistant.context import IntentContext, IntentHandler, answer_only
 from bot.charts import ChartRenderer
 from bot.render import portfolio as render
 from bot.text_handler import TextReply
@@ -114,6 +114,7 @@ def _tagged(reply: TextReply, ctx: IntentContext) -> TextReply:
     return replace(reply, ai_command_id=ctx.ai_command_id)
 
 
+@answer_only
 async def portfolio(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if (early := _no_account(ctx)) is not None:
         return early
@@ -121,6 +122,7 @@ async def portfolio(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     return _tagged(await portfolio_screen(ctx.services.trading, ctx.uow, ctx.user_id, ctx.services.charts), ctx)
 
 
+@answer_only
 async def balance(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if (early := _no_account(ctx)) is not None:
         return early
@@ -129,6 +131,7 @@ async def balance(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     return _tagged(await balance_screen(ctx.services.trading, ctx.uow, ctx.user_id, asset), ctx)
 
 
+@answer_only
 async def positions(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if (early := _no_account(ctx)) is not None:
         return early
@@ -136,6 +139,7 @@ async def positions(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     return _tagged(await positions_screen(ctx.services.trading, ctx.uow, ctx.user_id), ctx)
 
 
+@answer_only
 async def orders(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if (early := _no_account(ctx)) is not None:
         return early
@@ -144,6 +148,7 @@ async def orders(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     return _tagged(await orders_screen(ctx.services.trading, ctx.uow, ctx.user_id, symbol), ctx)
 
 
+@answer_only
 async def pnl(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if (early := _no_account(ctx)) is not None:
         return early
@@ -152,6 +157,7 @@ async def pnl(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     return _tagged(await pnl_screen(ctx.services.trading, ctx.uow, ctx.user_id, period), ctx)
 
 
+@answer_only
 async def history(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
     if (early := _no_account(ctx)) is not None:
         return early

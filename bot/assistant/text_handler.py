@@ -1,10 +1,11 @@
 """Free text -> NLP -> intent handler, with every step recorded in ai_commands.
 
-1. The message gets an ``ai_commands`` row (processing), committed at once so the
-   record survives whatever happens next.
-2. The NLP layer reads it (off the event loop). A message answering the bot's open question
-   ("How much BTC?") completes the command that asked it.
-3. The row is completed with the reading (or failed with an error code).
+1. The message gets an ``ai_commands`` record (processing, its id chosen up front).
+2. The NLP layer reads it. A message answering the bot's open question ("How much BTC?")
+   completes the command that asked it.
+3. The record is completed with the reading (or failed with an error code) and written: at once
+   when what follows may refer to it (orders, signals, alerts, choices), else with the update's
+   row of the message log, in one statement for many updates (handlers marked ``answer_only``).
 4. Unsure readings are not acted on: the user picks one of the likely readings from buttons.
    Commands lacking a required value start a short dialog asking for it.
 5. The intent's handler runs the domain service and renders the reply, stored in ``ai_responses``
@@ -24,7 +25,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts as bot_texts
 from bot.assistant import signals as signal_intents
 from bot.assistant import texts
-from bot.assistant.context import IntentContext, IntentHandler
+from bot.assistant.context import IntentContext, IntentHandler, is_answer_only
 from bot.assistant.dialog import fill_answer, missing_entity, question_for
 from bot.assistant.memory import AssistantMemory
 from bot.assistant.services import AssistantServices
@@ -33,7 +34,7 @@ from bot.text_handler import IncomingText, TextReply
 from bot.i18n import _
 from bot.render.phrases import say
 from bot.message_log import current_trace
-from db.repositories.ai_commands import AICommandRepository, new_response
+from db.repositories.ai_commands import AICommandRepository, finish, new_response
 from db.repositories.trading_uow import TradingUnitOfWork
 from domain.errors import DomainError
 from nlp.models import COMMAND_TYPE_OF_INTENT, ParsedCommand
@@ -95,12 +96,14 @@ class AssistantTextHandler:
             return TextReply(_(texts.NOT_UNDERSTOOD), ai_command_id=command_id)
         parsed = await self._continue_dialog(message, parsed, forwarded)
         elapsed = _ms_since(started)
-        await commands.complete(  # one INSERT on its own (db/single_statement.py)
-            command, command_type=str(parsed.command_type), intent=parsed.intent,
-            entities=parsed.to_dict()["entities"], confidence=parsed.confidence, processing_time_ms=elapsed,
-            model_version=parsed.model_version,
-        )
-        await uow.commit()
+        finish(command, command_type=str(parsed.command_type), intent=parsed.intent,
+               entities=parsed.to_dict()["entities"], confidence=parsed.confidence, processing_time_ms=elapsed,
+               model_version=parsed.model_version)
+        trace = current_trace()
+        if trace is not None and self._answers_only(parsed):
+            trace.command = command  # written with the update's log row, many updates in one statement
+        else:
+            await commands.write(command)  # before the handler: what it writes refers to the command
         self._services.time_series.ai_model_performance(
             parsed.model_version, parsed.entities.get("symbol"), confidence=parsed.confidence, processing_time_ms=elapsed)
 
@@ -108,7 +111,6 @@ class AssistantTextHandler:
         reply, response_type = await self.respond(ctx, parsed)
         response = new_response(command_id, reply.text, response_type=response_type,
                                 data={"intent": parsed.intent}, model_version=parsed.model_version)
-        trace = current_trace()
         if trace is not None:  # written with the update's log row, many updates in one statement
             trace.responses.append(response)
         else:
@@ -145,6 +147,12 @@ class AssistantTextHandler:
         if answered is None:
             return parsed
         return answered
+
+    def _answers_only(self, parsed: ParsedCommand) -> bool:
+        """The reading goes straight to a handler marked answer-only (no question, no choice)."""
+        handler = self._routes.get(parsed.intent)
+        return (handler is not None and is_answer_only(handler) and not self._is_unsure(parsed)
+                and missing_entity(parsed) is None)
 
     def _is_unsure(self, parsed: ParsedCommand) -> bool:
         if parsed.intent in ACTING_INTENTS:

@@ -4,6 +4,11 @@ Sitting on the Bot session, it sees every outgoing call whether it came from the
 handler's ``message.answer`` or an error reply. Sent and edited messages go to
 ``telegram_messages`` (direction ``out``); a 403 marks the chat's user ``is_bot_blocked`` so
 proactive notifications stop until they write again. A failure to record never fails the send.
+
+A message sent while an update is handled is written with that update's own row, in the
+incoming log's batch statement (bot/middlewares/update_log.py), which commits before the update
+is acknowledged; other sends (jobs, tasks that outlive their update) are written here, many per
+transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from aiogram.methods import EditMessageText, SendMessage, SendPhoto, TelegramMet
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message
 
-from bot.message_log import outgoing_row
+from bot.message_log import current_trace, outgoing_row
 from db.group_commit import GroupCommit
 from db.repositories.telegram import TelegramMessageRepository, TelegramUserRepository
 from db.uow import UnitOfWork
@@ -77,6 +82,9 @@ class OutgoingLogMiddleware(BaseRequestMiddleware):
         markup = message.reply_markup
         extra = {"reply_markup": markup.model_dump(mode="json", exclude_none=True)} if markup else {}
         row = outgoing_row(message.chat.id, message, message_type=_SENT_TYPES[type(method)], extra=extra)
+        trace = current_trace()
+        if trace is not None and trace.keep_sent(row):
+            return
         try:
             await self._sent.write(row)
         except Exception:

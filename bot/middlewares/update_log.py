@@ -11,6 +11,7 @@ An update interrupted by a shutdown is not recorded: it will be delivered again 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -24,7 +25,7 @@ from aiogram.types import TelegramObject, Update
 from bot.message_log import IncomingRecord, UpdateTrace, incoming_record, tracing
 from bot.rate_limiter import next_reset
 from db.group_commit import GroupCommit
-from db.models import AIResponse
+from db.models import AICommand, AIResponse
 from db.repositories.incoming_log import SenderCount, write_incoming
 from db.uow import UnitOfWork
 
@@ -33,13 +34,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _Entry:
-    record: IncomingRecord
+    record: IncomingRecord | None  # None: only the messages an interrupted update sent
     update_id: int
     ai_command_id: uuid.UUID | None
     received_at: datetime
     holds_secret: bool = False
     count_daily: bool = False
     responses: tuple[AIResponse, ...] = ()
+    sent: tuple[dict[str, Any], ...] = ()  # the bot's messages in reply (direction out)
+    command: AICommand | None = None  # an answer-only reading's AI command
 
 
 class UpdateLogMiddleware(BaseMiddleware):
@@ -69,14 +72,27 @@ class UpdateLogMiddleware(BaseMiddleware):
             except Exception:
                 await self._store(record, trace, received_at)
                 raise
+            except BaseException:  # interrupted (a shutdown): the update comes again, what it sent stays sent
+                self._keep_sent(trace)
+                raise
         await self._store(record, trace, received_at)
         return result
 
+    def _keep_sent(self, trace: UpdateTrace) -> None:
+        """The messages an interrupted update already sent: written without its own row (that
+        comes with the update's next delivery), by the time the process ends."""
+        trace.closed = True
+        if trace.sent:
+            written = self._log.submit(_Entry(None, trace.update_id, None, datetime.now(UTC), sent=tuple(trace.sent)))
+            written.add_done_callback(_report_failure)
+
     async def _store(self, record: IncomingRecord, trace: UpdateTrace, received_at: datetime) -> None:
+        trace.closed = True  # sends from here on are written by the outgoing log itself
         try:
             await self._log.write(
                 _Entry(record, trace.update_id, trace.ai_command_id, received_at, holds_secret=trace.holds_secret,
-                       count_daily=trace.count_daily, responses=tuple(trace.responses))
+                       count_daily=trace.count_daily, responses=tuple(trace.responses), sent=tuple(trace.sent),
+                       command=trace.command)
             )
         except Exception:  # the log must never turn a handled update into a failed one
             log.warning("Could not store incoming update %s", trace.update_id, exc_info=True)
@@ -87,7 +103,10 @@ async def _write_batch(uow: UnitOfWork, entries: Sequence[_Entry]) -> None:
     responses: one statement (db/repositories/incoming_log.py)."""
     counts: dict[int, SenderCount] = {}
     for seq, entry in enumerate(entries):
-        record, known = entry.record, counts.get(entry.record.telegram_id)
+        record = entry.record
+        if record is None:
+            continue
+        known = counts.get(record.telegram_id)
         command = int(record.message_type == "command")
         at = max(known.at, entry.received_at) if known else entry.received_at
         counts[record.telegram_id] = SenderCount(
@@ -106,7 +125,21 @@ async def _write_batch(uow: UnitOfWork, entries: Sequence[_Entry]) -> None:
         uow.session,
         list(counts.values()),
         [response for entry in entries for response in entry.responses],
-        [(entry.record.telegram_id, {**entry.record.row(entry.update_id, holds_secret=entry.holds_secret),
-                                     "ai_command_id": entry.ai_command_id, "created_at": entry.received_at})
-         for entry in entries],
+        [row for entry in entries for row in _rows(entry)],
+        [entry.command for entry in entries if entry.command is not None],
     )
+
+
+def _rows(entry: _Entry) -> list[tuple[int | None, dict[str, Any]]]:
+    """The update's row (by its sender) and the bot's replies (by their chat, as every sent row)."""
+    replies: list[tuple[int | None, dict[str, Any]]] = [(None, row) for row in entry.sent]
+    if entry.record is None:
+        return replies
+    incoming = {**entry.record.row(entry.update_id, holds_secret=entry.holds_secret),
+                "ai_command_id": entry.ai_command_id, "created_at": entry.received_at}
+    return [(entry.record.telegram_id, incoming), *replies]
+
+
+def _report_failure(written: asyncio.Future[None]) -> None:
+    if not written.cancelled() and written.exception() is not None:
+        log.warning("Could not store the messages an interrupted update sent", exc_info=written.exception())

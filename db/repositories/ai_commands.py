@@ -65,7 +65,7 @@ class AICommandRepository:
             input_text=input_text,
             telegram_user_id=telegram_user_id,
             user_id=user_id,
-            # Until the parser classifies it; complete() sets the real type.
+            # Until the parser classifies it; finish() sets the real type.
             command_type=CommandType.GENERAL_QUERY,
             status=CommandStatus.PROCESSING,
             processed_input={"text": input_text.strip()},
@@ -74,38 +74,18 @@ class AICommandRepository:
         )
         return command
 
-    async def complete(
-        self,
-        command: AICommand,
-        *,
-        command_type: str,
-        intent: str,
-        entities: dict[str, Any],
-        confidence: float,
-        processing_time_ms: int,
-        model_version: str,
-    ) -> None:
-        command.status = CommandStatus.COMPLETED
-        command.command_type = CommandType(command_type)
-        command.detected_intent = intent
-        command.extracted_entities = entities
-        # NUMERIC(3,2): round, and keep within [0, 1] whatever a model returned.
-        command.confidence_score = min(max(Decimal(str(round(confidence, 2))), Decimal("0")), Decimal("1"))
-        command.processing_time_ms = processing_time_ms
-        command.model_version = model_version
-        command.completed_at = _now()
-        await self._write(command)
-
     async def fail(self, command: AICommand, *, error_code: str, error_message: str, processing_time_ms: int) -> None:
         command.status = CommandStatus.FAILED
         command.error_code = error_code
         command.error_message = error_message[:2000]
         command.processing_time_ms = processing_time_ms
         command.completed_at = _now()
-        await self._write(command)
+        await self.write(command)
 
-    async def _write(self, command: AICommand) -> None:
-        row = _columns(command, _COMMAND_FIELDS)
+    async def write(self, command: AICommand) -> None:
+        """A finished command (:func:`finish`, :meth:`fail`) in one INSERT on its own (the incoming
+        log's batch writes the commands of answer-only intents: :func:`command_values`)."""
+        row = _columns(command, COMMAND_FIELDS)
         # A failed parse has no entities: the column's default, {}.
         await run_alone(self._session, _INSERT_COMMAND[row["extracted_entities"] is not None], row)
 
@@ -139,7 +119,29 @@ class AICommandRepository:
         return list(rows)
 
 
-_COMMAND_FIELDS = (
+def finish(
+    command: AICommand,
+    *,
+    command_type: str,
+    intent: str,
+    entities: dict[str, Any],
+    confidence: float,
+    processing_time_ms: int,
+    model_version: str,
+) -> None:
+    """Fill in the reading of a started command; :meth:`AICommandRepository.write` writes it."""
+    command.status = CommandStatus.COMPLETED
+    command.command_type = CommandType(command_type)
+    command.detected_intent = intent
+    command.extracted_entities = entities
+    # NUMERIC(3,2): round, and keep within [0, 1] whatever a model returned.
+    command.confidence_score = min(max(Decimal(str(round(confidence, 2))), Decimal("0")), Decimal("1"))
+    command.processing_time_ms = processing_time_ms
+    command.model_version = model_version
+    command.completed_at = _now()
+
+
+COMMAND_FIELDS = (
     "id", "input_text", "telegram_user_id", "user_id", "command_type", "status", "processed_input",
     "detected_intent", "extracted_entities", "confidence_score", "processing_time_ms", "model_version",
     "error_code", "error_message", "created_at", "started_at", "completed_at",
@@ -153,8 +155,8 @@ def _insert(table: Any, fields: tuple[str, ...]) -> Any:
 
 # Every free-text message writes these: built once (db/single_statement.py).
 _INSERT_COMMAND = {
-    True: _insert(_COMMANDS, _COMMAND_FIELDS),
-    False: _insert(_COMMANDS, tuple(name for name in _COMMAND_FIELDS if name != "extracted_entities")),
+    True: _insert(_COMMANDS, COMMAND_FIELDS),
+    False: _insert(_COMMANDS, tuple(name for name in COMMAND_FIELDS if name != "extracted_entities")),
 }
 
 
@@ -168,6 +170,16 @@ def _insert_responses() -> Any:
 
 
 _INSERT_RESPONSES = _insert_responses()
+
+
+def command_values(command: AICommand) -> tuple[Any, ...]:
+    """A finished command as the log batch binds it (enums by value, JSON as text)."""
+    values = _columns(command, COMMAND_FIELDS)
+    for name in ("processed_input", "extracted_entities"):
+        values[name] = None if values[name] is None else json.dumps(values[name])
+    for name in ("command_type", "status"):
+        values[name] = None if values[name] is None else str(values[name].value)
+    return tuple(values[name] for name in COMMAND_FIELDS)
 
 
 def response_values(response: AIResponse) -> tuple[Any, ...]:

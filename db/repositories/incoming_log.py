@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import AIResponse
-from db.repositories.ai_commands import RESPONSE_FIELDS, response_values
+from db.models import AICommand, AIResponse
+from db.repositories.ai_commands import COMMAND_FIELDS, RESPONSE_FIELDS, command_values, response_values
 from db.repositories.batch import arrays
 from db.repositories.sessions import SESSION_IDLE, new_token_hash
 from db.repositories.telegram import LOGGED_FIELDS, logged_values
@@ -74,6 +74,28 @@ started AS (
 users_active AS (
     UPDATE users SET last_activity_at = uses.at, updated_at = now() FROM uses WHERE users.id = uses.user_id
 ),
+-- Commands of answer-only intents (bot/assistant/text_handler.py); in the same statement as the
+-- responses and messages that refer to them (foreign keys are checked at the statement's end).
+commands AS (
+    INSERT INTO ai_commands (id, input_text, telegram_user_id, user_id, command_type, status, processed_input,
+                             detected_intent, extracted_entities, confidence_score, processing_time_ms, model_version,
+                             error_code, error_message, created_at, started_at, completed_at)
+    SELECT k.id, k.input_text, k.telegram_user_id, k.user_id, CAST(k.command_type AS command_type),
+           CAST(k.status AS command_status), CAST(k.processed_input AS JSONB), k.detected_intent,
+           coalesce(CAST(k.extracted_entities AS JSONB), CAST('{}' AS JSONB)), k.confidence_score,
+           k.processing_time_ms, k.model_version, k.error_code, k.error_message, k.created_at, k.started_at,
+           k.completed_at
+    FROM unnest(
+        CAST(:k_id AS UUID[]), CAST(:k_input_text AS TEXT[]), CAST(:k_telegram_user_id AS UUID[]),
+        CAST(:k_user_id AS UUID[]), CAST(:k_command_type AS TEXT[]), CAST(:k_status AS TEXT[]),
+        CAST(:k_processed_input AS TEXT[]), CAST(:k_detected_intent AS VARCHAR[]), CAST(:k_extracted_entities AS TEXT[]),
+        CAST(:k_confidence_score AS NUMERIC[]), CAST(:k_processing_time_ms AS INTEGER[]),
+        CAST(:k_model_version AS VARCHAR[]), CAST(:k_error_code AS VARCHAR[]), CAST(:k_error_message AS TEXT[]),
+        CAST(:k_created_at AS TIMESTAMPTZ[]), CAST(:k_started_at AS TIMESTAMPTZ[]), CAST(:k_completed_at AS TIMESTAMPTZ[])
+    ) AS k(id, input_text, telegram_user_id, user_id, command_type, status, processed_input, detected_intent,
+           extracted_entities, confidence_score, processing_time_ms, model_version, error_code, error_message,
+           created_at, started_at, completed_at)
+),
 responses AS (
     INSERT INTO ai_responses (id, command_id, response_text, response_type, response_data, model_version, created_at)
     SELECT r.id, r.command_id, r.response_text, r.response_type, CAST(r.response_data AS JSONB), r.model_version, r.created_at
@@ -123,15 +145,18 @@ _MESSAGES = ("telegram_id", *(name for name in LOGGED_FIELDS if name != "telegra
 
 
 async def write_incoming(session: AsyncSession, counts: Sequence[SenderCount], responses: Sequence[AIResponse],
-                         rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
-    """Counters, sessions, responses and the log ``rows`` (sender's Telegram id, LOGGED_FIELDS
-    row) of a batch of updates, in one statement committed on its own."""
+                         rows: Sequence[tuple[int | None, dict[str, Any]]],
+                         commands: Sequence[AICommand] = ()) -> None:
+    """Counters, sessions, AI commands, responses and the log ``rows`` (sender's Telegram id,
+    LOGGED_FIELDS row) of a batch of updates, in one statement committed on its own. A row
+    without a sender (the bot's replies) gets the account of its chat."""
     parameters: dict[str, Any] = {"idle": SESSION_IDLE}
     parameters.update(arrays("c", _COUNTS, (
         (c.telegram_id, c.messages, c.commands, c.at, c.daily_messages, c.daily_commands, c.next_reset, c.seq,
          c.chat_id, new_token_hash())
         for c in counts
     )))
+    parameters.update(arrays("k", COMMAND_FIELDS, (command_values(command) for command in commands)))
     parameters.update(arrays("r", RESPONSE_FIELDS, (response_values(response) for response in responses)))
     logged = tuple(LOGGED_FIELDS)
     parameters.update(arrays("m", _MESSAGES, (

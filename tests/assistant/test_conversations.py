@@ -114,6 +114,25 @@ async def test_a_domain_problem_is_answered_clearly_and_recorded(app, bot_api, s
     assert await _count(session_factory, AIResponse, AIResponse.response_type == "error") == 1
 
 
+async def test_an_answer_only_reading_is_recorded_with_the_updates_row_and_linked_to_its_reply(
+    app, bot_api, session_factory
+):
+    await accept_terms(bot_api, USER)
+    update_id = bot_api.send_text(USER, "price of btc")
+    await bot_api.wait_for_text(USER, "BTC")
+    await bot_api.wait_until_acknowledged(update_id)  # the log's batch statement has committed
+    async with session_factory() as session:
+        [command] = (await session.scalars(select(AICommand).where(AICommand.input_text == "price of btc"))).all()
+        [response] = (await session.scalars(select(AIResponse).where(AIResponse.command_id == command.id))).all()
+        logged = (await session.execute(text(
+            "SELECT direction FROM telegram_messages WHERE update_id = :u AND ai_command_id = :c ORDER BY created_at"
+        ), {"u": update_id, "c": command.id})).scalars().all()
+    assert command.detected_intent == "price" and command.status is CommandStatus.COMPLETED
+    assert command.extracted_entities["symbol"] == "BTC/USDT" and command.completed_at >= command.started_at
+    assert response.response_type == "text" and "BTC" in response.response_text
+    assert logged == ["in", "out"]  # the message and the reply, both pointing at the command
+
+
 async def test_an_analysis_is_answered_stored_as_a_call_of_record_and_counted_by_accuracy(app, bot_api, session_factory):
     await accept_terms(bot_api, USER)
     bot_api.send_text(USER, "analyze eth 4h")

@@ -11,10 +11,12 @@ from sqlalchemy import select
 from bot.client import close_bot
 from bot.message_log import UpdateTrace, tracing
 from bot.middlewares.outgoing_log import OutgoingLogMiddleware
+from bot.middlewares.update_log import UpdateLogMiddleware
 from db.engine import create_engine, create_session_factory
 from db.models import TelegramMessage
 from db.repositories.telegram import TelegramUserRepository
 from db.uow import UnitOfWork
+from tests.bot.fakes import message, update_of
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ async def test_sent_and_edited_messages_are_recorded(bot, api_session, uow_facto
     api_session.middleware(OutgoingLogMiddleware(uow_factory))
     keyboard = InlineKeyboardBuilder()
     keyboard.button(text="OK", callback_data="menu:main")
-    with tracing(UpdateTrace(update_id=77)):
+    with tracing(UpdateTrace(update_id=77, closed=True)):  # a send after its update's row was written
         sent = await bot.send_message(1001, "<b>hi</b>", reply_markup=keyboard.as_markup())
     await bot.edit_message_text("<b>bye</b>", chat_id=1001, message_id=sent.message_id)
 
@@ -44,6 +46,41 @@ async def test_sent_and_edited_messages_are_recorded(bot, api_session, uow_facto
     assert (row.direction, row.chat_id, row.message_id, row.update_id) == ("out", 1001, sent.message_id, 77)
     assert row.telegram_user_id == account.id and row.text == "<b>bye</b>" and row.edited_at is not None
     assert row.extra["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "menu:main"
+
+
+async def test_replies_are_written_with_their_updates_row_in_its_statement(
+    bot, api_session, uow_factory, session_factory, account
+):
+    api_session.middleware(OutgoingLogMiddleware(uow_factory))
+    update_log = UpdateLogMiddleware(uow_factory)
+
+    async def replying(event, data):
+        await bot.send_message(1001, "pong")
+        await bot.send_message(1001, "and more")
+        assert await _rows(session_factory) == []  # not a transaction of their own
+        assert [row["text"] for row in data["update_trace"].sent] == ["pong", "and more"]
+
+    update = update_of(message(bot, "ping", user_id=1001))
+    await update_log(replying, update, {})
+
+    rows = sorted(await _rows(session_factory), key=lambda row: row.created_at)
+    assert [(row.direction, row.text) for row in rows] == [("in", "ping"), ("out", "pong"), ("out", "and more")]
+    assert {(row.update_id, row.telegram_user_id) for row in rows} == {(update.update_id, account.id)}
+
+
+async def test_what_an_interrupted_update_sent_is_still_written(bot, api_session, uow_factory, session_factory, account):
+    api_session.middleware(OutgoingLogMiddleware(uow_factory))
+    update_log = UpdateLogMiddleware(uow_factory)
+
+    async def interrupted(event, data):
+        await bot.send_message(1001, "sent before the shutdown")
+        raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        await update_log(interrupted, update_of(message(bot, "ping", user_id=1001)), {})
+    await update_log.close()
+    # the update's own row comes with its next delivery; the message it sent is kept now
+    assert [(row.direction, row.text) for row in await _rows(session_factory)] == [("out", "sent before the shutdown")]
 
 
 async def test_a_403_marks_the_user_blocked(bot, api_session, uow_factory, session_factory, account):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from db.models import AICommand
-from db.repositories.ai_commands import AICommandRepository
+from db.repositories.ai_commands import AICommandRepository, finish
 from db.repositories.users import UserRepository
 from domain.enums import CommandStatus, CommandType
 
@@ -22,11 +22,12 @@ async def test_a_command_goes_from_processing_to_completed_with_its_parse(uow_fa
         assert command.command_type is CommandType.GENERAL_QUERY  # until the parser classifies it
         assert command.started_at is not None
         assert command.processed_input == {"text": "buy 0.5 eth at 3.1k"}
-        await repo.complete(
+        finish(
             command, command_type="trade_execution", intent="place_order",
             entities={"symbol": "ETH/USDT", "amount": 0.5, "price": 3100}, confidence=0.934,
             processing_time_ms=1, model_version="rules-1",
         )
+        await repo.write(command)
         await repo.add_response(command.id, "Confirm: buy 0.5 ETH", response_type="confirmation")
         await uow.commit()
 
