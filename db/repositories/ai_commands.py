@@ -1,8 +1,9 @@
 """What the NLP layer made of each free-text message (ai_commands) and what the bot answered
 (ai_responses). Status moves pending -> processing -> completed | failed (the bot starts a command at
-processing: it reads it at once). The row is written once, by ``complete`` or ``fail``: one INSERT
-instead of an INSERT, an UPDATE and a transaction more per message. A bot that stops mid-parse
-loses nothing: the update was not acknowledged, so it comes again and is parsed again.
+processing: it reads it at once). The row is written once, finished (``finish`` then ``write``, or
+``fail``): one INSERT instead of an INSERT, an UPDATE and a transaction more per message; for
+answer-only readings not even that, the incoming log's batch statement writes it. A bot that stops
+mid-parse loses nothing: the update was not acknowledged, so it comes again and is parsed again.
 
 Every update with free text writes here, so the statements are Core (the ORM's unit of work
 was the largest CPU cost of the bot under load, by py-spy): the objects handed back are plain
