@@ -194,6 +194,7 @@ def build_assistant(
         openai_model=llm.model,
         llm_timeout=llm.timeout_seconds,
         llm_threshold=llm.confidence_threshold,
+        parse_cache_size=settings.app.nlp_parse_cache_size,
     )
     market = trading.market_data
     services = AssistantServices(

@@ -200,6 +200,9 @@ class AppSettings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / ".data"
     log_level: str = "INFO"
     nlp_confidence_threshold: float = 0.6
+    # Readings kept by message text (nlp/service.py): a post forwarded by many subscribers, or a
+    # phrase many users type, is parsed once. 0 turns the cache off.
+    nlp_parse_cache_size: int = 4096
     # "auto": uvloop when it is installed (bot/event_loop.py), else asyncio's own loop.
     event_loop: Literal["auto", "asyncio"] = "auto"
 

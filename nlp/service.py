@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
 
 from nlp.llm import DEFAULT_MODEL, LLMFallback
 from nlp.models import RULES_VERSION, ParsedCommand
@@ -20,6 +23,11 @@ class NLPService:
     waiting for the GIL the parsing thread holds), and gained nothing, the parse holding the GIL.
 
     The LLM is used only when ``openai_api_key`` or ``openai_base_url`` is given.
+
+    Rule readings are kept by (text, forwarded), the last ``parse_cache_size`` of them: the same
+    channel post forwarded by many subscribers, or "price of btc" typed by many users, is parsed
+    once (a parse is a tenth of the bot's CPU per message). The reading depends on nothing else
+    but the market universe, and adding markets empties the cache. Each caller gets its own copy.
     """
 
     def __init__(
@@ -31,8 +39,10 @@ class NLPService:
         llm_timeout: float = 8.0,
         llm_threshold: float = 0.6,
         parser: RuleParser | None = None,
+        parse_cache_size: int = 4096,
     ) -> None:
         self._parser = parser or RuleParser()
+        self._readings = lru_cache(maxsize=parse_cache_size)(self._parse_locked) if parse_cache_size > 0 else None
         # spaCy's shared string store is not meant for concurrent writers: callers on other
         # threads (the parse CLI, tests) take turns with the loop.
         self._lock = threading.Lock()
@@ -54,8 +64,17 @@ class NLPService:
         """Add the exchange's market symbols ("BTC/USDT", "PEPE/USDT:USDT") to the known universe."""
         with self._lock:
             self._parser.add_markets(list(symbols))
+        if self._readings is not None:
+            self._readings.cache_clear()
 
     def parse_rules(self, text: str, *, forwarded: bool = False) -> ParsedCommand:
+        if self._readings is None:
+            return self._parse_locked(text, forwarded)
+        reading = self._readings(text, forwarded)
+        # Callers may change what they get (entities filled in by a dialog): not the kept one.
+        return replace(reading, entities=copy.deepcopy(reading.entities))
+
+    def _parse_locked(self, text: str, forwarded: bool) -> ParsedCommand:
         with self._lock:
             return self._parser.parse(text, forwarded=forwarded)
 
