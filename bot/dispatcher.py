@@ -92,11 +92,13 @@ def _install_middlewares(dispatcher: Dispatcher, services: BotServices) -> None:
     dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
     dispatcher.update.outer_middleware(MetricsMiddleware(services.time_series))
     claim_seconds = services.settings.telegram.update_claim_seconds
-    dispatcher.update.outer_middleware(DeduplicationMiddleware(
+    deduplication = DeduplicationMiddleware(
         services.redis, claim_seconds=claim_seconds, dialog_state_key=_dialog_state_key(dispatcher),
         rate_limit_window_seconds=services.settings.telegram.rate_limit_window_seconds,
         also_read=_open_question_key,
-    ))
+    )
+    dispatcher.update.outer_middleware(deduplication)
+    dispatcher.shutdown.register(deduplication.close)
     dispatcher.update.outer_middleware(dispatcher.fsm)
     update_log = UpdateLogMiddleware(services.uow_factory)
     dispatcher.update.outer_middleware(update_log)

@@ -7,6 +7,9 @@ batch is being written the next one gathers, and is written as one transaction w
 statements. A writer returns only once its entry is durable, so nothing is lost to a crash that a
 write-behind buffer would lose; a batch that fails is retried entry by entry, so one bad entry
 fails only its own writer.
+
+:class:`GroupWrite` is the same without a database transaction, for other stores (the update
+claims' done marks in Redis, bot/middlewares/deduplication.py).
 """
 
 from __future__ import annotations
@@ -25,16 +28,18 @@ E = TypeVar("E")
 WriteBatch = Callable[[UnitOfWork, Sequence[E]], Awaitable[None]]
 
 
-class GroupCommit(Generic[E]):
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], write_batch: WriteBatch[E], *, max_batch: int = 500) -> None:
-        self._uow_factory = uow_factory
+class GroupWrite(Generic[E]):
+    """Entries queued by many writers, written together by ``write_batch(entries)``: while one
+    batch is being written the next one gathers. Each writer waits for its own entry."""
+
+    def __init__(self, write_batch: Callable[[Sequence[E]], Awaitable[None]], *, max_batch: int = 500) -> None:
         self._write_batch = write_batch
         self._max_batch = max_batch
         self._pending: list[tuple[E, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
     async def write(self, entry: E) -> None:
-        """Returns once ``entry`` is committed; raises what made its transaction fail."""
+        """Returns once ``entry`` is written; raises what made its batch fail."""
         await self.submit(entry)
 
     def submit(self, entry: E) -> asyncio.Future[None]:
@@ -57,15 +62,15 @@ class GroupCommit(Generic[E]):
         while self._pending:
             batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch:]
             try:
-                await self._commit([entry for entry, _ in batch])
+                await self._write_batch([entry for entry, _ in batch])
             except Exception as error:  # noqa: BLE001 - narrowed down entry by entry below
                 if len(batch) == 1:
                     _settle(batch[0][1], error)
                     continue
-                log.warning("A batch of %d log entries failed (%r); writing them one by one", len(batch), error)
+                log.warning("A batch of %d entries failed (%r); writing them one by one", len(batch), error)
                 for entry, future in batch:
                     try:
-                        await self._commit([entry])
+                        await self._write_batch([entry])
                     except Exception as single_error:  # noqa: BLE001
                         _settle(future, single_error)
                     else:
@@ -74,9 +79,18 @@ class GroupCommit(Generic[E]):
                 for _, future in batch:
                     _settle(future, None)
 
+
+class GroupCommit(GroupWrite[E]):
+    """Group commit: each batch is one transaction of a unit of work."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], write_batch: WriteBatch[E], *, max_batch: int = 500) -> None:
+        super().__init__(self._commit, max_batch=max_batch)
+        self._uow_factory = uow_factory
+        self._write_in_uow = write_batch
+
     async def _commit(self, entries: Sequence[E]) -> None:
         async with self._uow_factory() as uow:
-            await self._write_batch(uow, entries)
+            await self._write_in_uow(uow, entries)
             await uow.commit()
 
 

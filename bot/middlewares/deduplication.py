@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -35,6 +35,7 @@ from redis.exceptions import RedisError
 from bot.cancellation import keep_cancellation
 from bot.claim_reads import read_with_claim
 from bot.rate_limiter import COUNT_IN_WINDOW_LUA, GIVE_BACK_LUA, WINDOW_COUNT, WindowCount, window_key
+from db.group_commit import GroupWrite
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,14 @@ for i = 3, #KEYS do reply[#reply + 1] = redis.call('GET', KEYS[i]) end
 return reply
 """
 
-# Handled: remembered as done; the window count is given back (KEYS[2]) if the limits did not apply.
+# Handled: remembered as done; the window count is given back if the limits did not apply.
+# KEYS: pairs of (claim, window or ''), one per handled update: concurrent updates are marked in
+# one round trip (db/group_commit.py's GroupWrite), each waiting until its mark is written.
 MARK_DONE = """
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-if KEYS[2] ~= '' then """ + GIVE_BACK_LUA.format(key="KEYS[2]") + """end
+for i = 1, #KEYS, 2 do
+  redis.call('SET', KEYS[i], ARGV[1], 'EX', ARGV[2])
+  if KEYS[i + 1] ~= '' then """ + GIVE_BACK_LUA.format(key="KEYS[i + 1]") + """end
+end
 """
 
 # Failed: the claim is deleted only if it is still ours (it may have expired and been taken by
@@ -105,7 +110,13 @@ class DeduplicationMiddleware(BaseMiddleware):
         self._worker = f"{os.getpid()}:{uuid.uuid4().hex[:8]}".encode()
         self._claim_script = redis.register_script(CLAIM)
         self._mark_done_script = redis.register_script(MARK_DONE)
+        self._done_marks: GroupWrite[tuple[str, str]] = GroupWrite(self._write_done_marks)
         self._release = redis.register_script(RELEASE)
+
+    async def close(self) -> None:
+        """At shutdown: the done marks of updates already handled are written (else they would
+        be handled again when delivered again)."""
+        await self._done_marks.close()
 
     async def __call__(
         self,
@@ -160,11 +171,13 @@ class DeduplicationMiddleware(BaseMiddleware):
 
     async def _mark_done(self, key: str, give_back: str | None) -> None:
         try:
-            await keep_cancellation(
-                self._mark_done_script(keys=[key, give_back or ""], args=[DONE, HANDLED_UPDATE_TTL_SECONDS])
-            )
+            await self._done_marks.write((key, give_back or ""))
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, cannot remember a handled update: %s", error)
+
+    async def _write_done_marks(self, marks: Sequence[tuple[str, str]]) -> None:
+        keys = [key for mark in marks for key in mark]
+        await keep_cancellation(self._mark_done_script(keys=keys, args=[DONE, HANDLED_UPDATE_TTL_SECONDS]))
 
 
 def _unused(counted: WindowCount | None, window: str | None) -> str | None:

@@ -201,3 +201,39 @@ async def test_an_open_question_found_by_the_claim_is_taken_from_redis_once(bot,
     await middleware(handler, update_of(message(bot, user_id=chat_id)), {"bot": bot})
     assert taken == [PendingQuestion(_buy_btc(), "amount"), None]
     assert await redis_client.exists(memory.pending_key(chat_id)) == 0
+
+
+async def test_updates_handled_together_are_marked_done_in_one_round_trip_before_each_returns(bot, redis_client):
+    middleware = DeduplicationMiddleware(redis_client)
+    updates = [update_of(message(bot, user_id=2000 + n)) for n in range(8)]
+    scripts: list[int] = []
+    original = middleware._mark_done_script
+
+    async def counted(*, keys, args):  # the real script, counting its round trips
+        scripts.append(len(keys) // 2)
+        return await original(keys=keys, args=args)
+
+    middleware._mark_done_script = counted
+
+    async def handler(event, data):
+        await asyncio.sleep(0)
+
+    await asyncio.gather(*(middleware(handler, update, {"bot": bot}) for update in updates))
+    assert sum(scripts) == 8 and len(scripts) < 8  # every mark written, in fewer round trips
+    for update in updates:  # each was marked before its call returned: a redelivery is skipped
+        assert await _count_calls(middleware, update, bot, 1) == []
+
+
+async def test_a_handled_updates_done_mark_is_written_even_when_its_caller_is_cancelled(bot, redis_client):
+    middleware = DeduplicationMiddleware(redis_client)
+    update = update_of(message(bot))
+
+    async def handler(event, data):
+        return "handled"
+
+    handling = asyncio.create_task(middleware(handler, update, {"bot": bot}))
+    while not middleware._done_marks._pending:  # handled, its mark queued
+        await asyncio.sleep(0)
+    handling.cancel()  # the shutdown stops the update while its mark waits
+    await middleware.close()  # as the dispatcher's shutdown does
+    assert await _count_calls(DeduplicationMiddleware(redis_client), update, bot, 1) == []
