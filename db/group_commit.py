@@ -17,36 +17,43 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 E = TypeVar("E")
+R = TypeVar("R")
 
 WriteBatch = Callable[[UnitOfWork, Sequence[E]], Awaitable[None]]
 
 
-class GroupWrite(Generic[E]):
+class GroupWrite(Generic[E, R]):
     """Entries queued by many writers, written together by ``write_batch(entries)``: while one
-    batch is being written the next one gathers. Each writer waits for its own entry."""
+    batch is being written the next one gathers. Each writer waits for its own entry, and gets
+    its result when ``write_batch`` returns one per entry (else None)."""
 
-    def __init__(self, write_batch: Callable[[Sequence[E]], Awaitable[None]], *, max_batch: int = 500) -> None:
+    def __init__(self, write_batch: Callable[[Sequence[E]], Awaitable[Sequence[R] | None]], *,
+                 max_batch: int = 500, narrow_failures: bool = True) -> None:
+        """``narrow_failures``: a failed batch is tried again entry by entry, so one bad entry
+        fails only its writer; off where a failure is the store's, not an entry's (an outage
+        would otherwise be waited for once per entry)."""
         self._write_batch = write_batch
         self._max_batch = max_batch
-        self._pending: list[tuple[E, asyncio.Future[None]]] = []
+        self._narrow_failures = narrow_failures
+        self._pending: list[tuple[E, asyncio.Future[R | None]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
-    async def write(self, entry: E) -> None:
+    async def write(self, entry: E) -> R | None:
         """Returns once ``entry`` is written; raises what made its batch fail."""
-        await self.submit(entry)
+        return await self.submit(entry)
 
-    def submit(self, entry: E) -> asyncio.Future[None]:
+    def submit(self, entry: E) -> asyncio.Future[R | None]:
         """Queue ``entry`` without waiting (a writer being cancelled): written all the same,
         at the latest by :meth:`close`."""
         loop = asyncio.get_running_loop()
-        future = loop.create_future()
+        future: asyncio.Future[R | None] = loop.create_future()
         self._pending.append((entry, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = loop.create_task(self._flush())
@@ -62,25 +69,26 @@ class GroupWrite(Generic[E]):
         while self._pending:
             batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch:]
             try:
-                await self._write_batch([entry for entry, _ in batch])
+                results = await self._write_batch([entry for entry, _ in batch])
             except Exception as error:  # noqa: BLE001 - narrowed down entry by entry below
-                if len(batch) == 1:
-                    _settle(batch[0][1], error)
+                if len(batch) == 1 or not self._narrow_failures:
+                    for _, future in batch:
+                        _settle(future, error)
                     continue
                 log.warning("A batch of %d entries failed (%r); writing them one by one", len(batch), error)
                 for entry, future in batch:
                     try:
-                        await self._write_batch([entry])
+                        [result] = await self._write_batch([entry]) or [None]
                     except Exception as single_error:  # noqa: BLE001
                         _settle(future, single_error)
                     else:
-                        _settle(future, None)
+                        _settle(future, None, result)
             else:
-                for _, future in batch:
-                    _settle(future, None)
+                for index, (_, future) in enumerate(batch):
+                    _settle(future, None, results[index] if results is not None else None)
 
 
-class GroupCommit(GroupWrite[E]):
+class GroupCommit(GroupWrite[E, None]):
     """Group commit: each batch is one transaction of a unit of work."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], write_batch: WriteBatch[E], *, max_batch: int = 500) -> None:
@@ -94,10 +102,10 @@ class GroupCommit(GroupWrite[E]):
             await uow.commit()
 
 
-def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+def _settle(future: asyncio.Future[Any], error: BaseException | None, result: Any = None) -> None:
     if future.done():  # its writer was cancelled (a shutdown): nobody waits any more
         return
     if error is None:
-        future.set_result(None)
+        future.set_result(result)
     else:
         future.set_exception(error)

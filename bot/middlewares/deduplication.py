@@ -8,7 +8,8 @@ the first is still on it. Before handling, a worker claims the update id in Redi
 ``claim_seconds`` so that a worker dying mid-update does not block the update for good; once
 handled, the id is marked done for a day (as long as Telegram keeps updates) and skipped.
 
-The same round trip reads the chat's dialog state, which aiogram's FSM middleware (placed after
+Updates handled at the same time claim together, in one round trip (a polled batch arrives
+at once). The same round trip reads the chat's dialog state, which aiogram's FSM middleware (placed after
 this one) would otherwise fetch on its own (bot/fsm_storage.py), and any other key the update is
 sure to read (the assistant's open question): bot/claim_reads.py hands the values over. A claim that fails returns who
 holds it instead, so a duplicate costs no second round trip either.
@@ -43,21 +44,32 @@ HANDLED_UPDATE_TTL_SECONDS = 24 * 3600
 CLAIM_SECONDS = 60
 DONE = b"done"
 
-# KEYS: the claim, the sender's rate-limit window ('' where there is none), then the keys to read
-# (the chat's dialog state, the assistant's open question...).
-# Claimed: {1, the window count, its seconds left (both false without a window), the keys' values};
-# else {0, who holds the claim}.
+# The claims of the updates handled together, one round trip for all (db/group_commit.py's
+# GroupWrite). Per update, KEYS: the claim, the sender's rate-limit window ('' where there is
+# none), then the keys to read (the chat's dialog state, the assistant's open question...);
+# ARGV[4] the number of updates, then each update's number of keys to read.
+# Per update, claimed: {1, the window count, its seconds left (both false without a window), the
+# keys' values}; else {0, who holds the claim}.
 CLAIM = """
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
-  return {0, redis.call('GET', KEYS[1])}
+local replies = {}
+local k = 1
+for u = 1, tonumber(ARGV[4]) do
+  local reads = tonumber(ARGV[4 + u])
+  local reply
+  if not redis.call('SET', KEYS[k], ARGV[1], 'NX', 'EX', ARGV[2]) then
+    reply = {0, redis.call('GET', KEYS[k])}
+  else
+    reply = {1, false, false}
+    if KEYS[k + 1] ~= '' then
+""" + COUNT_IN_WINDOW_LUA.format(key="KEYS[k + 1]", window="ARGV[3]") + """
+      reply = {1, count, ttl}
+    end
+    for i = 1, reads do reply[#reply + 1] = redis.call('GET', KEYS[k + 1 + i]) end
+  end
+  replies[u] = reply
+  k = k + 2 + reads
 end
-local reply = {1, false, false}
-if KEYS[2] ~= '' then
-""" + COUNT_IN_WINDOW_LUA.format(key="KEYS[2]", window="ARGV[3]") + """
-  reply = {1, count, ttl}
-end
-for i = 3, #KEYS do reply[#reply + 1] = redis.call('GET', KEYS[i]) end
-return reply
+return replies
 """
 
 # Handled: remembered as done; the window count is given back if the limits did not apply.
@@ -110,12 +122,16 @@ class DeduplicationMiddleware(BaseMiddleware):
         self._worker = f"{os.getpid()}:{uuid.uuid4().hex[:8]}".encode()
         self._claim_script = redis.register_script(CLAIM)
         self._mark_done_script = redis.register_script(MARK_DONE)
-        self._done_marks: GroupWrite[tuple[str, str]] = GroupWrite(self._write_done_marks)
+        # A Redis error is Redis's, not one update's: the batch's writers all get it at once.
+        self._claims: GroupWrite[list[str], list[Any]] = GroupWrite(self._claim_together, narrow_failures=False)
+        self._done_marks: GroupWrite[tuple[str, str], None] = GroupWrite(self._write_done_marks,
+                                                                        narrow_failures=False)
         self._release = redis.register_script(RELEASE)
 
     async def close(self) -> None:
         """At shutdown: the done marks of updates already handled are written (else they would
         be handled again when delivered again)."""
+        await self._claims.close()
         await self._done_marks.close()
 
     async def __call__(
@@ -155,13 +171,17 @@ class DeduplicationMiddleware(BaseMiddleware):
         """[1, window count, seconds left, the values of ``to_read``]: ours; [0, holder]: someone
         else's (or done); None: Redis is down."""
         try:
-            return await keep_cancellation(self._claim_script(
-                keys=[key, window or "", *to_read],
-                args=[self._worker, self._claim_seconds, self._window_seconds or 0],
-            ))
+            return await self._claims.write([key, window or "", *to_read])
         except (RedisError, OSError) as error:
             log.warning("Redis unavailable, handling an update without claiming it: %s", error)
             return None
+
+    async def _claim_together(self, claims: Sequence[list[str]]) -> list[list[Any]]:
+        keys = [key for claim in claims for key in claim]
+        reads = [len(claim) - 2 for claim in claims]
+        return await keep_cancellation(self._claim_script(
+            keys=keys, args=[self._worker, self._claim_seconds, self._window_seconds or 0, len(claims), *reads],
+        ))
 
     async def _unclaim(self, key: str, give_back: str | None) -> None:
         try:

@@ -203,23 +203,42 @@ async def test_an_open_question_found_by_the_claim_is_taken_from_redis_once(bot,
     assert await redis_client.exists(memory.pending_key(chat_id)) == 0
 
 
-async def test_updates_handled_together_are_marked_done_in_one_round_trip_before_each_returns(bot, redis_client):
-    middleware = DeduplicationMiddleware(redis_client)
-    updates = [update_of(message(bot, user_id=2000 + n)) for n in range(8)]
-    scripts: list[int] = []
-    original = middleware._mark_done_script
+def _count_round_trips(script, updates_per_call: list[int], keys_per_update: int | None = None):
+    """The real script, noting how many updates each of its calls carried."""
 
-    async def counted(*, keys, args):  # the real script, counting its round trips
-        scripts.append(len(keys) // 2)
-        return await original(keys=keys, args=args)
+    async def counted(*, keys, args):
+        updates_per_call.append(args[3] if keys_per_update is None else len(keys) // keys_per_update)
+        return await script(keys=keys, args=args)
 
-    middleware._mark_done_script = counted
+    return counted
+
+
+async def test_updates_handled_together_claim_and_are_marked_done_together_each_with_its_own_reads(bot, redis_client):
+    storage = DialogStorage(redis_client)
+    users = [2000 + n for n in range(8)]
+    keys = {user: StorageKey(bot_id=bot.id, chat_id=user, user_id=user) for user in users}
+    for user in users[::2]:
+        await storage.set_state(keys[user], f"OrderDialog:{user}")
+    middleware = DeduplicationMiddleware(
+        redis_client,
+        dialog_state_key=lambda data: storage.state_key(keys[data["event_from_user"].id]) if "event_from_user" in data else None,
+    )
+    claims: list[int] = []
+    marks: list[int] = []
+    middleware._claim_script = _count_round_trips(middleware._claim_script, claims)
+    middleware._mark_done_script = _count_round_trips(middleware._mark_done_script, marks, keys_per_update=2)
+    seen: dict[int, str | None] = {}
 
     async def handler(event, data):
-        await asyncio.sleep(0)
+        user = data["event_from_user"].id
+        await redis_client.set(storage.state_key(keys[user]), "changed behind the claim's back")
+        seen[user] = await storage.get_state(keys[user])  # what the claim read for this chat
 
-    await asyncio.gather(*(middleware(handler, update, {"bot": bot}) for update in updates))
-    assert sum(scripts) == 8 and len(scripts) < 8  # every mark written, in fewer round trips
+    updates = [update_of(message(bot, user_id=user)) for user in users]
+    await asyncio.gather(*(middleware(handler, update, {"bot": bot, "event_from_user": update.message.from_user})
+                           for update in updates))
+    assert sum(claims) == 8 and len(claims) < 8 and sum(marks) == 8 and len(marks) < 8
+    assert seen == {user: f"OrderDialog:{user}" if user in users[::2] else None for user in users}
     for update in updates:  # each was marked before its call returned: a redelivery is skipped
         assert await _count_calls(middleware, update, bot, 1) == []
 
