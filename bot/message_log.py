@@ -19,7 +19,7 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot.forwarding import forwarded_from
-from db.models import AICommand, AIResponse
+from db.repositories.ai_commands import CommandRecord, ResponseRecord
 from domain.enums import MessageDirection
 
 
@@ -36,9 +36,9 @@ class UpdateTrace:
     # update to the daily counters (else registration's own statement did).
     count_daily: bool = False
     # What the assistant answered (ai_responses), written with the update's log row.
-    responses: list[AIResponse] = field(default_factory=list)
+    responses: list[ResponseRecord] = field(default_factory=list)
     # The AI command of an answer-only reading (bot/assistant/text_handler.py), written there too.
-    command: AICommand | None = None
+    command: CommandRecord | None = None
     # The messages the bot sent while handling the update (telegram_messages rows, direction
     # out): written in the same statement as the update's own row, not in a transaction each.
     sent: list[dict[str, Any]] = field(default_factory=list)

@@ -84,7 +84,7 @@ class AssistantTextHandler:
         command = await commands.start(message.text, telegram_user_id=message.telegram_user_id,
                                        user_id=message.user_id)
         await uow.commit()
-        command_id = command.id  # kept: a rollback later in this update expires the ORM object
+        command_id = command.id
         started = time.perf_counter()
         try:
             parsed = await self._services.nlp.parse(message.text, forwarded=forwarded)

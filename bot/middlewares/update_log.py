@@ -6,7 +6,9 @@ even when handling fails and can be linked to the account registration just crea
 command the handler produced. Concurrent updates are written together, one statement per batch
 (db/group_commit.py, db/repositories/incoming_log.py); the
 update is acknowledged only once its row is committed. Its ``created_at`` is the arrival time, so the log still reads in order.
-An update interrupted by a shutdown is not recorded: it will be delivered again and recorded then.
+The bot's replies sent while handling the update, the AI command of an answer-only reading and
+the assistant's responses go into the same statement. An update interrupted by a shutdown is not
+recorded (it will be delivered again and recorded then); the replies it already sent are.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from aiogram.types import TelegramObject, Update
 from bot.message_log import IncomingRecord, UpdateTrace, incoming_record, tracing
 from bot.rate_limiter import next_reset
 from db.group_commit import GroupCommit
-from db.models import AICommand, AIResponse
+from db.repositories.ai_commands import CommandRecord, ResponseRecord
 from db.repositories.incoming_log import SenderCount, write_incoming
 from db.uow import UnitOfWork
 
@@ -40,9 +42,9 @@ class _Entry:
     received_at: datetime
     holds_secret: bool = False
     count_daily: bool = False
-    responses: tuple[AIResponse, ...] = ()
+    responses: tuple[ResponseRecord, ...] = ()
     sent: tuple[dict[str, Any], ...] = ()  # the bot's messages in reply (direction out)
-    command: AICommand | None = None  # an answer-only reading's AI command
+    command: CommandRecord | None = None  # an answer-only reading's AI command
 
 
 class UpdateLogMiddleware(BaseMiddleware):

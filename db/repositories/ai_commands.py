@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -36,6 +37,43 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(slots=True)
+class CommandRecord:
+    """An ``ai_commands`` row being made (:meth:`AICommandRepository.start`): a plain record,
+    cheaper to build than a mapped object, which nothing here needs (the row is inserted as Core)."""
+
+    id: uuid.UUID
+    input_text: str
+    telegram_user_id: uuid.UUID | None
+    user_id: uuid.UUID
+    command_type: CommandType
+    status: CommandStatus
+    processed_input: dict[str, Any] | None
+    created_at: datetime
+    started_at: datetime
+    detected_intent: str | None = None
+    extracted_entities: dict[str, Any] | None = None
+    confidence_score: Decimal | None = None
+    processing_time_ms: int | None = None
+    model_version: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRecord:
+    """An ``ai_responses`` row being made (:func:`new_response`)."""
+
+    id: uuid.UUID
+    command_id: uuid.UUID
+    response_text: str
+    response_type: str
+    response_data: dict[str, Any]
+    model_version: str | None
+    created_at: datetime
+
+
 def new_response(
     command_id: uuid.UUID,
     text: str,
@@ -43,9 +81,9 @@ def new_response(
     response_type: str = "text",
     data: dict[str, Any] | None = None,
     model_version: str | None = None,
-) -> AIResponse:
+) -> ResponseRecord:
     """What the bot answered to a command, not written yet (:meth:`AICommandRepository.add_responses`)."""
-    return AIResponse(
+    return ResponseRecord(
         id=uuid.uuid4(), command_id=command_id, response_text=text, response_type=response_type,
         response_data=data or {}, model_version=model_version, created_at=_now(),
     )
@@ -57,11 +95,11 @@ class AICommandRepository:
 
     async def start(
         self, input_text: str, *, telegram_user_id: uuid.UUID | None, user_id: uuid.UUID
-    ) -> AICommand:
+    ) -> CommandRecord:
         """A command being processed: ``processed_input`` is the text the parser reads (stored as
         ``{"text": ...}``). Its id is chosen here; it is written once finished."""
         now = _now()
-        command = AICommand(
+        command = CommandRecord(
             id=uuid.uuid4(),
             input_text=input_text,
             telegram_user_id=telegram_user_id,
@@ -75,7 +113,7 @@ class AICommandRepository:
         )
         return command
 
-    async def fail(self, command: AICommand, *, error_code: str, error_message: str, processing_time_ms: int) -> None:
+    async def fail(self, command: CommandRecord, *, error_code: str, error_message: str, processing_time_ms: int) -> None:
         command.status = CommandStatus.FAILED
         command.error_code = error_code
         command.error_message = error_message[:2000]
@@ -83,7 +121,7 @@ class AICommandRepository:
         command.completed_at = _now()
         await self.write(command)
 
-    async def write(self, command: AICommand) -> None:
+    async def write(self, command: CommandRecord) -> None:
         """A finished command (:func:`finish`, :meth:`fail`) in one INSERT on its own (the incoming
         log's batch writes the commands of answer-only intents: :func:`command_values`)."""
         row = _columns(command, COMMAND_FIELDS)
@@ -98,12 +136,12 @@ class AICommandRepository:
         response_type: str = "text",
         data: dict[str, Any] | None = None,
         model_version: str | None = None,
-    ) -> AIResponse:
+    ) -> ResponseRecord:
         response = new_response(command_id, text, response_type=response_type, data=data, model_version=model_version)
         await self.add_responses([response])
         return response
 
-    async def add_responses(self, responses: Sequence[AIResponse]) -> None:
+    async def add_responses(self, responses: Sequence[ResponseRecord]) -> None:
         """Responses made earlier (:func:`new_response`), in one statement: committed on its own,
         or in the session's open transaction (the message log's batch)."""
         if responses:
@@ -121,7 +159,7 @@ class AICommandRepository:
 
 
 def finish(
-    command: AICommand,
+    command: CommandRecord,
     *,
     command_type: str,
     intent: str,
@@ -173,7 +211,7 @@ def _insert_responses() -> Any:
 _INSERT_RESPONSES = _insert_responses()
 
 
-def command_values(command: AICommand) -> tuple[Any, ...]:
+def command_values(command: CommandRecord) -> tuple[Any, ...]:
     """A finished command as the log batch binds it (enums by value, JSON as text)."""
     values = _columns(command, COMMAND_FIELDS)
     for name in ("processed_input", "extracted_entities"):
@@ -183,10 +221,10 @@ def command_values(command: AICommand) -> tuple[Any, ...]:
     return tuple(values[name] for name in COMMAND_FIELDS)
 
 
-def response_values(response: AIResponse) -> tuple[Any, ...]:
+def response_values(response: ResponseRecord) -> tuple[Any, ...]:
     return tuple(json.dumps(response.response_data) if name == "response_data" else getattr(response, name)
                  for name in RESPONSE_FIELDS)
 
 
-def _columns(record: AICommand | AIResponse, fields: tuple[str, ...]) -> dict[str, Any]:
+def _columns(record: CommandRecord | ResponseRecord, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(record, name) for name in fields}

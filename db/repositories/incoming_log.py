@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import AICommand, AIResponse
-from db.repositories.ai_commands import COMMAND_FIELDS, RESPONSE_FIELDS, command_values, response_values
+from db.repositories.ai_commands import (
+    COMMAND_FIELDS, RESPONSE_FIELDS, CommandRecord, ResponseRecord, command_values, response_values,
+)
 from db.repositories.batch import arrays
 from db.repositories.sessions import SESSION_IDLE, new_token_hash
 from db.repositories.telegram import LOGGED_FIELDS, logged_values
@@ -144,9 +145,9 @@ _COUNTS = ("telegram_id", "messages", "commands", "at", "daily_messages", "daily
 _MESSAGES = ("telegram_id", *(name for name in LOGGED_FIELDS if name != "telegram_user_id"))
 
 
-async def write_incoming(session: AsyncSession, counts: Sequence[SenderCount], responses: Sequence[AIResponse],
+async def write_incoming(session: AsyncSession, counts: Sequence[SenderCount], responses: Sequence[ResponseRecord],
                          rows: Sequence[tuple[int | None, dict[str, Any]]],
-                         commands: Sequence[AICommand] = ()) -> None:
+                         commands: Sequence[CommandRecord] = ()) -> None:
     """Counters, sessions, AI commands, responses and the log ``rows`` (sender's Telegram id,
     LOGGED_FIELDS row) of a batch of updates, in one statement committed on its own. A row
     without a sender (the bot's replies) gets the account of its chat."""
