@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,8 +16,9 @@ from db.models import Order as OrderRow
 from db.models import Portfolio as PortfolioRow
 from db.models import Trade as TradeRow
 from db.models import TradingPair
-from db.repositories.portfolios import _portfolio
+from db.repositories.portfolios import PORTFOLIO_FIELDS, _portfolio
 from db.repositories.trading import OPEN_STATUSES, _order
+from db.single_statement import run_alone
 from domain.enums import OrderStatus
 from domain.models import LiveLimits, Order, Portfolio
 
@@ -41,15 +42,12 @@ class LiveTradingRepository:
     async def portfolios(self, user_id: uuid.UUID, market_type: str | None = None) -> list[Portfolio]:
         """The user's live portfolios whose account is still connected (of ``market_type`` only:
         "spot" or "swap", when given)."""
-        statement = (
-            select(PortfolioRow)
-            .where(PortfolioRow.user_id == user_id, ~PortfolioRow.is_paper, PortfolioRow.credential_id.is_not(None))
-            .order_by(PortfolioRow.created_at)
-        )
-        if market_type is not None:
-            statement = statement.join(ExchangeCredential, ExchangeCredential.id == PortfolioRow.credential_id).where(
-                ExchangeCredential.market_type == market_type)
-        return [_portfolio(row) for row in await self._session.scalars(statement)]
+        if market_type is None:
+            rows = await run_alone(self._session, _LIVE_PORTFOLIOS, {"user_id": user_id})
+        else:
+            rows = await run_alone(self._session, _LIVE_PORTFOLIOS_OF_MARKET, {"user_id": user_id,
+                                                                             "market_type": market_type})
+        return [Portfolio(**row) for row in rows]
 
     async def open_orders_by_portfolio(
         self, user_id: uuid.UUID | None = None, portfolio_id: uuid.UUID | None = None,
@@ -99,3 +97,17 @@ class LiveTradingRepository:
             insert(LiveTradingLimits).values(user_id=user_id, **values)
             .on_conflict_do_update(index_elements=[LiveTradingLimits.user_id], set_=values | {"updated_at": func.now()})
         )
+
+
+# Read by every portfolio screen: Core built once, run outside a transaction (db/single_statement.py).
+_PORTFOLIOS, _CREDENTIALS = PortfolioRow.__table__, ExchangeCredential.__table__
+_LIVE_PORTFOLIOS = (
+    select(*(_PORTFOLIOS.c[name] for name in PORTFOLIO_FIELDS))
+    .where(_PORTFOLIOS.c.user_id == bindparam("user_id"), _PORTFOLIOS.c.is_paper.is_(False),
+           _PORTFOLIOS.c.credential_id.is_not(None))
+    .order_by(_PORTFOLIOS.c.created_at)
+)
+_LIVE_PORTFOLIOS_OF_MARKET = (
+    _LIVE_PORTFOLIOS.join_from(_PORTFOLIOS, _CREDENTIALS, _CREDENTIALS.c.id == _PORTFOLIOS.c.credential_id)
+    .where(_CREDENTIALS.c.market_type == bindparam("market_type"))
+)

@@ -25,18 +25,18 @@ DEFAULT_PAPER_PORTFOLIO = "Paper"
 PAPER_EXCHANGE = "paper"
 
 
-_PORTFOLIO_FIELDS = ("id", "user_id", "name", "base_currency", "exchange", "is_paper", "initial_balance",
+PORTFOLIO_FIELDS = ("id", "user_id", "name", "base_currency", "exchange", "is_paper", "initial_balance",
                      "realized_pnl", "total_fees", "credential_id")
 
 
 def _portfolio(row: PortfolioRow) -> Portfolio:
-    return Portfolio(**{name: getattr(row, name) for name in _PORTFOLIO_FIELDS})
+    return Portfolio(**{name: getattr(row, name) for name in PORTFOLIO_FIELDS})
 
 
 # Read by most trading and portfolio requests: Core built once, run on its own outside a
 # transaction (db/single_statement.py) instead of through the ORM session.
 _PORTFOLIOS, _BALANCES = PortfolioRow.__table__, BalanceRow.__table__
-_DEFAULT_PORTFOLIO = select(*(_PORTFOLIOS.c[name] for name in _PORTFOLIO_FIELDS)).where(
+_DEFAULT_PORTFOLIO = select(*(_PORTFOLIOS.c[name] for name in PORTFOLIO_FIELDS)).where(
     _PORTFOLIOS.c.user_id == bindparam("user_id"), _PORTFOLIOS.c.is_default.is_(True)
 )
 _BALANCES_OF = select(_BALANCES.c.asset, _BALANCES.c.free, _BALANCES.c.locked).where(

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from db.models import Position as PositionRow
 from db.repositories.audit import AuditRepository
 from db.repositories.portfolios import PAPER_EXCHANGE, _portfolio
 from db.repositories.trading import OrderRepository, PairIds, TradeRepository
+from db.single_statement import run_alone
 from domain.enums import OrderSide, OrderSource, OrderStatus, OrderType, PositionStatus
 from domain.futures import MarginMode, MarketType
 from domain.models import AuditEntry, Fill, Order, Portfolio
@@ -69,9 +70,8 @@ class SignalTradeRepository:
 
     async def futures_balance(self, user_id: uuid.UUID, quote: str) -> Decimal | None:
         """The futures account's free balance, None before the account exists (read, not locked)."""
-        return await self._session.scalar(
-            select(BalanceRow.free).join(PortfolioRow, PortfolioRow.id == BalanceRow.portfolio_id)
-            .where(PortfolioRow.user_id == user_id, PortfolioRow.name == FUTURES_PORTFOLIO, BalanceRow.asset == quote))
+        rows = await run_alone(self._session, _FUTURES_BALANCE, {"user_id": user_id, "asset": quote})
+        return rows[0]["free"] if rows else None
 
     async def add(self, trade: SignalTrade, *, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,
                   token: str, at: datetime) -> None:
@@ -203,3 +203,13 @@ class SignalTradeRepository:
     def _order(trade: SignalTrade, leg: Leg, signal_id: uuid.UUID, user_id: uuid.UUID, portfolio_id: uuid.UUID,
                token: str, at: datetime) -> Order:
         return leg_order(trade, leg, signal_id=signal_id, user_id=user_id, portfolio_id=portfolio_id, token=token, at=at)
+
+
+# Read by every signal card: Core built once, run outside a transaction (db/single_statement.py).
+_BALANCES, _PORTFOLIOS = BalanceRow.__table__, PortfolioRow.__table__
+_FUTURES_BALANCE = (
+    select(_BALANCES.c.free)
+    .join(_PORTFOLIOS, _PORTFOLIOS.c.id == _BALANCES.c.portfolio_id)
+    .where(_PORTFOLIOS.c.user_id == bindparam("user_id"), _PORTFOLIOS.c.name == FUTURES_PORTFOLIO,
+           _BALANCES.c.asset == bindparam("asset"))
+)
