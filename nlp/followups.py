@@ -170,6 +170,8 @@ _LEVEL_LINE_RE = re.compile(r"^\W*(?:entry|targets?|stop\s+loss|tp\d*|sl)\b[^\n]
 
 # "Move stop to entry after TP1", "close if 4H closes below": a plan stated with the signal, not a report.
 _PLAN_RE = re.compile(r"\b(?:after|once|when|if|upon)\b", re.I)
+# "✅ Our last 10 calls hit TP! Join VIP 👉 @handle": a channel's advert about its past calls, not news of this one.
+_ADVERT_RE = re.compile(r"\b(?:calls|signals|join|subscribe)\b|\bour\s+(?:last|previous)\b|@\w{3,}|t\.me/", re.I)
 
 
 # "Move SL to entry after TP1", "close half once 0.55 hits": an instruction for later, given with the signal.
@@ -191,7 +193,7 @@ def reposted_update(text: str) -> str | None:
     lines = [line for line in normalized.splitlines() if line.strip()]
     # A short first line above the levels is the headline and names the main action; a long one is prose.
     if len(lines) >= 2 and not _LEVEL_LINE_RE.match(lines[0]) and len(lines[0]) <= _HEADLINE_CHARS \
-            and not _PLAN_RE.search(lines[0]):
+            and not _PLAN_RE.search(lines[0]) and not _ADVERT_RE.search(lines[0]):
         headline = update_kind(lines[0])
         if headline:
             return headline

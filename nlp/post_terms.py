@@ -9,7 +9,7 @@ from typing import Any
 
 _LEVERAGE_PATTERNS = (
     re.compile(r"\b(?:leverage|lev|mode|margin)\b\.?\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:(?:from|от|between|da|de|desde|entre|von|ab|من|از)\s+)?"
-               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:\s+(?P<mode_after>cross|isolated)(?=\s*/))?(?:(?:\s*(?:->|→|➡\ufe0f?|-|to|till|until|up\s+to|and|&|/|max|~+|,|or|до|تا|الی|إلى|الى|ile|a|à|al|bis|até|hasta|und|et|e|y|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
+               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:\s+(?P<mode_after>cross|isolated)(?=\s*/))?(?:(?:\s*(?:->|→|➡\ufe0f?|-|to|till|until|up\s+to|and|&|/|max|~+|,|or|до|تا|الی|إلى|الى|ile|a|à|al|bis|até|hasta|und|et|e|y|sampai|hingga|s/d|đến|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
                r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
     re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
                r"(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3})\s?[x×]?)?", re.IGNORECASE),
@@ -71,6 +71,9 @@ def _leverage_on_line(line: str, text: str) -> dict[str, Any] | None:
         # "50x-20x" is the same range written high first; "10x-15x-20x" spans its lowest to its highest.
         bounds = [int(low)] + ([int(high)] if high else []) + _more_steps(match.string, match.end())
         bounds = [value for value in bounds if 0 < value <= 200]
+        if len(bounds) == 1:
+            # "10x (20x max)", "10x; can go up to 20x": a named maximum above the leverage is the range's top.
+            bounds += [value for value in _stated_max(match.string[match.end():]) if bounds[0] < value <= 200]
         result: dict[str, Any] = {"leverage": Decimal(min(bounds))}
         if max(bounds) > min(bounds):
             result["leverage_max"] = Decimal(max(bounds))
@@ -81,6 +84,16 @@ def _leverage_on_line(line: str, text: str) -> dict[str, Any] | None:
             result["margin_mode"] = mode.lower()
         return result
     return None
+
+
+# A maximum named after the leverage on its line: "(max: 20x)", "[max 20x]", "(20x max)", "can go up to 20x".
+_STATED_MAX_RE = re.compile(r"\bmax(?:imum)?\b\W{0,3}[x×]?\s?(\d{1,3})(?![\d.,%])|(?<![\w.])(\d{1,3})\s?[x×]\s*max\b"
+                            r"|\bup\s+to\s+[x×]?\s?(\d{1,3})\s?[x×]", re.IGNORECASE)
+
+
+def _stated_max(rest: str) -> list[int]:
+    match = _STATED_MAX_RE.search(rest)
+    return [int(next(group for group in match.groups() if group))] if match else []
 
 
 def _without_warnings(text: str) -> str:

@@ -1,0 +1,54 @@
+"""Classes of post the fifth blind set (posts_fresh_5.jsonl) brought up, each with invented examples:
+market entries in Vietnamese and Indonesian, leverage ranges joined by their words, a maximum named after
+a single leverage, and a channel's advert heading a fresh setup."""
+
+import pytest
+
+from nlp.parser import RuleParser
+
+EXITS = "TP: 0.55 / 0.58\nSL: 0.50"
+
+
+def entities(parser: RuleParser, text: str) -> dict:
+    result = parser.parse(text).to_dict()
+    assert result["intent"] == "signal", text
+    return result["entities"]
+
+
+@pytest.mark.parametrize("entry", ["Vào lệnh: giá hiện tại", "Điểm vào: giá thị trường", "Entry: harga sekarang",
+                                   "Entry: harga pasar", "Area Entry: harga saat ini", "Entry: C.M.P"])
+def test_market_entries_in_vietnamese_and_indonesian(parser: RuleParser, entry: str) -> None:
+    found = entities(parser, f"#QWIX/USDT LONG\n{entry}\n{EXITS}")
+    assert found["entry_at_market"] is True and "entries" not in found
+
+
+@pytest.mark.parametrize("line", ["Leverage: 10x sampai 20x", "Leverage: 10x hingga 20x", "Đòn bẩy: x10 đến x20",
+                                  "Leverage: 10x s/d 20x"])
+def test_leverage_ranges_joined_by_vietnamese_and_indonesian_words(parser: RuleParser, line: str) -> None:
+    found = entities(parser, f"#QWIX/USDT LONG\nEntry: 0.52\n{EXITS}\n{line}")
+    assert (found["leverage"], found["leverage_max"]) == (10, 20)
+
+
+@pytest.mark.parametrize("line", ["Leverage: 10x (20x max)", "Leverage: 10x (max: 20x)", "Leverage: 10x; max 20x",
+                                  "Leverage: 10x [max 20x]", "Leverage 10x, can go up to 20x"])
+def test_a_maximum_named_after_the_leverage_tops_the_range(parser: RuleParser, line: str) -> None:
+    found = entities(parser, f"#QWIX/USDT LONG\nEntry: 0.52\n{EXITS}\n{line}")
+    assert (found["leverage"], found["leverage_max"]) == (10, 20)
+
+
+def test_a_maximum_of_something_else_is_no_range(parser: RuleParser) -> None:
+    found = entities(parser, f"#QWIX/USDT LONG\nEntry: 0.52\n{EXITS}\nLeverage: 10x, use max 20% of balance")
+    assert found["leverage"] == 10 and "leverage_max" not in found
+
+
+@pytest.mark.parametrize("advert", ["✅ Our last 10 calls hit TP! Join VIP 👉 @qwixvip",
+                                    "🎯 TP hit on all signals this week, subscribe for more",
+                                    "✅ All our calls hit TP this week, join 👉 t.me/qwixcalls"])
+def test_an_advert_heading_a_fresh_setup_is_no_follow_up(parser: RuleParser, advert: str) -> None:
+    found = entities(parser, f"{advert}\n\n#QWIX/USDT LONG\nEntry: 0.52 - 0.53\n{EXITS}")
+    assert found["entries"] == [0.52, 0.53] and found["take_profits"] == [0.55, 0.58]
+
+
+def test_a_follow_up_headline_over_its_repeated_setup_stays_a_follow_up(parser: RuleParser) -> None:
+    result = parser.parse(f"#QWIX/USDT Target 1 reached ✅\nEntry: 0.52 - 0.53\n{EXITS}").to_dict()
+    assert result["intent"] == "signal_update" and result["entities"]["update"] == "tp_hit"
