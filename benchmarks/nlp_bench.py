@@ -29,7 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
 
+from nlp.calibration import Calibration, expected_calibration_error  # noqa: E402
 from nlp.evaluation import Report, evaluate, load_items, split_half  # noqa: E402
+from nlp.intent_model import MODEL_DIR  # noqa: E402
 from nlp.parser import RuleParser  # noqa: E402
 
 SHARED = ROOT / ".." / "shared"
@@ -65,12 +67,17 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 def print_report(title: str, report: Report, *, fields: bool, failures: bool,
-                 hidden_ids: frozenset[str] = frozenset()) -> None:
+                 hidden_ids: frozenset[str] = frozenset(), calibration: Calibration = Calibration()) -> None:
     counts = (f"{report.items} items: {report.items - report.signal_posts - report.followups} typed, "
               f"{report.signal_posts} signal posts, {report.followups} follow-ups, {report.tricky} tricky")
     print(f"\n== {title} ({counts})")
     for label, attribute in TABLE:
         print(f"  {label:<34} {getattr(report, attribute):.3f}")
+    if report.typed_readings:
+        misread, acted = report.misread_share_at_or_above()
+        raw = expected_calibration_error([(calibration.invert(c), right) for c, right in report.typed_readings])
+        print(f"  {'typed confidence ECE':<34} {report.typed_ece:.3f} (uncalibrated {raw:.3f})")
+        print(f"  {'typed misread, confidence >= 0.6':<34} {misread:.3f} (of {acted})")
     if fields:
         print("  per-field F1: " + ", ".join(f"{k} {v:.2f}" for k, v in report.field_f1().items()))
     if report.confusions:
@@ -114,7 +121,7 @@ def main() -> int:
                                  ("posts", [i for i in chosen if i.get("source")])):
                 if subset:
                     print_report(f"{path.name}{suffix} {kind}", evaluate(subset, parse), fields=args.fields,
-                                 failures=show_failures, hidden_ids=hidden)
+                                 failures=show_failures, hidden_ids=hidden, calibration=Calibration.load(MODEL_DIR))
 
     baseline = spacy.blank("en")
     for text in all_texts:  # warm caches and string stores

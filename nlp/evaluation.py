@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nlp.calibration import DEFAULT_ANCHOR, expected_calibration_error
 from nlp.models import ENTITY_KINDS
 
 SIGNAL_KEYS = frozenset({
@@ -92,6 +93,7 @@ class Report:
     post_entity: list[int] = field(default_factory=lambda: [0, 0, 0])
     per_field: dict[str, list[int]] = field(default_factory=dict)  # key -> [correct, missed, false positives]
     confusions: Counter = field(default_factory=Counter)  # (expected, got) command types
+    typed_readings: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, reading right)
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -136,6 +138,15 @@ class Report:
     @property
     def post_entity_f1(self) -> float:
         return _f1(*self.post_entity)
+
+    @property
+    def typed_ece(self) -> float:
+        return expected_calibration_error(self.typed_readings)
+
+    def misread_share_at_or_above(self, threshold: float = DEFAULT_ANCHOR) -> tuple[float, int]:
+        """Of the typed readings the bot acts on (confidence at or above ``threshold``): the share misread, and how many."""
+        acted = [right for confidence, right in self.typed_readings if confidence >= threshold]
+        return (acted.count(False) / len(acted) if acted else 0.0), len(acted)
 
     def field_f1(self) -> dict[str, float]:
         return {key: round(_f1(*counts), 4) for key, counts in sorted(self.per_field.items())}
@@ -183,6 +194,8 @@ def evaluate(items: Iterable[dict[str, Any]], parse: Callable[[str], dict[str, A
             intent_ok = output.get("intent") == expect["intent"]
             report.intent_correct += intent_ok
         post = expect.get("intent") in POST_INTENTS
+        if not post and "confidence" in output:
+            report.typed_readings.append((output["confidence"], type_ok and intent_ok))
         # "lenient" and "entities_alt" may sit on the item or inside "expect" (the dev file does the latter).
         alternatives = [expect.get("entities", {}), *item.get("entities_alt", []), *expect.get("entities_alt", [])]
         lenient = [*item.get("lenient", ()), *expect.get("lenient", ())]

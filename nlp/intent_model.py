@@ -17,6 +17,8 @@ import json
 import spacy
 from spacy.tokens import Doc
 
+from nlp.calibration import Calibration
+
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "intent_model"
 VOCABULARY_FILE = "view_vocabulary.json"
 MEMBER_PREFIX = "member_"
@@ -62,6 +64,8 @@ class IntentModel:
         # The words it was trained on: a message with none of them (brackets, emoji floods, bare
         # numbers) is outside what the model knows, and its confident-looking scores mean nothing.
         self._vocabulary = frozenset(json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8")))
+        # Fitted with the model on messages it was not trained on (see nlp.calibration).
+        self.calibration = Calibration.load(path)
 
     @classmethod
     def available(cls, path: Path = MODEL_DIR) -> bool:

@@ -12,12 +12,14 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from domain.enums import CommandType
+from nlp.calibration import Calibration
 from nlp.classifier import classify
 from nlp.commands import read_command_entities
 from nlp.followups import SHORT_POST_CHARS, read_update, reads_as_followup, reported_update, reposted_update
-from nlp.intent_model import IntentModel, classifier_view
+from nlp.intent_model import MODEL_DIR, IntentModel, classifier_view
 from nlp.lexicon import Canonicalizer
 from nlp.models import ParsedCommand
 from nlp.normalize import normalize_text
@@ -81,12 +83,14 @@ _SIGNAL_HINT_RE = re.compile(r"\b(?:entry|entries|tp\d?|targets?|sl|stop|take[\s
 class RuleParser:
     """Rule-based parser. Thread-safe for reading; ``add_markets`` may be called at any time."""
 
-    def __init__(self, universe: SymbolUniverse | None = None, *, use_intent_model: bool = True) -> None:
+    def __init__(self, universe: SymbolUniverse | None = None, *, use_intent_model: bool = True,
+                 model_dir: Path = MODEL_DIR) -> None:
         self.universe = universe or SymbolUniverse()
         self._nlp = build_pipeline(self.universe)
         self._canonicalizer = Canonicalizer(self.universe)
         # The shipped model; without it (a checkout that never trained one) the rule cues decide alone.
-        self._intent_model = IntentModel() if use_intent_model and IntentModel.available() else None
+        self._intent_model = IntentModel(model_dir) if use_intent_model and IntentModel.available(model_dir) else None
+        self._calibration = self._intent_model.calibration if self._intent_model else Calibration()
 
     def add_markets(self, markets: Iterable[str]) -> None:
         """Teach the parser an exchange's market symbols ("BTC/USDT", "NEWCOIN/USDT:USDT")."""
@@ -202,7 +206,8 @@ class RuleParser:
         model_scores, members_agree = model.read(view) if model else (None, True)
         reading = classify(normalized, found, model_scores, members_agree=members_agree)
         entities = read_command_entities([token.text for token in doc], found, reading.intent)
-        return ParsedCommand(text, reading.command_type, reading.intent, reading.confidence, entities,
+        confidence = self._calibration.apply(reading.confidence)  # the share of such readings that are right
+        return ParsedCommand(text, reading.command_type, reading.intent, confidence, entities,
                              alternatives=reading.alternatives)
 
 
