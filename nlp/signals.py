@@ -70,7 +70,9 @@ _MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?(?:\s+p
 # "Entry: 5.12 (CMP)": the bracketed note that the level is the market price, kept when brackets are dropped.
 # "Entry - 1.20 (DCA 1.15)": an extra entry noted in brackets is an entry all the same.
 _DCA_IN_PARENTHESES_RE = re.compile(r"\(\s*(dca|re-?entry|add)\s*(?:at|@|:)?\s*(\$?\d[\d.,]*)\s*\)", re.IGNORECASE)
-_MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?market(?:\s+price)?|now|current(?:\s+price)?))\s*\)")
+# "Entry: market (current 0.45)": the market with the level it stands at, both kept.
+_MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?market(?:\s+price)?|now|current(?:\s+price)?))"
+                                       r"(?:\s*[:@~=]?\s*(\$?\d[\d.,]*))?\s*\)")
 
 # --- sides, leverage, extras ------------------------------------------------------------------
 
@@ -195,7 +197,8 @@ def _read_levels(text: str) -> _Levels:
         if len(raw_line) > _LONGEST_HEADER and not _DIGIT_RE.search(raw_line):
             section.close()  # prose: no levels, and too long to be a section header
             continue
-        line = _MARKET_IN_PARENTHESES_RE.sub(r" \1 ", _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line))
+        line = _MARKET_IN_PARENTHESES_RE.sub(lambda m: f" {m.group(1)} {m.group(2) or ''} ",
+                                             _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line))
         line = _DCA_IN_PARENTHESES_RE.sub(r" \1 \2 ", line)
         line = _lone_number_as_value(line, levels)
         line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", line))
@@ -323,6 +326,11 @@ class _Section:
             return
         body = line[item.end():] if item else line
         values = _prices(body) if "=" not in line else []
+        if not values and self.kind == "entry" and _MARKET_LINE_RE.match(body):
+            levels.entry_at_market = True  # "Entry:" over "1) CMP", "2) 0.43": the market is one of the entries
+            self.numbered = self.numbered or (item is not None and not self.filled)
+            self.filled = True
+            return
         if not values:
             self.close()
             return

@@ -52,3 +52,22 @@ def test_an_advert_heading_a_fresh_setup_is_no_follow_up(parser: RuleParser, adv
 def test_a_follow_up_headline_over_its_repeated_setup_stays_a_follow_up(parser: RuleParser) -> None:
     result = parser.parse(f"#QWIX/USDT Target 1 reached ✅\nEntry: 0.52 - 0.53\n{EXITS}").to_dict()
     assert result["intent"] == "signal_update" and result["entities"]["update"] == "tp_hit"
+
+
+@pytest.mark.parametrize("entry", ["Entry:\n1) CMP\n2) 0.51", "Entry Targets:\n1) Market\n2) 0.51"])
+def test_the_market_as_an_item_of_a_numbered_entry_list(parser: RuleParser, entry: str) -> None:
+    found = entities(parser, f"#QWIX/USDT LONG\n{entry}\n{EXITS}")
+    assert found["entry_at_market"] is True and found["entries"] == [0.51]
+
+
+@pytest.mark.parametrize("entry", ["Entry: market (current 0.52)", "Entry: CMP (now 0.52)", "Entry: Market (current price: 0.52)"])
+def test_the_market_with_its_level_in_brackets(parser: RuleParser, entry: str) -> None:
+    found = entities(parser, f"#QWIX/USDT LONG\n{entry}\n{EXITS}")
+    assert found["entry_at_market"] is True and found["entries"] == [0.52]
+
+
+@pytest.mark.parametrize(("entry", "stop"), [("Vùng vào: 0.52 - 0.53", "Dừng lỗ: 0.50"),
+                                             ("Titik masuk: 0.52 - 0.53", "Batas rugi: 0.50")])
+def test_vietnamese_and_indonesian_labels(parser: RuleParser, entry: str, stop: str) -> None:
+    found = entities(parser, f"#QWIX/USDT LONG\n{entry}\nTP: 0.55 / 0.58\n{stop}")
+    assert found["entries"] == [0.52, 0.53] and found["stop_loss"] == 0.5
