@@ -257,6 +257,10 @@ def _read_levels(text: str) -> _Levels:
                 elif _SIDE_AT_MARKET_RE.match(value_text) or _MARKET_BEFORE_RE.search(line[:match.start()]):
                     levels.labelled_sides.append(match.group("side").lower())
                     levels.entry_at_market = True  # "Buy QWIX at market", "Long now"
+                    at_market = _SIDE_AT_MARKET_RE.match(value_text)
+                    further = _FURTHER_ENTRY_RE.match(value_text, at_market.end()) if at_market else None
+                    if further:
+                        _store(levels, "entry", _prices(further.group("value")))  # "Buy now or wait for 590"
                 elif number + 1 == len(labels) and not levels.entries and not _ALNUM_RE.search(value_text):
                     # "$WIF LONG" over a bare "2.15 - 2.20" line: the side heads its entries.
                     section.open("entry", bare=True)
@@ -367,6 +371,8 @@ _SIDE_AT_MARKET_RE = re.compile(r"^\s*(?:[^\W\d_]{1,3}\s+(?=[#$]))?(?:[#$]?[A-Za
                                 r"(?:cmp|market(?:\s+price)?|now|immediately|asap|(?:the\s+)?current\s+(?:price|levels?))\b"
                                 r"(?!\s+(?!(?:and|or|then|plus)\b)(?-i:[a-z])|\s*\?)",
                                 re.IGNORECASE)
+# After "now"/"at market", a connector to a further level: "… or wait for 590", "… and 0.50".
+_FURTHER_ENTRY_RE = re.compile(r"\s*,?\s*(?:(?:or|and|then|plus)\b|[&/])[^\d\n.$]{0,25}?(?P<value>\$?\.?\d[^\n]*)$", re.IGNORECASE)
 _COIN_ONLY_RE = re.compile(r"^\s*[#$]?[A-Za-z][A-Za-z0-9]{1,14}(?:/[A-Za-z]{3,5})?[^\w\n]*$")
 _MARKET_BEFORE_RE = re.compile(r"\bmarket\s*$", re.IGNORECASE)  # "Market buy", "MARKET LONG"
 # "Buy now: 1.84", "Long at current 1.23", "Short @ CMP 0.56": the side's price is where the market is.

@@ -71,3 +71,13 @@ def test_the_market_with_its_level_in_brackets(parser: RuleParser, entry: str) -
 def test_vietnamese_and_indonesian_labels(parser: RuleParser, entry: str, stop: str) -> None:
     found = entities(parser, f"#QWIX/USDT LONG\n{entry}\nTP: 0.55 / 0.58\n{stop}")
     assert found["entries"] == [0.52, 0.53] and found["stop_loss"] == 0.5
+
+
+@pytest.mark.parametrize(("opening", "exits", "entries"), [
+    ("Buy now or wait for 0.51", "TP: 0.58 / 0.60\nSL: 0.49", [0.51]),
+    ("Long at market and 0.50", "TP: 0.58 / 0.60\nSL: 0.49", [0.5]),
+    ("Short now, or 0.56 if it wicks", "TP: 0.50 / 0.48\nSL: 0.59", [0.56]),
+])
+def test_a_further_level_after_a_side_at_the_market(parser: RuleParser, opening: str, exits: str, entries: list) -> None:
+    found = entities(parser, f"#QWIX/USDT\n{opening}\n{exits}")
+    assert found["entry_at_market"] is True and found["entries"] == entries
