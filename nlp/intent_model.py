@@ -61,6 +61,8 @@ class IntentModel:
         self._members = [spacy.load(member) for member in members]
         self._textcats = [member.get_pipe("textcat") for member in self._members]
         self.labels: tuple[str, ...] = tuple(self._textcats[0].labels)
+        if any(tuple(textcat.labels) != self.labels for textcat in self._textcats):
+            raise ValueError(f"the members in {path} were trained on different intents")
         # The words it was trained on: a message with none of them (brackets, emoji floods, bare
         # numbers) is outside what the model knows, and its confident-looking scores mean nothing.
         self._vocabulary = frozenset(json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8")))
@@ -86,8 +88,9 @@ class IntentModel:
         total: dict[str, float] = {}
         picks = set()
         for member, textcat in zip(self._members, self._textcats):
-            cats = textcat(Doc(member.vocab, words=view)).cats
-            picks.add(max(cats, key=cats.get))
-            for label, score in cats.items():
+            # predict() skips writing doc.cats, which nobody reads here.
+            scores = textcat.predict([Doc(member.vocab, words=view)])[0].tolist()
+            picks.add(max(range(len(scores)), key=scores.__getitem__))
+            for label, score in zip(self.labels, scores):
                 total[label] = total.get(label, 0.0) + score / len(self._members)
         return total, len(picks) == 1

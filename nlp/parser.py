@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from spacy.tokens import Doc
 
 from domain.enums import CommandType
 from nlp.calibration import Calibration
@@ -118,21 +120,22 @@ class RuleParser:
             return self._read_post(text, readable)
         normalized = normalize_text(readable)
         post = normalize_post(readable)
+        once = _OneParse(self._nlp, self._canonicalizer)
         if "\n" in post.strip() or _SIGNAL_HINT_RE.search(post):
-            signal = self._with_symbol(read_signal(readable, self.universe), normalized)
-            if self._is_pasted_signal(normalized, post, signal):
+            signal = self._with_symbol(read_signal(readable, self.universe), normalized, once)
+            if self._is_pasted_signal(normalized, post, signal, once):
                 if reposted_update(readable):
                     return self._update_command(text, readable)
                 return _signal_command(text, signal)
         if reads_as_followup(readable):
             return self._update_command(text, readable)
-        return self._read_command(text, normalized)
+        return self._read_command(text, normalized, once)
 
-    def _with_symbol(self, signal: SignalReading, normalized: str) -> SignalReading:
+    def _with_symbol(self, signal: SignalReading, normalized: str, once: _OneParse) -> SignalReading:
         """A signal whose coin the post reader missed takes the one the command pipeline recognises."""
         if "symbol" in signal.entities or not any(key in signal.entities for key in ("entries", "take_profits")):
             return signal
-        symbols = [m.value for m in mentions(self._nlp(normalized)) if m.label == "ASSET"]
+        symbols = [m.value for m in mentions(once.doc(normalized)) if m.label == "ASSET"]
         if not symbols:
             return signal
         return SignalReading({"symbol": symbols[0], **signal.entities}, signal.confidence)
@@ -141,7 +144,7 @@ class RuleParser:
         update = read_update(readable, self.universe)
         return ParsedCommand(text, CommandType.TRADE_ANALYSIS, "signal_update", update.confidence, update.entities)
 
-    def _is_pasted_signal(self, normalized: str, post: str, signal: SignalReading) -> bool:
+    def _is_pasted_signal(self, normalized: str, post: str, signal: SignalReading, once: _OneParse) -> bool:
         found = signal.entities
         has_entry = "entries" in found or "entry_at_market" in found
         has_exit = any(key in found for key in _EXIT_KEYS)
@@ -160,7 +163,7 @@ class RuleParser:
         # The user's own question wrapped around a setup ("is this signal legit? BTC long …", a first line
         # asking for a review above a pasted post) asks about the trade; a post's own prose does not count.
         question_part = stripped.split("\n", 1)[0] if multi_line else stripped
-        question_part = self._canonicalizer.canonical(question_part)  # "размер позиции …" asks too
+        question_part = once.canonical(question_part)  # "размер позиции …" asks too
         asks = (_ASKS_ABOVE_POST_RE if multi_line else _ASKS_ABOUT_TRADE_RE).search(question_part)
         if asks and multi_line and not _ADDRESSES_READER_RE.search(question_part):
             asks = None  # a channel's hook above its call ("Worth a shot 👇", "How much can it pump? 🤔")
@@ -182,7 +185,8 @@ class RuleParser:
         return several_levels or labelled or setup or not _ORDER_START_RE.match(normalized)
 
     def _read_post(self, text: str, readable: str) -> ParsedCommand:
-        signal = self._with_symbol(read_signal(readable, self.universe), normalize_text(readable))
+        signal = self._with_symbol(read_signal(readable, self.universe), normalize_text(readable),
+                                   _OneParse(self._nlp, self._canonicalizer))
         post = normalize_post(readable)
         # "Entry 1 filled ✅" names an entry but no exit: a report on the signal, not the signal again.
         has_levels = ("entries" in signal.entities or signal.entities.get("entry_at_market")) and \
@@ -197,9 +201,9 @@ class RuleParser:
         readable = readable_part(text) or ""
         return classifier_view(self._nlp(self._canonicalizer.canonical(normalize_text(readable))))
 
-    def _read_command(self, text: str, normalized: str) -> ParsedCommand:
-        normalized = self._canonicalizer.canonical(normalized)
-        doc = self._nlp(normalized)
+    def _read_command(self, text: str, normalized: str, once: _OneParse) -> ParsedCommand:
+        normalized = once.canonical(normalized)
+        doc = once.doc(normalized)
         found = mentions(doc)
         view = classifier_view(doc)
         model = self._intent_model if self._intent_model and self._intent_model.knows_any(view) else None
@@ -209,6 +213,26 @@ class RuleParser:
         confidence = self._calibration.apply(reading.confidence)  # the share of such readings that are right
         return ParsedCommand(text, reading.command_type, reading.intent, confidence, entities,
                              alternatives=reading.alternatives)
+
+
+class _OneParse:
+    """What one parse may ask for twice: a one-line message is canonicalised to route it and again to read it,
+    and run through the pipeline to name a pasted signal's coin and again to read it as a command."""
+
+    def __init__(self, nlp: Callable[[str], Doc], canonicalizer: Canonicalizer) -> None:
+        self._nlp, self._canonicalizer = nlp, canonicalizer
+        self._docs: dict[str, Doc] = {}
+        self._canonical: dict[str, str] = {}
+
+    def doc(self, text: str) -> Doc:
+        if text not in self._docs:
+            self._docs[text] = self._nlp(text)
+        return self._docs[text]
+
+    def canonical(self, text: str) -> str:
+        if text not in self._canonical:
+            self._canonical[text] = self._canonicalizer.canonical(text)
+        return self._canonical[text]
 
 
 def readable_part(text: str) -> str | None:
