@@ -41,3 +41,12 @@ def test_an_unsure_reading_still_comes_with_its_alternatives(parser: RuleParser)
     """Below the threshold the bot offers the two likeliest readings as buttons (tests/assistant)."""
     result = parser.parse("eth")
     assert result.confidence < DEFAULT_ANCHOR and result.intent == "price"
+
+
+def test_the_readings_at_or_above_the_threshold_and_their_misreads_are_unchanged(parser: RuleParser) -> None:
+    shipped = Calibration.load(MODEL_DIR)
+    report = evaluate(load_items(CHECK), lambda text: parser.parse(text).to_dict())
+    raw = [(shipped.invert(confidence), right) for confidence, right in report.typed_readings]
+    acted_raw = [right for confidence, right in raw if confidence >= DEFAULT_ANCHOR]
+    misread, acted = report.misread_share_at_or_above(DEFAULT_ANCHOR)
+    assert acted == len(acted_raw) and misread == acted_raw.count(False) / len(acted_raw)
