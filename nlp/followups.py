@@ -171,7 +171,7 @@ _LEVEL_LINE_RE = re.compile(r"^\W*(?:entry|targets?|stop\s+loss|tp\d*|sl)\b[^\n]
 # "Move stop to entry after TP1", "close if 4H closes below": a plan stated with the signal, not a report.
 _PLAN_RE = re.compile(r"\b(?:after|once|when|if|upon)\b", re.I)
 # "✅ Our last 10 calls hit TP! Join VIP 👉 @handle": a channel's advert about its past calls, not news of this one.
-_ADVERT_RE = re.compile(r"\b(?:calls|signals|join|subscribe)\b|\bour\s+(?:last|previous)\b|@\w{3,}|t\.me/", re.I)
+_ADVERT_RE = re.compile(r"\b(?:calls|signals|join|subscribe)\b|\bour\s+(?:last|previous)\b", re.I)
 
 
 # "Move SL to entry after TP1", "close half once 0.55 hits": an instruction for later, given with the signal.
