@@ -64,6 +64,8 @@ _LIST_ITEM_RE = re.compile(r"^\W*?(?:(?:level|step|zone|no\.?)\s*)?(?P<index>\d{
 _COMMENTARY_CUT_RE = re.compile(r"→|=>|=|;|\|(?=\s*[A-Za-z])|\s-\s(?=[A-Za-z]{3,})")
 # A sentence after a level ("SL: -10% Price swept the liquidity near 1.76 …"): its figures are not the label's.
 _SENTENCE_AFTER_VALUE_RE = re.compile(r"(?<=[\d%$])\s+(?=[^\W\d_]{3,}\s+[^\W\d_]{3,}\s+[^\W\d_]{2,})")
+# "Take Profit Levels: Level 1: 32712 Level 2: 32044": numbered items run into one line; "1: 32712" is no ratio.
+_INLINE_ITEM_RE = re.compile(r"\b(?:level|step)\s*\d{1,2}\s*[:.)]\s", re.IGNORECASE)
 # An arrow right after a label introduces its value ("Take-profit 1 → 2.26").
 _LEADING_SEPARATOR_RE = re.compile(r"^(?:\s|[:\-=~]|→|=>)+")
 _MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market|now|current(?:\s+market)?(?:\s+price)?|immediately|instant|asap)\b", re.IGNORECASE)
@@ -224,7 +226,7 @@ def _read_levels(text: str) -> _Levels:
             end = labels[number + 1].start() if number + 1 < len(labels) else len(line)
             value_text = _LEADING_SEPARATOR_RE.sub(" ", line[match.end():end])
             value_text = _COMMENTARY_CUT_RE.split(value_text, maxsplit=1)[0]
-            value_text = _SENTENCE_AFTER_VALUE_RE.split(value_text, maxsplit=1)[0]
+            value_text = _SENTENCE_AFTER_VALUE_RE.split(_INLINE_ITEM_RE.sub(" ", value_text), maxsplit=1)[0]
             chain = _arrow_chain(line[match.end():end]) if kind in ("side", "entry", "tp") else None
             if chain and kind == "tp":
                 _store(levels, "tp", chain)  # "Profit targets: 5.35 → 5.50 → 5.70"

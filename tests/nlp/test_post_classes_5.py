@@ -81,3 +81,10 @@ def test_vietnamese_and_indonesian_labels(parser: RuleParser, entry: str, stop: 
 def test_a_further_level_after_a_side_at_the_market(parser: RuleParser, opening: str, exits: str, entries: list) -> None:
     found = entities(parser, f"#QWIX/USDT\n{opening}\n{exits}")
     assert found["entry_at_market"] is True and found["entries"] == entries
+
+
+@pytest.mark.parametrize("targets", ["Take Profit Levels: Level 1: 0.55 Level 2: 0.58", "Targets: Level 1) 0.55 Level 2) 0.58",
+                                     "TP: Step 1: 0.55 Step 2: 0.58"])
+def test_numbered_items_run_into_one_line(parser: RuleParser, targets: str) -> None:
+    found = entities(parser, f"#QWIX/USDT LONG\nEntry: 0.52\n{targets}\nSL: 0.50")
+    assert found["take_profits"] == [0.55, 0.58]
