@@ -3,8 +3,10 @@ messages the model never trained on and shipped beside it."""
 
 from pathlib import Path
 
+import pytest
+
 from nlp.calibration import DEFAULT_ANCHOR, Calibration, expected_calibration_error, fit
-from nlp.evaluation import evaluate, load_items
+from nlp.evaluation import evaluate, load_items, split_half
 from nlp.intent_model import MODEL_DIR
 from nlp.parser import RuleParser
 
@@ -50,3 +52,13 @@ def test_the_readings_at_or_above_the_threshold_and_their_misreads_are_unchanged
     acted_raw = [right for confidence, right in raw if confidence >= DEFAULT_ANCHOR]
     misread, acted = report.misread_share_at_or_above(DEFAULT_ANCHOR)
     assert acted == len(acted_raw) and misread == acted_raw.count(False) / len(acted_raw)
+
+
+def test_the_typed_confidence_is_calibrated_on_dev_2s_holdout_half(parser: RuleParser) -> None:
+    """Scored here, never read item by item: ECE 0.030 calibrated, 0.082 uncalibrated when fitted."""
+    path = Path(__file__).resolve().parents[2] / ".." / "shared" / "nlp-dev-2.jsonl"
+    if not path.exists():
+        pytest.skip(f"dev set not found at {path.resolve()}")
+    items = [item for item in load_items(path) if split_half(item) == "holdout" and not item.get("source")]
+    report = evaluate(items, lambda text: parser.parse(text).to_dict())
+    assert report.typed_ece <= 0.05
