@@ -44,9 +44,7 @@ log = logging.getLogger(__name__)
 
 # Intents that act on the user's money: never run on an unsure reading, whatever the threshold.
 ACTING_INTENTS = {"place_order", "cancel_order", "close_position", "modify_order"}
-# Confidences are calibrated (nlp/calibration.py): 0.871 is where the raw 0.75 that guarded these intents before
-# lands, so the same readings act as before.
-ACTING_MIN_CONFIDENCE = 0.871
+ACTING_MIN_CONFIDENCE = 0.75
 
 
 class AssistantTextHandler:
