@@ -129,8 +129,8 @@ class DeduplicationMiddleware(BaseMiddleware):
         self._release = redis.register_script(RELEASE)
 
     async def close(self) -> None:
-        """At shutdown: the done marks of updates already handled are written (else they would
-        be handled again when delivered again)."""
+        """At shutdown: claims and done marks still queued are written (an update handled but
+        not marked done would be handled again when delivered again)."""
         await self._claims.close()
         await self._done_marks.close()
 
