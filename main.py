@@ -309,6 +309,7 @@ async def _serve(
         exchange_id=exchange.exchange_id,
         market_data=exchange.market_data,
         market_cache_ttl_seconds=exchange.market_cache_ttl_seconds,
+        market_cache_local_seconds=exchange.market_cache_local_seconds,
         paper_starting_balance=exchange.paper_starting_balance,
         paper_quote_asset=exchange.paper_quote_asset,
         paper_slippage_percent=exchange.paper_slippage_percent,

@@ -111,6 +111,8 @@ class ExchangeSettings(BaseSettings):
     paper_quote_asset: str = Field("USDT", validation_alias="PAPER_QUOTE_ASSET")
     paper_slippage_percent: Decimal = Field(Decimal("0.05"), validation_alias="PAPER_SLIPPAGE_PERCENT")
     market_cache_ttl_seconds: int = Field(10, validation_alias="MARKET_CACHE_TTL_SECONDS")
+    # Each process reuses a cached price or candle series this long before asking Redis again.
+    market_cache_local_seconds: float = Field(1.0, ge=0, validation_alias="MARKET_CACHE_LOCAL_SECONDS")
     # Users' own accounts (live and testnet) are called here instead of the exchange's hosts, paths
     # unchanged: a local recording of the exchange for demos. Empty: the real exchanges.
     exchange_api_url: str | None = Field(None, validation_alias="EXCHANGE_API_URL")

@@ -5,6 +5,11 @@ design's Hash (``price``, ``volume_24h``, ``change_24h`` in percent, ``last_upda
 fields that rebuild the whole ticker), so operators can ``HGETALL`` it; markets, order books and
 candles are JSON strings under ``:market``, ``:book`` and ``:ohlcv:...``. A Redis outage must not take prices down with it: any Redis error is logged and the call goes to
 the source uncached. Source errors (``MarketDataUnavailable``, ``UnknownSymbol``) are not cached.
+
+In front of Redis, each process reuses what it read for ``local_seconds`` (about a second) before
+asking Redis again: under load most requests want the same few tickers and candle series, and a
+Redis read is a round trip (plus, for candles, tens of kilobytes) per request. A value is then at
+most the Redis TTL plus that second old.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -36,10 +42,17 @@ DECODED_ENTRIES = 256
 
 
 class CachedMarketData:
-    def __init__(self, source: MarketDataPort, redis: Redis, *, ttl_seconds: int) -> None:
+    def __init__(
+        self, source: MarketDataPort, redis: Redis, *, ttl_seconds: int, local_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._source = source
         self._redis = redis
         self._ttl = ttl_seconds
+        self._local_seconds = local_seconds
+        self._clock = clock
+        # key -> (when this process read it, the value): reused for ``local_seconds``.
+        self._recent: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         # key -> (the Redis value, what it decodes to): every worker reads the same entry until
         # it expires, so each decodes it once instead of on every request.
         self._decodes: OrderedDict[str, tuple[bytes, Any]] = OrderedDict()
@@ -55,17 +68,20 @@ class CachedMarketData:
 
     async def ticker(self, symbol: str) -> Ticker:
         key = f"{KEY_PREFIX}{symbol}"
+        recent = self._recently_read(key)
+        if recent is not None:
+            return recent  # type: ignore[no-any-return]
         try:
             fields = await self._redis.hgetall(key)
         except RedisError as error:
             log.warning("market data cache unavailable (%s); reading %s uncached", error, key)
             return await self._source.ticker(symbol)
         if fields:
-            return _ticker_from_hash(symbol, {k.decode(): v.decode() for k, v in fields.items()})
+            return self._remember(key, _ticker_from_hash(symbol, {k.decode(): v.decode() for k, v in fields.items()}))
         return await self._load_once(key, lambda: self._load_ticker(key, symbol))
 
     async def _load_ticker(self, key: str, symbol: str) -> Ticker:
-        ticker = await self._source.ticker(symbol)
+        ticker = self._remember(key, await self._source.ticker(symbol))
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
                 await pipe.delete(key).hset(key, mapping=_ticker_hash(ticker)).expire(key, self._ttl).execute()
@@ -89,17 +105,20 @@ class CachedMarketData:
     async def _cached(
         self, key: str, ttl: int, load: Callable[[], Awaitable[T]], decode: Callable[[Any], T]
     ) -> T:
+        recent = self._recently_read(key)
+        if recent is not None:
+            return recent  # type: ignore[no-any-return]
         try:
             raw = await self._redis.get(key)
         except RedisError as error:
             log.warning("market data cache unavailable (%s); reading %s uncached", error, key)
             return await load()
         if raw is not None:
-            return self._decoded(key, raw, decode)
+            return self._remember(key, self._decoded(key, raw, decode))
         return await self._load_once(key, lambda: self._load(key, ttl, load))
 
     async def _load(self, key: str, ttl: int, load: Callable[[], Awaitable[T]]) -> T:
-        value = await load()
+        value = self._remember(key, await load())
         try:
             await self._redis.set(key, json.dumps(to_jsonable(value)), ex=ttl)
         except RedisError as error:
@@ -115,7 +134,7 @@ class CachedMarketData:
             task.add_done_callback(lambda done: self._loaded(key, done))
         # Shielded: one waiter giving up (a shutdown, a timeout) does not cancel the others' load.
         value = await asyncio.shield(task)
-        return list(value) if isinstance(value, list) else value  # type: ignore[return-value]
+        return _copy(value)
 
     def _loaded(self, key: str, task: asyncio.Task[Any]) -> None:
         if self._loading.get(key) is task:
@@ -133,8 +152,31 @@ class CachedMarketData:
             self._decodes[key] = (raw, value)
             if len(self._decodes) > DECODED_ENTRIES:
                 self._decodes.popitem(last=False)
-        # Values are frozen dataclasses; a list is copied so no caller can change the shared one.
-        return list(value) if isinstance(value, list) else value  # type: ignore[return-value]
+        return _copy(value)
+
+    def _recently_read(self, key: str) -> Any | None:
+        """What this process read for ``key`` less than ``local_seconds`` ago (a copy), else None."""
+        entry = self._recent.get(key)
+        if entry is None:
+            return None
+        read_at, value = entry
+        if self._clock() - read_at >= self._local_seconds:
+            del self._recent[key]
+            return None
+        return _copy(value)
+
+    def _remember(self, key: str, value: T) -> T:
+        if self._local_seconds > 0:
+            self._recent[key] = (self._clock(), value)
+            self._recent.move_to_end(key)
+            if len(self._recent) > DECODED_ENTRIES:
+                self._recent.popitem(last=False)
+        return _copy(value)
+
+
+def _copy(value: T) -> T:
+    # Values are frozen dataclasses; a list is copied so no caller can change the shared one.
+    return list(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
 
 def _ticker_hash(ticker: Ticker) -> dict[str, str]:

@@ -82,6 +82,7 @@ def build_trading_services(
     exchange_id: str = "binance",
     market_data: Literal["simulated", "ccxt"] = "simulated",
     market_cache_ttl_seconds: int = 10,
+    market_cache_local_seconds: float = 1.0,
     paper_starting_balance: Decimal = Decimal("10000"),
     paper_quote_asset: str = "USDT",
     paper_slippage_percent: Decimal = Decimal("0.05"),
@@ -98,7 +99,8 @@ def build_trading_services(
     if feed is None and market_data == "ccxt":
         feed = CcxtMarketData.public(exchange_id)
     source: MarketDataPort = feed if feed is not None else SimulatedMarketData(seed=simulation_seed)
-    prices = CachedMarketData(source, redis, ttl_seconds=market_cache_ttl_seconds)
+    prices = CachedMarketData(
+        source, redis, ttl_seconds=market_cache_ttl_seconds, local_seconds=market_cache_local_seconds)
     broker = PaperBroker(PaperEngine(slippage_percent=paper_slippage_percent))
     portfolios = PortfolioService(prices, quote_asset=paper_quote_asset, starting_balance=paper_starting_balance)
     policy = TradingPolicy(confirmation_ttl_seconds, price_tolerance_percent, max_position_percent)

@@ -278,12 +278,14 @@ class OrderService:
     ) -> OrderPreview:
         market = await self._market(uow, portfolio, request.symbol)
         price = (await self._market_data.ticker(market.symbol)).last
-        balances = {b.asset: b for b in await uow.balances.list(portfolio.id)}
+        balance_list = await uow.balances.list(portfolio.id)
+        balances = {b.asset: b for b in balance_list}
         token, now = self._new_token(), self._clock()
         order = build_order(request, market, user_id=portfolio.user_id, portfolio_id=portfolio.id, token=token, at=now)
         figures = estimate(self._broker.engine, request, order, market, price, balances)
         position = await uow.positions.open_for(portfolio.id, market.symbol)
-        total_value = await self._portfolios.total_value(uow, portfolio) if order.side is OrderSide.BUY else ZERO
+        total_value = (await self._portfolios.total_value(uow, portfolio, balance_list)
+                       if order.side is OrderSide.BUY else ZERO)
         warnings, share = warnings_for(figures, market, position, total_value, self._policy.max_position_percent)
         expires_at = now + timedelta(seconds=self._policy.confirmation_ttl_seconds)
         draft = OrderDraft(token, portfolio.user_id, portfolio.id, request, order.quantity, price, now, expires_at,

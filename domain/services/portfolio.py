@@ -118,8 +118,13 @@ class PortfolioService:
             open_orders=len(await uow.orders.list_open(portfolio.id)),
         )
 
-    async def total_value(self, uow: TradingUnitOfWork, portfolio: Portfolio) -> Decimal:
-        balances = [b for b in await uow.balances.list(portfolio.id) if b.total > ZERO]
+    async def total_value(
+        self, uow: TradingUnitOfWork, portfolio: Portfolio, balances: list[Balance] | None = None
+    ) -> Decimal:
+        """Cash and coins at last prices; ``balances``: the portfolio's, when the caller has read them."""
+        if balances is None:
+            balances = await uow.balances.list(portfolio.id)
+        balances = [b for b in balances if b.total > ZERO]
         prices = await self.prices(portfolio.base_currency, [b.asset for b in balances])
         return sum((money(b.total * prices[b.asset]) for b in balances), ZERO)
 

@@ -79,3 +79,33 @@ def test_money_rounds_half_even_whatever_the_ambient_decimal_context():
         ambient.rounding = decimal.ROUND_HALF_UP
         ambient.traps[decimal.Underflow] = True
         assert money(D("930.4650"), "USD") == "930.46 USD"
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_the_formatter_prints_what_babels_pattern_prints(locale):
+    """The digits come from Python's formatting for speed; babel's pattern is the reference."""
+    from decimal import ROUND_HALF_EVEN, Context, localcontext
+    from random import Random
+
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    from bot.render.numbers import numbers_in
+
+    babel_locale, rng = Locale.parse(locale), Random(7)
+    values = [D(0), D("-0"), D("-0.001"), D("0.5"), D("2.5"), D("930.465"), D("5E+4"), D("1E-8"), D("-1234567.891")]
+    values += [D(rng.randint(-10**12, 10**12)).scaleb(-rng.randint(0, 14)) for _ in range(400)]
+    with numbers_in(locale):
+        for value in values:
+            for places in (0, 2, 4, 8, 12):
+                for grouped in (True, False):
+                    pattern = ("#,##0" if grouped else "0") + ("." + "#" * places if places else "")
+                    with localcontext(Context(prec=60, rounding=ROUND_HALF_EVEN)):
+                        expected = parse_pattern(pattern).apply(value, babel_locale)
+                    if expected.startswith("-") and not any(ch in expected for ch in "123456789"):
+                        expected = expected[1:]
+                    assert number(value, places, grouped=grouped) == expected, (value, places, grouped)
+            with localcontext(Context(prec=60, rounding=ROUND_HALF_EVEN)):
+                expected_money = parse_pattern("#,##0.00").apply(value, babel_locale)
+            if abs(value) >= D("0.01") or value == 0:
+                assert money(value).lstrip("-") == expected_money.lstrip("-")

@@ -134,3 +134,32 @@ async def test_a_shared_load_that_fails_fails_every_waiter_and_is_not_remembered
     assert all(isinstance(result, MarketDataUnavailable) for result in results) and source.calls == ["ohlcv"]
     source.down, source.gate = False, None
     assert len(await cache.ohlcv("BTC/USDT", "1h", 30)) == 30 and source.calls == ["ohlcv", "ohlcv"]
+
+
+async def test_a_value_read_recently_is_reused_in_process_without_asking_redis(source, redis_client):
+    """Within ``local_seconds`` a process answers from what it read; after it, Redis is asked again
+    (and sees another worker's newer value)."""
+    now = [100.0]
+    cache = CachedMarketData(source, redis_client, ttl_seconds=10, local_seconds=1.0, clock=lambda: now[0])
+    first = await cache.ticker("BTC/USDT")
+    candles = await cache.ohlcv("ETH/USDT", "1h", 30)
+    await redis_client.flushdb()  # Redis forgets; this process still has the values for a second
+
+    now[0] += 0.5
+    assert await cache.ticker("BTC/USDT") == first
+    again = await cache.ohlcv("ETH/USDT", "1h", 30)
+    assert again == candles and again is not candles  # each caller gets its own list
+    assert source.calls == ["ticker", "ohlcv"]
+
+    now[0] += 0.6  # past the second: Redis is asked, finds nothing, the source is asked again
+    await cache.ticker("BTC/USDT")
+    await cache.ohlcv("ETH/USDT", "1h", 30)
+    assert source.calls == ["ticker", "ohlcv", "ticker", "ohlcv"]
+
+
+async def test_without_local_seconds_every_read_asks_redis(source, redis_client):
+    cache = CachedMarketData(source, redis_client, ttl_seconds=10)
+    await cache.ticker("BTC/USDT")
+    await redis_client.flushdb()
+    await cache.ticker("BTC/USDT")
+    assert source.calls == ["ticker", "ticker"]
