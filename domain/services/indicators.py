@@ -15,6 +15,8 @@ VWAP, Ichimoku and pivots follow their usual definitions (VWAP restarts each UTC
 from __future__ import annotations
 
 import math
+import operator
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +29,10 @@ from domain.models import Candle
 
 Array = NDArray[np.float64]
 MAX_GROWTH = 1e100  # bound on w**-k inside one block of the recursive average (float64 tops at 1e308)
+# A cached candle series is the same Candle objects on every request until it is refreshed, and
+# converting 200 Decimal bars to floats costs most of a millisecond: the last few conversions are
+# kept, keyed by the series' objects (frozen dataclasses, so the same objects hold the same values).
+RECENT_BARS_KEPT = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +48,36 @@ class Bars:
 
     @classmethod
     def of(cls, candles: Sequence[Candle]) -> Bars:
+        """The columns of ``candles``; the same Candle objects as a recent call give the same (read-only) Bars."""
+        if not candles:
+            return cls._convert(candles)
+        key = (id(candles[0]), len(candles))
+        known = _RECENT_BARS.get(key)
+        if known is not None and all(map(operator.is_, known[0], candles)):
+            _RECENT_BARS.move_to_end(key)
+            return known[1]
+        bars = cls._convert(candles)
+        # The candles are kept with their Bars, so their ids cannot be reused by other objects.
+        _RECENT_BARS[key] = (tuple(candles), bars)
+        if len(_RECENT_BARS) > RECENT_BARS_KEPT:
+            _RECENT_BARS.popitem(last=False)
+        return bars
+
+    @classmethod
+    def _convert(cls, candles: Sequence[Candle]) -> Bars:
         columns = np.array([(c.open, c.high, c.low, c.close, c.volume) for c in candles], dtype=np.float64)
         columns = columns.reshape(len(candles), 5)
         days = np.array([int(c.opened_at.timestamp()) // 86_400 for c in candles], dtype=np.int64)
-        return cls(*(np.ascontiguousarray(columns[:, i]) for i in range(5)), day=days)
+        arrays = [np.ascontiguousarray(columns[:, i]) for i in range(5)] + [days]
+        for array in arrays:
+            array.flags.writeable = False  # shared between callers: nobody may change it in place
+        return cls(*arrays[:5], day=arrays[5])
 
     def __len__(self) -> int:
         return len(self.close)
+
+
+_RECENT_BARS: OrderedDict[tuple[int, int], tuple[tuple[Candle, ...], Bars]] = OrderedDict()
 
 
 def latest(series: ArrayLike) -> Decimal | None:
