@@ -93,7 +93,7 @@ class PortfolioService:
         portfolio = await self.ensure_default(uow, user_id)
         quote = portfolio.base_currency
         balances = await uow.balances.list(portfolio.id)
-        positions = await self.positions(uow, user_id)
+        positions = await self._marked_positions(uow, portfolio)
         prices = await self.prices(quote, [b.asset for b in balances if b.total > ZERO])
         values = {b.asset: money(b.total * prices[b.asset]) for b in balances if b.total > ZERO}
         total = sum(values.values(), ZERO)
@@ -154,7 +154,9 @@ class PortfolioService:
 
     async def positions(self, uow: TradingUnitOfWork, user_id: uuid.UUID) -> list[Position]:
         """Open positions, marked to the current market price."""
-        portfolio = await self.ensure_default(uow, user_id)
+        return await self._marked_positions(uow, await self.ensure_default(uow, user_id))
+
+    async def _marked_positions(self, uow: TradingUnitOfWork, portfolio: Portfolio) -> list[Position]:
         positions = await uow.positions.list_open(portfolio.id)
         for position in positions:
             position.mark((await self._market_data.ticker(position.symbol)).last)
@@ -179,7 +181,7 @@ class PortfolioService:
         portfolio = await self.ensure_default(uow, user_id)
         since = now - PERIODS[period]
         realized, fees, trades = await uow.trades.totals_since(portfolio.id, since)
-        positions = await self.positions(uow, user_id)
+        positions = await self._marked_positions(uow, portfolio)
         return PeriodPnl(period, since, portfolio.base_currency, realized, fees, trades,
                          sum((p.unrealized_pnl for p in positions), ZERO))
 

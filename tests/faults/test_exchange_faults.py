@@ -7,6 +7,8 @@ nothing is stored, the card keeps its buttons, and a later tap places the order 
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import func, select
 
@@ -49,7 +51,7 @@ async def _orders(session_factory) -> int:
     Reply(recorded("ticker_24hr_btcusdt.json"), delay_seconds=1.0),  # past the client's 300 ms timeout
 ], ids=["internal-error", "timeout"])
 async def test_an_exchange_failure_during_confirm_places_nothing_until_it_answers_again(
-    failure, bot_api, binance, feed, session_factory, redis_client, launch
+    failure, bot_api, binance, feed, session_factory, redis_client, launch, settings
 ):
     await launch(session_factory, redis_client, feed=feed)
     ledger = Ledger(bot_api)
@@ -58,7 +60,9 @@ async def test_an_exchange_failure_during_confirm_places_nothing_until_it_answer
     assert card is not None and "Confirm" in card, card
 
     binance.script("GET", TICKER, failure)
-    await redis_client.delete(f"{KEY_PREFIX}BTC/USDT")  # the cached price has aged out
+    # The cached price has aged out: in Redis, and the bot's own copy after its second.
+    await redis_client.delete(f"{KEY_PREFIX}BTC/USDT")
+    await asyncio.sleep(settings.exchange.market_cache_local_seconds)
     alert = await ledger.tap(USER, "Confirm")
     assert alert is not None and "try again" in alert, alert
     assert await _orders(session_factory) == 0
