@@ -120,9 +120,17 @@ def _more_steps(line: str, end: int) -> list[int]:
     return [int(value) for value in re.findall(r"\d{1,3}", steps.group(0))] if steps else []
 
 
+# "10x_20x", "x10_x20": an underscore between two leverage figures joins a range.
+_UNDERSCORE_RANGE_RE = re.compile(r"(?:(?<=\d[x×])|(?<=[x×]\d)|(?<=[x×]\d\d))_(?=[x×]?\d)", re.IGNORECASE)
+# "10x (Cross) - 20x", "10x Isolated to 20x": the margin mode named between the ends of a range moves after it.
+_MODE_INSIDE_RANGE_RE = re.compile(r"(?P<low>\d{1,3}\s?[x×])\s*[(\[]?\s*(?P<mode>cross|isolated)\s*[)\]]?"
+                                   r"(?P<high>\s*(?:-|\u2013|to|/|~)\s*[x×]?\s?\d{1,3}\s?[x×]?)(?![\d.,%])", re.IGNORECASE)
+
+
 def _without_percent_context(line: str) -> str:
     # "+52% profit (10x lev)" reports carry past leverage; "Leverage: Cross (20x)" and
     # "COIN: $XRP/USDT (3-5x)" state the post's own.
+    line = _MODE_INSIDE_RANGE_RE.sub(r"\g<low>\g<high> \g<mode>", _UNDERSCORE_RANGE_RE.sub("-", line))
     if _PROFIT_REPORT_RE.search(line):
         return _ANY_PARENTHESES_RE.sub(" ", line)
     return line.replace("(", " ").replace(")", " ")

@@ -75,6 +75,13 @@ _DCA_IN_PARENTHESES_RE = re.compile(r"\(\s*(dca|re-?entry|add)\s*(?:at|@|:)?\s*(
 # "Entry: market (current 0.45)": the market with the level it stands at, both kept.
 _MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?market(?:\s+price)?|now|current(?:\s+price)?))"
                                        r"(?:\s*[:@~=]?\s*(\$?\d[\d.,]*))?\s*\)")
+# "Entry: Market - Limit 0.43", "Market (up to 0.46)", "CMP / limit @ 0.43": the market and a limit level, both
+# entries; written as "market 0.43" so that neither the commentary cut (" - Limit") nor the dropped brackets lose it.
+_MARKET_THEN_LIMIT_RE = re.compile(
+    r"\b(?P<market>cmp|market(?:\s+price)?|current(?:\s+price)?)[ \t]*(?:[-\u2013/|,&+(\[][ \t]*)*"
+    r"(?:(?:or|and|then|plus)\s+)?(?:(?:a\s+)?limit(?:\s+(?:order|entry|buy|sell|at))?|up\s*to|max(?:imum)?|till|until|down\s+to)"
+    r"[ \t]*[:@=]?[ \t]*(?P<value>\$?\.?\d[\d.,]*)[ \t]*[)\]]?",
+    re.IGNORECASE)
 
 # --- sides, leverage, extras ------------------------------------------------------------------
 
@@ -202,6 +209,7 @@ def _read_levels(text: str) -> _Levels:
         line = _MARKET_IN_PARENTHESES_RE.sub(lambda m: f" {m.group(1)} {m.group(2) or ''} ",
                                              _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line))
         line = _DCA_IN_PARENTHESES_RE.sub(r" \1 \2 ", line)
+        line = _MARKET_THEN_LIMIT_RE.sub(r" \g<market> \g<value> ", line)
         line = _lone_number_as_value(line, levels)
         line = _URL_RE.sub(" ", _PARENTHESES_RE.sub(" ", line))
         labels = list(_LABEL_RE.finditer(line))
@@ -228,13 +236,15 @@ def _read_levels(text: str) -> _Levels:
             value_text = _COMMENTARY_CUT_RE.split(value_text, maxsplit=1)[0]
             value_text = _SENTENCE_AFTER_VALUE_RE.split(_INLINE_ITEM_RE.sub(" ", value_text), maxsplit=1)[0]
             chain = _arrow_chain(line[match.end():end]) if kind in ("side", "entry", "tp") else None
-            if chain and kind == "tp":
-                _store(levels, "tp", chain)  # "Profit targets: 5.35 → 5.50 → 5.70"
+            if chain and kind in ("tp", "entry"):
+                _store(levels, kind, chain)  # "Profit targets: 5.35 → 5.50 → 5.70", "Entry: 0.49 ➡️ 0.47"
                 continue
             if chain:
+                levels.labelled_sides.append(match.group("side").lower())
+                if _runs_against(chain, _side_of(match.group("side"))):
+                    _store(levels, "entry", chain)  # "Long 0.49 → 0.47 → 0.45": a ladder of entries down
+                    continue
                 # "Long 5.12 ➡️ 5.35 ➡️ 5.50": the entry, then the targets it runs to.
-                if kind == "side":
-                    levels.labelled_sides.append(match.group("side").lower())
                 _store(levels, "entry", chain[:1])
                 _store(levels, "tp", chain[1:])
                 continue
@@ -401,6 +411,11 @@ def _arrow_chain(text: str) -> list[Decimal]:
     near = all(values[0] / 2 < value < values[0] * 2 for value in values)
     one_way = all(step > 0 for step in steps) or all(step < 0 for step in steps)
     return values if len(values) >= 2 and near and one_way else []
+
+
+def _runs_against(chain: list[Decimal], side: str) -> bool:
+    """A chain running the losing way of its side (down for a long) lists entries, not an entry and targets."""
+    return chain[-1] < chain[0] if side == "buy" else chain[-1] > chain[0]
 
 
 def _price_line_entry(text: str) -> list[Decimal]:

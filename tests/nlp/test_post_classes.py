@@ -5,14 +5,9 @@ in other languages, and the layout that makes a pasted multi-line message a post
 import pytest
 
 from nlp.parser import RuleParser
+from tests.nlp.signal_reading import signal_entities as entities
 
 LEVELS = "Entry: 0.52\nTP: 0.55 / 0.58\nSL: 0.50"
-
-
-def entities(parser: RuleParser, text: str, *, forwarded: bool = False) -> dict:
-    result = parser.parse(text, forwarded=forwarded).to_dict()
-    assert result["intent"] == "signal", text
-    return result["entities"]
 
 
 @pytest.mark.parametrize("title", ["#QWIX LONG 20x", "🔥 #QWIX 🔥 Futures 5x", "#QWIX LONG (50x)"])

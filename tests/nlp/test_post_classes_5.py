@@ -5,14 +5,9 @@ a single leverage, and a channel's advert heading a fresh setup."""
 import pytest
 
 from nlp.parser import RuleParser
+from tests.nlp.signal_reading import signal_entities as entities
 
 EXITS = "TP: 0.55 / 0.58\nSL: 0.50"
-
-
-def entities(parser: RuleParser, text: str) -> dict:
-    result = parser.parse(text).to_dict()
-    assert result["intent"] == "signal", text
-    return result["entities"]
 
 
 @pytest.mark.parametrize("entry", ["Vào lệnh: giá hiện tại", "Điểm vào: giá thị trường", "Entry: harga sekarang",

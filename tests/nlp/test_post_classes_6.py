@@ -1,0 +1,74 @@
+"""Classes of post issue 8's sixth round handles, each with invented examples: a market entry with a limit
+level beside it, leverage ranges with the margin mode or an underscore between their ends, and arrow chains
+of levels under entry and target labels."""
+
+import pytest
+
+from nlp.parser import RuleParser
+from tests.nlp.signal_reading import signal_entities as entities
+
+EXITS = "TP: 0.58 / 0.61\nSL: 0.49"
+
+
+@pytest.mark.parametrize("entry", ["Entry: Market - Limit 0.53", "Entry: Market (up to 0.53)", "Entry: CMP / limit @ 0.53",
+                                   "Entry: Market + Limit 0.53", "Entry: market or limit at 0.53", "Entry: CMP (limit 0.53)",
+                                   "Entry: Market price - Limit order 0.53", "Entry: Market up to 0.53",
+                                   "Вход: по рынку / лимит 0.53", "Вход: по рынку (до 0.53)", "Giriş: Piyasa - Limit 0.53",
+                                   "Entrada: mercado - límite 0.53"])
+def test_a_market_entry_with_a_limit_level_keeps_both(parser: RuleParser, entry: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\n{entry}\n{EXITS}")
+    assert found["entry_at_market"] is True and found["entries"] == [0.53]
+
+
+def test_up_to_without_the_market_is_a_plain_entry(parser: RuleParser) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.52 up to 0.53\n{EXITS}")
+    assert "entry_at_market" not in found and found["entries"] == [0.52, 0.53]
+
+
+@pytest.mark.parametrize(("line", "mode"), [("Leverage: 10x (Cross) - 20x", "cross"), ("Leverage: 10x Isolated to 20x", "isolated"),
+                                            ("Lev: 10x [Cross] - 25x", "cross"), ("Плечо: 10х (кросс) - 20х", "cross"),
+                                            ("Leverage 10x (Cross) / 20x", "cross")])
+def test_a_margin_mode_between_the_ends_of_a_range(parser: RuleParser, line: str, mode: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\n{line}")
+    assert found["leverage"] == 10 and found["leverage_max"] in (20, 25) and found["margin_mode"] == mode
+
+
+@pytest.mark.parametrize("line", ["Leverage: 10x_20x", "Lev x10_x20", "Kaldıraç: 10x_20x", "10x_20x"])
+def test_an_underscore_joins_a_leverage_range(parser: RuleParser, line: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\n{line}")
+    assert (found["leverage"], found["leverage_max"]) == (10, 20)
+
+
+@pytest.mark.parametrize("line", ["Leverage: Cross 20x", "Leverage: max 20x", "Leverage: up to 20x", "Плечо: до 20х"])
+def test_a_single_leverage_with_a_mode_or_a_ceiling_stays_single(parser: RuleParser, line: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\n{line}")
+    assert found["leverage"] == 20 and "leverage_max" not in found
+
+
+def test_a_symbol_with_an_underscore_is_no_leverage(parser: RuleParser) -> None:
+    found = entities(parser, f"ZORKA_USDT LONG\nEntry: 0.53\n{EXITS}")
+    assert "leverage" not in found and found["symbol"] == "ZORKA/USDT"
+
+
+@pytest.mark.parametrize("entry", ["Entry: 0.53 ➡️ 0.51", "Entry: 0.53 → 0.52 → 0.51", "Entry: 0.53 -> 0.51",
+                                   "Вход: 0.53 ➡️ 0.51", "Entry zone:\n0.53 ➡️ 0.51"])
+def test_an_arrow_chain_under_an_entry_label_lists_entries(parser: RuleParser, entry: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\n{entry}\n{EXITS}")
+    assert found["entries"][0] == 0.51 and found["entries"][-1] == 0.53 and found["take_profits"] == [0.58, 0.61]
+
+
+@pytest.mark.parametrize("targets", ["Targets: 0.58 ➡️ 0.61 ➡️ 0.65", "TP: 0.58 → 0.61 → 0.65", "Цели: 0.58 -> 0.61 -> 0.65",
+                                     "Targets:\n0.58 ➡️ 0.61 ➡️ 0.65"])
+def test_an_arrow_chain_under_a_target_label_lists_targets(parser: RuleParser, targets: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{targets}\nSL: 0.49")
+    assert found["entries"] == [0.53] and found["take_profits"] == [0.58, 0.61, 0.65]
+
+
+def test_a_side_chain_running_down_for_a_long_is_an_entry_ladder(parser: RuleParser) -> None:
+    found = entities(parser, f"#ZORKA/USDT\nLong 0.53 → 0.52 → 0.51\n{EXITS}")
+    assert found["entries"] == [0.51, 0.52, 0.53] and found["take_profits"] == [0.58, 0.61]
+
+
+def test_a_side_chain_running_up_for_a_long_is_an_entry_then_targets(parser: RuleParser) -> None:
+    found = entities(parser, "#ZORKA/USDT\nLong 0.53 → 0.58 → 0.61\nSL: 0.49")
+    assert found["entries"] == [0.53] and found["take_profits"] == [0.58, 0.61]
