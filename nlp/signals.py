@@ -54,7 +54,8 @@ _LABEL_RE = re.compile(
 _ARITHMETIC_RE = re.compile(r"\d\s*[-+*/x×]\s*\$?\d[^=\n]*=|=[^=\n]*=")
 _PARENTHESES_RE = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
 # "(5.12)", "ENTRY PRICE (5.05 - 5.12)": figures alone in brackets are the label's value, not a note.
-_BARE_NUMBER_IN_PARENTHESES_RE = re.compile(r"\(\s*(\$?\d[\d.,]*\$?(?:\s*[-~/]\s*\$?\d[\d.,]*\$?)?)\s*\)")
+# "(~0.452)", "(≈ 0.452)": an approximate level in brackets is the level all the same.
+_BARE_NUMBER_IN_PARENTHESES_RE = re.compile(r"\(\s*(?:[~\u2248]|approx\.?|around|near)?\s*(\$?\d[\d.,]*\$?(?:\s*[-~/]\s*\$?\d[\d.,]*\$?)?)\s*\)")
 _URL_RE = re.compile(r"https?://\S+|\S+\.(?:com|io|me)/\S*")
 _DIGIT_RE = re.compile(r"\d")
 _LONGEST_HEADER = 60
@@ -79,7 +80,8 @@ _MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?marke
 # entries; written as "market 0.43" so that neither the commentary cut (" - Limit") nor the dropped brackets lose it.
 _MARKET_THEN_LIMIT_RE = re.compile(
     r"\b(?P<market>cmp|market(?:\s+price)?|current(?:\s+price)?)[ \t]*(?:[-\u2013/|,&+(\[][ \t]*)*"
-    r"(?:(?:or|and|then|plus)\s+)?(?:(?:a\s+)?limit(?:\s+(?:order|entry|buy|sell|at))?|up\s*to|max(?:imum)?|till|until|down\s+to)"
+    r"(?:(?:or|and|then|plus)\s+)?(?:(?:a\s+)?limit(?:\s+(?:order|entry|buy|sell|at))?|up\s*to|max(?:imum)?|till|until|down\s+to"
+    r"|not\s+(?:above|below|higher|lower|over|under)(?:\s+than)?|no\s+(?:higher|lower)\s+than)"
     r"[ \t]*[:@=]?[ \t]*(?P<value>\$?\.?\d[\d.,]*)[ \t]*[)\]]?",
     re.IGNORECASE)
 
@@ -222,8 +224,7 @@ def _read_levels(text: str) -> _Levels:
             continue
         chain = _arrow_chain(line[:labels[0].start()])
         if chain:  # "NEAR 5.12 → 5.35 / 5.50 SL 4.95 LONG"
-            _store(levels, "entry", chain[:1])
-            _store(levels, "tp", chain[1:])
+            _store_chain(levels, chain, None, text)
         else:
             levels.leftovers.extend(_prices(line[:labels[0].start()]))  # "QWIX/USDT 0.52 LONG"
         section.close()
@@ -241,12 +242,7 @@ def _read_levels(text: str) -> _Levels:
                 continue
             if chain:
                 levels.labelled_sides.append(match.group("side").lower())
-                if _runs_against(chain, _side_of(match.group("side"))):
-                    _store(levels, "entry", chain)  # "Long 0.49 → 0.47 → 0.45": a ladder of entries down
-                    continue
-                # "Long 5.12 ➡️ 5.35 ➡️ 5.50": the entry, then the targets it runs to.
-                _store(levels, "entry", chain[:1])
-                _store(levels, "tp", chain[1:])
+                _store_chain(levels, chain, _side_of(match.group("side")), text)
                 continue
             if kind == "side":
                 values = _side_entry_values(value_text)
@@ -264,7 +260,8 @@ def _read_levels(text: str) -> _Levels:
                     levels.labelled_sides.append(match.group("side").lower())
                     _store(levels, "entry", values)
                     lead = value_text[:NUMBER_RE.search(value_text).start()] if NUMBER_RE.search(value_text) else ""
-                    if _SIDE_MARKET_ENTRY_RE.search(lead):
+                    if _SIDE_MARKET_ENTRY_RE.search(lead) or _OR_MARKET_AFTER_RE.search(value_text) \
+                            or _MARKET_BEFORE_RE.search(line[:match.start()]):  # "Market buy 0.452"
                         levels.entry_at_market = True
                 elif _SIDE_AT_MARKET_RE.match(value_text) or _MARKET_BEFORE_RE.search(line[:match.start()]):
                     levels.labelled_sides.append(match.group("side").lower())
@@ -390,6 +387,9 @@ _MARKET_BEFORE_RE = re.compile(r"\bmarket\s*$", re.IGNORECASE)  # "Market buy", 
 # "Buy now: 1.84", "Long at current 1.23", "Short @ CMP 0.56": the side's price is where the market is.
 _SIDE_MARKET_ENTRY_RE = re.compile(r"\b(?:cmp|market(?:\s+price)?|current(?:\s+(?:market\s+)?price)?|now|immediately|asap|instant)\b",
                                    re.IGNORECASE)
+# "Buy above 0.415 or CMP", "Long 0.52 / market": the market offered beside the level, after it.
+_OR_MARKET_AFTER_RE = re.compile(r"\d\s*(?:,\s*)?(?:\b(?:or|and|или|либо|o|ou|oder|veya|atau)\b|/|\|)\s*(?:at\s+)?"
+                                 r"(?:cmp|market(?:\s+price)?|current\s+price)\b", re.IGNORECASE)
 _STARTS_WITH_NUMBER_RE = re.compile(r"\$?\.?\d")
 _AMOUNT_OF_COIN_RE = re.compile(r"\$?[\d.,]+[kKmM]?\s+(?!and\b|to\b|or\b)[A-Za-z]{2,}")
 
@@ -413,9 +413,15 @@ def _arrow_chain(text: str) -> list[Decimal]:
     return values if len(values) >= 2 and near and one_way else []
 
 
-def _runs_against(chain: list[Decimal], side: str) -> bool:
-    """A chain running the losing way of its side (down for a long) lists entries, not an entry and targets."""
-    return chain[-1] < chain[0] if side == "buy" else chain[-1] > chain[0]
+def _store_chain(levels: _Levels, chain: list[Decimal], side: str | None, text: str) -> None:
+    """An unlabelled chain ("Long 5.12 ➡️ 5.35 ➡️ 5.50") is the entry, then the targets it runs to; but one running
+    the losing way of its side ("Long 0.49 → 0.47") or in a post that labels its targets elsewhere lists entries."""
+    runs_against = side is not None and (chain[-1] < chain[0] if side == "buy" else chain[-1] > chain[0])
+    if runs_against or any(match.group("tp") for match in _LABEL_RE.finditer(text)):
+        _store(levels, "entry", chain)
+        return
+    _store(levels, "entry", chain[:1])
+    _store(levels, "tp", chain[1:])
 
 
 def _price_line_entry(text: str) -> list[Decimal]:

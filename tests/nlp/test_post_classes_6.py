@@ -14,7 +14,14 @@ EXITS = "TP: 0.58 / 0.61\nSL: 0.49"
                                    "Entry: Market + Limit 0.53", "Entry: market or limit at 0.53", "Entry: CMP (limit 0.53)",
                                    "Entry: Market price - Limit order 0.53", "Entry: Market up to 0.53",
                                    "Вход: по рынку / лимит 0.53", "Вход: по рынку (до 0.53)", "Giriş: Piyasa - Limit 0.53",
-                                   "Entrada: mercado - límite 0.53"])
+                                   "Entrada: mercado - límite 0.53",
+                                   # a ceiling in other words and languages
+                                   "Entrada: a mercado (hasta 0.53)", "Entrada: mercado até 0.53",
+                                   "Entrée: prix du marché (jusqu'à 0.53)", "الدخول: سعر السوق حتى 0.53",
+                                   "Entry: CMP (not above 0.53)", "Entry: market, no higher than 0.53",
+                                   # the level written loosely
+                                   "Entry: market (~0.53)", "Entry: CMP (≈ 0.53)", "Giriş: Piyasa (0.53'e kadar)",
+                                   "Market buy 0.53", "Entry: Mkt - 0.53", "Market Long 0.53"])
 def test_a_market_entry_with_a_limit_level_keeps_both(parser: RuleParser, entry: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\n{entry}\n{EXITS}")
     assert found["entry_at_market"] is True and found["entries"] == [0.53]
@@ -33,8 +40,9 @@ def test_a_margin_mode_between_the_ends_of_a_range(parser: RuleParser, line: str
     assert found["leverage"] == 10 and found["leverage_max"] in (20, 25) and found["margin_mode"] == mode
 
 
-@pytest.mark.parametrize("line", ["Leverage: 10x_20x", "Lev x10_x20", "Kaldıraç: 10x_20x", "10x_20x"])
-def test_an_underscore_joins_a_leverage_range(parser: RuleParser, line: str) -> None:
+@pytest.mark.parametrize("line", ["Leverage: 10x_20x", "Lev x10_x20", "Kaldıraç: 10x_20x", "10x_20x", "Leverage: 10x...20x",
+                                  "Leverage: 10x..20x", "Lev 10x…20x"])
+def test_an_underscore_or_dots_join_a_leverage_range(parser: RuleParser, line: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\n{line}")
     assert (found["leverage"], found["leverage_max"]) == (10, 20)
 
@@ -72,3 +80,26 @@ def test_a_side_chain_running_down_for_a_long_is_an_entry_ladder(parser: RulePar
 def test_a_side_chain_running_up_for_a_long_is_an_entry_then_targets(parser: RuleParser) -> None:
     found = entities(parser, "#ZORKA/USDT\nLong 0.53 → 0.58 → 0.61\nSL: 0.49")
     assert found["entries"] == [0.53] and found["take_profits"] == [0.58, 0.61]
+
+
+@pytest.mark.parametrize("opening", ["Buy above 0.53 or CMP", "Long 0.53 / market", "#ZORKA лонг от 0.53 или по рынку"])
+def test_the_market_offered_after_a_sides_level(parser: RuleParser, opening: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT\n{opening}\n{EXITS}")
+    assert found["side"] == "buy" and found["entry_at_market"] is True and found["entries"] == [0.53]
+
+
+def test_a_level_then_prose_with_market_is_no_market_entry(parser: RuleParser) -> None:
+    found = entities(parser, f"#ZORKA/USDT\nLong 0.53, the market looks strong\n{EXITS}")
+    assert "entry_at_market" not in found and found["entries"] == [0.53]
+
+
+def test_an_approximate_level_in_brackets_in_prose_is_no_entry(parser: RuleParser) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\nPrevious high (~0.70) is the dream target")
+    assert found["entries"] == [0.53] and found["take_profits"] == [0.58, 0.61]
+
+
+@pytest.mark.parametrize("text", ["$ZORKA SHORT 0.53 ➡️ 0.51 | TP 0.47 ➡️ 0.45 | SL 0.56",
+                                  "#ZORKA Short 0.51 → 0.53\nTargets: 0.47 / 0.45\nSL 0.56"])
+def test_a_sides_chain_in_a_post_that_labels_its_targets_lists_entries(parser: RuleParser, text: str) -> None:
+    found = entities(parser, text)
+    assert found["entries"] == [0.51, 0.53] and found["take_profits"] == [0.47, 0.45]
