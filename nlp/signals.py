@@ -81,7 +81,9 @@ _MARKET_IN_PARENTHESES_RE = re.compile(r"\(\s*((?i:(?:at\s+)?cmp|(?:at\s+)?marke
 _MARKET_THEN_LIMIT_RE = re.compile(
     r"\b(?P<market>cmp|market(?:\s+price)?|current(?:\s+price)?)[ \t]*(?:[-\u2013/|,&+(\[][ \t]*)*"
     r"(?:(?:or|and|then|plus)\s+)?(?:(?:a\s+)?limit(?:\s+(?:order|entry|buy|sell|at))?|up\s*to|max(?:imum)?|till|until|down\s+to"
-    r"|not\s+(?:above|below|higher|lower|over|under)(?:\s+than)?|no\s+(?:higher|lower)\s+than)"
+    r"|not\s+(?:above|below|higher|lower|over|under)(?:\s+than)?|no\s+(?:higher|lower)\s+than"
+    # "Market ➡️ 0.445": an arrow to one level (a chain of several runs on to targets)
+    r"|(?:\u2192|->|=>|\u27a1\ufe0f?)(?=[ \t]*\$?\.?\d[\d.,]*(?![\d.,])(?![ \t]*(?:\u2192|->|=>|\u27a1))))"
     r"[ \t]*[:@=]?[ \t]*(?P<value>\$?\.?\d[\d.,]*)[ \t]*[)\]]?",
     re.IGNORECASE)
 
@@ -239,6 +241,8 @@ def _read_levels(text: str) -> _Levels:
             chain = _arrow_chain(line[match.end():end]) if kind in ("side", "entry", "tp") else None
             if chain and kind in ("tp", "entry"):
                 _store(levels, kind, chain)  # "Profit targets: 5.35 → 5.50 → 5.70", "Entry: 0.49 ➡️ 0.47"
+                if kind == "entry" and _MARKET_ENTRY_RE.search(match.group(0) + " " + value_text):
+                    levels.entry_at_market = True  # "Entry: Market → 0.445 → 0.43"
                 continue
             if chain:
                 levels.labelled_sides.append(match.group("side").lower())

@@ -21,7 +21,9 @@ EXITS = "TP: 0.58 / 0.61\nSL: 0.49"
                                    "Entry: CMP (not above 0.53)", "Entry: market, no higher than 0.53",
                                    # the level written loosely
                                    "Entry: market (~0.53)", "Entry: CMP (≈ 0.53)", "Giriş: Piyasa (0.53'e kadar)",
-                                   "Market buy 0.53", "Entry: Mkt - 0.53", "Market Long 0.53"])
+                                   "Market buy 0.53", "Entry: Mkt - 0.53", "Market Long 0.53",
+                                   # an arrow from the market to the level
+                                   "Entry: Market ➡️ 0.53", "Entry: CMP → 0.53"])
 def test_a_market_entry_with_a_limit_level_keeps_both(parser: RuleParser, entry: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\n{entry}\n{EXITS}")
     assert found["entry_at_market"] is True and found["entries"] == [0.53]
@@ -63,6 +65,11 @@ def test_a_symbol_with_an_underscore_is_no_leverage(parser: RuleParser) -> None:
 def test_an_arrow_chain_under_an_entry_label_lists_entries(parser: RuleParser, entry: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\n{entry}\n{EXITS}")
     assert found["entries"][0] == 0.51 and found["entries"][-1] == 0.53 and found["take_profits"] == [0.58, 0.61]
+
+
+def test_an_entry_chain_from_the_market(parser: RuleParser) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: Market → 0.53 → 0.52\n{EXITS}")
+    assert found["entry_at_market"] is True and found["entries"] == [0.52, 0.53]
 
 
 @pytest.mark.parametrize("targets", ["Targets: 0.58 ➡️ 0.61 ➡️ 0.65", "TP: 0.58 → 0.61 → 0.65", "Цели: 0.58 -> 0.61 -> 0.65",
