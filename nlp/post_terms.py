@@ -9,7 +9,7 @@ from typing import Any
 
 _LEVERAGE_PATTERNS = (
     re.compile(r"\b(?:leverage|lev|mode|margin)\b\.?\s*[:\-]?\s*(?P<mode>cross|isolated)?\s*(?:margin\s*)?(?:min\s*)?(?:(?:from|от|between|da|de|desde|entre|von|ab|من|از)\s+)?"
-               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:\s+(?P<mode_after>cross|isolated)(?=\s*/))?(?:(?:\s*(?:->|→|➡\ufe0f?|-|to|till|until|up\s+to|and|&|/|max|~+|,|or|до|تا|الی|إلى|الى|ile|a|à|al|bis|até|hasta|und|et|e|y|sampai|hingga|s/d|đến|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
+               r"[x×]?\s?(?P<low>\d{1,3})(?:\.0+)?(?:\s?[x×])?(?:\s+(?P<mode_after>cross|isolated)(?=\s*/))?(?:(?:\s*(?:->|→|➡\ufe0f?|-|to|till|until|up\s+to|and|&|/|max|~+|,|or|или|либо|до|تا|الی|إلى|الى|ile|a|à|al|bis|até|hasta|und|et|e|y|sampai|hingga|s/d|đến|\|)\s*|\s+(?=[x×]))(?:max\s*)?[x×]?\s?(?P<high>\d{1,3})(?:\.0+)?(?:\s?[x×])?)?"
                r"(?!\s*%)(?:\s*times)?", re.IGNORECASE),
     re.compile(r"\b(?P<mode>cross|isolated)\s*(?:margin\s*)?(?:[x×]\s?(?P<low2>\d{1,3})|(?P<low>\d{1,3})\s?[x×])"
                r"(?:\s*(?:-|to|/|~)\s*[x×]?(?P<high>\d{1,3})\s?[x×]?)?", re.IGNORECASE),
@@ -86,8 +86,8 @@ def _leverage_on_line(line: str, text: str) -> dict[str, Any] | None:
     return None
 
 
-# A maximum named after the leverage on its line: "(max: 20x)", "[max 20x]", "(20x max)", "can go up to 20x".
-_STATED_MAX_RE = re.compile(r"\bmax(?:imum)?\b\W{0,3}[x×]?\s?(\d{1,3})(?![\d.,%])|(?<![\w.])(\d{1,3})\s?[x×]\s*max\b"
+# A maximum named after the leverage on its line: "(max: 20x)", "(макс 50х)", "[max 20x]", "(20x max)", "can go up to 20x".
+_STATED_MAX_RE = re.compile(r"\b(?:max(?:imum)?|макс(?:имум)?)(?![^\W\d_])\W{0,3}[x×]?\s?(\d{1,3})(?![\d.,%])|(?<![\w.])(\d{1,3})\s?[x×]\s*max\b"
                             r"|\bup\s+to\s+[x×]?\s?(\d{1,3})\s?[x×]", re.IGNORECASE)
 
 

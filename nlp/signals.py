@@ -51,7 +51,8 @@ _LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 # "Risk = Entry 0.032 - SL 0.0362 = 0.0042": an operation before an equals sign (not "Target 1 = 0.13").
-_ARITHMETIC_RE = re.compile(r"\d\s*[-+*/x×]\s*\$?\d[^=\n]*=|=[^=\n]*=")
+# "=>" is an arrow ("0.45 => 0.43 => 0.41"), not an equals sign.
+_ARITHMETIC_RE = re.compile(r"\d\s*[-+*/x×]\s*\$?\d[^=\n]*=(?!>)|=(?!>)[^=\n]*=(?!>)")
 _PARENTHESES_RE = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
 # "(5.12)", "ENTRY PRICE (5.05 - 5.12)": figures alone in brackets are the label's value, not a note.
 # "(~0.452)", "(≈ 0.452)": an approximate level in brackets is the level all the same.
@@ -301,6 +302,11 @@ def _read_levels(text: str) -> _Levels:
                 # "… Entry 2.185 Targets" over "1) 2.150": a line that ends on a label heads the next lines,
                 # which must be plain levels.
                 section.open(kind, bare=True)
+            elif number + 1 == len(labels) and kind == "entry" and _MARKET_LINE_RE.match(value_text) \
+                    and _labels_targets(text):
+                # "Entry: Market" over a bare "0.43": the market, then a limit level (bare figures are the targets
+                # only in a post that does not label its own).
+                section.open(kind, bare=True)
     return levels
 
 
@@ -417,11 +423,15 @@ def _arrow_chain(text: str) -> list[Decimal]:
     return values if len(values) >= 2 and near and one_way else []
 
 
+def _labels_targets(text: str) -> bool:
+    return any(match.group("tp") for match in _LABEL_RE.finditer(text))
+
+
 def _store_chain(levels: _Levels, chain: list[Decimal], side: str | None, text: str) -> None:
     """An unlabelled chain ("Long 5.12 ➡️ 5.35 ➡️ 5.50") is the entry, then the targets it runs to; but one running
     the losing way of its side ("Long 0.49 → 0.47") or in a post that labels its targets elsewhere lists entries."""
     runs_against = side is not None and (chain[-1] < chain[0] if side == "buy" else chain[-1] > chain[0])
-    if runs_against or any(match.group("tp") for match in _LABEL_RE.finditer(text)):
+    if runs_against or _labels_targets(text):
         _store(levels, "entry", chain)
         return
     _store(levels, "entry", chain[:1])

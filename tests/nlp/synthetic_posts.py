@@ -96,7 +96,10 @@ def _leverage(s: _Signal, rng: random.Random) -> str | None:
     if high:
         return rng.choice([f"Leverage: {low}x-{high}x", f"Lev: {low}-{high}x", f"Leverage: Cross ({low}X - {high}X)",
                            f"Leverage: {low}x to {high}x", f"Leverage {low}–{high}x", f"Leverage: x{low}-x{high}",
-                           f"Cross {low}x-{high}x", f"Leverage : {low}x - {high}x", f"⚖️ Leverage: {low}X~{high}X"])
+                           f"Cross {low}x-{high}x", f"Leverage : {low}x - {high}x", f"⚖️ Leverage: {low}X~{high}X",
+                           # the sixth round's forms: the mode between the ends, underscores, dots, spaced x
+                           f"Leverage: {low}x (Cross) - {high}x", f"Leverage: {low}x_{high}x", f"Leverage: Cross {low}-{high}x",
+                           f"{low}x to {high}x", f"Leverage: {low} - {high} x", f"Lev: {low}x...{high}x"])
     return rng.choice([f"Leverage: {low}x", f"Leverage: Cross {low}x", f"Lev: {low}X", f"⚖️ Leverage: x{low}",
                        f"Leverage {low}", f"Cross {low}x"])
 
@@ -111,7 +114,8 @@ def _entry(s: _Signal, rng: random.Random) -> str:
     return rng.choice([f"Entry Zone: {low} - {high}", f"Entry: {low} - {high}", f"Entry: {high}-{low}",
                        f"Entry targets:\n1) {low}\n2) {high}", f"Entries: {low}, {high}", f"Entry 1: {low}\nEntry 2: {high}",
                        f"Buy zone: {low} - {high}" if s.buy else f"Short zone: {low} - {high}",
-                       f"📥 Entry: {low} ~ {high}", f"Entry: between {low} and {high}", f"Entry range: {low} / {high}"])
+                       f"📥 Entry: {low} ~ {high}", f"Entry: between {low} and {high}", f"Entry range: {low} / {high}",
+                       f"Entry: {high} ➡️ {low}", f"Entry: {low} → {high}"])
 
 
 def _targets(s: _Signal, rng: random.Random) -> str:
@@ -136,7 +140,8 @@ def _targets(s: _Signal, rng: random.Random) -> str:
     if style == 8:
         # Without a space a comma joins levels only after a decimal point ("27,400" groups thousands).
         return rng.choice(["Tp: " + ("," if all("." in v for v in t) else ", ").join(t), f"TP{'/'.join(str(i) for i in range(1, len(t) + 1))}: " + " / ".join(t),
-                           "Take Profit Levels:\n" + "\n".join(f"Level {i}: {v}" for i, v in enumerate(t, 1))])
+                           "Take Profit Levels:\n" + "\n".join(f"Level {i}: {v}" for i, v in enumerate(t, 1)),
+                           "Targets: " + " ➡️ ".join(t), "TP: " + " -> ".join(t)])
     return "\n".join(f"TP {i} → {v}" for i, v in enumerate(t, 1))
 
 
@@ -172,7 +177,11 @@ def _market_entry(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:
                        f"{'Buy' if s.buy else 'Sell'} at current price and {e}", f"{'Buy' if s.buy else 'Sell'} now: {e}",
                        f"Entry: {e} - Market", f"Order type: Market\nEntry: {e}",
                        f"{'Long' if s.buy else 'Short'} at current {e}", f"CMP: {e}",
-                       f"{'Buy' if s.buy else 'Sell'} at CMP and add more at {e}"]), {"entry_at_market": True}
+                       f"{'Buy' if s.buy else 'Sell'} at CMP and add more at {e}",
+                       # the market with a limit level or a ceiling beside it
+                       f"Entry: Market - Limit {e}", f"Entry: Market (up to {e})", f"Entry: Market ➡️ {e}",
+                       f"Entry: market (~{e})", f"Вход: по рынку / лимит {e}", f"Entrada: mercado (hasta {e})",
+                       f"ENTRY: MARKET\n{e}"]), {"entry_at_market": True}
 
 
 def _percent_stop(s: _Signal, rng: random.Random) -> tuple[str, dict[str, Any]]:

@@ -23,7 +23,9 @@ EXITS = "TP: 0.58 / 0.61\nSL: 0.49"
                                    "Entry: market (~0.53)", "Entry: CMP (≈ 0.53)", "Giriş: Piyasa (0.53'e kadar)",
                                    "Market buy 0.53", "Entry: Mkt - 0.53", "Market Long 0.53",
                                    # an arrow from the market to the level
-                                   "Entry: Market ➡️ 0.53", "Entry: CMP → 0.53"])
+                                   "Entry: Market ➡️ 0.53", "Entry: CMP → 0.53",
+                                   # Russian: "we enter at the market, adding at …"
+                                   "Заходим по рынку, добор 0.53", "Вход: по рынку, добор 0.53"])
 def test_a_market_entry_with_a_limit_level_keeps_both(parser: RuleParser, entry: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\n{entry}\n{EXITS}")
     assert found["entry_at_market"] is True and found["entries"] == [0.53]
@@ -40,6 +42,12 @@ def test_up_to_without_the_market_is_a_plain_entry(parser: RuleParser) -> None:
 def test_a_margin_mode_between_the_ends_of_a_range(parser: RuleParser, line: str, mode: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\n{line}")
     assert found["leverage"] == 10 and found["leverage_max"] in (20, 25) and found["margin_mode"] == mode
+
+
+@pytest.mark.parametrize("line", ["Плечо: 10х или 20х", "Плечо: 20х (макс 50х)", "Leverage: 10x or 20x"])
+def test_leverage_ranges_joined_by_or_or_a_russian_maximum(parser: RuleParser, line: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\n{line}")
+    assert found["leverage"] in (10, 20) and found["leverage_max"] in (20, 50) and found["leverage_max"] > found["leverage"]
 
 
 @pytest.mark.parametrize("line", ["Leverage: 10x_20x", "Lev x10_x20", "Kaldıraç: 10x_20x", "10x_20x", "Leverage: 10x...20x",
@@ -73,6 +81,7 @@ def test_an_entry_chain_from_the_market(parser: RuleParser) -> None:
 
 
 @pytest.mark.parametrize("targets", ["Targets: 0.58 ➡️ 0.61 ➡️ 0.65", "TP: 0.58 → 0.61 → 0.65", "Цели: 0.58 -> 0.61 -> 0.65",
+                                     "Targets: 0.58 => 0.61 => 0.65", "Targets: 0.58 ➜ 0.61 ➜ 0.65",
                                      "Targets:\n0.58 ➡️ 0.61 ➡️ 0.65"])
 def test_an_arrow_chain_under_a_target_label_lists_targets(parser: RuleParser, targets: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{targets}\nSL: 0.49")
@@ -110,3 +119,9 @@ def test_an_approximate_level_in_brackets_in_prose_is_no_entry(parser: RuleParse
 def test_a_sides_chain_in_a_post_that_labels_its_targets_lists_entries(parser: RuleParser, text: str) -> None:
     found = entities(parser, text)
     assert found["entries"] == [0.51, 0.53] and found["take_profits"] == [0.47, 0.45]
+
+
+@pytest.mark.parametrize("entry", ["ENTRY: MARKET\n0.53", "Entry: CMP\n0.53", "Вход: по рынку\n0.53"])
+def test_a_market_entry_over_a_bare_level(parser: RuleParser, entry: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\n{entry}\n{EXITS}")
+    assert found["entry_at_market"] is True and found["entries"] == [0.53] and found["take_profits"] == [0.58, 0.61]
