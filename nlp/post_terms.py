@@ -67,6 +67,8 @@ def _leverage_on_line(line: str, text: str) -> dict[str, Any] | None:
         high = match.groupdict().get("high")
         if high and re.match(r"[.,]0*[1-9]", match.string[match.end("high"):]):
             high = None  # "20x - 1.25": a price after the leverage, not a range's other end
+        if high and _counts_something(match):
+            high = None  # "Lev 20x, 2 entries": a count after the leverage, not a range's other end
         high = high or _symbol_joined_high(match)
         # "50x-20x" is the same range written high first; "10x-15x-20x" spans its lowest to its highest.
         bounds = [int(low)] + ([int(high)] if high else []) + _more_steps(match.string, match.end())
@@ -84,6 +86,17 @@ def _leverage_on_line(line: str, text: str) -> dict[str, Any] | None:
             result["margin_mode"] = mode.lower()
         return result
     return None
+
+
+# "20x, 2 entries", "10x — 3 targets": a bare figure after an x-leverage, with a word after it, counts something.
+_COUNTED_WORD_RE = re.compile(r"\s*(?!(?:cross|isolated|times|leverage|lev|max|margin)\b)[^\W\d_]{2,}", re.IGNORECASE)
+
+
+def _counts_something(match: re.Match[str]) -> bool:
+    low_has_x = re.search(r"[x×]", match.string[match.start("low") if match.start("low") >= 0 else match.start():match.start("high")],
+                          re.IGNORECASE)
+    high_has_x = re.match(r"\s?[x×]", match.string[match.end("high"):], re.IGNORECASE)
+    return bool(low_has_x) and not high_has_x and bool(_COUNTED_WORD_RE.match(match.string, match.end("high")))
 
 
 # A maximum named after the leverage on its line: "(max: 20x)", "(макс 50х)", "[max 20x]", "(20x max)", "can go up to 20x".

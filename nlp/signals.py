@@ -244,6 +244,8 @@ def _read_levels(text: str) -> _Levels:
                 _store(levels, kind, chain)  # "Profit targets: 5.35 → 5.50 → 5.70", "Entry: 0.49 ➡️ 0.47"
                 if kind == "entry" and _MARKET_ENTRY_RE.search(match.group(0) + " " + value_text):
                     levels.entry_at_market = True  # "Entry: Market → 0.445 → 0.43"
+                if kind == "tp" and _SELL_LABEL_RE.match(match.group(0)):
+                    levels.sold.extend(chain)  # "SHORT … Sell: 0.49 ➡️ 0.50": maybe where a short enters
                 continue
             if chain:
                 levels.labelled_sides.append(match.group("side").lower())

@@ -125,3 +125,14 @@ def test_a_sides_chain_in_a_post_that_labels_its_targets_lists_entries(parser: R
 def test_a_market_entry_over_a_bare_level(parser: RuleParser, entry: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\n{entry}\n{EXITS}")
     assert found["entry_at_market"] is True and found["entries"] == [0.53] and found["take_profits"] == [0.58, 0.61]
+
+
+@pytest.mark.parametrize("line", ["Leverage: 10x — 3 entries", "Lev 10x, 2 targets", "Плечо 10х, 3 входа"])
+def test_a_count_after_a_leverage_is_no_range(parser: RuleParser, line: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\n{line}")
+    assert found["leverage"] == 10 and "leverage_max" not in found
+
+
+def test_a_shorts_sell_chain_above_its_targets_is_the_entry(parser: RuleParser) -> None:
+    found = entities(parser, "ZORKA SHORT\nSell: 0.53 ➡️ 0.54\nBuy back: 0.49 ➡️ 0.47\nSL: 0.57")
+    assert found["entries"] == [0.53, 0.54] and found["take_profits"] == [0.49, 0.47]
