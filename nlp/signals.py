@@ -36,7 +36,7 @@ _LABEL_RE = re.compile(
     r"|\badd(?:\s+more)?\s+(?:at|on|around|near|below)\b|\baverage\s+(?:down\s+)?(?:at|around)\b"
     r"|\baccumulat\w*\s+(?:zone|area|between|range|below|under|around|near|at|from)\b"
     r"|\bopen\s+(?:long|short)\b(?:\s+for\s+the\s+price)?(?:\s+(?:between|at|from|around))?"
-    r"|\bopen\s+(?:a\s+)?position\s+(?:at|from|around|between)\b|\b(?:add|purchase(?:\s+(?:price|zone))?)\s*:"
+    r"|\bopen\s+(?:a\s+)?position\s+(?:at|from|around|between)\b|\b(?:add(?:\s+more)?|purchase(?:\s+(?:price|zone))?)\s*:"
     r")"
     r"|(?P<tp>"
     r"\bsell(?:ing)?\s+(?:targets?|prices?|zones?|areas?|range)\b|\bsell\s*(?:\d{1,2}\s*)?:"
@@ -59,6 +59,8 @@ _PARENTHESES_RE = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
 _BARE_NUMBER_IN_PARENTHESES_RE = re.compile(r"\(\s*(?:[~\u2248]|approx\.?|around|near)?\s*(\$?\d[\d.,]*\$?(?:\s*[-~/]\s*\$?\d[\d.,]*\$?)?)\s*\)")
 _URL_RE = re.compile(r"https?://\S+|\S+\.(?:com|io|me)/\S*")
 _DIGIT_RE = re.compile(r"\d")
+# "Average entry: 0.525", "Avg. price 0.525": the mean of the entries already given, not one more.
+_AVERAGE_ENTRY_RE = re.compile(r"^\W*(?:average|avg\.?)\s+(?:entry|buy|price)", re.IGNORECASE)
 _LONGEST_HEADER = 60
 # "1) 1.30", "2. 1.35", "Level 3: 1.42": a numbered item of a list under a header.
 _LIST_ITEM_RE = re.compile(r"^\W*?(?:(?:level|step|zone|no\.?)\s*)?(?P<index>\d{1,2})\s*(?:\)|\.\s|-\s|:\s)", re.IGNORECASE)
@@ -208,8 +210,8 @@ def _read_levels(text: str) -> _Levels:
     levels = _Levels()
     section = _Section()
     for raw_line in text.splitlines():
-        if len(raw_line) > _LONGEST_HEADER and not _DIGIT_RE.search(raw_line):
-            section.close()  # prose: no levels, and too long to be a section header
+        if (len(raw_line) > _LONGEST_HEADER and not _DIGIT_RE.search(raw_line)) or _AVERAGE_ENTRY_RE.match(raw_line):
+            section.close()  # prose: no levels, and too long to be a section header; or the entries' mean restated
             continue
         line = _MARKET_IN_PARENTHESES_RE.sub(lambda m: f" {m.group(1)} {m.group(2) or ''} ",
                                              _BARE_NUMBER_IN_PARENTHESES_RE.sub(r" \1 ", raw_line))

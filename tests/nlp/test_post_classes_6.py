@@ -136,3 +136,16 @@ def test_a_count_after_a_leverage_is_no_range(parser: RuleParser, line: str) -> 
 def test_a_shorts_sell_chain_above_its_targets_is_the_entry(parser: RuleParser) -> None:
     found = entities(parser, "ZORKA SHORT\nSell: 0.53 ➡️ 0.54\nBuy back: 0.49 ➡️ 0.47\nSL: 0.57")
     assert found["entries"] == [0.53, 0.54] and found["take_profits"] == [0.49, 0.47]
+
+
+@pytest.mark.parametrize("line", ["Add more: 0.52", "Buy more: 0.52", "Averaging: 0.52", "Average down 0.52", "Recompra: 0.52",
+                                  "Добор: 0.52"])
+def test_an_extra_entry_named_in_other_words(parser: RuleParser, line: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{line}\n{EXITS}")
+    assert found["entries"] == [0.52, 0.53] and found["take_profits"] == [0.58, 0.61]
+
+
+@pytest.mark.parametrize("line", ["Average entry: 0.525", "Avg. price 0.525", "Average buy price: 0.525"])
+def test_the_entries_mean_restated_is_no_entry(parser: RuleParser, line: str) -> None:
+    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.52 - 0.53\n{line}\n{EXITS}")
+    assert found["entries"] == [0.52, 0.53]
