@@ -137,7 +137,7 @@ def _more_steps(line: str, end: int) -> list[int]:
 _UNDERSCORE_RANGE_RE = re.compile(r"(?:(?<=\d[x×])|(?<=[x×]\d)|(?<=[x×]\d\d))(?:_|\s*(?:\.{2,3}|\u2026)\s*)(?=[x×]?\d)",
                                   re.IGNORECASE)
 # "10x (Cross) - 20x", "10x Isolated to 20x": the margin mode named between the ends of a range moves after it.
-_MODE_INSIDE_RANGE_RE = re.compile(r"(?P<low>\d{1,3}\s?[x×])\s*[(\[]?\s*(?P<mode>cross|isolated)\s*[)\]]?"
+_MODE_INSIDE_RANGE_RE = re.compile(r"(?P<low>(?:[x×]\s?)?\d{1,3}(?:\s?[x×])?)\s*[(\[]?\s*(?P<mode>cross|isolated)\s*[)\]]?"
                                    r"(?P<high>\s*(?:-|\u2013|to|/|~)\s*[x×]?\s?\d{1,3}\s?[x×]?)(?![\d.,%])", re.IGNORECASE)
 
 

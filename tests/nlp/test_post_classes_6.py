@@ -25,7 +25,9 @@ EXITS = "TP: 0.58 / 0.61\nSL: 0.49"
                                    # an arrow from the market to the level
                                    "Entry: Market ➡️ 0.53", "Entry: CMP → 0.53",
                                    # Russian: "we enter at the market, adding at …"
-                                   "Заходим по рынку, добор 0.53", "Вход: по рынку, добор 0.53"])
+                                   "Заходим по рынку, добор 0.53", "Вход: по рынку, добор 0.53",
+                                   # a limit level on a line of its own, a Turkish ceiling
+                                   "Вход: по рынку\nЛимит: 0.53", "Giriş: Piyasa (en fazla 0.53)"])
 def test_a_market_entry_with_a_limit_level_keeps_both(parser: RuleParser, entry: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\n{entry}\n{EXITS}")
     assert found["entry_at_market"] is True and found["entries"] == [0.53]
@@ -38,7 +40,8 @@ def test_up_to_without_the_market_is_a_plain_entry(parser: RuleParser) -> None:
 
 @pytest.mark.parametrize(("line", "mode"), [("Leverage: 10x (Cross) - 20x", "cross"), ("Leverage: 10x Isolated to 20x", "isolated"),
                                             ("Lev: 10x [Cross] - 25x", "cross"), ("Плечо: 10х (кросс) - 20х", "cross"),
-                                            ("Leverage 10x (Cross) / 20x", "cross")])
+                                            ("Leverage 10x (Cross) / 20x", "cross"), ("Плечо: х10 (кросс) - х20", "cross"),
+                                            ("الرافعة: 10x (كروس) - 20x", "cross"), ("Leverage: x10 (Isolated) - x20", "isolated")])
 def test_a_margin_mode_between_the_ends_of_a_range(parser: RuleParser, line: str, mode: str) -> None:
     found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\n{line}")
     assert found["leverage"] == 10 and found["leverage_max"] in (20, 25) and found["margin_mode"] == mode
