@@ -12,13 +12,14 @@ from nlp.parser import RuleParser
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 # (file, half or None, signal posts exact, follow-ups exact, post entity F1).
-# Issue 8's targets are 0.85 / 0.85 / 0.96. The floors sit about one post under what the reader
-# achieves (holdout 0.839 / 1.000 / 0.984 on its posts when last raised, unchanged by the fifth round's fixes; 0.821 / 0.957 / 0.979 the round before,
-# 0.804 / 0.913 / 0.975 in round 1, 0.750 / 0.826 / 0.962 before).
+# Issue 8's targets are 0.85 / 0.85 / 0.96: the holdout's signal-post floor is the target itself (the
+# reader scores 0.857 / 1.000 / 0.985 on its posts after the sixth round; 0.839 / 1.000 / 0.984 the
+# round before, 0.821 / 0.957 / 0.979 before that, 0.804 / 0.913 / 0.975 in round 1, 0.750 / 0.826 /
+# 0.962 before); the other floors sit about one post under what it achieves.
 FLOORS = [
     ("nlp-dev.jsonl", None, 0.97, 0.94, 0.99),
     ("nlp-dev-2.jsonl", "tune", 0.98, 0.95, 0.99),
-    ("nlp-dev-2.jsonl", "holdout", 0.83, 0.95, 0.98),
+    ("nlp-dev-2.jsonl", "holdout", 0.85, 0.95, 0.98),
 ]
 
 
