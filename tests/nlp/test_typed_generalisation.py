@@ -25,13 +25,17 @@ def _typed_report(parser: RuleParser, name: str, half: str | None = None) -> Rep
     return evaluate(items, lambda text: parser.parse(text).to_dict())
 
 
-@pytest.mark.parametrize(("name", "half", "command_type", "intent", "entity_f1"), [
-    ("nlp-dev.jsonl", None, 0.98, 0.98, 0.98),
-    ("nlp-dev-2.jsonl", "tune", 0.95, 0.95, 0.94),
-    ("nlp-dev-2.jsonl", "holdout", 0.95, 0.94, 0.97),
+# Deliberately tricky messages (word senses, hypotheticals, tickers that are words): issue 8's
+# target is 0.85 type accuracy; the holdout's 47 score 0.957, and the floor is two of them under.
+@pytest.mark.parametrize(("name", "half", "command_type", "intent", "entity_f1", "tricky"), [
+    ("nlp-dev.jsonl", None, 0.98, 0.98, 0.98, 0.95),
+    ("nlp-dev-2.jsonl", "tune", 0.95, 0.95, 0.94, 0.95),
+    ("nlp-dev-2.jsonl", "holdout", 0.95, 0.94, 0.97, 0.91),
 ])
-def test_typed_messages_meet_their_floors(parser: RuleParser, name, half, command_type, intent, entity_f1) -> None:
+def test_typed_messages_meet_their_floors(parser: RuleParser, name, half, command_type, intent, entity_f1,
+                                          tricky) -> None:
     report = _typed_report(parser, name, half)
+    assert report.tricky and report.tricky_type_accuracy >= tricky
     assert report.command_type_accuracy >= command_type
     assert report.intent_accuracy >= intent
     assert report.typed_entity_f1 >= entity_f1
