@@ -3,6 +3,7 @@ answers worked out by hand where TA-Lib has no such indicator (session VWAP, piv
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
@@ -190,3 +191,15 @@ def test_short_series_warm_up_without_errors():
 def test_fibonacci_retracements_from_the_high():
     levels = ta.fibonacci_retracements(D(200), D(100))
     assert levels[D("0.5")] == 150 and levels[D("0.618")] == D("138.2")
+
+
+def test_the_same_candle_objects_give_the_same_read_only_bars():
+    """Cached series hand out the same Candle objects: their conversion is reused, and shared arrays
+    cannot be changed in place by one caller under another."""
+    series = candles(*[(str(9 + i), str(10 + i), str(8 + i), str(9 + i), "100") for i in range(30)])
+    first = ta.Bars.of(series)
+    assert ta.Bars.of(list(series)) is first  # a copy of the list, the same objects
+    with pytest.raises(ValueError):
+        first.close[0] = 0.0
+    changed = series[:15] + [replace(series[15], close=D("99"))] + series[16:]  # one bar in the middle differs
+    assert ta.Bars.of(changed) is not first and ta.Bars.of(changed).close[15] == 99.0
