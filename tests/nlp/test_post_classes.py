@@ -16,7 +16,8 @@ def test_a_labelled_leverage_line_wins_over_a_figure_in_the_title(parser: RulePa
     assert (found["leverage"], found["leverage_max"]) == (10, 20)
 
 
-@pytest.mark.parametrize("line", ["Leverage: max 20x", "Leverage: up to 20x", "Max leverage: 20x", "Leverage: 20x max"])
+@pytest.mark.parametrize("line", ["Leverage: max 20x", "Leverage: up to 20x", "Max leverage: 20x", "Leverage: 20x max",
+                                  "Leverage: Cross 20x", "Плечо: до 20х"])
 def test_a_single_leverage_stays_single(parser: RuleParser, line: str) -> None:
     found = entities(parser, f"#QWIX LONG\n{LEVELS}\n{line}")
     assert found["leverage"] == 20 and "leverage_max" not in found

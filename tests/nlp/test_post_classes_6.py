@@ -60,12 +60,6 @@ def test_an_underscore_or_dots_join_a_leverage_range(parser: RuleParser, line: s
     assert (found["leverage"], found["leverage_max"]) == (10, 20)
 
 
-@pytest.mark.parametrize("line", ["Leverage: Cross 20x", "Leverage: max 20x", "Leverage: up to 20x", "Плечо: до 20х"])
-def test_a_single_leverage_with_a_mode_or_a_ceiling_stays_single(parser: RuleParser, line: str) -> None:
-    found = entities(parser, f"#ZORKA/USDT LONG\nEntry: 0.53\n{EXITS}\n{line}")
-    assert found["leverage"] == 20 and "leverage_max" not in found
-
-
 def test_a_symbol_with_an_underscore_is_no_leverage(parser: RuleParser) -> None:
     found = entities(parser, f"ZORKA_USDT LONG\nEntry: 0.53\n{EXITS}")
     assert "leverage" not in found and found["symbol"] == "ZORKA/USDT"
