@@ -63,8 +63,8 @@ FIRST_USER_ID = 700_000
 class BenchBotApi(FakeBotApi):
     """The tests' Bot API server, telling waiting users when a reply reaches their chat."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, first_update_id: int = 1) -> None:
+        super().__init__(first_update_id=first_update_id)
         self.replies: dict[int, int] = defaultdict(int)
         self._reply_events: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
 
@@ -250,6 +250,8 @@ class Results:
     peak_rss_mb: float = 0.0
     cpu_seconds: float = 0.0
     wire: Any = None  # what the bot asked of PostgreSQL during the run (--count-db)
+    machine: "MachineLoad | None" = None  # the whole machine during the run
+
 
     @property
     def per_second(self) -> float:
@@ -271,7 +273,59 @@ class Results:
     @property
     def cpu_ms_per_request(self) -> float:
         """The bot's own CPU per answered request: unlike req/s, barely moved by other load."""
-        return self.cpu_seconds * 1000 / len(self.latencies_ms) if self.latencies_ms else float("nan")
+        return self._per_request(self.cpu_seconds)
+
+    def _per_request(self, cpu_seconds: float) -> float:
+        return cpu_seconds * 1000 / len(self.latencies_ms) if self.latencies_ms else float("nan")
+
+    def machine_line(self) -> str:
+        """Who else used the machine's CPU meanwhile: is the bot alone the bottleneck?"""
+        load = self.machine
+        if load is None:
+            return ""
+        return (f"{'':22} machine {load.busy_percent:3.0f}% busy ({os.cpu_count()} CPUs); CPU per request: "
+                f"local PostgreSQL+Redis {self._per_request(load.services_seconds):.2f} ms, "
+                f"this bench process {self._per_request(load.bench_seconds):.2f} ms")
+
+
+@dataclass
+class MachineLoad:
+    """CPU use of the whole machine, of the local PostgreSQL and Redis servers, and of this
+    process (the Bot API server and the users) over a measured run."""
+    busy_percent: float
+    services_seconds: float
+    bench_seconds: float
+
+    @staticmethod
+    def sample() -> tuple[float, float, float, float]:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle, iowait
+        return sum(fields), idle, _services_cpu_seconds(), time.process_time()
+
+    @classmethod
+    def between(cls, before: tuple[float, float, float, float], after: tuple[float, float, float, float]) -> "MachineLoad":
+        total, idle = after[0] - before[0], after[1] - before[1]
+        busy = 100 * (total - idle) / total if total else float("nan")
+        return cls(busy, after[2] - before[2], after[3] - before[3])
+
+
+SERVICE_PROCESSES = ("postgres", "redis-server")
+
+
+def _services_cpu_seconds() -> float:
+    """CPU time used so far by this machine's PostgreSQL and Redis processes (0 when remote)."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+        if name in SERVICE_PROCESSES:
+            ticks += int(rest[11]) + int(rest[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 async def closed_loop(
@@ -374,27 +428,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Each round has its own users and update ids: the bot's claims and logs from a previous round
+# (same database, same Redis) must not meet the next round's updates.
+ROUND_USER_SPAN = 100_000
+ROUND_UPDATE_SPAN = 100_000_000
+
+
 async def measure(
     name: str, start: Callable[[str], BotProcess], args: argparse.Namespace, *,
     prepare: Callable[[BenchBotApi, list[int]], Awaitable[dict[str, int]]],
     webhook_url: str | None = None,
     wire: Any = None,
+    round_number: int = 0,
 ) -> Results:
-    api = BenchBotApi()
+    api = BenchBotApi(first_update_id=round_number * ROUND_UPDATE_SPAN + 1)
     await api.start()
     delivery = WebhookDelivery(webhook_url) if webhook_url else None
     if delivery is not None:
         api.deliver = delivery
     bot = start(api.base_url)
     try:
-        users = [FIRST_USER_ID + i for i in range(args.users)]
+        first_user = FIRST_USER_ID + round_number * ROUND_USER_SPAN
+        users = [first_user + i for i in range(args.users)]
         await wait_until_answering(api, users[0], bot)
         expected = await prepare(api, users)
         print(f"{name}: measuring {args.users} users for {args.seconds:.0f} s ...", flush=True)
-        cpu_before = bot.cpu_seconds()
+        cpu_before, machine_before = bot.cpu_seconds(), MachineLoad.sample()
         wire_before = wire.counts.snapshot() if wire is not None else None
         results = await closed_loop(api, users, args.mix, expected, args.seconds, args.timeout)
         results.cpu_seconds = bot.cpu_seconds() - cpu_before
+        results.machine = MachineLoad.between(machine_before, MachineLoad.sample())
         if wire is not None:
             results.wire = wire.counts.since(wire_before)
         results.peak_rss_mb = bot.peak_rss_mb()
@@ -417,6 +480,7 @@ async def run(args: argparse.Namespace) -> None:
     await _sql(f'CREATE DATABASE "{database}"')
     database_url = make_url(ADMIN_URL).set(database=database).render_as_string(hide_password=False)
     wire = None
+    rounds: list[tuple[Results, Results]] = []
     if args.count_db:  # the bot talks to PostgreSQL through a counting proxy
         from benchmarks.pg_wire_counter import PgWireCounter
 
@@ -440,17 +504,23 @@ async def run(args: argparse.Namespace) -> None:
             await accept_terms(api, users, args.timeout)
             return await learn_replies(api, users[0], args.mix, args.timeout)
 
-        echo = await measure("echo bot", start_echo_bot, args, prepare=echo_prepare)
-        port = free_port()
         label = f"bot, {args.workers} webhook worker(s)" if args.workers else "bot, polling"
-        full = await measure(
-            label,
-            lambda api_url: start_full_bot(api_url, bot_database_url, redis_url, args.workers, port),
-            args,
-            prepare=bot_prepare,
-            webhook_url=f"http://127.0.0.1:{port}{WEBHOOK_PATH}" if args.workers else None,
-            wire=wire,
-        )
+        # Alternating echo and bot: each round's ratio compares runs a minute apart.
+        for number in range(args.rounds):
+            if args.rounds > 1:
+                print(f"round {number + 1} of {args.rounds}", flush=True)
+            echo = await measure("echo bot", start_echo_bot, args, prepare=echo_prepare, round_number=number)
+            port = free_port()
+            full = await measure(
+                label,
+                lambda api_url, port=port: start_full_bot(api_url, bot_database_url, redis_url, args.workers, port),
+                args,
+                prepare=bot_prepare,
+                webhook_url=f"http://127.0.0.1:{port}{WEBHOOK_PATH}" if args.workers else None,
+                wire=wire,
+                round_number=number,
+            )
+            rounds.append((echo, full))
     finally:
         if wire is not None:
             await wire.stop()
@@ -460,13 +530,28 @@ async def run(args: argparse.Namespace) -> None:
 
     print()
     print(f"{args.users} users, closed loop, {args.seconds:.0f} s each; mix: {', '.join(args.mix)}")
-    print(echo.line("bare aiogram echo bot"))
-    print(full.line(label))
-    ratio = full.per_second / echo.per_second if echo.per_second else 0.0
-    print(f"CPU per request: bot/echo = {full.cpu_ms_per_request / echo.cpu_ms_per_request:.1f}x")
-    if full.wire is not None:
-        _print_wire(full)
-    print(f"e2e: ratio={ratio:.2f} p99_ms={full.percentile(99):.0f} lost={full.lost}")
+    for number, (echo, full) in enumerate(rounds):
+        if len(rounds) > 1:
+            print(f"round {number + 1}:")
+        for name, results in (("bare aiogram echo bot", echo), (label, full)):
+            print(results.line(name))
+            print(results.machine_line())
+        print(f"CPU per request: bot/echo = {full.cpu_ms_per_request / echo.cpu_ms_per_request:.1f}x; "
+              f"ratio {_ratio(echo, full):.2f}")
+        if full.wire is not None:
+            _print_wire(full)
+    ratios = [_ratio(echo, full) for echo, full in rounds]
+    p99s = [full.percentile(99) for _, full in rounds]
+    lost = sum(full.lost for _, full in rounds)
+    if len(rounds) > 1:
+        print(f"median of {len(rounds)} rounds: ratio {statistics.median(ratios):.2f} "
+              f"({' / '.join(f'{r:.2f}' for r in ratios)}), bot p99 {statistics.median(p99s):.0f} ms "
+              f"({' / '.join(f'{p:.0f}' for p in p99s)}), lost {lost}")
+    print(f"e2e: ratio={statistics.median(ratios):.2f} p99_ms={statistics.median(p99s):.0f} lost={lost}")
+
+
+def _ratio(echo: Results, full: Results) -> float:
+    return full.per_second / echo.per_second if echo.per_second else 0.0
 
 
 def _print_wire(results: Results) -> None:
@@ -485,6 +570,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0,
                         help="0: the bot polls; N: webhook mode with N worker processes")
     parser.add_argument("--mix", action="append", help="a message users send (repeat; default: the issue's mix)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="alternate echo bot and bot this many times; the last line gives the medians")
     parser.add_argument("--timeout", type=float, default=10, help="seconds a user waits before a reply counts lost")
     parser.add_argument("--count-db", action="store_true",
                         help="count the bot's PostgreSQL statements and round trips per request (a proxy; slower)")

@@ -34,7 +34,7 @@ class ApiCall:
 
 
 class FakeBotApi:
-    def __init__(self) -> None:
+    def __init__(self, *, first_update_id: int = 1) -> None:
         self.calls: list[ApiCall] = []
         self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent, by message id
         self.blocked_chats: set[int] = set()
@@ -44,7 +44,7 @@ class FakeBotApi:
         self._updates: list[dict[str, Any]] = []
         # Where a user's update goes: the getUpdates queue, or (webhook mode) a POST to the bot.
         self.deliver: Callable[[dict[str, Any]], None] = self._queue
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(first_update_id)
         # Telegram's language_code per user (absent: none sent, as for many clients).
         self.languages: dict[int, str] = {}
         self._message_ids = itertools.count(1000)
