@@ -4,6 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Which Python: $PYTHON if set; else the system's own python3 when it is 3.11 or newer and can
+# make a virtualenv; else python3 from PATH. Distributions (Debian, Ubuntu, Fedora) build CPython
+# with profile-guided and link-time optimisation; pyenv builds without them unless
+# PYTHON_CONFIGURE_OPTS asks, and the bot then spends about a fifth more CPU per update
+# (README, "Benchmarks"). An existing .venv is kept, whichever Python made it.
+usable() { "$1" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }
+if [ -z "${PYTHON:-}" ]; then
+  for candidate in /usr/bin/python3 python3; do
+    if usable "$candidate"; then PYTHON=$candidate; break; fi
+  done
+fi
 PYTHON=${PYTHON:-python3}
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   echo "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))." >&2
