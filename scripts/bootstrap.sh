@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 # with profile-guided and link-time optimisation; pyenv builds without them unless
 # PYTHON_CONFIGURE_OPTS asks, and the bot then spends about a fifth more CPU per update
 # (README, "Benchmarks"). An existing .venv is kept, whichever Python made it.
-usable() { "$1" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }
+# Usable: new enough, can make a virtualenv, and has its C headers (for packages built from source).
+usable() {
+  "$1" -c 'import ensurepip, os, sys, sysconfig, venv
+sys.exit(sys.version_info < (3, 11) or not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null
+}
 if [ -z "${PYTHON:-}" ]; then
   for candidate in /usr/bin/python3 python3; do
     if usable "$candidate"; then PYTHON=$candidate; break; fi
