@@ -13,10 +13,10 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
 from bot.i18n import _, t
+from bot.markup import button, keyboard
 from domain.models import Order, Position
 from domain.services.order_changes import short_ref
 
@@ -80,83 +80,70 @@ class LivePositionCallback(CallbackData, prefix="lp"):
 def live_positions_keyboard(positions: Sequence[Position]) -> InlineKeyboardMarkup | None:
     if not positions:
         return None
-    builder = InlineKeyboardBuilder()
-    for index, position in enumerate(positions, start=1):
-        builder.button(text=t("✋ Close LIVE {index}. {symbol}", index=index, symbol=position.symbol),
-                       callback_data=LivePositionCallback(ref=short_ref(position.id)))
-    builder.adjust(1)
-    return builder.as_markup()
+    return keyboard((button(t("✋ Close LIVE {index}. {symbol}", index=index, symbol=position.symbol),
+                            LivePositionCallback(ref=short_ref(position.id)))
+                     for index, position in enumerate(positions, start=1)), 1)
 
 
 def confirmation_keyboard(token: str, *, live: bool = False) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
     confirm = _("🔴 Confirm LIVE") if live else _("✅ Confirm")
-    builder.button(text=confirm, callback_data=OrderCallback(action=OrderAction.CONFIRM, token=token))
-    builder.button(text=_("✏️ Edit"), callback_data=OrderCallback(action=OrderAction.EDIT, token=token))
-    builder.button(text=_("✖️ Cancel"), callback_data=OrderCallback(action=OrderAction.DROP, token=token))
-    builder.button(text=_("🔁 Account"), callback_data=OrderCallback(action=OrderAction.ACCOUNT, token=token))
-    builder.adjust(3, 1)
-    return builder.as_markup()
+    return keyboard([
+        button(confirm, OrderCallback(action=OrderAction.CONFIRM, token=token)),
+        button(_("✏️ Edit"), OrderCallback(action=OrderAction.EDIT, token=token)),
+        button(_("✖️ Cancel"), OrderCallback(action=OrderAction.DROP, token=token)),
+        button(_("🔁 Account"), OrderCallback(action=OrderAction.ACCOUNT, token=token)),
+    ], 3, 1)
 
 
 def second_tap_keyboard(token: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("🔴 Yes, place this LIVE order"),
-                   callback_data=OrderCallback(action=OrderAction.CONFIRM_LIVE, token=token))
-    builder.button(text=_("✖️ Cancel"), callback_data=OrderCallback(action=OrderAction.DROP, token=token))
-    builder.adjust(1)
-    return builder.as_markup()
+    return keyboard([
+        button(_("🔴 Yes, place this LIVE order"), OrderCallback(action=OrderAction.CONFIRM_LIVE, token=token)),
+        button(_("✖️ Cancel"), OrderCallback(action=OrderAction.DROP, token=token)),
+    ], 1)
 
 
 def account_picker(token: str, names: Sequence[str]) -> InlineKeyboardMarkup:
     """Paper first, then each connected account by name."""
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("📝 PAPER (simulated)"), callback_data=AccountPickCallback(token=token, n=0))
-    for n, name in enumerate(names, start=1):
-        builder.button(text=t("🔴 LIVE · {name}", name=name), callback_data=AccountPickCallback(token=token, n=n))
-    builder.adjust(1)
-    return builder.as_markup()
+    paper = button(_("📝 PAPER (simulated)"), AccountPickCallback(token=token, n=0))
+    live = [button(t("🔴 LIVE · {name}", name=name), AccountPickCallback(token=token, n=n))
+            for n, name in enumerate(names, start=1)]
+    return keyboard([paper, *live], 1)
 
 
 def live_order_keyboard(order: Order) -> InlineKeyboardMarkup | None:
     if not order.is_open:
         return None
-    builder = InlineKeyboardBuilder()
     ref = short_ref(order.id)
-    builder.button(text=t("🗑 Cancel {ref}", ref=ref), callback_data=LiveOrderCallback(action=OpenOrderAction.CANCEL, ref=ref))
+    buttons = [button(t("🗑 Cancel {ref}", ref=ref), LiveOrderCallback(action=OpenOrderAction.CANCEL, ref=ref))]
     if order.price is not None:
-        builder.button(text=_("✏️ Change"), callback_data=LiveOrderCallback(action=OpenOrderAction.CHANGE, ref=ref))
-    return builder.as_markup()
+        buttons.append(button(_("✏️ Change"), LiveOrderCallback(action=OpenOrderAction.CHANGE, ref=ref)))
+    return keyboard(buttons)
 
 
 def open_orders_keyboard(orders: Sequence[Order], live: Sequence[Order] = ()) -> InlineKeyboardMarkup | None:
     """A Cancel button per paper order, then per live order (these cancel on the exchange)."""
     if not orders and not live:
         return None
-    builder = InlineKeyboardBuilder()
-    for index, order in enumerate(orders, start=1):
-        builder.button(
-            text=t("🗑 Cancel {index}. {ref} {symbol}", index=index, ref=short_ref(order.id), symbol=order.symbol),
-            callback_data=OpenOrderCallback(action=OpenOrderAction.CANCEL, ref=short_ref(order.id)),
-        )
-    for index, order in enumerate(live, start=1):
-        builder.button(
-            text=t("🗑 Cancel LIVE {index}. {ref} {symbol}", index=index, ref=short_ref(order.id), symbol=order.symbol),
-            callback_data=LiveOrderCallback(action=OpenOrderAction.CANCEL, ref=short_ref(order.id)),
-        )
-    builder.adjust(1)
-    return builder.as_markup()
+    paper = [button(t("🗑 Cancel {index}. {ref} {symbol}", index=index, ref=short_ref(order.id), symbol=order.symbol),
+                    OpenOrderCallback(action=OpenOrderAction.CANCEL, ref=short_ref(order.id)))
+             for index, order in enumerate(orders, start=1)]
+    on_exchange = [
+        button(t("🗑 Cancel LIVE {index}. {ref} {symbol}", index=index, ref=short_ref(order.id), symbol=order.symbol),
+               LiveOrderCallback(action=OpenOrderAction.CANCEL, ref=short_ref(order.id)))
+        for index, order in enumerate(live, start=1)
+    ]
+    return keyboard([*paper, *on_exchange], 1)
 
 
 def history_keyboard(page: int, pages: int, period: str | None = None) -> InlineKeyboardMarkup | None:
     if pages <= 1:
         return None
-    builder = InlineKeyboardBuilder()
+    buttons = []
     if page > 1:
-        builder.button(text=_("◀️ Prev"), callback_data=HistoryCallback(page=page - 1, period=period or ""))
+        buttons.append(button(_("◀️ Prev"), HistoryCallback(page=page - 1, period=period or "")))
     if page < pages:
-        builder.button(text=_("Next ▶️"), callback_data=HistoryCallback(page=page + 1, period=period or ""))
-    return builder.as_markup()
+        buttons.append(button(_("Next ▶️"), HistoryCallback(page=page + 1, period=period or "")))
+    return keyboard(buttons)
 
 
 def order_ref(order_id: uuid.UUID) -> str:
@@ -184,34 +171,25 @@ class PanicCallback(CallbackData, prefix="pnc"):
 
 def exchanges_keyboard(choices: Sequence[tuple[str, str, str]]) -> InlineKeyboardMarkup:
     """``choices``: (exchange id, market type, label)."""
-    builder = InlineKeyboardBuilder()
-    for exchange, market, label in choices:
-        builder.button(text=label, callback_data=ConnectCallback(exchange=exchange, market=market))
-    builder.adjust(2)
-    return builder.as_markup()
+    return keyboard((button(label, ConnectCallback(exchange=exchange, market=market))
+                     for exchange, market, label in choices), 2)
 
 
 def network_keyboard(exchange: str, market: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("🧪 Testnet (recommended)"), callback_data=ConnectCallback(exchange=exchange, market=market, testnet=1))
-    builder.button(text=_("🔴 My real account"), callback_data=ConnectCallback(exchange=exchange, market=market, testnet=0))
-    builder.adjust(1)
-    return builder.as_markup()
+    return keyboard([
+        button(_("🧪 Testnet (recommended)"), ConnectCallback(exchange=exchange, market=market, testnet=1)),
+        button(_("🔴 My real account"), ConnectCallback(exchange=exchange, market=market, testnet=0)),
+    ], 1)
 
 
 def accounts_keyboard(count: int) -> InlineKeyboardMarkup | None:
     if count == 0:
         return None
-    builder = InlineKeyboardBuilder()
-    for n in range(1, count + 1):
-        builder.button(text=t("🗑 Disconnect {n}", n=n), callback_data=AccountCallback(n=n))
-    builder.adjust(3)
-    return builder.as_markup()
+    return keyboard((button(t("🗑 Disconnect {n}", n=n), AccountCallback(n=n)) for n in range(1, count + 1)), 3)
 
 
 def panic_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("🛑 Yes, close all live positions"), callback_data=PanicCallback(close=True))
-    builder.button(text=_("Keep them"), callback_data=PanicCallback(close=False))
-    builder.adjust(1)
-    return builder.as_markup()
+    return keyboard([
+        button(_("🛑 Yes, close all live positions"), PanicCallback(close=True)),
+        button(_("Keep them"), PanicCallback(close=False)),
+    ], 1)
