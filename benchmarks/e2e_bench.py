@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -150,14 +150,8 @@ class BotProcess:
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the process and its workers."""
-        ticks = 0
-        for pid in _process_tree(self.process.pid):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return sum(_cpu_seconds(stat) for pid in _process_tree(self.process.pid)
+                   if (stat := _proc_stat(Path(f"/proc/{pid}"))) is not None)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -167,6 +161,23 @@ class BotProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+ProcStat = tuple[str, list[str]]  # a process's name, and the fields of /proc/<pid>/stat after it
+
+
+def _proc_stat(directory: Path) -> ProcStat | None:
+    """None when the process has gone."""
+    try:
+        stat = (directory / "stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+
+
+def _cpu_seconds(stat: ProcStat) -> float:
+    fields = stat[1]
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _process_tree(root: int) -> list[int]:
@@ -250,8 +261,7 @@ class Results:
     peak_rss_mb: float = 0.0
     cpu_seconds: float = 0.0
     wire: Any = None  # what the bot asked of PostgreSQL during the run (--count-db)
-    machine: "MachineLoad | None" = None  # the whole machine during the run
-
+    machine: MachineLoad | None = None  # the whole machine during the run
 
     @property
     def per_second(self) -> float:
@@ -288,44 +298,36 @@ class Results:
                 f"this bench process {self._per_request(load.bench_seconds):.2f} ms")
 
 
-@dataclass
-class MachineLoad:
-    """CPU use of the whole machine, of the local PostgreSQL and Redis servers, and of this
-    process (the Bot API server and the users) over a measured run."""
-    busy_percent: float
-    services_seconds: float
-    bench_seconds: float
+class CpuSample(NamedTuple):
+    machine_ticks: int  # all CPUs, since boot
+    idle_ticks: int
+    services_seconds: float  # the local PostgreSQL and Redis servers (0 when remote)
+    bench_seconds: float  # this process: the Bot API server and the users
 
     @staticmethod
-    def sample() -> tuple[float, float, float, float]:
+    def now() -> CpuSample:
         fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle = fields[3] + fields[4]  # idle, iowait
-        return sum(fields), idle, _services_cpu_seconds(), time.process_time()
-
-    @classmethod
-    def between(cls, before: tuple[float, float, float, float], after: tuple[float, float, float, float]) -> "MachineLoad":
-        total, idle = after[0] - before[0], after[1] - before[1]
-        busy = 100 * (total - idle) / total if total else float("nan")
-        return cls(busy, after[2] - before[2], after[3] - before[3])
+        services = sum(_cpu_seconds(stat) for entry in Path("/proc").iterdir() if entry.name.isdigit()
+                       if (stat := _proc_stat(entry)) is not None and stat[0] in SERVICE_PROCESSES)
+        return CpuSample(sum(fields), fields[3] + fields[4], services, time.process_time())  # idle + iowait
 
 
 SERVICE_PROCESSES = ("postgres", "redis-server")
 
 
-def _services_cpu_seconds() -> float:
-    """CPU time used so far by this machine's PostgreSQL and Redis processes (0 when remote)."""
-    ticks = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
-        if name in SERVICE_PROCESSES:
-            ticks += int(rest[11]) + int(rest[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+@dataclass
+class MachineLoad:
+    """CPU use of the whole machine, of the local PostgreSQL and Redis servers, and of this
+    process over a measured run."""
+    busy_percent: float
+    services_seconds: float
+    bench_seconds: float
+
+    @classmethod
+    def between(cls, before: CpuSample, after: CpuSample) -> MachineLoad:
+        total, idle = after.machine_ticks - before.machine_ticks, after.idle_ticks - before.idle_ticks
+        busy = 100 * (total - idle) / total if total else float("nan")
+        return cls(busy, after.services_seconds - before.services_seconds, after.bench_seconds - before.bench_seconds)
 
 
 async def closed_loop(
@@ -453,11 +455,11 @@ async def measure(
         await wait_until_answering(api, users[0], bot)
         expected = await prepare(api, users)
         print(f"{name}: measuring {args.users} users for {args.seconds:.0f} s ...", flush=True)
-        cpu_before, machine_before = bot.cpu_seconds(), MachineLoad.sample()
+        cpu_before, machine_before = bot.cpu_seconds(), CpuSample.now()
         wire_before = wire.counts.snapshot() if wire is not None else None
         results = await closed_loop(api, users, args.mix, expected, args.seconds, args.timeout)
         results.cpu_seconds = bot.cpu_seconds() - cpu_before
-        results.machine = MachineLoad.between(machine_before, MachineLoad.sample())
+        results.machine = MachineLoad.between(machine_before, CpuSample.now())
         if wire is not None:
             results.wire = wire.counts.since(wire_before)
         results.peak_rss_mb = bot.peak_rss_mb()

@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 
+ROUNDS = 4  # per interpreter, alternating
+
 WORKLOAD = r"""
 import asyncio, json, sys, time
 
@@ -90,8 +92,6 @@ def main() -> None:
         print(f"{python:<45} {version:<8} dicts+JSON {dicts * 1000:5.0f} ms ({dicts / baseline[0]:.2f}x)   "
               f"coroutines {coroutines * 1000:4.0f} ms ({coroutines / baseline[1]:.2f}x)  {label}")
 
-
-ROUNDS = 4
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, _
+from bot.markup import button as markup_button
 from bot.assistant.signals import signal_list
 from bot.assistant.context import IntentContext, IntentHandler, answer_only
 from bot.assistant_callbacks import AlertDeleteCallback, AlertOption, AlertOptionCallback
@@ -57,8 +58,7 @@ def alert_options(alert: Alert) -> InlineKeyboardMarkup:
     ref = short_id(alert.id)
 
     def button(text: str, option: AlertOption, value: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            text=text, callback_data=AlertOptionCallback(alert_ref=ref, option=option, value=value).pack())
+        return markup_button(text, AlertOptionCallback(alert_ref=ref, option=option, value=value))
 
     rows = [[button(_("🔁 Repeat") if not alert.repeat else _("1️⃣ Only once"), AlertOption.REPEAT,
                     "0" if alert.repeat else "1")]]
@@ -84,7 +84,7 @@ async def list_alerts(ctx: IntentContext, parsed: ParsedCommand) -> TextReply:
 
 def alert_list_reply(alerts) -> TextReply:  # type: ignore[no-untyped-def]
     buttons = [
-        [InlineKeyboardButton(text=f"🗑 {i}. {a.symbol}", callback_data=AlertDeleteCallback(alert_ref=short_id(a.id)).pack())]
+        [markup_button(f"🗑 {i}. {a.symbol}", AlertDeleteCallback(alert_ref=short_id(a.id)))]
         for i, a in enumerate(alerts, start=1)
     ][:20]
     return TextReply(render.listing(alerts), InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None)

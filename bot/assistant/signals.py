@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import _, t
+from bot.markup import button
 from bot.assistant import texts
 from bot.assistant.context import IntentContext, IntentHandler
 from bot.assistant_callbacks import SignalAction, SignalCallback, SignalListAction, SignalListCallback
@@ -37,8 +38,7 @@ def _owner(ctx: IntentContext) -> SignalOwner | None:
 
 
 def _button(text: str, action: SignalAction, token: str, account: int = 0) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=SignalCallback(action=action, token=token,
-                                                                        account=account).pack())
+    return button(text, SignalCallback(action=action, token=token, account=account))
 
 
 def live_confirmation_markup(result: LiveNeedsSecondTap) -> InlineKeyboardMarkup:
@@ -154,8 +154,7 @@ async def signal_list(ctx: IntentContext) -> TextReply:
         closes = view.trade is not None and view.followed.track.entry_price is not None
         label = _("Close trade") if closes else _("Stop following")
         action = SignalListAction.CLOSE if closes else SignalListAction.UNFOLLOW
-        rows.append([InlineKeyboardButton(text=f"{label}: {view.followed.signal.symbol}",
-                                          callback_data=SignalListCallback(action=action, ref=ref).pack())])
+        rows.append([button(f"{label}: {view.followed.signal.symbol}", SignalListCallback(action=action, ref=ref))])
     markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     return TextReply(render.signal_list(views), markup)
 

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts as bot_texts
 from bot.assistant import signals as signal_intents
@@ -32,6 +32,7 @@ from bot.assistant.services import AssistantServices
 from bot.assistant_callbacks import ChoiceCallback
 from bot.text_handler import IncomingText, TextReply
 from bot.i18n import _
+from bot.markup import button
 from bot.render.phrases import say
 from bot.message_log import current_trace
 from db.repositories.ai_commands import AICommandRepository, finish, new_response
@@ -171,7 +172,7 @@ class AssistantTextHandler:
         readings = [replace(r, confidence=1.0) for r in readings[:2]]
         token = await self._memory.offer(ctx.message.telegram_user_id, readings)
         buttons = [
-            [InlineKeyboardButton(text=texts.reading_label(r), callback_data=ChoiceCallback(token=token, index=i).pack())]
+            [button(texts.reading_label(r), ChoiceCallback(token=token, index=i))]
             for i, r in enumerate(readings)
         ]
         return TextReply(_(texts.UNSURE), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
