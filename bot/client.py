@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -16,6 +15,7 @@ from aiogram.methods import (
 )
 from aiogram.methods.base import Response
 
+from bot.json_session import JsonBodySession
 from bot.middlewares.outgoing_log import OutgoingLogMiddleware
 from bot.middlewares.retry_after import RetryAfterMiddleware
 from db.uow import UnitOfWork
@@ -35,7 +35,7 @@ def build_bot(
     if session is None:
         options = {} if request_timeout is None else {"timeout": request_timeout}
         api = TelegramAPIServer.from_base(api_url) if api_url else None
-        session = AiohttpSession(api=api, **options) if api else AiohttpSession(**options)
+        session = JsonBodySession(api=api, **options) if api else JsonBodySession(**options)
     # Registration order is nesting order: the log sees the outcome after retries.
     session.middleware(OutgoingLogMiddleware(uow_factory))
     session.middleware(RetryAfterMiddleware())

@@ -31,6 +31,7 @@ class ApiCall:
     params: dict[str, Any]
     at: float
     status: int | None = None  # HTTP status of the answer; None while open; 499 if the client gave up
+    content_type: str = ""  # how the parameters came: a form, multipart or JSON
 
 
 class FakeBotApi:
@@ -196,8 +197,10 @@ class FakeBotApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params = {key: _decode(key, value) for key, value in (await request.post()).items()}
-        call = ApiCall(method, params, time.monotonic())
+        # Like the Bot API: a form (aiogram's default, and any upload) or a JSON body.
+        body = await request.json() if request.content_type == "application/json" else await request.post()
+        params = {key: _decode(key, value) for key, value in body.items()}
+        call = ApiCall(method, params, time.monotonic(), content_type=request.content_type)
         self.calls.append(call)
         self._notify()
         try:
