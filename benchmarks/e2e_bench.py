@@ -6,9 +6,10 @@
 Both bots run as separate processes and talk to a local Bot API server (the tests' FakeBotApi)
 in this process. N users run a closed loop: each sends a message of the mix and waits for the
 bot's reply before sending the next; what they send in the first ``--warmup`` seconds is not
-counted (a fresh process opens its connection pool and fills its caches then). The echo bot
-polls; the bot polls too (``--workers 0``) or runs in webhook mode with that many worker
-processes (``main.py run --workers N``), the users POSTing their updates to it as Telegram would.
+counted (a fresh process fills its pools and caches, and each user's first messages create
+their account and paper portfolio). The echo bot polls; the bot polls too (``--workers 0``) or
+runs in webhook mode with that many worker processes (``main.py run --workers N``), the users
+POSTing their updates to it as Telegram would.
 The bot uses a scratch PostgreSQL database (migrated to head, dropped afterwards), a Redis
 logical database claimed like the tests claim theirs, simulated market data and rate limits
 raised for the run.
@@ -596,7 +597,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=2,
-                        help="seconds the users run before the measured window (pools and caches fill)")
+                        help="seconds the users run before the measured window (pools, caches, new accounts)")
     parser.add_argument("--workers", type=int, default=0,
                         help="0: the bot polls; N: webhook mode with N worker processes")
     parser.add_argument("--mix", action="append", help="a message users send (repeat; default: the issue's mix)")
