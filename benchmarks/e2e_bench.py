@@ -9,10 +9,9 @@ bot's reply before sending the next; what they send in the first ``--warmup`` se
 counted (a fresh process fills its pools and caches, and each user's first messages create
 their account and paper portfolio). The echo bot polls; the bot polls too (``--workers 0``) or
 runs in webhook mode with that many worker processes (``main.py run --workers N``), the users
-POSTing their updates to it as Telegram would.
-The bot uses a scratch PostgreSQL database (migrated to head, dropped afterwards), a Redis
-logical database claimed like the tests claim theirs, simulated market data and rate limits
-raised for the run.
+POSTing their updates to it as Telegram would. The bot uses a scratch PostgreSQL database
+(migrated to head, dropped afterwards), a Redis logical database claimed like the tests claim
+theirs, simulated market data and rate limits raised for the run.
 
 Printed for both: requests/s, p50/p95/p99 latency, lost replies (no reply within
 ``--timeout``), peak RSS, the bot process's CPU time per request (on a shared machine req/s

@@ -27,7 +27,7 @@ class JsonBodySession(AiohttpSession):
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None:
                 params[key] = prepared
-        if files:
+        if files:  # an upload (a chart): aiogram's multipart form, built again from the method
             return super().build_form_data(bot, method)
         # aiohttp's ``data=`` takes any payload; make_request passes this one on unchanged.
         return BytesPayload(self.json_dumps(params).encode(), content_type="application/json")  # type: ignore[return-value]
