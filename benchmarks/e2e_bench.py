@@ -368,8 +368,7 @@ async def closed_loop(
     gc.collect()
     gc.disable()
     try:
-        users_done = asyncio.gather(*(user(i, user_id) for i, user_id in enumerate(users)))
-        await asyncio.gather(users_done, open_window())
+        await asyncio.gather(open_window(), *(user(i, user_id) for i, user_id in enumerate(users)))
     finally:
         gc.enable()
     results.seconds = time.monotonic() - window_opens_at
